@@ -1,0 +1,135 @@
+# ebmc — build, test, demo.  See README.md.
+#
+#   make            build ./ebmc and build/libebmrt.a
+#   make test       every test; ends with "N passed, N failed"
+#   make demo       install what is missing, build, train the default spec
+#   make deps       install the Debian packages the build needs
+#   make check-asan the test suite under AddressSanitizer + UBSan
+#   make bench      benchmarks (docs/performance.md)
+#   make golden-update   regenerate golden files (explicit, never automatic)
+
+CC          ?= cc
+LLVM_CONFIG ?= llvm-config-14
+BUILD       ?= build
+OPT         ?= -O2
+SAN         ?=
+CFLAGS      ?= $(OPT) -g
+CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icompiler -Iruntime -I$(BUILD)/gen $(SAN)
+LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
+# Debian's OpenBLAS ships cblas.h in the openblas include dir.
+CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
+
+PACKAGES := flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev
+
+RT_SRC       := $(sort $(wildcard runtime/*.c))
+COMPILER_SRC := $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
+LLVM_SRC     := $(sort $(wildcard compiler/llvm/*.c))
+GEN_SRC      := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
+
+RT_OBJ       := $(RT_SRC:%.c=$(BUILD)/%.o)
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o
+LLVM_OBJ     := $(LLVM_SRC:%.c=$(BUILD)/%.o)
+
+ifeq ($(EBMC_NO_LLVM),)
+LLVM_CFLAGS  := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null)
+LLVM_LIBS    := $(shell $(LLVM_CONFIG) --ldflags --libs 2>/dev/null) $(shell $(LLVM_CONFIG) --system-libs 2>/dev/null)
+else
+LLVM_OBJ     :=
+CFLAGS       += -DEBMC_NO_LLVM
+endif
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+STATS_SRC := $(sort $(wildcard tests/stats/test_*.c))
+STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test demo deps clean check-asan bench golden-update install uninstall
+all: ebmc $(BUILD)/libebmrt.a
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: compiler/parser.y
+	@mkdir -p $(BUILD)/gen
+	bison -Wall -Werror -o $(BUILD)/gen/parser.c --header=$(BUILD)/gen/parser.h $<
+
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: compiler/lexer.l $(BUILD)/gen/parser.h
+	@mkdir -p $(BUILD)/gen
+	flex -o $(BUILD)/gen/lexer.c --header-file=$(BUILD)/gen/lexer.h $<
+
+# Generated code is not ours to keep warning-clean.
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+
+$(BUILD)/compiler/llvm/%.o: compiler/llvm/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(filter -I% -D%,$(LLVM_CFLAGS)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libebmrt.a: $(RT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libebmc.a: $(COMPILER_OBJ) $(LLVM_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+ebmc: $(BUILD)/compiler/main.o $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/stats/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+
+test: all $(UNIT_BIN) $(STATS_BIN)
+	@EBMC=./ebmc BUILD=$(BUILD) sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+golden-update: all
+	@EBMC=./ebmc sh tests/golden/update.sh
+
+bench: all
+	@EBMC=./ebmc sh tests/bench/run.sh
+
+# Installs only what is missing; as root via apt-get, otherwise it prints the
+# exact command and stops.
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	else \
+	  echo "ebmc: error: missing packages:$$missing"; \
+	  echo "  run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./ebmc train specs/rbm_bas.ebm --out rbm_bas.safetensors
+	./ebmc sample specs/rbm_bas.ebm --params rbm_bas.safetensors --out samples.png
+	@echo "demo: samples written to samples.png"
+
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ebmc
+	install -m 755 ebmc $(DESTDIR)$(PREFIX)/bin/ebmc
+	install -m 644 $(BUILD)/libebmrt.a $(DESTDIR)$(PREFIX)/lib/libebmrt.a
+	install -m 644 runtime/rt.h $(DESTDIR)$(PREFIX)/include/ebmc/rt.h
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ebmc $(DESTDIR)$(PREFIX)/lib/libebmrt.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/ebmc
+
+clean:
+	rm -rf $(BUILD) build-asan ebmc tests/out
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

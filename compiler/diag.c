@@ -1,0 +1,98 @@
+/* diag.c — formatting of diagnostics with the source line and a caret. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const Span span_none = {0, 0, 0, 0};
+
+void diag_init(Diag *d, const char *file, const char *src, size_t len) {
+    memset(d, 0, sizeof *d);
+    d->max_errors = 20;
+    d->out = stderr;
+    diag_set_source(d, file, src, len);
+}
+
+void diag_set_source(Diag *d, const char *file, const char *src, size_t len) {
+    d->file = file;
+    d->src = src;
+    d->len = len;
+}
+
+Span span_join(Span a, Span b) {
+    if (!a.first_line) return b;
+    if (!b.first_line) return a;
+    Span s = a;
+    s.last_line = b.last_line;
+    s.last_column = b.last_column;
+    return s;
+}
+
+static void show_line(Diag *d, Span s) {
+    if (!d->src || s.first_line <= 0) return;
+    const char *p = d->src, *end = d->src + d->len;
+    for (int line = 1; line < s.first_line && p < end; p++)
+        if (*p == '\n') line++;
+    if (p >= end && s.first_line > 1) return;
+    const char *q = p;
+    while (q < end && *q != '\n') q++;
+    fprintf(d->out, "%5d | %.*s\n", s.first_line, (int)(q - p), p);
+    fprintf(d->out, "      | ");
+    /* tabs are echoed so the caret lines up with the text above */
+    int col = 1;
+    for (; col < s.first_column && p + col - 1 < q; col++)
+        fputc(p[col - 1] == '\t' ? '\t' : ' ', d->out);
+    fputc('^', d->out);
+    int last = s.last_line == s.first_line ? s.last_column : (int)(q - p);
+    for (col++; col <= last; col++) fputc('~', d->out);
+    fputc('\n', d->out);
+}
+
+static void report(Diag *d, Span s, const char *kind, const char *fmt, va_list ap) {
+    if (s.first_line > 0)
+        fprintf(d->out, "%s:%d:%d: %s: ", d->file, s.first_line, s.first_column, kind);
+    else if (d->file)
+        fprintf(d->out, "%s: %s: ", d->file, kind);
+    else
+        fprintf(d->out, "ebmc: %s: ", kind);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    show_line(d, s);
+}
+
+void diag_error(Diag *d, Span s, const char *fmt, ...) {
+    d->errors++;
+    if (d->errors > d->max_errors) {
+        if (d->errors == d->max_errors + 1)
+            fprintf(d->out, "%s: error: too many errors, stopping\n", d->file ? d->file : "ebmc");
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, s, "error", fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(Diag *d, Span s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, s, "warning", fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(Diag *d, Span s, const char *fmt, ...) {
+    if (d->errors > d->max_errors) return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, s, "note", fmt, ap);
+    va_end(ap);
+}
+
+void diag_tool_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ebmc: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
