@@ -1,0 +1,80 @@
+/* sema.h — names, shapes, index ranges and unit types of a parsed spec.
+ *
+ * sema_check turns the syntax tree into Models: symbol tables whose unit
+ * groups and parameters have concrete shapes, whose energy expressions have
+ * every index variable bound with a known range, and whose train / sample /
+ * eval blocks are attached. Everything it finds wrong goes to the Diag;
+ * analysis starts only when there were no errors. */
+#ifndef EBMC_SEMA_H
+#define EBMC_SEMA_H
+#include "ast.h"
+
+#define MAX_DIMS 8
+
+/* What values a unit takes (its base measure); the energy says the rest. */
+#define UNIT_TYPES(X)                                                        \
+    X(UT_BERNOULLI, "bernoulli", "values {0, 1}")                            \
+    X(UT_SPIN, "spin", "values {-1, +1}")                                    \
+    X(UT_GAUSSIAN, "gaussian", "real values; the energy must hold a positive quadratic self-term") \
+    X(UT_SOFTMAX, "softmax", "one-hot vectors over the last axis")           \
+    X(UT_RELU, "relu", "noisy rectified linear values max(0, x + N(0, sigmoid(x)))") \
+    X(UT_BINOMIAL, "binomial", "counts {0..n}: binomial(n)")                 \
+    X(UT_LAPLACE, "laplace", "real values with a Laplace base measure exp(-|x|)")
+
+typedef enum {
+#define X(id, name, doc) id,
+    UNIT_TYPES(X)
+#undef X
+    UT_COUNT
+} UnitType;
+
+const char *sema_unit_type_name(UnitType t);
+
+typedef enum { SYM_UNIT, SYM_PARAM, SYM_LET } SymKind;
+
+typedef struct Sym {
+    SymKind kind;
+    const char *name;
+    Span span;
+    int id;                 /* index among the model's units, or params */
+    Role role;              /* SYM_UNIT */
+    UnitType utype;         /* SYM_UNIT */
+    int binomial_n;         /* SYM_UNIT, UT_BINOMIAL */
+    int ndim;
+    long long dims[MAX_DIMS];
+    long long size;         /* product of dims (1 for a scalar) */
+    Expr *init;             /* SYM_PARAM: init expression or NULL (zeros) */
+    Stmt *stmt;             /* the declaration */
+    /* SYM_LET */
+    int nvars;
+    const char **vars;
+    long long *var_ranges;
+    Expr *body;
+} Sym;
+
+typedef struct Model {
+    const char *name;
+    Span span;
+    Block *block;
+    int nsyms;
+    Sym **syms;
+    int nunits;
+    Sym **units;            /* in declaration order */
+    int nparams;
+    Sym **params;
+    int nenergy;
+    Expr **energy;          /* energy = ... lines and "x ~ d" terms; they add up */
+    Block *train, *sample, *eval;   /* NULL when the spec has none */
+} Model;
+
+typedef struct SemaResult {
+    int nmodels;
+    Model **models;
+} SemaResult;
+
+/* Fills e->ranges of every sum and let: the range of each bound index. */
+SemaResult *sema_check(Arena *a, Diag *d, Program *p);
+Sym *sema_lookup(const Model *m, const char *name);
+/* The closest of candidates to name (edit distance <= 2), or NULL. */
+const char *sema_suggest(const char *name, const char *const *candidates, int n);
+#endif
