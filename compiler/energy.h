@@ -1,0 +1,156 @@
+/* energy.h — the energy as a sum of terms in index notation, and the
+ * symbolic operations every derivation is built from.
+ *
+ * An energy written by a person,
+ *     - sum(i) b[i]*v[i] - sum(i, j) v[i]*W[i, j]*h[j],
+ * is expanded (products distributed over sums, integer powers multiplied
+ * out, lets inlined) into a Poly: a list of Terms, each
+ *     coef * sum(vars) factor * factor * ...
+ * where a factor is a tensor access with affine indices (W[i, j], v[i + a]),
+ * raised to an integer power, or a function of a Poly (softplus(...)) that
+ * could not be multiplied out. From that form the analysis reads degrees
+ * (is the energy linear in h?), the derivation takes derivatives (fields
+ * are -dE/dh, gradient statistics are dF/dW), and lowering plans
+ * contractions (two tensors sharing a summed index are a GEMM).
+ *
+ * Index variables are numbered per analysis; variable 0 is the batch row
+ * every unit access carries implicitly (a term is evaluated per row). */
+#ifndef EBMC_ENERGY_H
+#define EBMC_ENERGY_H
+#include "sema.h"
+
+#define VAR_BATCH 0
+#define MAX_AFFINE 4
+
+typedef struct Var {
+    const char *name;
+    long long range;        /* -1 for the batch */
+} Var;
+
+/* sum of coef[k] * var[k], plus cst */
+typedef struct Affine {
+    int n;
+    int var[MAX_AFFINE];
+    int coef[MAX_AFFINE];
+    long long cst;
+} Affine;
+
+typedef enum {
+    FN_NONE,     /* plain tensor access */
+    FN_EXP, FN_LOG, FN_SOFTPLUS, FN_SIGMOID, FN_ABS, FN_SQRT, FN_TANH, FN_LOG1P,
+    FN_LOGCOSH,  /* log(cosh(x)) */
+    FN_SIGN,     /* derivative of abs */
+    FN_POW,      /* x ^ fparam, real exponent */
+    FN_LSE,      /* log-sum-exp of the argument over the variable reduce_var */
+    FN_COUNT
+} Fn;
+
+typedef struct Poly Poly;
+
+typedef enum { FK_TENSOR, FK_FUNC } FactorKind;
+
+/* A tensor that is not a symbol of the spec: a temporary of lowering. */
+typedef struct Temp Temp;
+
+typedef struct Factor {
+    FactorKind kind;
+    int power;              /* integer power, may be negative */
+    const Sym *sym;         /* FK_TENSOR: unit, param or let-free symbol */
+    Temp *temp;             /* FK_TENSOR on a lowering temporary (sym NULL) */
+    int nidx;
+    Affine idx[MAX_DIMS];
+    Fn fn;                  /* FK_FUNC, or an elementwise function of a temp */
+    double fparam;
+    int reduce_var;         /* FN_LSE */
+    Poly *arg;              /* FK_FUNC */
+} Factor;
+
+/* A pending substitution var := val that a derivative found inside a
+ * function's argument for a variable bound further out (a Kronecker delta). */
+typedef struct Subst {
+    int var;
+    Affine val;
+} Subst;
+
+/* lo <= a <= hi: a derivative through a shifted index (v[i + a]) solves
+ * i = p - a, and only the a that keep i in its old range contribute. */
+typedef struct Guard {
+    Affine a;
+    long long lo, hi;
+} Guard;
+
+typedef struct Term {
+    double coef;
+    int nvars;
+    int *vars;              /* summed here */
+    int nf;
+    Factor *f;
+    int nsub;
+    Subst *sub;
+    int nguard;
+    Guard *guard;
+} Term;
+
+struct Poly {
+    int n, cap;
+    Term *t;
+};
+
+typedef struct Energy {
+    Arena *a;
+    Model *m;
+    Diag *d;
+    int nvars, capvars;
+    Var *vars;
+    Poly *E;                /* the whole energy */
+    int canon[64];          /* variables used to compare terms up to renaming */
+    int ncanon;
+} Energy;
+
+/* ---- building -------------------------------------------------------------- */
+Energy *energy_new(Arena *a, Diag *d, Model *m);
+int energy_var(Energy *en, const char *name, long long range);
+Poly *poly_new(Energy *en);
+void poly_push(Energy *en, Poly *p, Term t);
+Poly *poly_const(Energy *en, double c);
+Poly *poly_tensor(Energy *en, const Sym *s, const int *vars);  /* s[vars...] */
+Poly *poly_add(Energy *en, Poly *a, Poly *b);
+Poly *poly_scale(Energy *en, Poly *a, double c);
+Poly *poly_mul(Energy *en, Poly *a, Poly *b);
+Poly *poly_func(Energy *en, Fn fn, double fparam, Poly *arg);
+Poly *poly_copy(Energy *en, const Poly *p);
+Poly *poly_fresh(Energy *en, const Poly *p);
+Term term_copy(Energy *en, const Term *t);
+Term term_mul(Energy *en, const Term *x, const Term *y);
+/* Expands the model's energy lines into en->E; returns 0 on errors. */
+int energy_expand(Energy *en);
+
+/* ---- reading --------------------------------------------------------------- */
+/* Degree of sym in the term: the sum of the powers of its tensor factors;
+ * -1 if sym appears inside a function's argument (not polynomial in it). */
+int term_degree(const Term *t, const Sym *s);
+int poly_mentions(const Poly *p, const Sym *s);
+int term_mentions_var(const Term *t, int var);
+int poly_free_var(const Poly *p, int var);     /* var occurs unbound */
+int affine_is_var(const Affine *a, int *var);  /* exactly 1*var + 0 */
+int poly_is_zero(const Poly *p);
+
+/* ---- transforming ----------------------------------------------------------- */
+/* d p / d s[out...]: out are fresh free variables, one per dimension of s. */
+Poly *poly_deriv(Energy *en, const Poly *p, const Sym *s, const int *out);
+/* Replace var by an affine expression everywhere in the term (factors and
+ * function arguments); drops var from the term's summed variables. */
+void term_subst(Energy *en, Term *t, int var, const Affine *val);
+/* Terms of p whose degree in s equals deg (deg -1: non-polynomial ones). */
+Poly *poly_select_degree(Energy *en, const Poly *p, const Sym *s, int deg);
+/* Identities of discrete units: x^k = x for {0,1} and one-hot units,
+ * x^2 = 1 for spins. */
+void poly_unit_algebra(Energy *en, Poly *p);
+/* Merge equal terms, drop zeros, fold constant factors. */
+Poly *poly_simplify(Energy *en, const Poly *p);
+
+/* ---- printing ---------------------------------------------------------------- */
+void poly_print(FILE *out, const Energy *en, const Poly *p);
+char *poly_string(const Energy *en, const Poly *p);
+const char *energy_fn_name(Fn fn);
+#endif

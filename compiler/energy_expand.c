@@ -1,0 +1,252 @@
+/* energy_expand.c — from the energy as written to a sum of terms.
+ *
+ * Products are distributed over sums and integer powers multiplied out, so
+ * 0.5*sum(j) hc[j]*(sum(i) v[i]*R[i, j])^2 becomes the quadratic form
+ * 0.5*sum(j, i, i2) hc[j]*v[i]*R[i, j]*v[i2]*R[i2, j] whose coefficients the
+ * analysis can read. Each expansion of a sum makes fresh index variables, so
+ * a squared sum gets two independent copies. Lets are inlined at each use
+ * with their indices substituted. Functions (softplus, exp, ...) of
+ * non-constant arguments stay as factors. */
+#include "energy.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct Env {
+    const char *name;
+    Affine val;
+    const struct Env *up;
+} Env;
+
+static const Affine *env_find(const Env *env, const char *name) {
+    for (; env; env = env->up)
+        if (!strcmp(env->name, name)) return &env->val;
+    return NULL;
+}
+
+/* Index expressions were checked by sema to be affine. */
+static Affine eval_affine(const Expr *e, const Env *env) {
+    Affine r = {0};
+    switch (e->kind) {
+    case EX_NUM: r.cst = (long long)e->num; return r;
+    case EX_NAME: {
+        const Affine *v = env_find(env, e->str);
+        return v ? *v : r;
+    }
+    case EX_NEG: {
+        r = eval_affine(e->lhs, env);
+        for (int k = 0; k < r.n; k++) r.coef[k] = -r.coef[k];
+        r.cst = -r.cst;
+        return r;
+    }
+    case EX_BIN: {
+        Affine a = eval_affine(e->lhs, env), b = eval_affine(e->rhs, env);
+        if (e->op == '*') {
+            /* one side is a constant */
+            Affine *v = a.n ? &a : &b;
+            long long c = a.n ? b.cst : a.cst;
+            for (int k = 0; k < v->n; k++) v->coef[k] *= (int)c;
+            v->cst *= c;
+            return *v;
+        }
+        int sign = e->op == '-' ? -1 : 1;
+        r = a;
+        r.cst += sign * b.cst;
+        for (int k = 0; k < b.n; k++) {
+            int found = 0;
+            for (int q = 0; q < r.n; q++)
+                if (r.var[q] == b.var[k]) {
+                    r.coef[q] += sign * b.coef[k];
+                    found = 1;
+                }
+            if (!found && r.n < MAX_AFFINE) {
+                r.var[r.n] = b.var[k];
+                r.coef[r.n++] = sign * b.coef[k];
+            }
+        }
+        return r;
+    }
+    default: return r;
+    }
+}
+
+static int is_const(const Poly *p, double *v) {
+    if (p->n == 0) {
+        *v = 0;
+        return 1;
+    }
+    if (p->n == 1 && p->t[0].nf == 0 && p->t[0].nvars == 0) {
+        *v = p->t[0].coef;
+        return 1;
+    }
+    return 0;
+}
+
+static double apply_fn(Fn fn, double x, double c) {
+    switch (fn) {
+    case FN_EXP: return exp(x);
+    case FN_LOG: return log(x);
+    case FN_SOFTPLUS: return x > 30 ? x : log1p(exp(x));
+    case FN_SIGMOID: return 1 / (1 + exp(-x));
+    case FN_ABS: return fabs(x);
+    case FN_SQRT: return sqrt(x);
+    case FN_TANH: return tanh(x);
+    case FN_LOG1P: return log1p(x);
+    case FN_LOGCOSH: return log(cosh(x));
+    case FN_SIGN: return (x > 0) - (x < 0);
+    case FN_POW: return pow(x, c);
+    default: return x;
+    }
+}
+
+/* A single-term, sum-free product of tensors: its reciprocal is a product
+ * with negated powers. */
+static Poly *try_invert(Energy *en, Poly *p) {
+    if (p->n != 1 || p->t[0].nvars || p->t[0].coef == 0) return NULL;
+    Term *t = &p->t[0];
+    for (int i = 0; i < t->nf; i++)
+        if (t->f[i].kind != FK_TENSOR) return NULL;
+    Poly *r = poly_copy(en, p);
+    r->t[0].coef = 1 / t->coef;
+    for (int i = 0; i < r->t[0].nf; i++) r->t[0].f[i].power = -r->t[0].f[i].power;
+    return r;
+}
+
+static Poly *expand(Energy *en, const Expr *e, const Env *env);
+
+static Poly *expand_power(Energy *en, const Expr *base, double n, const Env *env) {
+    if (n == floor(n) && fabs(n) <= 8) {
+        Poly *r = poly_const(en, 1);
+        for (int k = 0; k < (int)fabs(n); k++) r = poly_mul(en, r, expand(en, base, env));
+        if (n >= 0) return r;
+        Poly *inv = try_invert(en, r);
+        if (inv) return inv;
+        return poly_func(en, FN_POW, n, r);
+    }
+    Poly *b = expand(en, base, env);
+    double c;
+    if (is_const(b, &c)) return poly_const(en, pow(c, n));
+    return poly_func(en, FN_POW, n, b);
+}
+
+static Poly *expand_call(Energy *en, const Expr *e, const Env *env) {
+    const Expr *arg = e->args[0].value;
+    if (!strcmp(e->str, "sqr")) return expand_power(en, arg, 2, env);
+    static const struct { const char *name; Fn fn; } fns[] = {
+        {"exp", FN_EXP},   {"log", FN_LOG},   {"softplus", FN_SOFTPLUS}, {"sigmoid", FN_SIGMOID},
+        {"abs", FN_ABS},   {"sqrt", FN_SQRT}, {"tanh", FN_TANH},         {"log1p", FN_LOG1P},
+        {"logcosh", FN_LOGCOSH},
+    };
+    Fn fn = FN_NONE;
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (!strcmp(fns[i].name, e->str)) fn = fns[i].fn;
+    Poly *a = expand(en, arg, env);
+    double c;
+    if (is_const(a, &c)) return poly_const(en, apply_fn(fn, c, 0));
+    if (fn == FN_SQRT) return poly_func(en, FN_POW, 0.5, a);
+    return poly_func(en, fn, 0, a);
+}
+
+static Poly *expand_sum(Energy *en, const Expr *e, const Env *env) {
+    Env *scope = ARENA_ARRAY(en->a, Env, e->nvars);
+    int *ids = ARENA_ARRAY(en->a, int, e->nvars);
+    const Env *inner = env;
+    for (int k = 0; k < e->nvars; k++) {
+        ids[k] = energy_var(en, e->vars[k], e->ranges[k]);
+        scope[k].name = e->vars[k];
+        scope[k].val = (Affine){.n = 1, .var = {ids[k]}, .coef = {1}};
+        scope[k].up = inner;
+        inner = &scope[k];
+    }
+    Poly *body = expand(en, e->lhs, inner);
+    for (int i = 0; i < body->n; i++) {
+        Term *t = &body->t[i];
+        int *vars = ARENA_ARRAY(en->a, int, t->nvars + e->nvars + 1);
+        memcpy(vars, t->vars, sizeof(int) * (size_t)t->nvars);
+        int n = t->nvars;
+        for (int k = 0; k < e->nvars; k++) {
+            /* a summand that does not depend on the index is counted */
+            if (term_mentions_var(t, ids[k])) vars[n++] = ids[k];
+            else t->coef *= (double)e->ranges[k];
+        }
+        t->vars = vars;
+        t->nvars = n;
+    }
+    return body;
+}
+
+static Poly *expand_name(Energy *en, const Expr *e, const Env *env) {
+    Sym *s = sema_lookup(en->m, e->str);
+    if (s->kind == SYM_LET) {
+        Env *scope = ARENA_ARRAY(en->a, Env, s->nvars + 1);
+        const Env *inner = NULL;   /* a let sees only its own indices */
+        for (int k = 0; k < s->nvars; k++) {
+            scope[k].name = s->vars[k];
+            scope[k].val = eval_affine(e->idx[k], env);
+            scope[k].up = inner;
+            inner = &scope[k];
+        }
+        return expand(en, s->body, inner);
+    }
+    Poly *p = poly_new(en);
+    Term t = {.coef = 1, .nf = 1};
+    t.f = ARENA_NEW(en->a, Factor);
+    t.f->kind = FK_TENSOR;
+    t.f->power = 1;
+    t.f->sym = s;
+    t.f->nidx = s->ndim;
+    for (int k = 0; k < s->ndim && k < e->nidx; k++) t.f->idx[k] = eval_affine(e->idx[k], env);
+    poly_push(en, p, t);
+    return p;
+}
+
+static Poly *expand(Energy *en, const Expr *e, const Env *env) {
+    switch (e->kind) {
+    case EX_NUM: return poly_const(en, e->num);
+    case EX_NAME: return expand_name(en, e, env);
+    case EX_NEG: return poly_scale(en, expand(en, e->lhs, env), -1);
+    case EX_SUM: return expand_sum(en, e, env);
+    case EX_CALL: return expand_call(en, e, env);
+    case EX_BIN:
+        switch (e->op) {
+        case '+': return poly_add(en, expand(en, e->lhs, env), expand(en, e->rhs, env));
+        case '-': return poly_add(en, expand(en, e->lhs, env), poly_scale(en, expand(en, e->rhs, env), -1));
+        case '*': return poly_mul(en, expand(en, e->lhs, env), expand(en, e->rhs, env));
+        case '/': {
+            Poly *num = expand(en, e->lhs, env), *den = expand(en, e->rhs, env);
+            Poly *inv = try_invert(en, den);
+            double c;
+            if (!inv && is_const(den, &c)) {
+                if (c == 0) {
+                    diag_error(en->d, e->rhs->span, "division by zero");
+                    return num;
+                }
+                inv = poly_const(en, 1 / c);
+            }
+            return poly_mul(en, num, inv ? inv : poly_func(en, FN_POW, -1, den));
+        }
+        case '^': {
+            Poly *ex = expand(en, e->rhs, env);
+            double n;
+            if (!is_const(ex, &n)) {
+                /* x^y = exp(y log x) keeps the energy well defined for x > 0 */
+                return poly_func(en, FN_EXP, 0, poly_mul(en, ex, poly_func(en, FN_LOG, 0, expand(en, e->lhs, env))));
+            }
+            return expand_power(en, e->lhs, n, env);
+        }
+        }
+        break;
+    default: break;
+    }
+    diag_error(en->d, e->span, "internal: cannot expand this expression");
+    return poly_new(en);
+}
+
+int energy_expand(Energy *en) {
+    int errors = en->d->errors;
+    Poly *E = poly_new(en);
+    for (int i = 0; i < en->m->nenergy; i++) E = poly_add(en, E, expand(en, en->m->energy[i], NULL));
+    poly_unit_algebra(en, E);
+    en->E = poly_simplify(en, E);
+    return en->d->errors == errors;
+}
