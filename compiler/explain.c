@@ -1,0 +1,184 @@
+/* explain.c — what the compiler derived, for a person (text) or a program
+ * (YAML). Both print the same facts from the Analysis; nothing is derived
+ * here. */
+#include "explain.h"
+
+#include <string.h>
+
+static const char *role_of(const Sym *s) { return ast_role_name(s->role); }
+
+static void print_shape(FILE *out, const Sym *s) {
+    fputc('[', out);
+    for (int d = 0; d < s->ndim; d++) fprintf(out, "%s%lld", d ? ", " : "", s->dims[d]);
+    fputc(']', out);
+}
+
+/* The group's name with its index variables: h[j], x[i, k]. */
+static char *indexed(Analysis *an, const GroupInfo *gi, const Sym *s, const int *vars) {
+    char *buf = arena_printf(an->en->a, "%s", s->name);
+    if (s->ndim == 0) return buf;
+    buf = arena_printf(an->en->a, "%s[", buf);
+    for (int d = 0; d < s->ndim; d++)
+        buf = arena_printf(an->en->a, "%s%s%s", buf, d ? ", " : "", an->en->vars[vars[d]].name);
+    (void)gi;
+    return arena_printf(an->en->a, "%s]", buf);
+}
+
+static char *conditional_text(Analysis *an, const GroupInfo *gi) {
+    Energy *en = an->en;
+    const char *a = gi->field ? poly_string(en, gi->field) : "0";
+    switch (gi->cond) {
+    case COND_SIGMOID: return arena_printf(en->a, "P(=1) = sigmoid(%s)", a);
+    case COND_TANH: return arena_printf(en->a, "P(=+1) = sigmoid(2*(%s)), mean tanh(%s)", a, a);
+    case COND_SOFTMAX:
+        return arena_printf(en->a, "one-hot over %s with P = softmax(%s)",
+                            en->vars[gi->out[gi->sym->ndim - 1]].name, a);
+    case COND_BINOMIAL: return arena_printf(en->a, "binomial(%d, sigmoid(%s))", gi->sym->binomial_n, a);
+    case COND_RELU: return arena_printf(en->a, "max(0, x + N(0, sigmoid(x))) with x = %s", a);
+    case COND_GAUSS_DIAG: {
+        const char *q = poly_string(en, gi->quad);
+        return arena_printf(en->a, "normal with precision 2*q and mean a/(2*q), a = %s, q = %s", a, q);
+    }
+    case COND_GAUSS_FULL: return arena_printf(en->a, "multivariate normal (full covariance, Cholesky of the precision)");
+    case COND_OBSERVED: return arena_printf(en->a, "observed input, never sampled");
+    default: return arena_printf(en->a, "not tractable: %s", gi->why ? gi->why : "");
+    }
+}
+
+static void explain_text(FILE *out, Analysis *an) {
+    Model *m = an->m;
+    Energy *en = an->en;
+    fprintf(out, "model %s\n\n", m->name);
+    fprintf(out, "energy, expanded:\n  E = ");
+    poly_print(out, en, en->E);
+    fprintf(out, "\n\nunit groups:\n");
+    for (int u = 0; u < m->nunits; u++) {
+        GroupInfo *gi = &an->g[u];
+        const Sym *s = gi->sym;
+        fprintf(out, "  %s ", s->name);
+        print_shape(out, s);
+        fprintf(out, " : %s, %s", sema_unit_type_name(s->utype), role_of(s));
+        if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
+        fprintf(out, "\n    conditional: %s\n", derive_cond_name(gi->cond));
+        fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
+        if (gi->cond != COND_OBSERVED)
+            fprintf(out, "    sums out in closed form: %s\n", gi->sums_out ? "yes" : "no");
+    }
+    fprintf(out, "\nblocks (sampled together; a sweep updates them in the order shown):\n");
+    for (int k = 0; k < an->nblocks; k++) {
+        int b = an->sweep[k];
+        fprintf(out, "  block %d:", b);
+        for (int u = 0; u < m->nunits; u++)
+            if (an->g[u].block == b) fprintf(out, " %s", m->units[u]->name);
+        fputc('\n', out);
+    }
+    fprintf(out, "\nfree energy");
+    if (an->sum_mask) {
+        fprintf(out, " (summing out");
+        for (int u = 0; u < m->nunits; u++)
+            if (an->sum_mask >> u & 1) fprintf(out, " %s", m->units[u]->name);
+        fprintf(out, "):\n  F = ");
+    } else {
+        fprintf(out, " (no hidden group sums out in closed form; F is the energy):\n  F = ");
+    }
+    poly_print(out, en, an->free_energy);
+    fprintf(out, "\n\ngradient statistics (dF/dparam; the log-likelihood gradient is\n"
+                 "<dF/dparam>_model - <dF/dparam>_data):\n");
+    for (int p = 0; p < m->nparams; p++) {
+        const Sym *s = m->params[p];
+        fprintf(out, "  %s: ", indexed(an, NULL, s, an->grad_out[p]));
+        poly_print(out, en, an->grad[p]);
+        fputc('\n', out);
+    }
+    fprintf(out, "\nexact log Z: ");
+    if (an->enum_log2_states < 0 || an->enum_log2_states > 30) {
+        fprintf(out, "not enumerable (use AIS)\n");
+    } else {
+        fprintf(out, "enumerate 2^%.4g configurations", an->enum_log2_states);
+        if (an->enum_sum_mask) {
+            fprintf(out, ", summing out");
+            for (int u = 0; u < m->nunits; u++)
+                if (an->enum_sum_mask >> u & 1) fprintf(out, " %s", m->units[u]->name);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', out);
+        if (*s == '\n') {
+            fputs("\\n", out);
+            continue;
+        }
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void explain_yaml(FILE *out, Analysis *an) {
+    Model *m = an->m;
+    Energy *en = an->en;
+    fprintf(out, "model: %s\nenergy: ", m->name);
+    yaml_str(out, poly_string(en, en->E));
+    fprintf(out, "\ngroups:\n");
+    for (int u = 0; u < m->nunits; u++) {
+        GroupInfo *gi = &an->g[u];
+        const Sym *s = gi->sym;
+        fprintf(out, "  - name: %s\n    role: %s\n    type: %s\n    shape: ", s->name, role_of(s),
+                sema_unit_type_name(s->utype));
+        print_shape(out, s);
+        fprintf(out, "\n    conditional: %s\n    block: %d\n    sums_out: %s\n", derive_cond_name(gi->cond),
+                gi->block, gi->sums_out ? "true" : "false");
+        if (gi->field && gi->cond != COND_OBSERVED) {
+            fprintf(out, "    field: ");
+            yaml_str(out, poly_string(en, gi->field));
+            fputc('\n', out);
+        }
+        if (gi->quad) {
+            fprintf(out, "    quadratic: ");
+            yaml_str(out, poly_string(en, gi->quad));
+            fputc('\n', out);
+        }
+    }
+    fprintf(out, "blocks:\n");
+    for (int k = 0; k < an->nblocks; k++) {
+        int b = an->sweep[k];
+        fprintf(out, "  - [");
+        int first = 1;
+        for (int u = 0; u < m->nunits; u++)
+            if (an->g[u].block == b) {
+                fprintf(out, "%s%s", first ? "" : ", ", m->units[u]->name);
+                first = 0;
+            }
+        fprintf(out, "]\n");
+    }
+    fprintf(out, "free_energy:\n  sums_out: [");
+    int first = 1;
+    for (int u = 0; u < m->nunits; u++)
+        if (an->sum_mask >> u & 1) {
+            fprintf(out, "%s%s", first ? "" : ", ", m->units[u]->name);
+            first = 0;
+        }
+    fprintf(out, "]\n  F: ");
+    yaml_str(out, poly_string(en, an->free_energy));
+    fprintf(out, "\nparams:\n");
+    for (int p = 0; p < m->nparams; p++) {
+        const Sym *s = m->params[p];
+        fprintf(out, "  - name: %s\n    shape: ", s->name);
+        print_shape(out, s);
+        fprintf(out, "\n    gradient: ");
+        yaml_str(out, poly_string(en, an->grad[p]));
+        fputc('\n', out);
+    }
+    fprintf(out, "exact_logz:\n  enumerable: %s\n",
+            an->enum_log2_states >= 0 && an->enum_log2_states <= 30 ? "true" : "false");
+    if (an->enum_log2_states >= 0) fprintf(out, "  log2_states: %.6g\n", an->enum_log2_states);
+}
+
+void explain_print(FILE *out, Analysis *an, int yaml) {
+    if (yaml) explain_yaml(out, an);
+    else explain_text(out, an);
+}
