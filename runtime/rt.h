@@ -1,0 +1,124 @@
+/* rt.h — the runtime's public surface.
+ *
+ * The runtime is plain C shared by every back end (interpreter, JIT, AOT):
+ * tensors, the counter-based RNG, data loaders, checkpoints, images. It knows
+ * nothing of the spec language; the compiler hands it shapes and kernels.
+ *
+ * Errors: a runtime function that can fail returns 0 on success and -1 on
+ * failure, after recording a message for a person with rt_fail(). The caller
+ * decides how to report it (the CLI prints "ebmc: error: <message>"). The
+ * runtime never prints errors and never exits.
+ */
+#ifndef EBMC_RT_H
+#define EBMC_RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RT_MAX_DIMS 8
+#define RT_NAME_MAX 64
+
+/* ---- errors ------------------------------------------------------------ */
+int rt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *rt_last_error(void);
+
+/* ---- memory ------------------------------------------------------------ */
+void *rt_alloc(size_t bytes);             /* zeroed, 64-byte aligned, aborts on OOM */
+void rt_free(void *p);
+
+/* ---- tensors ----------------------------------------------------------- */
+/* A named dense float32 tensor, row-major. */
+typedef struct rt_tensor {
+    char name[RT_NAME_MAX];
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    float *data;
+} rt_tensor;
+
+int64_t rt_numel(int ndim, const int64_t *dims);
+rt_tensor *rt_tensor_new(const char *name, int ndim, const int64_t *dims);
+void rt_tensor_free(rt_tensor *t);
+
+/* ---- random numbers: Philox-4x32-10 -------------------------------------
+ * Counter-based, so any element's draw can be computed independently and the
+ * interpreter, the JIT and built binaries draw identical numbers.
+ * The convention every back end follows for one draw:
+ *   key = { seed low 32 bits, seed high 32 bits }
+ *   ctr = { elem, step low 32, step high 32, stream }
+ * uniform: (out[0] >> 8) * 2^-24, in [0, 1);
+ * normal: Box-Muller on u1 = ((out[0] >> 8) + 1) * 2^-24 (in (0,1]) and
+ *         u2 = (out[1] >> 8) * 2^-24:  sqrt(-2 log u1) * cos(2 pi u2),
+ *         computed in double and rounded to float. */
+void rt_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+float rt_uniform(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem);
+float rt_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem);
+
+/* ---- datasets ---------------------------------------------------------- */
+/* n examples, each of shape dims[0..ndim-1], stored row-major as float. */
+typedef struct rt_dataset {
+    int64_t n;
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    float *data;
+    float *labels;      /* optional: n values, or NULL */
+} rt_dataset;
+
+int64_t rt_dataset_row(const rt_dataset *d);   /* floats per example */
+void rt_dataset_free(rt_dataset *d);           /* frees contents, not d */
+
+/* IDX files (MNIST format), plain or gzip (zlib detects which). uint8 data
+ * are scaled to [0,1]; other element types are converted as they are. */
+int rt_load_idx(const char *path, rt_dataset *out);
+/* CSV of numbers, one example per row; an optional header row (detected: a
+ * first row that does not parse as numbers) is skipped. "nan" is allowed. */
+int rt_load_csv(const char *path, rt_dataset *out);
+/* NumPy .npy (float32/float64/uint8/int32/int64, C order). First axis = n. */
+int rt_load_npy(const char *path, rt_dataset *out);
+/* All 2^(rows+1) + 2^(cols+1) - 4 ... distinct bars-and-stripes patterns of
+ * a rows x cols image: every set of rows on (stripes) and every set of
+ * columns on (bars); the all-off and all-on images appear once each. For a
+ * 4x4 image: 30 patterns. dims = {rows, cols}. */
+int rt_make_bars_stripes(int rows, int cols, rt_dataset *out);
+void rt_binarize(rt_dataset *d, float threshold);       /* x > t -> 1 else 0 */
+/* Per-feature zero mean, unit variance; features with variance below 1e-8
+ * are centred only. mean/sd (may be NULL) receive rt_dataset_row() floats. */
+void rt_standardize(rt_dataset *d, float *mean, float *sd);
+
+/* ---- checkpoints: safetensors ------------------------------------------
+ * https://github.com/huggingface/safetensors format: 8-byte little-endian
+ * header length, JSON header {"name": {"dtype":"F32","shape":[..],
+ * "data_offsets":[b,e]}, "__metadata__": {str: str}}, then the data.
+ * Writing is atomic: temp file in the same directory, fsync, rename. */
+typedef struct rt_meta { const char *key, *value; } rt_meta;
+int rt_save_safetensors(const char *path, rt_tensor *const *tensors, int n,
+                        const rt_meta *meta, int nmeta);
+/* Loads every F32 tensor (F64 is converted). *out is an array of *n tensors
+ * the caller frees with rt_tensors_free. Metadata, if wanted, goes to *meta
+ * (an array of *nmeta pairs of malloc'd strings, freed by rt_meta_free). */
+int rt_load_safetensors(const char *path, rt_tensor ***out, int *n,
+                        rt_meta **meta, int *nmeta);
+void rt_tensors_free(rt_tensor **t, int n);
+void rt_meta_free(rt_meta *m, int n);
+
+/* ---- outputs ----------------------------------------------------------- */
+/* A grid of n images of h x w (channels 1) as 8-bit greyscale PNG, ncols per
+ * row, 1-pixel separators. Values are clipped to [0,1] when normalize == 0,
+ * and each image is scaled from its own min..max when normalize != 0
+ * (filters). Atomic like checkpoints. */
+int rt_write_png_grid(const char *path, const float *images, int n, int h,
+                      int w, int ncols, int normalize);
+/* rows x cols floats as CSV with a header row of column names (NULL: x0..). */
+int rt_write_csv(const char *path, const float *data, int64_t rows,
+                 int64_t cols, const char *const *colnames);
+/* NumPy .npy float32, C order. */
+int rt_write_npy(const char *path, const float *data, int ndim,
+                 const int64_t *dims);
+
+/* Atomic file writing used by every writer above: open a temp file beside
+ * path, write, then rt_atomic_commit fsyncs and renames (or removes the temp
+ * file when ok == 0). */
+typedef struct rt_atomic { char *tmp; char *path; void *fp; } rt_atomic;
+int rt_atomic_open(rt_atomic *a, const char *path);   /* a->fp is a FILE* */
+int rt_atomic_commit(rt_atomic *a, int ok);
+
+#endif

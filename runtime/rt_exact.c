@@ -1,0 +1,153 @@
+/* rt_exact.c — enumeration of configurations, exact log Z and log p(v). */
+#include "rt_exact.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One "digit" of the odometer: a unit (or a one-hot row) and its values. */
+typedef struct Digit {
+    int group;
+    int64_t offset;     /* first float of the unit in a row of the group */
+    int64_t width;      /* 1, or K for a one-hot row */
+    int nvalues;
+    int utype;
+} Digit;
+
+static void write_digit(const Digit *d, float *row, int value) {
+    if (d->utype == RT_SOFTMAX) {
+        for (int64_t k = 0; k < d->width; k++) row[d->offset + k] = k == value ? 1.0f : 0.0f;
+    } else if (d->utype == RT_SPIN) {
+        row[d->offset] = value ? 1.0f : -1.0f;
+    } else {
+        row[d->offset] = (float)value;
+    }
+}
+
+int rt_enumerate(rt_ws *w, uint64_t mask, void (*fn)(void *ctx, rt_ws *w, int64_t rows), void *ctx) {
+    const rt_model *m = w->m;
+    int64_t ndig = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (mask >> g & 1) ndig += m->groups[g].size;
+    Digit *dig = calloc((size_t)ndig + 1, sizeof(Digit));
+    int nd = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        if (!(mask >> g & 1)) continue;
+        const rt_group *gr = &m->groups[g];
+        int64_t width = gr->utype == RT_SOFTMAX ? gr->dims[gr->ndim - 1] : 1;
+        int nv = gr->utype == RT_SOFTMAX ? (int)width : gr->utype == RT_BINOMIAL ? gr->binomial_n + 1 : 2;
+        if (gr->utype != RT_BERNOULLI && gr->utype != RT_SPIN && gr->utype != RT_SOFTMAX && gr->utype != RT_BINOMIAL) {
+            free(dig);
+            return rt_fail("cannot enumerate group '%s': its units are continuous", gr->name);
+        }
+        for (int64_t o = 0; o < gr->size; o += width) dig[nd++] = (Digit){g, o, width, nv, gr->utype};
+    }
+    int *val = calloc((size_t)nd + 1, sizeof(int));
+    int64_t filled = 0;
+    for (int done = 0; !done;) {
+        for (int i = 0; i < nd; i++) {
+            const Digit *d = &dig[i];
+            const rt_group *gr = &m->groups[d->group];
+            write_digit(d, w->bufs[gr->state_buf] + filled * gr->size, val[i]);
+        }
+        filled++;
+        /* next configuration: the last digit moves fastest */
+        int i = nd - 1;
+        while (i >= 0 && ++val[i] == dig[i].nvalues) val[i--] = 0;
+        done = i < 0;
+        if (filled == w->B || done) {
+            fn(ctx, w, filled);
+            filled = 0;
+        }
+    }
+    free(val);
+    free(dig);
+    return 0;
+}
+
+/* running log-sum-exp in double */
+typedef struct Lse {
+    double max, sum;
+    int buf;
+    double sign;
+} Lse;
+
+static void lse_add(Lse *l, double x) {
+    if (x == -INFINITY) return;
+    if (x > l->max) {
+        l->sum = l->sum * exp(l->max - x) + 1;
+        l->max = x;
+    } else {
+        l->sum += exp(x - l->max);
+    }
+}
+
+static void lse_chunk(void *ctx, rt_ws *w, int64_t rows) {
+    Lse *l = ctx;
+    rt_ws_run(w, w->m->k_free_energy_enum);
+    const float *f = w->bufs[l->buf];
+    for (int64_t r = 0; r < rows; r++) lse_add(l, -(double)f[r]);
+}
+
+int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
+    if (m->enum_log2_states < 0 || m->k_free_energy_enum < 0)
+        return rt_fail("model '%s' cannot be enumerated (a group left to enumerate is continuous)", m->name);
+    if (m->enum_log2_states > RT_EXACT_MAX_LOG2)
+        return rt_fail("model '%s' has 2^%.1f configurations to enumerate; exact log Z stops at 2^%d (use AIS)",
+                       m->name, m->enum_log2_states, RT_EXACT_MAX_LOG2);
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_INPUT) return rt_fail("exact log Z of a model with input groups depends on the inputs");
+    uint64_t mask = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (!(m->enum_sum_mask >> g & 1) && m->groups[g].role != RT_INPUT) mask |= 1ULL << g;
+    rt_ws *w = rt_ws_new(m, 4096, p, 0);
+    Lse l = {-INFINITY, 0, m->fe_enum_buf, 1};
+    int rc = rt_enumerate(w, mask, lse_chunk, &l);
+    rt_ws_free(w);
+    if (rc) return rc;
+    *logz = l.max + log(l.sum);
+    return 0;
+}
+
+int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *rows, int64_t n,
+                    int64_t row_floats, double *sum) {
+    if (!m->fe_exact) return rt_fail("log p(v) needs every hidden group summed out in closed form");
+    int64_t B = n < 1024 ? n : 1024;
+    rt_ws *w = rt_ws_new(m, B, p, 0);
+    double s = 0;
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        int64_t k = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
+        rt_ws_run(w, m->k_free_energy);
+        for (int64_t r = 0; r < k; r++) s += -(double)w->bufs[m->fe_buf][r] - logz;
+    }
+    rt_ws_free(w);
+    *sum = s;
+    return 0;
+}
+
+static const float *cmp_rows_base;
+static int64_t cmp_rows_len;
+static int cmp_rows(const void *a, const void *b) {
+    int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
+    return memcmp(cmp_rows_base + i * cmp_rows_len, cmp_rows_base + j * cmp_rows_len, sizeof(float) * (size_t)cmp_rows_len);
+}
+
+double rt_empirical_entropy(const float *rows, int64_t n, int64_t row_floats) {
+    if (n == 0) return 0;
+    int64_t *idx = malloc(sizeof(int64_t) * (size_t)n);
+    for (int64_t i = 0; i < n; i++) idx[i] = i;
+    cmp_rows_base = rows;
+    cmp_rows_len = row_floats;
+    qsort(idx, (size_t)n, sizeof *idx, cmp_rows);
+    double h = 0;
+    for (int64_t i = 0; i < n;) {
+        int64_t j = i;
+        while (j < n && cmp_rows(&idx[i], &idx[j]) == 0) j++;
+        double q = (double)(j - i) / (double)n;
+        h -= q * log(q);
+        i = j;
+    }
+    free(idx);
+    return h;
+}

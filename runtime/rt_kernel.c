@@ -1,0 +1,94 @@
+/* rt_kernel.c — elementwise functions, GEMM and softmax rows for kernels. */
+#include "rt_kernel.h"
+
+#include <cblas.h>
+#include <math.h>
+
+#include "rt.h"
+
+float rt_fn_exp(float x) { return expf(x); }
+float rt_fn_log(float x) { return logf(x); }
+/* log(1 + e^x) without overflow for large x or loss for very negative x */
+float rt_fn_softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+float rt_fn_sigmoid(float x) {
+    if (x >= 0) return 1.0f / (1.0f + expf(-x));
+    float e = expf(x);
+    return e / (1.0f + e);
+}
+float rt_fn_abs(float x) { return fabsf(x); }
+float rt_fn_sqrt(float x) { return sqrtf(x); }
+float rt_fn_tanh(float x) { return tanhf(x); }
+float rt_fn_log1p(float x) { return log1pf(x); }
+/* log cosh x = |x| + log1p(e^(-2|x|)) - log 2 */
+float rt_fn_logcosh(float x) {
+    float a = fabsf(x);
+    return a + log1pf(expf(-2.0f * a)) - 0.69314718055994530942f;
+}
+float rt_fn_sign(float x) { return (float)((x > 0) - (x < 0)); }
+float rt_fn_pow(float x, float c) { return powf(x, c); }
+float rt_fn_powi(float x, int32_t n) {
+    float r = 1.0f, b = n < 0 ? 1.0f / x : x;
+    for (int32_t k = n < 0 ? -n : n; k; k >>= 1, b *= b)
+        if (k & 1) r *= b;
+    return r;
+}
+
+float rt_fn_apply(int fn, float x, float c) {
+    switch (fn) {
+    case 0: return rt_fn_exp(x);
+    case 1: return rt_fn_log(x);
+    case 2: return rt_fn_softplus(x);
+    case 3: return rt_fn_sigmoid(x);
+    case 4: return rt_fn_abs(x);
+    case 5: return rt_fn_sqrt(x);
+    case 6: return rt_fn_tanh(x);
+    case 7: return rt_fn_log1p(x);
+    case 8: return rt_fn_logcosh(x);
+    case 9: return rt_fn_sign(x);
+    default: return rt_fn_pow(x, c);
+    }
+}
+
+void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
+             const float *a, const float *b, float beta, float *c) {
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+        for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, alpha, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
+}
+
+void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int64_t width,
+                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *x = in + r * width;
+        float mx = x[0];
+        for (int64_t k = 1; k < width; k++)
+            if (x[k] > mx) mx = x[k];
+        float sum = 0;
+        for (int64_t k = 0; k < width; k++) sum += expf(x[k] - mx);
+        if (mode == 2) {
+            out[r] = mx + logf(sum);
+            continue;
+        }
+        float *p = mode == 0 ? out + r * width : aux + r * width;
+        for (int64_t k = 0; k < width; k++) p[k] = expf(x[k] - mx) / sum;
+        if (mode == 0) {
+            if (aux)
+                for (int64_t k = 0; k < width; k++) aux[r * width + k] = p[k];
+            continue;
+        }
+        float u = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)r), acc = 0;
+        int64_t pick = width - 1;
+        for (int64_t k = 0; k < width; k++) {
+            acc += p[k];
+            if (u < acc) {
+                pick = k;
+                break;
+            }
+        }
+        for (int64_t k = 0; k < width; k++) out[r * width + k] = k == pick ? 1.0f : 0.0f;
+    }
+}

@@ -1,0 +1,55 @@
+/* rt_kernel.h — the runtime functions kernels call, the same from every back
+ * end: the interpreter calls them directly, JIT-compiled and AOT kernels by
+ * symbol. RT_KERNEL_ABI is the one list both the LLVM declarations and the
+ * JIT's symbol table are generated from, so they cannot drift.
+ *
+ * Elementwise functions take and return float and are computed in float, so
+ * the interpreter and compiled kernels agree bit for bit. */
+#ifndef EBMC_RT_KERNEL_H
+#define EBMC_RT_KERNEL_H
+#include <stdint.h>
+
+/* X(name, llvm return type, llvm parameter types as a string) */
+#define RT_KERNEL_ABI(X)                                                      \
+    X(rt_fn_exp, "f", "f")                                                    \
+    X(rt_fn_log, "f", "f")                                                    \
+    X(rt_fn_softplus, "f", "f")                                               \
+    X(rt_fn_sigmoid, "f", "f")                                                \
+    X(rt_fn_abs, "f", "f")                                                    \
+    X(rt_fn_sqrt, "f", "f")                                                   \
+    X(rt_fn_tanh, "f", "f")                                                   \
+    X(rt_fn_log1p, "f", "f")                                                  \
+    X(rt_fn_logcosh, "f", "f")                                                \
+    X(rt_fn_sign, "f", "f")                                                   \
+    X(rt_fn_pow, "f", "ff")                                                   \
+    X(rt_fn_powi, "f", "fi")                                                  \
+    X(rt_uniform, "f", "lilI")                                                \
+    X(rt_normal, "f", "lilI")                                                 \
+    X(rt_gemm, "v", "iilllfppfp")                                             \
+    X(rt_softmax_rows, "v", "pppllilil")
+
+float rt_fn_exp(float x);
+float rt_fn_log(float x);
+float rt_fn_softplus(float x);
+float rt_fn_sigmoid(float x);
+float rt_fn_abs(float x);
+float rt_fn_sqrt(float x);
+float rt_fn_tanh(float x);
+float rt_fn_log1p(float x);
+float rt_fn_logcosh(float x);
+float rt_fn_sign(float x);
+float rt_fn_pow(float x, float c);
+float rt_fn_powi(float x, int32_t n);
+/* apply function number fn (the order of RT_KERNEL_ABI's first 11) */
+float rt_fn_apply(int fn, float x, float c);
+
+/* C[M x N] = alpha * op(A) op(B) + beta * C, row-major, through CBLAS */
+void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
+             const float *a, const float *b, float beta, float *c);
+
+/* Per row of width floats of in: mode 0 probabilities into out (and aux if
+ * not NULL); mode 1 a one-hot draw into out, probabilities into aux; mode 2
+ * the row's log-sum-exp into out[row]. Draws use element number = row. */
+void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int64_t width,
+                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step);
+#endif

@@ -1,0 +1,99 @@
+/* rt_model.h — a compiled model as the runtime sees it: groups, parameters,
+ * buffers and kernel numbers, plus the back end that executes kernels.
+ *
+ * The compiler fills it from its analysis (compiler/model_desc.c); a built
+ * binary embeds it as static data. The training loop, samplers and
+ * estimators use nothing else, so they run the same on every back end. */
+#ifndef EBMC_RT_MODEL_H
+#define EBMC_RT_MODEL_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rt.h"
+
+enum { RT_VISIBLE, RT_HIDDEN, RT_INPUT };
+/* unit types and conditionals: the order of UNIT_TYPES and CONDITIONALS in
+ * compiler/sema.h and compiler/derive.h */
+enum { RT_BERNOULLI, RT_SPIN, RT_GAUSSIAN, RT_SOFTMAX, RT_RELU, RT_BINOMIAL, RT_LAPLACE };
+enum { RT_SIGMOID, RT_TANH, RT_SOFTMAX_C, RT_GAUSS_DIAG, RT_GAUSS_FULL, RT_RELU_C, RT_BINOMIAL_C,
+       RT_INTRACTABLE, RT_OBSERVED };
+enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
+enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP };
+
+typedef struct rt_group {
+    const char *name;
+    int role, utype, cond, binomial_n;
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    int64_t size;
+    int block, sums_out;
+    int state_buf, mean_buf;
+    int k_sample, k_mean;       /* -1 when the group is not sampled */
+} rt_group;
+
+typedef struct rt_param {
+    const char *name;
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    int64_t size;
+    int init;
+    double init_a, init_b;
+    int buf, grad_buf;
+} rt_param;
+
+typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);
+
+typedef struct rt_model {
+    const char *name;
+    int ngroups;
+    rt_group *groups;
+    int nparams;
+    rt_param *params;
+    int nblocks;
+    int *sweep;                 /* block order of a Gibbs sweep */
+    int nbufs;
+    int *buf_kind;
+    int *buf_batched;
+    int64_t *buf_size;          /* floats per row (batched) or in all */
+    int k_free_energy, k_energy, k_free_energy_enum, k_grad;
+    int fe_buf, energy_buf, fe_enum_buf, weight_buf;
+    int fe_exact;               /* free_energy sums out every hidden group */
+    uint64_t enum_sum_mask;
+    double enum_log2_states;    /* < 0: not enumerable */
+    rt_exec_fn exec;
+    void *backend;
+} rt_model;
+
+/* Parameters with their gradient and momentum buffers. */
+typedef struct rt_params {
+    int n;
+    float **value, **grad, **velocity;
+} rt_params;
+
+rt_params *rt_params_new(const rt_model *m);
+void rt_params_free(rt_params *p);
+void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
+/* checkpoint I/O by the spec's parameter names; load checks every shape */
+int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
+int rt_params_load(const rt_model *m, rt_params *p, const char *path);
+
+/* Buffers for B rows: states, means, rows, temporaries; parameters shared. */
+typedef struct rt_ws {
+    const rt_model *m;
+    int64_t B;
+    float **bufs;
+    uint64_t seed;
+    uint64_t step;              /* advances on every kernel call */
+} rt_ws;
+
+rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed);
+void rt_ws_free(rt_ws *w);
+void rt_ws_run(rt_ws *w, int kernel);
+/* one block-Gibbs sweep over every sampled group, in the sweep order */
+void rt_ws_sweep(rt_ws *w);
+/* rows of data -> the visible (then input) groups' states, rows [0, n) */
+void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
+int64_t rt_visible_floats(const rt_model *m);
+/* random initial states for every sampled group (by unit type) */
+void rt_ws_randomize(rt_ws *w, uint32_t stream);
+#endif

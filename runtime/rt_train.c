@@ -1,0 +1,297 @@
+/* rt_train.c — the stochastic maximum likelihood loop.
+ *
+ * The gradient of the average log-likelihood is
+ *     < dF/dtheta >_model - < dF/dtheta >_data
+ * where F is the free energy with the hidden groups summed out (or the
+ * energy at mean-field values when they cannot be). The compiled "grad"
+ * kernel accumulates sum_b w[b] dF/dtheta(row b); running it on the data
+ * rows with w = -1/B and on the negative-phase rows with w = +1/C leaves
+ * the ascent direction in the gradient buffers. */
+#include "rt_train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt_exact.h"
+
+double rt_schedule_at(const rt_schedule *s, int epoch) {
+    for (int i = 0; i < s->n; i++)
+        if (s->until[i] < 0 || epoch <= s->until[i]) return s->value[i];
+    return s->n ? s->value[s->n - 1] : 0;
+}
+
+rt_schedule rt_schedule_const(double v) {
+    rt_schedule s = {1, {v}, {-1}};
+    return s;
+}
+
+rt_train_cfg rt_train_defaults(void) {
+    rt_train_cfg c = {0};
+    c.method = RT_CD;
+    c.k = 1;
+    c.chains = 100;
+    c.batch = 100;
+    c.epochs = 10;
+    c.lr = rt_schedule_const(0.05);
+    c.momentum = rt_schedule_const(0);
+    c.seed = 1;
+    c.mf_iters = 10;
+    c.mf_tol = 1e-5;
+    c.mon_recon = 1;
+    c.mon_every = 1;
+    return c;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Fisher-Yates with Philox draws on stream 1<<25: reproducible per epoch. */
+static void shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch) {
+    for (int64_t i = 0; i < n; i++) order[i] = i;
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)(rt_uniform(seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
+        if (j > i) j = i;
+        int64_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+static void fill_weights(rt_ws *w, int64_t rows, float value) {
+    float *wt = w->bufs[w->m->weight_buf];
+    for (int64_t r = 0; r < rows; r++) wt[r] = value;
+}
+
+static int is_visible_block(const rt_model *m, int block) {
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].block == block && m->groups[g].role == RT_VISIBLE) return 1;
+    return 0;
+}
+
+/* Mean-field over the hidden groups with the visible ones clamped. */
+static void mean_field(rt_ws *w, int iters) {
+    const rt_model *m = w->m;
+    for (int it = 0; it < iters; it++)
+        for (int k = 0; k < m->nblocks; k++) {
+            if (is_visible_block(m, m->sweep[k])) continue;
+            for (int g = 0; g < m->ngroups; g++)
+                if (m->groups[g].block == m->sweep[k] && m->groups[g].role == RT_HIDDEN) rt_ws_run(w, m->groups[g].k_mean);
+        }
+}
+
+/* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction, summed. */
+static double recon_error(rt_ws *w, int64_t rows) {
+    const rt_model *m = w->m;
+    mean_field(w, 1);
+    double err = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role != RT_VISIBLE) continue;
+        /* keep the data: the mean kernel overwrites the state */
+        int64_t n = rows * gr->size;
+        float *keep = malloc(sizeof(float) * (size_t)n);
+        memcpy(keep, w->bufs[gr->state_buf], sizeof(float) * (size_t)n);
+        rt_ws_run(w, gr->k_mean);
+        const float *mean = w->bufs[gr->mean_buf];
+        for (int64_t i = 0; i < n; i++) err += (double)(keep[i] - mean[i]) * (keep[i] - mean[i]);
+        memcpy(w->bufs[gr->state_buf], keep, sizeof(float) * (size_t)n);
+        free(keep);
+    }
+    return err;
+}
+
+int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse) {
+    int64_t B = n < 512 ? n : 512;
+    if (n == 0) return rt_fail("no examples");
+    rt_ws *w = rt_ws_new(m, B, p, 0);
+    double err = 0;
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        w->B = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
+        err += recon_error(w, w->B);
+    }
+    rt_ws_free(w);
+    *mse = err / (double)n / (double)row_floats;
+    return 0;
+}
+
+static int check_finite(const rt_model *m, const rt_params *p, int epoch, double lr) {
+    for (int i = 0; i < m->nparams; i++)
+        for (int64_t k = 0; k < m->params[i].size; k++)
+            if (!isfinite(p->value[i][k]))
+                return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; "
+                               "the learning rate (lr = %g) is probably too high",
+                               epoch, m->params[i].name, lr);
+    return 0;
+}
+
+static int binary_visibles(const rt_model *m) {
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE && m->groups[g].utype != RT_BERNOULLI && m->groups[g].utype != RT_SPIN)
+            return 0;
+    return 1;
+}
+
+int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
+                     uint64_t seed, double *avg) {
+    if (!m->fe_exact || !binary_visibles(m))
+        return rt_fail("pseudo-log-likelihood needs binary visible units and a closed-form free energy");
+    int64_t nvis = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE) nvis += m->groups[g].size;
+    int64_t B = n < 512 ? n : 512;
+    rt_ws *w = rt_ws_new(m, B, p, seed);
+    double s = 0;
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        int64_t k = n - r0 < B ? n - r0 : B;
+        w->B = k;
+        rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
+        rt_ws_run(w, m->k_free_energy);
+        double *f0 = malloc(sizeof(double) * (size_t)k);
+        for (int64_t r = 0; r < k; r++) f0[r] = w->bufs[m->fe_buf][r];
+        /* flip one unit per row: spins change sign, bits 0 <-> 1 */
+        for (int64_t r = 0; r < k; r++) {
+            int64_t u = (int64_t)(rt_uniform(seed, 1u << 26, 0, (uint32_t)(r0 + r)) * (float)nvis);
+            if (u >= nvis) u = nvis - 1;
+            for (int g = 0; g < m->ngroups; g++) {
+                const rt_group *gr = &m->groups[g];
+                if (gr->role != RT_VISIBLE) continue;
+                if (u < gr->size) {
+                    float *x = w->bufs[gr->state_buf] + r * gr->size + u;
+                    *x = gr->utype == RT_SPIN ? -*x : 1.0f - *x;
+                    break;
+                }
+                u -= gr->size;
+            }
+        }
+        rt_ws_run(w, m->k_free_energy);
+        for (int64_t r = 0; r < k; r++) {
+            double d = w->bufs[m->fe_buf][r] - f0[r];   /* F(flipped) - F(v) */
+            s += (double)nvis * -(d > 0 ? log1p(exp(-d)) : -d + log1p(exp(d)));
+        }
+        free(f0);
+    }
+    rt_ws_free(w);
+    *avg = s / (double)n;
+    return 0;
+}
+
+static void update(const rt_model *m, rt_params *p, double lr, double mom, double decay) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        float d = q->ndim >= 2 ? (float)decay : 0.0f;
+        float *v = p->velocity[i], *x = p->value[i], *g = p->grad[i];
+        for (int64_t k = 0; k < q->size; k++) {
+            v[k] = (float)mom * v[k] + (float)lr * (g[k] - d * x[k]);
+            x[k] += v[k];
+        }
+    }
+}
+
+static void copy_visible(rt_ws *to, const rt_ws *from, int64_t rows) {
+    const rt_model *m = to->m;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role != RT_HIDDEN)
+            memcpy(to->bufs[m->groups[g].state_buf], from->bufs[m->groups[g].state_buf],
+                   sizeof(float) * (size_t)(rows * m->groups[g].size));
+}
+
+int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
+             rt_train_report *rep) {
+    int64_t rf = rt_visible_floats(m), n = data->n;
+    if (rt_dataset_row(data) != rf)
+        return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",
+                       (long long)rt_dataset_row(data), (long long)rf);
+    if (n == 0) return rt_fail("the training data is empty");
+    int64_t B = cfg->batch < n ? cfg->batch : n;
+    int64_t C = cfg->method == RT_PCD ? cfg->chains : B;
+    rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
+    rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);
+    rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, cfg->seed) : NULL;
+    int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
+    float *rows = malloc(sizeof(float) * (size_t)(B * rf));
+    int exact = cfg->mon_exact && m->fe_exact && m->enum_log2_states >= 0 && m->enum_log2_states <= 22;
+    rep->epochs = 0;
+    rep->per_epoch = calloc((size_t)cfg->epochs + 1, sizeof(rt_epoch_stats));
+    rep->optimum = -rt_empirical_entropy(data->data, n, rf);
+    if (cfg->method == RT_PCD) {
+        /* chains start at data examples (hidden groups random; the first
+         * sweep draws them from their conditional) */
+        rt_ws_randomize(neg, 1u << 27);
+        for (int64_t r0 = 0; r0 < C; r0 += B) {
+            int64_t k = C - r0 < B ? C - r0 : B;
+            for (int64_t r = 0; r < k; r++)
+                memcpy(rows + r * rf, data->data + ((r0 + r) % n) * rf, sizeof(float) * (size_t)rf);
+            for (int g = 0; g < m->ngroups; g++)
+                if (m->groups[g].role != RT_HIDDEN) neg->bufs[m->groups[g].state_buf] += r0 * m->groups[g].size;
+            rt_ws_set_visible(neg, rows, k, rf);
+            for (int g = 0; g < m->ngroups; g++)
+                if (m->groups[g].role != RT_HIDDEN) neg->bufs[m->groups[g].state_buf] -= r0 * m->groups[g].size;
+        }
+    }
+    int rc = 0;
+    for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
+        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double err = 0;
+        shuffle(order, n, cfg->seed, epoch);
+        for (int64_t b0 = 0; b0 < n; b0 += B) {
+            int64_t nb = n - b0 < B ? n - b0 : B;
+            for (int64_t r = 0; r < nb; r++) memcpy(rows + r * rf, data->data + order[b0 + r] * rf, sizeof(float) * (size_t)rf);
+            pos->B = nb;
+            rt_ws_set_visible(pos, rows, nb, rf);
+            for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+            if (!m->fe_exact) mean_field(pos, cfg->mf_iters);
+            fill_weights(pos, nb, -1.0f / (float)nb);
+            rt_ws_run(pos, m->k_grad);
+            if (cfg->method == RT_CD) {
+                neg->B = nb;
+                copy_visible(neg, pos, nb);
+            }
+            for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
+            fill_weights(neg, neg->B, 1.0f / (float)neg->B);
+            rt_ws_run(neg, m->k_grad);
+            update(m, p, lr, mom, cfg->weight_decay);
+            if (rec) {
+                rec->B = nb;
+                copy_visible(rec, pos, nb);
+                err += recon_error(rec, nb);
+            }
+        }
+        rc = check_finite(m, p, epoch, lr);
+        if (rc) break;
+        rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
+        st->epoch = epoch;
+        st->recon = err / (double)n / (double)rf;
+        st->pll = st->loglik = st->logz = NAN;
+        int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
+        if (monitor && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
+            int64_t k = n < 2000 ? n : 2000;
+            if (rt_pseudo_loglik(m, p, data->data, k, rf, cfg->seed + (uint64_t)epoch, &st->pll)) st->pll = NAN;
+        }
+        if (monitor && exact) {
+            double sum;
+            if (!rt_exact_logz(m, p, &st->logz) && !rt_exact_loglik(m, p, st->logz, data->data, n, rf, &sum))
+                st->loglik = sum / (double)n;
+        }
+        st->seconds = now() - t0;
+        rep->epochs = epoch;
+        if (progress && !cfg->quiet && monitor) {
+            fprintf(progress, "epoch %3d/%d  recon %.5f", epoch, cfg->epochs, st->recon);
+            if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
+            if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
+            fprintf(progress, "  %.2f s\n", st->seconds);
+            fflush(progress);
+        }
+    }
+    free(order);
+    free(rows);
+    rt_ws_free(pos);
+    rt_ws_free(neg);
+    rt_ws_free(rec);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* rt_train.h — stochastic maximum likelihood training (CD-k, PCD) of any
+ * compiled model, with SGD, momentum and weight decay. */
+#ifndef EBMC_RT_TRAIN_H
+#define EBMC_RT_TRAIN_H
+#include "rt_model.h"
+
+/* A value per epoch: value[i] while epoch <= until[i] (1-based), the last
+ * one after that ("0.5 until 5, 0.9"). */
+typedef struct rt_schedule {
+    int n;
+    double value[8];
+    int until[8];      /* -1: forever */
+} rt_schedule;
+
+double rt_schedule_at(const rt_schedule *s, int epoch);
+rt_schedule rt_schedule_const(double v);
+
+enum { RT_CD, RT_PCD };
+
+typedef struct rt_train_cfg {
+    int method;            /* RT_CD or RT_PCD */
+    int k;                 /* Gibbs sweeps per update */
+    int64_t chains;        /* PCD: persistent chains */
+    int64_t batch;
+    int epochs;
+    rt_schedule lr, momentum;
+    double weight_decay;   /* L2, on parameters with 2 or more dimensions */
+    uint64_t seed;
+    int mf_iters;          /* mean-field iterations of the positive phase */
+    double mf_tol;
+    int mon_recon, mon_pll, mon_exact;
+    int mon_every;
+    int quiet;
+} rt_train_cfg;
+
+typedef struct rt_epoch_stats {
+    int epoch;
+    double recon;          /* mean squared error per visible unit */
+    double pll;            /* pseudo-log-likelihood per example (NAN if off) */
+    double loglik;         /* exact average log-likelihood (NAN if off) */
+    double logz;
+    double seconds;
+} rt_epoch_stats;
+
+typedef struct rt_train_report {
+    int epochs;
+    rt_epoch_stats *per_epoch;  /* epochs entries, malloc'd */
+    double optimum;        /* -entropy of the data: the best loglik possible */
+} rt_train_report;
+
+rt_train_cfg rt_train_defaults(void);
+/* progress (may be NULL) gets one line per epoch. */
+int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
+             rt_train_report *rep);
+/* Pseudo-log-likelihood of rows (binary or spin visibles, fe_exact): one
+ * random unit flipped per row, scaled by the number of visible units. */
+int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
+                     uint64_t seed, double *avg);
+/* Mean squared error per visible unit of v -> E[h|v] -> E[v|h]. */
+int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse);
+#endif

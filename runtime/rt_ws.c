@@ -1,0 +1,208 @@
+/* rt_ws.c — parameters, workspaces and Gibbs sweeps over a compiled model. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_model.h"
+
+rt_params *rt_params_new(const rt_model *m) {
+    rt_params *p = calloc(1, sizeof *p);
+    p->n = m->nparams;
+    p->value = calloc((size_t)m->nparams + 1, sizeof(float *));
+    p->grad = calloc((size_t)m->nparams + 1, sizeof(float *));
+    p->velocity = calloc((size_t)m->nparams + 1, sizeof(float *));
+    for (int i = 0; i < m->nparams; i++) {
+        size_t bytes = sizeof(float) * (size_t)(m->params[i].size ? m->params[i].size : 1);
+        p->value[i] = rt_alloc(bytes);
+        p->grad[i] = rt_alloc(bytes);
+        p->velocity[i] = rt_alloc(bytes);
+    }
+    return p;
+}
+
+void rt_params_free(rt_params *p) {
+    if (!p) return;
+    for (int i = 0; i < p->n; i++) {
+        rt_free(p->value[i]);
+        rt_free(p->grad[i]);
+        rt_free(p->velocity[i]);
+    }
+    free(p->value);
+    free(p->grad);
+    free(p->velocity);
+    free(p);
+}
+
+/* streams 1<<24 + i: parameter i's initial values */
+void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        for (int64_t k = 0; k < q->size; k++) {
+            float v = 0;
+            switch (q->init) {
+            case RT_INIT_CONST: v = (float)q->init_a; break;
+            case RT_INIT_NORMAL:
+                v = (float)(q->init_a + q->init_b * rt_normal(seed, (1u << 24) + (uint32_t)i, 0, (uint32_t)k));
+                break;
+            case RT_INIT_UNIFORM:
+                v = (float)(q->init_a + (q->init_b - q->init_a) * rt_uniform(seed, (1u << 24) + (uint32_t)i, 0, (uint32_t)k));
+                break;
+            default: break;
+            }
+            p->value[i][k] = v;
+        }
+        memset(p->velocity[i], 0, sizeof(float) * (size_t)q->size);
+    }
+}
+
+int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta) {
+    rt_tensor *ts = calloc((size_t)m->nparams + 1, sizeof(rt_tensor));
+    rt_tensor **ptrs = calloc((size_t)m->nparams + 1, sizeof(rt_tensor *));
+    for (int i = 0; i < m->nparams; i++) {
+        snprintf(ts[i].name, sizeof ts[i].name, "%s", m->params[i].name);
+        ts[i].ndim = m->params[i].ndim;
+        memcpy(ts[i].dims, m->params[i].dims, sizeof(int64_t) * RT_MAX_DIMS);
+        ts[i].data = p->value[i];
+        ptrs[i] = &ts[i];
+    }
+    int rc = rt_save_safetensors(path, ptrs, m->nparams, meta, nmeta);
+    free(ts);
+    free(ptrs);
+    return rc;
+}
+
+static void shape_text(char *buf, size_t n, int ndim, const int64_t *dims) {
+    int o = snprintf(buf, n, "[");
+    for (int d = 0; d < ndim && o < (int)n; d++) o += snprintf(buf + o, n - (size_t)o, "%s%lld", d ? ", " : "", (long long)dims[d]);
+    if (o < (int)n) snprintf(buf + o, n - (size_t)o, "]");
+}
+
+int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
+    rt_tensor **ts;
+    int n;
+    if (rt_load_safetensors(path, &ts, &n, NULL, NULL)) return -1;
+    int rc = 0;
+    for (int i = 0; i < m->nparams && !rc; i++) {
+        const rt_param *q = &m->params[i];
+        rt_tensor *t = NULL;
+        for (int k = 0; k < n; k++)
+            if (!strcmp(ts[k]->name, q->name)) t = ts[k];
+        if (!t) {
+            rc = rt_fail("%s: has no tensor '%s', which the spec's model '%s' declares", path, q->name, m->name);
+            break;
+        }
+        int same = t->ndim == q->ndim;
+        for (int d = 0; same && d < q->ndim; d++) same = t->dims[d] == q->dims[d];
+        if (!same) {
+            char a[128], b[128];
+            shape_text(a, sizeof a, t->ndim, t->dims);
+            shape_text(b, sizeof b, q->ndim, q->dims);
+            rc = rt_fail("%s: parameter '%s' has shape %s but the spec declares %s", path, q->name, a, b);
+            break;
+        }
+        memcpy(p->value[i], t->data, sizeof(float) * (size_t)q->size);
+    }
+    rt_tensors_free(ts, n);
+    return rc;
+}
+
+/* ---- workspaces ------------------------------------------------------------------ */
+
+rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed) {
+    rt_ws *w = calloc(1, sizeof *w);
+    w->m = m;
+    w->B = B;
+    w->seed = seed;
+    w->bufs = calloc((size_t)m->nbufs + 1, sizeof(float *));
+    for (int i = 0; i < m->nbufs; i++) {
+        if (m->buf_kind[i] == RT_BUF_PARAM || m->buf_kind[i] == RT_BUF_GRAD) continue;
+        int64_t n = m->buf_batched[i] ? m->buf_size[i] * B : m->buf_size[i];
+        w->bufs[i] = rt_alloc(sizeof(float) * (size_t)(n ? n : 1));
+    }
+    for (int i = 0; i < m->nparams; i++) {
+        w->bufs[m->params[i].buf] = p->value[i];
+        w->bufs[m->params[i].grad_buf] = p->grad[i];
+    }
+    return w;
+}
+
+void rt_ws_free(rt_ws *w) {
+    if (!w) return;
+    for (int i = 0; i < w->m->nbufs; i++)
+        if (w->m->buf_kind[i] != RT_BUF_PARAM && w->m->buf_kind[i] != RT_BUF_GRAD) rt_free(w->bufs[i]);
+    free(w->bufs);
+    free(w);
+}
+
+void rt_ws_run(rt_ws *w, int kernel) {
+    if (kernel < 0) return;
+    w->m->exec(w->m->backend, kernel, w->bufs, w->B, w->seed, w->step++);
+}
+
+void rt_ws_sweep(rt_ws *w) {
+    const rt_model *m = w->m;
+    for (int k = 0; k < m->nblocks; k++)
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].block == m->sweep[k]) rt_ws_run(w, m->groups[g].k_sample);
+}
+
+int64_t rt_visible_floats(const rt_model *m) {
+    int64_t n = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role != RT_HIDDEN) n += m->groups[g].size;
+    return n;
+}
+
+void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats) {
+    const rt_model *m = w->m;
+    int64_t off = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int g = 0; g < m->ngroups; g++) {
+            const rt_group *gr = &m->groups[g];
+            if (gr->role != (pass ? RT_INPUT : RT_VISIBLE)) continue;
+            float *dst = w->bufs[gr->state_buf];
+            for (int64_t r = 0; r < n; r++)
+                memcpy(dst + r * gr->size, rows + r * row_floats + off, sizeof(float) * (size_t)gr->size);
+            off += gr->size;
+        }
+}
+
+void rt_ws_randomize(rt_ws *w, uint32_t stream) {
+    const rt_model *m = w->m;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role == RT_INPUT) continue;
+        float *s = w->bufs[gr->state_buf];
+        int64_t n = gr->size * w->B;
+        uint32_t st = stream + (uint32_t)g;
+        for (int64_t i = 0; i < n; i++) {
+            float u = rt_uniform(w->seed, st, w->step, (uint32_t)i);
+            switch (gr->utype) {
+            case RT_SPIN: s[i] = u < 0.5f ? -1.0f : 1.0f; break;
+            case RT_GAUSSIAN:
+            case RT_LAPLACE: s[i] = rt_normal(w->seed, st, w->step, (uint32_t)i); break;
+            case RT_RELU: s[i] = 0; break;
+            case RT_BINOMIAL: {
+                int c = 0;
+                for (int t = 0; t < gr->binomial_n; t++)
+                    c += rt_uniform(w->seed, st + 4096u * (uint32_t)(t + 1), w->step, (uint32_t)i) < 0.5f;
+                s[i] = (float)c;
+                break;
+            }
+            case RT_SOFTMAX: {
+                int64_t K = gr->dims[gr->ndim - 1];
+                if (i % K == 0) {
+                    int64_t pick = (int64_t)(u * (float)K);
+                    if (pick >= K) pick = K - 1;
+                    for (int64_t k = 0; k < K; k++) s[i + k] = k == pick ? 1.0f : 0.0f;
+                }
+                break;
+            }
+            default: s[i] = u < 0.5f ? 1.0f : 0.0f; break;
+            }
+        }
+        memcpy(w->bufs[gr->mean_buf], s, sizeof(float) * (size_t)n);
+    }
+    w->step++;
+}
