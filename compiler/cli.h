@@ -1,0 +1,42 @@
+/* cli.h — subcommands and their flags. */
+#ifndef EBMC_CLI_H
+#define EBMC_CLI_H
+#include "compile.h"
+
+#define EBMC_VERSION "0.1.0"
+
+typedef struct Command Command;
+typedef int (*CommandFn)(const Command *c, int argc, char **argv);
+struct Command {
+    const char *name, *usage, *help;
+    CommandFn run;
+};
+
+typedef struct Flag {
+    const char *name;       /* "--out" */
+    int takes_value;
+    const char *help;
+} Flag;
+
+typedef struct Opts {
+    const char *spec;       /* the positional SPEC argument */
+    int n;
+    const char *names[64];
+    const char *values[64];
+} Opts;
+
+/* 0: parsed; 1: error (reported); -1: --help printed */
+int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *o, int need_spec);
+const char *opt_str(const Opts *o, const char *name);
+int opt_has(const Opts *o, const char *name);
+/* every value of a repeatable flag; returns the count */
+int opt_all(const Opts *o, const char *name, char **out, int max);
+/* number flags: 0 and *out untouched if absent; -1 after an error */
+int opt_ll(const Opts *o, const char *name, long long lo, long long *out);
+
+int cmd_check(const Command *c, int argc, char **argv);
+int cmd_explain(const Command *c, int argc, char **argv);
+int cmd_train(const Command *c, int argc, char **argv);
+int cmd_sample(const Command *c, int argc, char **argv);
+int cmd_eval(const Command *c, int argc, char **argv);
+#endif

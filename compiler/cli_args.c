@@ -1,0 +1,110 @@
+/* cli_args.c — flag parsing with "did you mean" for misspelt flags. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(const Command *c, const Flag *flags, FILE *out) {
+    fprintf(out, "usage: ebmc %s %s\n\n%s\n", c->name, c->usage, c->help);
+    if (flags[0].name) fprintf(out, "\nflags:\n");
+    for (int i = 0; flags[i].name; i++)
+        fprintf(out, "  %s%s  %s\n", flags[i].name, flags[i].takes_value ? " VALUE" : "", flags[i].help);
+}
+
+int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *o, int need_spec) {
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(c, flags, stdout);
+            return -1;
+        }
+        if (a[0] != '-' || a[1] == 0) {
+            if (o->spec) {
+                diag_tool_error("ebmc %s takes one spec file; '%s' is a second one", c->name, a);
+                return 1;
+            }
+            o->spec = a;
+            continue;
+        }
+        /* --flag=value or --flag value */
+        char name[64];
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        if (len >= sizeof name) len = sizeof name - 1;
+        memcpy(name, a, len);
+        name[len] = 0;
+        const Flag *f = NULL;
+        for (int k = 0; flags[k].name; k++)
+            if (!strcmp(flags[k].name, name)) f = &flags[k];
+        if (!f) {
+            const char *names[64];
+            int n = 0;
+            for (int k = 0; flags[k].name && n < 64; k++) names[n++] = flags[k].name;
+            diag_tool_error("unknown flag '%s' for 'ebmc %s'", name, c->name);
+            const char *best = sema_suggest(name, names, n);
+            if (best) fprintf(stderr, "note: did you mean '%s'?\n", best);
+            else fprintf(stderr, "note: 'ebmc %s --help' lists the flags\n", c->name);
+            return 1;
+        }
+        const char *value = NULL;
+        if (f->takes_value) {
+            if (eq) value = eq + 1;
+            else if (i + 1 < argc) value = argv[++i];
+            else {
+                diag_tool_error("flag '%s' needs a value", name);
+                return 1;
+            }
+        } else if (eq) {
+            diag_tool_error("flag '%s' takes no value", name);
+            return 1;
+        }
+        if (o->n >= 64) {
+            diag_tool_error("too many flags");
+            return 1;
+        }
+        o->names[o->n] = f->name;
+        o->values[o->n++] = value;
+    }
+    if (need_spec && !o->spec) {
+        diag_tool_error("ebmc %s needs a spec file", c->name);
+        fprintf(stderr, "usage: ebmc %s %s\n", c->name, c->usage);
+        return 1;
+    }
+    return 0;
+}
+
+const char *opt_str(const Opts *o, const char *name) {
+    const char *v = NULL;
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->names[i], name)) v = o->values[i];
+    return v;
+}
+
+int opt_has(const Opts *o, const char *name) {
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->names[i], name)) return 1;
+    return 0;
+}
+
+int opt_all(const Opts *o, const char *name, char **out, int max) {
+    int n = 0;
+    for (int i = 0; i < o->n && n < max; i++)
+        if (!strcmp(o->names[i], name)) out[n++] = (char *)o->values[i];
+    return n;
+}
+
+int opt_ll(const Opts *o, const char *name, long long lo, long long *out) {
+    const char *v = opt_str(o, name);
+    if (!v) return 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (errno || *end || end == v || x < lo) {
+        diag_tool_error("%s expects an integer of at least %lld, not '%s'", name, lo, v);
+        return -1;
+    }
+    *out = x;
+    return 1;
+}

@@ -1,0 +1,402 @@
+/* config.c — train and sample blocks to runtime settings. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+
+typedef struct Ctx {
+    Arena *a;
+    Diag *d;
+} Ctx;
+
+/* ---- values ------------------------------------------------------------------ */
+
+static int get_num(Ctx *c, const Expr *e, double *out, const char *what) {
+    if (e->kind == EX_NUM) {
+        *out = e->num;
+        return 1;
+    }
+    if (e->kind == EX_NEG && e->lhs->kind == EX_NUM) {
+        *out = -e->lhs->num;
+        return 1;
+    }
+    if (e->kind == EX_NAME && !e->has_index && (!strcmp(e->str, "true") || !strcmp(e->str, "false"))) {
+        *out = !strcmp(e->str, "true");
+        return 1;
+    }
+    diag_error(c->d, e->span, "%s must be a number", what);
+    return 0;
+}
+
+static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
+    double v;
+    if (!get_num(c, e, &v, what)) return 0;
+    if (v != (double)(long long)v || v < (double)lo) {
+        diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %g", what, lo, v);
+        return 0;
+    }
+    *out = (long long)v;
+    return 1;
+}
+
+static int get_pos(Ctx *c, const Expr *e, double *out, const char *what) {
+    if (!get_num(c, e, out, what)) return 0;
+    if (*out < 0) {
+        diag_error(c->d, e->span, "%s must not be negative", what);
+        return 0;
+    }
+    return 1;
+}
+
+static const char *get_str(Ctx *c, const Expr *e, const char *what) {
+    if (e->kind == EX_STR) return e->str;
+    diag_error(c->d, e->span, "%s must be a string in double quotes", what);
+    return NULL;
+}
+
+/* "0.5 until 5, 0.9" or a number */
+static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
+    const Expr *items[8];
+    int n = 0;
+    if (e->kind == EX_LIST) {
+        if (e->nargs > 8) {
+            diag_error(c->d, e->span, "%s: at most 8 pieces", what);
+            return 0;
+        }
+        for (int i = 0; i < e->nargs; i++) items[n++] = e->args[i].value;
+    } else {
+        items[n++] = e;
+    }
+    s->n = n;
+    int last_until = 0;
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        long long until = -1;
+        if (it->kind == EX_UNTIL) {
+            if (!get_int(c, it->rhs, 1, &until, "the epoch after 'until'")) return 0;
+            if (until <= last_until) {
+                diag_error(c->d, it->rhs->span, "epochs after 'until' must increase");
+                return 0;
+            }
+            last_until = (int)until;
+            it = it->lhs;
+        } else if (i != n - 1) {
+            diag_error(c->d, it->span, "only the last piece of %s may omit 'until'", what);
+            return 0;
+        }
+        if (!get_pos(c, it, &s->value[i], what)) return 0;
+        s->until[i] = (int)until;
+    }
+    return 1;
+}
+
+/* ---- named arguments of calls -------------------------------------------------------- */
+
+typedef struct ArgSpec {
+    const char *name;
+    const Expr *value;
+} ArgSpec;
+
+/* Matches positional then named arguments against names; reports unknown
+ * and repeated ones. */
+static int bind_args(Ctx *c, const Expr *call, ArgSpec *spec, int nspec) {
+    int ok = 1, pos = 0;
+    for (int i = 0; i < call->nargs; i++) {
+        const Arg *a = &call->args[i];
+        int k = -1;
+        if (!a->name) {
+            k = pos < nspec ? pos++ : -1;
+            if (k < 0) {
+                diag_error(c->d, a->value->span, "%s() takes at most %d argument%s", call->str, nspec, nspec == 1 ? "" : "s");
+                ok = 0;
+                continue;
+            }
+        } else {
+            for (int q = 0; q < nspec; q++)
+                if (!strcmp(spec[q].name, a->name)) k = q;
+            if (k < 0) {
+                const char *names[16];
+                for (int q = 0; q < nspec && q < 16; q++) names[q] = spec[q].name;
+                diag_error(c->d, a->name_span, "%s() has no argument '%s'", call->str, a->name);
+                const char *best = sema_suggest(a->name, names, nspec < 16 ? nspec : 16);
+                if (best) diag_note(c->d, a->name_span, "did you mean '%s'?", best);
+                ok = 0;
+                continue;
+            }
+        }
+        if (spec[k].value) {
+            diag_error(c->d, a->value->span, "argument '%s' given twice", spec[k].name);
+            ok = 0;
+        }
+        spec[k].value = a->value;
+    }
+    return ok;
+}
+
+/* ---- train ----------------------------------------------------------------------- */
+
+static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
+    memset(ds, 0, sizeof *ds);
+    ds->binarize = NAN;
+    ds->span = e->span;
+    const char *fn = e->kind == EX_CALL ? e->str : NULL;
+    if (!fn) {
+        diag_error(c->d, e->span, "data must be a loader: idx(\"file\"), csv(\"file\"), npy(\"file\") or bars_and_stripes(rows, cols)");
+        return 0;
+    }
+    if (!strcmp(fn, "bars_and_stripes")) {
+        ArgSpec a[2] = {{"rows", NULL}, {"cols", NULL}};
+        long long r = 4, k = 4;
+        if (!bind_args(c, e, a, 2)) return 0;
+        if (a[0].value && !get_int(c, a[0].value, 1, &r, "rows")) return 0;
+        if (a[1].value && !get_int(c, a[1].value, 1, &k, "cols")) return 0;
+        if (r > 12 || k > 12) {
+            diag_error(c->d, e->span, "bars_and_stripes is for small images (at most 12 x 12)");
+            return 0;
+        }
+        ds->kind = DS_BARS_STRIPES;
+        ds->rows = (int)r;
+        ds->cols = (int)k;
+        return 1;
+    }
+    static const char *const loaders[] = {"idx", "csv", "npy", "bars_and_stripes"};
+    if (strcmp(fn, "idx") && strcmp(fn, "csv") && strcmp(fn, "npy")) {
+        diag_error(c->d, e->span, "unknown data loader '%s'", fn);
+        const char *best = sema_suggest(fn, loaders, 4);
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        return 0;
+    }
+    ds->kind = !strcmp(fn, "idx") ? DS_IDX : !strcmp(fn, "csv") ? DS_CSV : DS_NPY;
+    ArgSpec a[4] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}};
+    if (!bind_args(c, e, a, 4)) return 0;
+    if (!a[0].value) {
+        diag_error(c->d, e->span, "%s() needs the file to read: %s(\"path\")", fn, fn);
+        return 0;
+    }
+    if (!(ds->path = get_str(c, a[0].value, "the file"))) return 0;
+    double v;
+    if (a[1].value) {
+        if (!get_num(c, a[1].value, &v, "binarize")) return 0;
+        ds->binarize = v;
+    }
+    if (a[2].value) {
+        if (!get_num(c, a[2].value, &v, "standardize")) return 0;
+        ds->standardize = v != 0;
+    }
+    if (a[3].value && !get_int(c, a[3].value, 1, &ds->limit, "limit")) return 0;
+    return 1;
+}
+
+static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
+    if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
+        diag_error(c->d, e->span, "method must be cd(k = 1) or pcd(k = 1, chains = 100)");
+        static const char *const m[] = {"cd", "pcd"};
+        const char *best = name ? sema_suggest(name, m, 2) : NULL;
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        return 0;
+    }
+    t->method = !strcmp(name, "cd") ? RT_CD : RT_PCD;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[2] = {{"k", NULL}, {"chains", NULL}};
+    int n = t->method == RT_PCD ? 2 : 1;
+    if (!bind_args(c, e, a, n)) return 0;
+    long long v;
+    if (a[0].value) {
+        if (!get_int(c, a[0].value, 1, &v, "k")) return 0;
+        t->k = (int)v;
+    }
+    if (n > 1 && a[1].value) {
+        if (!get_int(c, a[1].value, 1, &v, "chains")) return 0;
+        t->chains = v;
+    }
+    return 1;
+}
+
+static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    if (e->kind == EX_EVERY) {
+        long long n;
+        if (!get_int(c, e->rhs, 1, &n, "the epochs after 'every'")) return 0;
+        t->mon_every = (int)n;
+        e = e->lhs;
+    }
+    const Expr *items[16];
+    int n = 0;
+    if (e->kind == EX_LIST)
+        for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
+    else
+        items[n++] = e;
+    t->mon_recon = t->mon_pll = t->mon_exact = 0;
+    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik"};
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        const char *name = it->kind == EX_NAME && !it->has_index ? it->str : "";
+        if (!strcmp(name, "recon_error")) t->mon_recon = 1;
+        else if (!strcmp(name, "pseudo_loglik")) t->mon_pll = 1;
+        else if (!strcmp(name, "exact_loglik")) t->mon_exact = 1;
+        else {
+            diag_error(c->d, it->span, "unknown monitor");
+            const char *best = *name ? sema_suggest(name, names, 3) : NULL;
+            if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
+            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    const Expr *e = st->expr;
+    const char *k = st->name;
+    long long v;
+    double x;
+    if (!k) {
+        diag_error(c->d, st->span, "a train block holds settings: key = value");
+        return 0;
+    }
+    if (!strcmp(k, "data")) return set_data(c, e, &tc->data);
+    if (!strcmp(k, "method")) return set_method(c, e, t);
+    if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
+    if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
+    if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
+    if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum");
+    if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
+    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
+    if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
+    if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
+    static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
+                                       "weight_decay", "seed", "monitor", "mean_field"};
+    diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
+    const char *best = sema_suggest(k, keys, 10);
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field");
+    return 0;
+}
+
+static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
+    long long v;
+    const char *k = st->name;
+    if (!k) {
+        diag_error(c->d, st->span, "a sample block holds settings: key = value");
+        return 0;
+    }
+    if (!strcmp(k, "chains")) return get_int(c, st->expr, 1, &v, "chains") && (sc->chains = v, 1);
+    if (!strcmp(k, "steps")) return get_int(c, st->expr, 0, &v, "steps") && (sc->steps = v, 1);
+    if (!strcmp(k, "seed")) return get_int(c, st->expr, 0, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
+    if (!strcmp(k, "out")) return (sc->out = get_str(c, st->expr, "out")) != NULL;
+    static const char *const keys[] = {"chains", "steps", "seed", "out"};
+    diag_error(c->d, st->name_span, "unknown sample setting '%s'", k);
+    const char *best = sema_suggest(k, keys, 4);
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    return 0;
+}
+
+/* --set key=value: parsed with the spec grammar as an entry of a block. */
+static Block *parse_sets(Ctx *c, char **sets, int nsets, const char *kind) {
+    if (nsets == 0) return NULL;
+    char *src = arena_printf(c->a, "%s _ {", kind);
+    for (int i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            diag_tool_error("--set expects KEY=VALUE, not '%s'", sets[i]);
+            c->d->errors++;
+            return NULL;
+        }
+        const char *key = sets[i];
+        /* "train.lr=0.1" and "lr=0.1" both name lr */
+        const char *dot = memchr(key, '.', (size_t)(eq - key));
+        if (dot) key = dot + 1;
+        src = arena_printf(c->a, "%s\n%s", src, key);
+    }
+    src = arena_printf(c->a, "%s\n}\n", src);
+    Diag d2;
+    diag_init(&d2, "--set", src, strlen(src));
+    Program *p = parse_source(c->a, &d2, "--set", src, strlen(src));
+    c->d->errors += d2.errors;
+    return d2.errors || p->nblocks != 1 ? NULL : p->blocks[0];
+}
+
+int config_train(Arena *a, Diag *d, const Block *block, char **sets, int nsets, TrainConfig *out) {
+    Ctx c = {a, d};
+    memset(out, 0, sizeof *out);
+    out->rt = rt_train_defaults();
+    out->data.kind = DS_NONE;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) {
+        const Stmt *st = block->stmts[i];
+        if (st->kind == ST_STAGE) {
+            diag_error(d, st->span, "training stages are not supported yet");
+            continue;
+        }
+        train_entry(&c, st, out);
+    }
+    Block *b = parse_sets(&c, sets, nsets, "train");
+    for (int i = 0; b && i < b->nstmts; i++) train_entry(&c, b->stmts[i], out);
+    return d->errors == errors;
+}
+
+int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
+    Ctx c = {a, d};
+    out->chains = 64;
+    out->steps = 1000;
+    out->out = NULL;
+    out->seed = 1;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) sample_entry(&c, block->stmts[i], out);
+    Block *b = parse_sets(&c, sets, nsets, "sample");
+    for (int i = 0; b && i < b->nstmts; i++) sample_entry(&c, b->stmts[i], out);
+    return d->errors == errors;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+int config_data_arg(const char *arg, DataSpec *out) {
+    memset(out, 0, sizeof *out);
+    out->binarize = NAN;
+    if (!strncmp(arg, "bars_and_stripes", 16)) {
+        out->kind = DS_BARS_STRIPES;
+        out->rows = out->cols = 4;
+        return 1;
+    }
+    out->path = arg;
+    out->kind = ends_with(arg, ".csv") ? DS_CSV : ends_with(arg, ".npy") ? DS_NPY : DS_IDX;
+    return 1;
+}
+
+int config_load_data(const DataSpec *ds, rt_dataset *out) {
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    switch (ds->kind) {
+    case DS_NONE: rt_fail("no training data: set data = ... in the train block"); return -1;
+    case DS_BARS_STRIPES: rc = rt_make_bars_stripes(ds->rows, ds->cols, out); break;
+    case DS_IDX:
+    case DS_CSV:
+    case DS_NPY: {
+        struct stat sb;
+        if (stat(ds->path, &sb) != 0) {
+            if (strstr(ds->path, "fashion-mnist"))
+                return rt_fail("cannot read '%s': %s\n  Fashion-MNIST is a Debian package: "
+                               "sudo apt-get install dataset-fashion-mnist",
+                               ds->path, strerror(errno));
+            return rt_fail("cannot read '%s': %s", ds->path, strerror(errno));
+        }
+        rc = ds->kind == DS_IDX ? rt_load_idx(ds->path, out) : ds->kind == DS_CSV ? rt_load_csv(ds->path, out)
+                                                                                : rt_load_npy(ds->path, out);
+        break;
+    }
+    }
+    if (rc) return rc;
+    if (ds->limit > 0 && ds->limit < out->n) out->n = ds->limit;
+    if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
+    if (ds->standardize) rt_standardize(out, NULL, NULL);
+    return 0;
+}

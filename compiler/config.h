@@ -1,0 +1,42 @@
+/* config.h — the meaning of train / sample / eval blocks: from entries
+ * (key = value) to the runtime's settings, with errors at the entry. */
+#ifndef EBMC_CONFIG_H
+#define EBMC_CONFIG_H
+#include <math.h>
+
+#include "rt_train.h"
+#include "sema.h"
+
+typedef enum { DS_NONE, DS_IDX, DS_CSV, DS_NPY, DS_BARS_STRIPES } DataKind;
+
+typedef struct DataSpec {
+    DataKind kind;
+    const char *path;
+    int rows, cols;          /* bars_and_stripes(rows, cols) */
+    double binarize;         /* NAN: keep values */
+    int standardize;
+    long long limit;         /* first N examples; 0: all */
+    Span span;
+} DataSpec;
+
+typedef struct TrainConfig {
+    rt_train_cfg rt;
+    DataSpec data;
+} TrainConfig;
+
+typedef struct SampleConfig {
+    long long chains, steps;
+    const char *out;
+    unsigned long long seed;
+} SampleConfig;
+
+/* Entries of block (may be NULL: defaults), then overrides "key=value" (from
+ * --set) on top. Returns 0 if there were errors (reported to d). */
+int config_train(Arena *a, Diag *d, const Block *block, char **sets, int nsets, TrainConfig *out);
+int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out);
+/* Loads the data a DataSpec names; reports "ebmc: error:" messages. */
+int config_load_data(const DataSpec *ds, rt_dataset *out);
+/* A data source given on the command line: "idx:PATH", a path ending in
+ * .csv, .npy, or an IDX file. */
+int config_data_arg(const char *arg, DataSpec *out);
+#endif

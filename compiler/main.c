@@ -1,0 +1,51 @@
+/* main.c — the ebmc command line: subcommands, flags, exit codes.
+ * Exit codes: 0 ok, 1 user error (bad spec, data, flags), 2 internal. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const Command commands[] = {
+    {"check", "SPEC", "parse and analyse a spec; exit 0 or print errors", cmd_check},
+    {"explain", "SPEC [--format text|yaml]", "the derived conditionals, blocks, free energy and gradients", cmd_explain},
+    {"train", "SPEC [--out P.safetensors] [--config RUN.yaml] [--set KEY=VALUE]... [--seed N] [--backend interp|jit]",
+     "train the model of a spec", cmd_train},
+    {"sample", "SPEC --params P [--chains N] [--steps S] [--seed N] --out F.{png,csv,npy}",
+     "draw samples by block Gibbs sampling", cmd_sample},
+    {"eval", "SPEC --params P [--data ...] [--exact] [--ais] [--seed N]", "evaluate a trained model (YAML report)",
+     cmd_eval},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: ebmc COMMAND [ARGS]\n\n"
+                 "ebmc compiles energy-based model specs into samplers, mean-field updates\n"
+                 "and gradients, and trains, samples and evaluates them.\n\ncommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++) fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\n'ebmc COMMAND --help' shows a command's flags.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ebmc %s\n", EBMC_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(&commands[i], argc - 2, argv + 2);
+    const char *names[NCOMMANDS];
+    for (int i = 0; i < NCOMMANDS; i++) names[i] = commands[i].name;
+    diag_tool_error("unknown command '%s'", argv[1]);
+    const char *best = sema_suggest(argv[1], names, NCOMMANDS);
+    if (best) fprintf(stderr, "note: did you mean 'ebmc %s'?\n", best);
+    else fprintf(stderr, "note: run 'ebmc --help' for the list of commands\n");
+    return 1;
+}
