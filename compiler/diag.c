@@ -48,6 +48,8 @@ static void show_line(Diag *d, Span s) {
     fputc('\n', d->out);
 }
 
+static Span last_shown;
+
 static void report(Diag *d, Span s, const char *kind, const char *fmt, va_list ap) {
     if (s.first_line > 0)
         fprintf(d->out, "%s:%d:%d: %s: ", d->file, s.first_line, s.first_column, kind);
@@ -57,7 +59,11 @@ static void report(Diag *d, Span s, const char *kind, const char *fmt, va_list a
         fprintf(d->out, "ebmc: %s: ", kind);
     vfprintf(d->out, fmt, ap);
     fputc('\n', d->out);
-    show_line(d, s);
+    /* a note about the same place as the line just shown needs no copy */
+    int same = !strcmp(kind, "note") && s.first_line == last_shown.first_line &&
+               s.first_column == last_shown.first_column && s.last_column == last_shown.last_column;
+    if (!same) show_line(d, s);
+    last_shown = s;
 }
 
 void diag_error(Diag *d, Span s, const char *fmt, ...) {

@@ -26,6 +26,7 @@ typedef struct ParseCtx {
     Opener open[64];        /* unclosed brackets, innermost last */
     int nopen;
     const char *last_text;  /* text of the most recent token, for messages */
+    int quiet;              /* after a bad character: no syntax errors until the next block */
     Program *prog;
 } ParseCtx;
 

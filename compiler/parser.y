@@ -72,6 +72,7 @@ static void yyerror(Span *loc, yyscan_t scanner, const char *msg);
 %token LET "let" ENERGY "energy" INIT "init" SUM "sum"
 %token UNTIL "until" EVERY "every" STAGE "stage"
 %token ENTRY_SEP "','"
+%token BAD_CHAR "bad character"
 
 %type <block> block
 %type <stmt> model_stmt entry
@@ -353,9 +354,11 @@ static int starts_expr(yysymbol_kind_t s) {
 static int yyreport_syntax_error(const yypcontext_t *pc, yyscan_t scanner) {
     ParseCtx *c = CTX;
     enum { MAX_EXPECTED = 32 };
+    if (c->quiet) c->diag->errors++;   /* still an error, just not said twice */
     yysymbol_kind_t expected[MAX_EXPECTED];
     int nexp = yypcontext_expected_tokens(pc, expected, MAX_EXPECTED);
     yysymbol_kind_t got = yypcontext_token(pc);
+    if (got == YYSYMBOL_BAD_CHAR || c->quiet) return 0;   /* the scanner reported it */
     char msg[512];
     int o = 0;
     if (got == YYSYMBOL_YYEOF)

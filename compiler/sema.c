@@ -47,7 +47,9 @@ const char *sema_suggest(const char *name, const char *const *candidates, int n)
     int bestd = 3;
     for (int i = 0; i < n; i++) {
         int dist = edit_distance(name, candidates[i]);
-        int limit = strlen(name) <= 3 ? 1 : 2;
+        /* a one- or two-letter name is close to every other one */
+        size_t len = strlen(name);
+        int limit = len <= 2 ? 0 : len <= 4 ? 1 : 2;
         if (dist <= limit && dist < bestd) {
             bestd = dist;
             best = candidates[i];
@@ -239,11 +241,11 @@ static void check_access(Checker *c, Expr *e, Sym *s) {
         if (ix->kind == EX_NAME) {
             Bound *b = find_bound(c, ix->str);
             const char *what = arena_printf(c->a, "%s's dimension %d (size %lld)", s->name, k + 1, dim);
-            if (b->range < 0) {
+            if (b->range == -1) {
                 b->range = dim;
                 b->use = ix->span;
                 b->use_what = what;
-            } else if (b->range != dim) {
+            } else if (b->range != dim && b->range != -2) {
                 diag_error(c->d, ix->span, "index '%s' ranges over %lld here (%s) but over %lld in %s",
                            ix->str, dim, what, b->range, b->use_what);
                 diag_note(c->d, b->use, "'%s' got its range of %lld here", ix->str, b->range);
@@ -288,11 +290,11 @@ static void check_sum(Checker *c, Expr *e) {
     e->ranges = ARENA_ARRAY(c->a, long long, e->nvars);
     for (int i = 0; i < e->nvars; i++) {
         Bound *b = &c->scope[base + i];
-        if (b->range < 0) {
+        if (b->range == -1) {
             diag_error(c->d, b->span, "cannot infer the range of index '%s'", b->name);
             diag_note(c->d, b->span, "use '%s' alone as an index of some tensor in the sum's body", b->name);
-            b->range = 1;
         }
+        if (b->range < 0) b->range = 1;
         e->ranges[i] = b->range;
     }
     check_pending(c, base + 1);
@@ -341,6 +343,12 @@ static void check_value(Checker *c, Expr *e) {
         }
         diag_error(c->d, e->span, "unknown name '%s'", e->str);
         suggest_name(c, e->span, e->str);
+        /* its indices get no range from it; do not report that as well */
+        for (int k = 0; k < e->nidx; k++)
+            if (e->idx[k]->kind == EX_NAME) {
+                Bound *b = find_bound(c, e->idx[k]->str);
+                if (b && b->range < 0) b->range = -2;
+            }
         return;
     }
     case EX_CALL: {
@@ -528,7 +536,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
     }
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;
-    int cap = 0;
+    int cap = 0, errors_before = d->errors;
     for (int i = 0; i < b->nstmts; i++) {
         Stmt *st = b->stmts[i];
         if (st->kind == ST_ENERGY) {
@@ -547,7 +555,8 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
-    for (int i = 0; i < m->nsyms; i++) {
+    /* after an error in the energy, "not used" is more likely its echo */
+    for (int i = 0; i < m->nsyms && d->errors == errors_before; i++) {
         Sym *s = m->syms[i];
         if (used[i] || s->kind == SYM_LET) continue;
         if (s->kind == SYM_UNIT)

@@ -1,0 +1,145 @@
+/* rt_base.c — errors, memory, tensors, Philox, atomic files. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+static char last_error[2048];
+
+int rt_fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *rt_last_error(void) { return last_error; }
+
+void *rt_alloc(size_t bytes) {
+    size_t n = (bytes + 63) / 64 * 64;
+    void *p = aligned_alloc(64, n ? n : 64);
+    if (!p) {
+        fprintf(stderr, "ebmc: error: out of memory (%zu bytes)\n", bytes);
+        abort();
+    }
+    memset(p, 0, n ? n : 64);
+    return p;
+}
+
+void rt_free(void *p) { free(p); }
+
+int64_t rt_numel(int ndim, const int64_t *dims) {
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= dims[i];
+    return n;
+}
+
+rt_tensor *rt_tensor_new(const char *name, int ndim, const int64_t *dims) {
+    rt_tensor *t = calloc(1, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++) t->dims[i] = dims[i];
+    t->data = rt_alloc(sizeof(float) * (size_t)rt_numel(ndim, dims));
+    return t;
+}
+
+void rt_tensor_free(rt_tensor *t) {
+    if (!t) return;
+    rt_free(t->data);
+    free(t);
+}
+
+void rt_tensors_free(rt_tensor **t, int n) {
+    if (!t) return;
+    for (int i = 0; i < n; i++) rt_tensor_free(t[i]);
+    free(t);
+}
+
+void rt_meta_free(rt_meta *m, int n) {
+    if (!m) return;
+    for (int i = 0; i < n; i++) {
+        free((char *)m[i].key);
+        free((char *)m[i].value);
+    }
+    free(m);
+}
+
+/* ---- Philox-4x32-10 (Salmon et al., SC 2011) ---------------------------------- */
+
+void rt_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]) {
+    uint32_t x0 = ctr[0], x1 = ctr[1], x2 = ctr[2], x3 = ctr[3], k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++) {
+        uint64_t p0 = (uint64_t)0xD2511F53u * x0, p1 = (uint64_t)0xCD9E8D57u * x2;
+        uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ k0, y1 = (uint32_t)p1;
+        uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3 ^ k1, y3 = (uint32_t)p0;
+        x0 = y0;
+        x1 = y1;
+        x2 = y2;
+        x3 = y3;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    out[0] = x0;
+    out[1] = x1;
+    out[2] = x2;
+    out[3] = x3;
+}
+
+static void draw(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem, uint32_t out[4]) {
+    uint32_t ctr[4] = {elem, (uint32_t)step, (uint32_t)(step >> 32), stream};
+    uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+    rt_philox4x32(ctr, key, out);
+}
+
+float rt_uniform(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem) {
+    uint32_t o[4];
+    draw(seed, stream, step, elem, o);
+    return (float)(o[0] >> 8) * (1.0f / 16777216.0f);
+}
+
+float rt_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem) {
+    uint32_t o[4];
+    draw(seed, stream, step, elem, o);
+    double u1 = ((double)(o[0] >> 8) + 1.0) * (1.0 / 16777216.0);
+    double u2 = (double)(o[1] >> 8) * (1.0 / 16777216.0);
+    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+}
+
+/* ---- atomic files ---------------------------------------------------------------- */
+
+int rt_atomic_open(rt_atomic *a, const char *path) {
+    memset(a, 0, sizeof *a);
+    size_t n = strlen(path) + 16;
+    a->tmp = malloc(n);
+    snprintf(a->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(a->tmp);
+        a->tmp = NULL;
+        return rt_fail("cannot write '%s': %s", path, strerror(e));
+    }
+    a->fp = fdopen(fd, "wb");
+    a->path = strdup(path);
+    return 0;
+}
+
+int rt_atomic_commit(rt_atomic *a, int ok) {
+    FILE *f = a->fp;
+    int rc = 0;
+    if (ok && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+        rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
+    if (fclose(f) != 0 && ok && !rc) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
+    if (ok && !rc && rename(a->tmp, a->path) != 0) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
+    if (!ok || rc) unlink(a->tmp);
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    return ok ? rc : -1;
+}
