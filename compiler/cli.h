@@ -2,6 +2,8 @@
 #ifndef EBMC_CLI_H
 #define EBMC_CLI_H
 #include "compile.h"
+#include "ir.h"
+#include "rt_model.h"
 
 #define EBMC_VERSION "0.1.0"
 
@@ -33,6 +35,18 @@ int opt_has(const Opts *o, const char *name);
 int opt_all(const Opts *o, const char *name, char **out, int max);
 /* number flags: 0 and *out untouched if absent; -1 after an error */
 int opt_ll(const Opts *o, const char *name, long long lo, long long *out);
+
+/* The spec compiled to a runtime model on the back end --backend names. */
+typedef struct Built {
+    Compilation *c;
+    Analysis *an;
+    IrProgram *ir;
+    rt_model *m;
+} Built;
+
+int cli_build(const char *spec, const Opts *o, Built *b);   /* 0 or an exit code */
+void cli_unbuild(Built *b);
+int cli_fail_rt(void);   /* prints rt_last_error(); returns 1 */
 
 int cmd_check(const Command *c, int argc, char **argv);
 int cmd_explain(const Command *c, int argc, char **argv);
