@@ -4,6 +4,7 @@
 #ifndef EBMC_ARENA_H
 #define EBMC_ARENA_H
 #include <stddef.h>
+#include <string.h>
 
 typedef struct Arena Arena;
 
@@ -17,6 +18,9 @@ char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf,
  * elem; ensures room for one more and returns a pointer to slot *n (the
  * caller increments *n). Old storage stays in the arena until it is freed. */
 void *arena_grow(Arena *a, void *items_ptr, int *n, int *cap, size_t elem);
+
+/* memcpy that accepts an empty copy from a NULL array (memcpy does not) */
+static inline void *mem_copy(void *dst, const void *src, size_t n) { return n ? memcpy(dst, src, n) : dst; }
 
 #define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
 #define ARENA_ARRAY(a, T, n) ((T *)arena_alloc((a), sizeof(T) * (size_t)(n)))

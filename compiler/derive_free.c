@@ -19,7 +19,7 @@ static Poly *sum_over(Energy *en, Poly *p, const int *vars, int nvars) {
     for (int i = 0; i < r->n; i++) {
         Term *t = &r->t[i];
         int *v = ARENA_ARRAY(en->a, int, t->nvars + nvars + 1);
-        memcpy(v, t->vars, sizeof(int) * (size_t)t->nvars);
+        mem_copy(v, t->vars, sizeof(int) * (size_t)t->nvars);
         int n = t->nvars;
         for (int k = 0; k < nvars; k++) {
             if (term_mentions_var(t, vars[k])) v[n++] = vars[k];

@@ -22,7 +22,7 @@ static int is_summed(const Term *t, int var) {
 
 static void add_sub(Energy *en, Term *t, int var, const Affine *val) {
     Subst *s = ARENA_ARRAY(en->a, Subst, t->nsub + 1);
-    if (t->nsub) memcpy(s, t->sub, sizeof(Subst) * (size_t)t->nsub);
+    if (t->nsub) mem_copy(s, t->sub, sizeof(Subst) * (size_t)t->nsub);
     s[t->nsub].var = var;
     s[t->nsub].val = *val;
     t->sub = s;
@@ -31,7 +31,7 @@ static void add_sub(Energy *en, Term *t, int var, const Affine *val) {
 
 static void add_guard(Energy *en, Term *t, const Affine *a, long long lo, long long hi) {
     Guard *g = ARENA_ARRAY(en->a, Guard, t->nguard + 1);
-    if (t->nguard) memcpy(g, t->guard, sizeof(Guard) * (size_t)t->nguard);
+    if (t->nguard) mem_copy(g, t->guard, sizeof(Guard) * (size_t)t->nguard);
     g[t->nguard].a = *a;
     g[t->nguard].lo = lo;
     g[t->nguard].hi = hi;
@@ -137,7 +137,7 @@ static void deriv_lse(Energy *en, Poly *res, const Term *t, int k, const Sym *s,
         Term prod = term_mul(en, &rest, &w->t[0]);
         prod = term_mul(en, &prod, &darg->t[i]);
         int *vars = ARENA_ARRAY(en->a, int, prod.nvars + 1);
-        memcpy(vars, prod.vars, sizeof(int) * (size_t)prod.nvars);
+        mem_copy(vars, prod.vars, sizeof(int) * (size_t)prod.nvars);
         vars[prod.nvars++] = f->reduce_var;
         prod.vars = vars;
         resolve_subs(en, &prod);

@@ -162,7 +162,7 @@ static Poly *expand_sum(Energy *en, const Expr *e, const Env *env) {
     for (int i = 0; i < body->n; i++) {
         Term *t = &body->t[i];
         int *vars = ARENA_ARRAY(en->a, int, t->nvars + e->nvars + 1);
-        memcpy(vars, t->vars, sizeof(int) * (size_t)t->nvars);
+        mem_copy(vars, t->vars, sizeof(int) * (size_t)t->nvars);
         int n = t->nvars;
         for (int k = 0; k < e->nvars; k++) {
             /* a summand that does not depend on the index is counted */

@@ -64,12 +64,12 @@ static Factor *copy_factors(Energy *en, const Factor *f, int n, int extra) {
 Term term_copy(Energy *en, const Term *t) {
     Term c = *t;
     c.vars = ARENA_ARRAY(en->a, int, t->nvars + 1);
-    if (t->nvars) memcpy(c.vars, t->vars, sizeof(int) * (size_t)t->nvars);
+    if (t->nvars) mem_copy(c.vars, t->vars, sizeof(int) * (size_t)t->nvars);
     c.f = copy_factors(en, t->f, t->nf, 0);
     c.sub = ARENA_ARRAY(en->a, Subst, t->nsub + 1);
-    if (t->nsub) memcpy(c.sub, t->sub, sizeof(Subst) * (size_t)t->nsub);
+    if (t->nsub) mem_copy(c.sub, t->sub, sizeof(Subst) * (size_t)t->nsub);
     c.guard = ARENA_ARRAY(en->a, Guard, t->nguard + 1);
-    if (t->nguard) memcpy(c.guard, t->guard, sizeof(Guard) * (size_t)t->nguard);
+    if (t->nguard) mem_copy(c.guard, t->guard, sizeof(Guard) * (size_t)t->nguard);
     return c;
 }
 
@@ -129,8 +129,8 @@ Term term_mul(Energy *en, const Term *x, const Term *y) {
     Term t = {.coef = x->coef * y->coef};
     t.nvars = x->nvars + y->nvars;
     t.vars = ARENA_ARRAY(en->a, int, t.nvars + 1);
-    memcpy(t.vars, x->vars, sizeof(int) * (size_t)x->nvars);
-    memcpy(t.vars + x->nvars, y->vars, sizeof(int) * (size_t)y->nvars);
+    mem_copy(t.vars, x->vars, sizeof(int) * (size_t)x->nvars);
+    mem_copy(t.vars + x->nvars, y->vars, sizeof(int) * (size_t)y->nvars);
     t.nf = x->nf + y->nf;
     t.f = copy_factors(en, x->f, x->nf, y->nf);
     for (int i = 0; i < y->nf; i++) {
@@ -139,12 +139,12 @@ Term term_mul(Energy *en, const Term *x, const Term *y) {
     }
     t.nsub = x->nsub + y->nsub;
     t.sub = ARENA_ARRAY(en->a, Subst, t.nsub + 1);
-    if (x->nsub) memcpy(t.sub, x->sub, sizeof(Subst) * (size_t)x->nsub);
-    if (y->nsub) memcpy(t.sub + x->nsub, y->sub, sizeof(Subst) * (size_t)y->nsub);
+    if (x->nsub) mem_copy(t.sub, x->sub, sizeof(Subst) * (size_t)x->nsub);
+    if (y->nsub) mem_copy(t.sub + x->nsub, y->sub, sizeof(Subst) * (size_t)y->nsub);
     t.nguard = x->nguard + y->nguard;
     t.guard = ARENA_ARRAY(en->a, Guard, t.nguard + 1);
-    if (x->nguard) memcpy(t.guard, x->guard, sizeof(Guard) * (size_t)x->nguard);
-    if (y->nguard) memcpy(t.guard + x->nguard, y->guard, sizeof(Guard) * (size_t)y->nguard);
+    if (x->nguard) mem_copy(t.guard, x->guard, sizeof(Guard) * (size_t)x->nguard);
+    if (y->nguard) mem_copy(t.guard + x->nguard, y->guard, sizeof(Guard) * (size_t)y->nguard);
     return t;
 }
 

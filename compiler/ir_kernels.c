@@ -19,7 +19,7 @@ static void add_buffers(Lower *L) {
     for (int p = 0; p < m->nparams; p++) {
         const Sym *s = m->params[p];
         IrBuf b = {.kind = BUF_PARAM, .ref = p, .name = s->name, .ndim = s->ndim};
-        memcpy(b.dims, s->dims, sizeof(long long) * (size_t)s->ndim);
+        mem_copy(b.dims, s->dims, sizeof(long long) * (size_t)s->ndim);
         lower_add_buf(L, b);
         b.kind = BUF_GRAD;
         b.name = arena_printf(L->a, "d%s", s->name);
@@ -28,7 +28,7 @@ static void add_buffers(Lower *L) {
     for (int u = 0; u < m->nunits; u++) {
         const Sym *s = m->units[u];
         IrBuf b = {.kind = BUF_STATE, .ref = u, .name = s->name, .ndim = s->ndim, .batched = 1};
-        memcpy(b.dims, s->dims, sizeof(long long) * (size_t)s->ndim);
+        mem_copy(b.dims, s->dims, sizeof(long long) * (size_t)s->ndim);
         lower_add_buf(L, b);
         b.kind = BUF_MEAN;
         b.name = arena_printf(L->a, "mean_%s", s->name);

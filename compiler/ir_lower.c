@@ -293,7 +293,7 @@ static void materialize_functions(Lower *L, Term *t, const int *keep, int nkeep)
          * pending substitutions and are listed in keep too */
         if (f->fn == FN_LSE) {
             int full[65];
-            memcpy(full, vars, sizeof(int) * (size_t)n);
+            mem_copy(full, vars, sizeof(int) * (size_t)n);
             full[n] = f->reduce_var;
             int in = lower_materialize(L, f->arg, full, n + 1);
             int out = new_temp(L, vars, n, "lse");
@@ -685,12 +685,12 @@ Poly *lower_weighted(Lower *L, const Poly *P, int wbuf) {
     for (int i = 0; i < P->n; i++) {
         Term t = term_copy(L->en, &P->t[i]);
         Factor *f = ARENA_ARRAY(L->a, Factor, t.nf + 1);
-        memcpy(f, t.f, sizeof(Factor) * (size_t)t.nf);
+        mem_copy(f, t.f, sizeof(Factor) * (size_t)t.nf);
         f[t.nf] = temp_factor(L, wbuf, (int[]){VAR_BATCH}, 1);
         t.f = f;
         t.nf++;
         int *v = ARENA_ARRAY(L->a, int, t.nvars + 1);
-        memcpy(v, t.vars, sizeof(int) * (size_t)t.nvars);
+        mem_copy(v, t.vars, sizeof(int) * (size_t)t.nvars);
         v[t.nvars++] = VAR_BATCH;
         t.vars = v;
         poly_push(L->en, r, t);

@@ -386,7 +386,7 @@ static void add_sym(Checker *c, Sym *s) {
     }
     /* the symbol table grows by one at a time: rebuild it (models are small) */
     Sym **syms = ARENA_ARRAY(c->a, Sym *, c->m->nsyms + 1);
-    if (c->m->nsyms) memcpy(syms, c->m->syms, sizeof(Sym *) * (size_t)c->m->nsyms);
+    if (c->m->nsyms) mem_copy(syms, c->m->syms, sizeof(Sym *) * (size_t)c->m->nsyms);
     syms[c->m->nsyms++] = s;
     c->m->syms = syms;
 }

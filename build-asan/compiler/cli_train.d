@@ -1,0 +1,19 @@
+build-asan/compiler/cli_train.o: compiler/cli_train.c compiler/cli.h \
+ compiler/compile.h compiler/derive.h compiler/energy.h compiler/sema.h \
+ compiler/ast.h compiler/arena.h compiler/diag.h compiler/ir.h \
+ runtime/rt_model.h runtime/rt.h compiler/config.h runtime/rt_train.h \
+ runtime/rt_model.h
+compiler/cli.h:
+compiler/compile.h:
+compiler/derive.h:
+compiler/energy.h:
+compiler/sema.h:
+compiler/ast.h:
+compiler/arena.h:
+compiler/diag.h:
+compiler/ir.h:
+runtime/rt_model.h:
+runtime/rt.h:
+compiler/config.h:
+runtime/rt_train.h:
+runtime/rt_model.h:

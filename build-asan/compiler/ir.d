@@ -1,0 +1,2 @@
+build-asan/compiler/ir.o: compiler/ir.c compiler/ir.h
+compiler/ir.h:

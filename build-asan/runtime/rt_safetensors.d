@@ -1,0 +1,3 @@
+build-asan/runtime/rt_safetensors.o: runtime/rt_safetensors.c \
+ runtime/rt.h
+runtime/rt.h:
