@@ -41,6 +41,11 @@ typedef struct GroupInfo {
     int *out;               /* index variables p of the group's dimensions */
     Poly *field;            /* a[p] = -dE/dg[p] of the terms linear in g */
     Poly *quad;             /* q[p]: E holds q[p]*g[p]^2 (gaussian_diag) */
+    int lateral;            /* units of g couple with each other */
+    int *out2;              /* a second set of index variables p2 */
+    Poly *coupling;         /* J[p, p2] = -d2E/dg[p]dg[p2] of the quadratic
+                               terms: lateral couplings, or minus the
+                               precision of a gaussian_full group */
     const char *why;        /* intractable: which term makes it so */
     const char *fix;        /* intractable: what would work */
     unsigned long long neighbours;  /* groups sharing a term (<= 64 groups) */

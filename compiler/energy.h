@@ -143,6 +143,9 @@ Poly *poly_deriv(Energy *en, const Poly *p, const Sym *s, const int *out);
 void term_subst(Energy *en, Term *t, int var, const Affine *val);
 /* Terms of p whose degree in s equals deg (deg -1: non-polynomial ones). */
 Poly *poly_select_degree(Energy *en, const Poly *p, const Sym *s, int deg);
+/* Pending substitutions left at the top of a derivative (d2/dx[p]dx[p2] of
+ * x[i]^2 leaves p := p2) become guards p - p2 in 0..0: Kronecker deltas. */
+void poly_deltas_to_guards(Energy *en, Poly *p);
 /* Identities of discrete units: x^k = x for {0,1} and one-hot units,
  * x^2 = 1 for spins. */
 void poly_unit_algebra(Energy *en, Poly *p);

@@ -19,8 +19,12 @@ const char *derive_cond_name(CondKind c) {
     return names[c];
 }
 
+static int *group_vars_named(Energy *en, const Sym *g, const char *suffix);
+
 /* Index variables for g's dimensions, named as the energy first indexes g. */
-static int *group_vars(Energy *en, const Sym *g) {
+static int *group_vars(Energy *en, const Sym *g) { return group_vars_named(en, g, ""); }
+
+static int *group_vars_named(Energy *en, const Sym *g, const char *suffix) {
     static const char *const fallback[] = {"i", "j", "k", "l", "m", "n", "o", "q"};
     int *out = ARENA_ARRAY(en->a, int, g->ndim + 1);
     const char *names[MAX_DIMS] = {0};
@@ -36,7 +40,8 @@ static int *group_vars(Energy *en, const Sym *g) {
             break;
         }
     }
-    for (int d = 0; d < g->ndim; d++) out[d] = energy_var(en, names[d] ? names[d] : fallback[d], g->dims[d]);
+    for (int d = 0; d < g->ndim; d++)
+        out[d] = energy_var(en, arena_printf(en->a, "%s%s", names[d] ? names[d] : fallback[d], suffix), g->dims[d]);
     return out;
 }
 
@@ -101,26 +106,36 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
                    : "discrete units with such terms need single-site Metropolis: sampler = metropolis()");
         return;
     }
+    if (pair) {
+        /* the quadratic part's negative Hessian: lateral couplings, or minus
+         * the precision of a Gaussian (whose self-terms join it) */
+        Poly *quad2 = poly_new(en);
+        for (int i = 0; i < en->E->n; i++)
+            if (term_degree(&en->E->t[i], g) == 2 && (g->utype == UT_GAUSSIAN || !is_self_term(&en->E->t[i], g)))
+                poly_push(en, quad2, en->E->t[i]);
+        gi->out2 = group_vars_named(en, g, "2");
+        Poly *d2 = poly_deriv(en, poly_deriv(en, quad2, g, gi->out), g, gi->out2);
+        poly_deltas_to_guards(en, d2);
+        gi->coupling = poly_simplify(en, poly_scale(en, d2, -1));
+        gi->lateral = 1;
+    }
     switch (g->utype) {
     case UT_BERNOULLI:
     case UT_SPIN:
+        if (nself && g->utype == UT_SPIN) break;
+        gi->cond = g->utype == UT_BERNOULLI ? COND_SIGMOID : COND_TANH;
+        gi->sums_out = !pair;   /* with laterals: sequential single-site Gibbs */
+        return;
     case UT_SOFTMAX:
     case UT_BINOMIAL:
     case UT_RELU:
         if (pair) {
             refuse(en, gi, arena_printf(en->a, "the term %s couples units of %s with each other", term_text(en, pair), g->name),
-                   "lateral couplings need sequential single-site Gibbs, which this build does not have yet");
+                   "lateral couplings are sampled for bernoulli, spin and gaussian groups; use one of those types");
             return;
         }
-        if (nself && g->utype != UT_BERNOULLI) {
-            refuse(en, gi, arena_printf(en->a, "%s appears squared, which %s units do not simplify", g->name,
-                                        sema_unit_type_name(g->utype)),
-                   "write the energy linear in this group");
-            return;
-        }
-        gi->cond = g->utype == UT_BERNOULLI ? COND_SIGMOID : g->utype == UT_SPIN ? COND_TANH
-                 : g->utype == UT_SOFTMAX   ? COND_SOFTMAX : g->utype == UT_BINOMIAL ? COND_BINOMIAL
-                                                           : COND_RELU;
+        if (nself) break;
+        gi->cond = g->utype == UT_SOFTMAX ? COND_SOFTMAX : g->utype == UT_BINOMIAL ? COND_BINOMIAL : COND_RELU;
         gi->sums_out = gi->cond != COND_RELU;
         return;
     case UT_GAUSSIAN:
@@ -143,6 +158,9 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
                hmc_fix);
         return;
     }
+    refuse(en, gi, arena_printf(en->a, "%s appears squared, which %s units do not simplify", g->name,
+                                sema_unit_type_name(g->utype)),
+           "write the energy linear in this group");
 }
 
 /* Groups sharing a term are neighbours; inputs are clamped and link nothing. */

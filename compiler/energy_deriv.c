@@ -194,6 +194,23 @@ Poly *poly_deriv(Energy *en, const Poly *p, const Sym *s, const int *out) {
     return res;
 }
 
+void poly_deltas_to_guards(Energy *en, Poly *p) {
+    for (int i = 0; i < p->n; i++) {
+        Term *t = &p->t[i];
+        for (int k = 0; k < t->nsub; k++) {
+            Affine g = t->sub[k].val;
+            for (int q = 0; q < g.n; q++) g.coef[q] = -g.coef[q];
+            g.cst = -g.cst;
+            if (g.n < MAX_AFFINE) {
+                g.var[g.n] = t->sub[k].var;
+                g.coef[g.n++] = 1;
+            }
+            add_guard(en, t, &g, 0, 0);
+        }
+        t->nsub = 0;
+    }
+}
+
 /* ---- unit algebra --------------------------------------------------------------- */
 
 void poly_unit_algebra(Energy *en, Poly *p) {

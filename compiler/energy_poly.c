@@ -439,7 +439,7 @@ static void print_term(FILE *out, Names *nm, const Term *t, int first) {
         fputs(") ", out);
     }
     int any = 0;
-    if (c != 1 || t->nf == 0) {
+    if (c != 1 || (t->nf == 0 && t->nguard == 0)) {
         print_num(out, c);
         any = 1;
     }
@@ -449,9 +449,19 @@ static void print_term(FILE *out, Names *nm, const Term *t, int first) {
         any = 1;
     }
     for (int i = 0; i < t->nguard; i++) {
-        fputs("*[", out);
-        print_affine(out, nm, &t->guard[i].a);
-        fprintf(out, " in %lld..%lld]", t->guard[i].lo, t->guard[i].hi);
+        const Guard *g = &t->guard[i];
+        if (any) fputc('*', out);
+        any = 1;
+        /* i - i2 in 0..0 is a Kronecker delta */
+        if (g->lo == 0 && g->hi == 0 && g->a.n == 2 && g->a.cst == 0 && g->a.coef[0] == -g->a.coef[1] &&
+            abs(g->a.coef[0]) == 1) {
+            int first = g->a.coef[0] == 1 ? 0 : 1;
+            fprintf(out, "delta(%s, %s)", name_of(nm, g->a.var[first]), name_of(nm, g->a.var[1 - first]));
+            continue;
+        }
+        fputc('[', out);
+        print_affine(out, nm, &g->a);
+        fprintf(out, " in %lld..%lld]", g->lo, g->hi);
     }
     nm->n = save;
 }

@@ -39,7 +39,9 @@ static char *conditional_text(Analysis *an, const GroupInfo *gi) {
         const char *q = poly_string(en, gi->quad);
         return arena_printf(en->a, "normal with precision 2*q and mean a/(2*q), a = %s, q = %s", a, q);
     }
-    case COND_GAUSS_FULL: return arena_printf(en->a, "multivariate normal (full covariance, Cholesky of the precision)");
+    case COND_GAUSS_FULL:
+        return arena_printf(en->a, "multivariate normal, precision -J and mean (-J)^-1 a (drawn by Cholesky of the "
+                                   "precision), a = %s", a);
     case COND_OBSERVED: return arena_printf(en->a, "observed input, never sampled");
     default: return arena_printf(en->a, "not tractable: %s", gi->why ? gi->why : "");
     }
@@ -61,6 +63,17 @@ static void explain_text(FILE *out, Analysis *an) {
         if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
         fprintf(out, "\n    conditional: %s\n", derive_cond_name(gi->cond));
         fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
+        if (gi->coupling) {
+            const char *p = indexed(an, gi, s, gi->out), *p2 = indexed(an, gi, s, gi->out2);
+            /* J[i, i2]: the two index lists of the group side by side */
+            fprintf(out, "      J[%.*s, %.*s] = ", (int)strlen(p) - (int)strlen(s->name) - 2, p + strlen(s->name) + 1,
+                    (int)strlen(p2) - (int)strlen(s->name) - 2, p2 + strlen(s->name) + 1);
+            poly_print(out, en, gi->coupling);
+            fputc('\n', out);
+            if (gi->cond != COND_GAUSS_FULL)
+                fprintf(out, "      the units of %s couple with each other: they are updated one at a time "
+                             "(sequential single-site Gibbs)\n", s->name);
+        }
         if (gi->cond != COND_OBSERVED)
             fprintf(out, "    sums out in closed form: %s\n", gi->sums_out ? "yes" : "no");
     }
@@ -141,6 +154,11 @@ static void explain_yaml(FILE *out, Analysis *an) {
             fprintf(out, "    quadratic: ");
             yaml_str(out, poly_string(en, gi->quad));
             fputc('\n', out);
+        }
+        if (gi->coupling) {
+            fprintf(out, "    couplings: ");
+            yaml_str(out, poly_string(en, gi->coupling));
+            fprintf(out, "\n    update: %s\n", gi->cond == COND_GAUSS_FULL ? "cholesky" : "sequential");
         }
     }
     fprintf(out, "blocks:\n");

@@ -131,6 +131,14 @@ void ir_print(FILE *out, const IrProgram *p) {
                 print_ext(out, st->rows);
                 fprintf(out, " x %lld)\n", st->width);
                 break;
+            case S_SEQ:
+            case S_GAUSS:
+                fprintf(out, "  %s.%s %s.%d <- %s.%d, couplings %s.%d%s (", st->kind == S_SEQ ? "sequential" : "gaussian_full",
+                        st->sample ? "sample" : "mean", p->bufs[st->out].name, st->out, p->bufs[st->in].name, st->in,
+                        p->bufs[st->buf].name, st->buf, st->coupling_batched ? " per row" : "");
+                print_ext(out, st->rows);
+                fprintf(out, " x %lld)\n", st->width);
+                break;
             case S_LOOP:
                 fputs("  loop", out);
                 for (int v = 0; v < st->nvars; v++) {

@@ -10,7 +10,11 @@
  *           row-major matrices (the dense contractions, through CBLAS);
  *   ZERO    a buffer set to 0;
  *   SOFTMAX over the last axis of a buffer: probabilities, a categorical
- *           draw, or a log-sum-exp.
+ *           draw, or a log-sum-exp;
+ *   SEQ     single-site Gibbs (or Gauss-Seidel mean-field) through the units
+ *           of a group with lateral couplings J, one unit after another;
+ *   GAUSS   a full-covariance Gaussian draw: precision -J, mean (-J)^-1 a,
+ *           by Cholesky (LAPACK).
  * Every buffer a kernel touches is passed in one array (bufs[id]), so the
  * same kernel runs on the data, on persistent chains or on enumerated
  * states. Random numbers are Philox draws keyed by (seed, stream, step,
@@ -117,7 +121,7 @@ typedef struct IrExt {
     int batch;
 } IrExt;
 
-typedef enum { S_LOOP, S_GEMM, S_ZERO, S_SOFTMAX } SKind;
+typedef enum { S_LOOP, S_GEMM, S_ZERO, S_SOFTMAX, S_SEQ, S_GAUSS } SKind;
 
 typedef enum { SM_PROBS, SM_SAMPLE, SM_LSE } SoftmaxMode;
 
@@ -143,6 +147,11 @@ typedef struct IrStmt {
     int in, out, aux;
     SoftmaxMode mode;
     int stream;
+    /* S_SEQ, S_GAUSS: field in -> state out, means to aux; couplings J in
+     * buf ([B,] n, n when coupling_batched), n = width, rows */
+    int coupling_batched;
+    int spin;                /* S_SEQ: spins (else {0,1} units) */
+    int sample;              /* S_SEQ, S_GAUSS: draw (else: the mean) */
 } IrStmt;
 
 typedef struct IrKernel {

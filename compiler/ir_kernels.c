@@ -87,6 +87,28 @@ static void cond_kernel(Lower *L, const GroupInfo *gi, int sample) {
         if (sample) s->stream = L->p->nstreams++;
         return;
     }
+    if (gi->lateral) {
+        /* the field without the couplings, and the couplings, for every unit;
+         * the statement then visits the units one after another */
+        int field = lower_materialize(L, gi->field, vars, n);
+        int cv[2 * IR_MAX_DIMS + 1], nc = 0;
+        if (poly_free_var(gi->coupling, VAR_BATCH)) cv[nc++] = VAR_BATCH;
+        for (int d = 0; d < g->ndim; d++) cv[nc++] = gi->out[d];
+        for (int d = 0; d < g->ndim; d++) cv[nc++] = gi->out2[d];
+        int J = lower_materialize(L, gi->coupling, cv, nc);
+        IrStmt *s = lower_stmt(L, gi->cond == COND_GAUSS_FULL ? S_GAUSS : S_SEQ);
+        s->in = field;
+        s->buf = J;
+        s->coupling_batched = cv[0] == VAR_BATCH;
+        s->out = state;
+        s->aux = mean;
+        s->rows = (IrExt){1, 1};
+        s->width = g->size;
+        s->spin = gi->cond == COND_TANH;
+        s->sample = sample;
+        if (sample) s->stream = L->p->nstreams++;
+        return;
+    }
     int *slots = ARENA_ARRAY(L->a, int, L->en->nvars + 1);
     for (int i = 0; i < L->en->nvars; i++) slots[i] = -1;
     for (int i = 0; i < n; i++) slots[vars[i]] = i;
@@ -158,7 +180,7 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
     Model *m = an->m;
     for (int u = 0; u < m->nunits; u++) {
         const GroupInfo *gi = &an->g[u];
-        if (gi->cond == COND_OBSERVED || gi->cond == COND_INTRACTABLE || gi->cond == COND_GAUSS_FULL) continue;
+        if (gi->cond == COND_OBSERVED || gi->cond == COND_INTRACTABLE) continue;
         cond_kernel(&L, gi, 1);
         cond_kernel(&L, gi, 0);
     }

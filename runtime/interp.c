@@ -219,6 +219,14 @@ void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64
             rt_gemm(st->ta, st->tb, ir_ext(st->m, B), ir_ext(st->n, B), ir_ext(st->k, B), (float)st->alpha,
                     bufs[st->a], bufs[st->b], (float)st->beta, bufs[st->c]);
             break;
+        case S_SEQ:
+            rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], NULL,
+                         ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step);
+            break;
+        case S_GAUSS:
+            rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], NULL,
+                          ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step);
+            break;
         case S_SOFTMAX:
             rt_softmax_rows(bufs[st->in], bufs[st->out], st->aux >= 0 ? bufs[st->aux] : NULL, ir_ext(st->rows, B),
                             st->width, st->mode, seed, st->stream, step);

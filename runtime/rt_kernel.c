@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "rt.h"
 
@@ -91,4 +92,66 @@ void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int6
         }
         for (int64_t k = 0; k < width; k++) out[r * width + k] = k == pick ? 1.0f : 0.0f;
     }
+}
+
+void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+                  int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
+    (void)unused;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *Jr = J + (j_batched ? r * n * n : 0), *ar = a + r * n;
+        float *xr = x + r * n, *mr = mean + r * n;
+        for (int64_t u = 0; u < n; u++) {
+            const float *row = Jr + u * n;
+            float h = ar[u];
+            for (int64_t k = 0; k < n; k++)
+                if (k != u) h += row[k] * xr[k];
+            float p, m;
+            if (spin) {
+                p = rt_fn_sigmoid(2.0f * h);
+                m = rt_fn_tanh(h);
+            } else {
+                h += 0.5f * row[u];
+                p = m = rt_fn_sigmoid(h);
+            }
+            mr[u] = m;
+            if (!sample) xr[u] = m;
+            else {
+                int on = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)(r * n + u)) < p;
+                xr[u] = spin ? (on ? 1.0f : -1.0f) : (on ? 1.0f : 0.0f);
+            }
+        }
+    }
+}
+
+extern void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
+
+void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+                   int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
+    (void)unused;
+    float *L = malloc(sizeof(float) * (size_t)(n * n)), *y = malloc(sizeof(float) * (size_t)n);
+    for (int64_t r = 0; r < rows; r++) {
+        const float *Jr = J + (j_batched ? r * n * n : 0);
+        for (int64_t i = 0; i < n * n; i++) L[i] = -Jr[i];
+        int nn = (int)n, info = 0;
+        /* row-major P is its own transpose: LAPACK's upper factor U (column
+         * major) is, read row-major, the lower L with P = L L' */
+        spotrf_("U", &nn, L, &nn, &info);
+        float *xr = x + r * n, *mr = mean + r * n;
+        if (info != 0) {
+            for (int64_t u = 0; u < n; u++) xr[u] = mr[u] = NAN;
+            continue;
+        }
+        for (int64_t u = 0; u < n; u++) mr[u] = a[r * n + u];
+        cblas_strsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, nn, L, nn, mr, 1);
+        cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, mr, 1);
+        if (!sample) {
+            for (int64_t u = 0; u < n; u++) xr[u] = mr[u];
+            continue;
+        }
+        for (int64_t u = 0; u < n; u++) y[u] = rt_normal(seed, (uint32_t)stream, step, (uint32_t)(r * n + u));
+        cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, y, 1);
+        for (int64_t u = 0; u < n; u++) xr[u] = mr[u] + y[u];
+    }
+    free(L);
+    free(y);
 }

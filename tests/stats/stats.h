@@ -14,7 +14,7 @@
 
 /* Q(a, x), the regularised upper incomplete gamma function (Numerical
  * Recipes' series and continued fraction). */
-static double stats_gammq(double a, double x) {
+static inline double stats_gammq(double a, double x) {
     if (x <= 0) return 1;
     double gln = lgamma(a);
     if (x < a + 1) {
@@ -46,7 +46,7 @@ static double stats_gammq(double a, double x) {
 /* Pearson's chi-square of observed counts against expected probabilities,
  * cells with expected count below 5 pooled into one; returns the p-value
  * and the degrees of freedom in *dof. */
-static double stats_chisq_p(const double *observed, const double *prob, int ncells, double total, int *dof) {
+static inline double stats_chisq_p(const double *observed, const double *prob, int ncells, double total, int *dof) {
     double chi = 0, pool_o = 0, pool_e = 0;
     int cells = 0;
     for (int i = 0; i < ncells; i++) {
@@ -76,7 +76,7 @@ typedef struct TestModel {
     rt_params *p;
 } TestModel;
 
-static int test_model(TestModel *t, const char *src) {
+static inline int test_model(TestModel *t, const char *src) {
     memset(t, 0, sizeof *t);
     t->c = compile_source("test.ebm", src, strlen(src));
     t->an = compile_main_model(t->c);
@@ -87,20 +87,20 @@ static int test_model(TestModel *t, const char *src) {
     return 1;
 }
 
-static void test_model_free(TestModel *t) {
+static inline void test_model_free(TestModel *t) {
     rt_params_free(t->p);
     compile_free(t->c);
 }
 
 /* Parameters drawn from N(0, sd^2), seeded. */
-static void test_random_params(TestModel *t, double sd, uint64_t seed) {
+static inline void test_random_params(TestModel *t, double sd, uint64_t seed) {
     for (int i = 0; i < t->m->nparams; i++)
         for (int64_t k = 0; k < t->m->params[i].size; k++)
             t->p->value[i][k] = (float)(sd * rt_normal(seed, 1000 + (uint32_t)i, 0, (uint32_t)k));
 }
 
 /* The parameters as doubles, for energy_eval. */
-static double **test_params_double(TestModel *t) {
+static inline double **test_params_double(TestModel *t) {
     double **d = calloc((size_t)t->m->nparams + 1, sizeof(double *));
     for (int i = 0; i < t->m->nparams; i++) {
         d[i] = malloc(sizeof(double) * (size_t)t->m->params[i].size);
@@ -109,7 +109,7 @@ static double **test_params_double(TestModel *t) {
     return d;
 }
 
-static void test_free_double(double **d, int n) {
+static inline void test_free_double(double **d, int n) {
     for (int i = 0; i < n; i++) free(d[i]);
     free(d);
 }

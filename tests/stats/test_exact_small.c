@@ -308,9 +308,48 @@ static void spin_rbm(void) {
                 5);
 }
 
+/* dense lateral couplings among the visible units, hidden units summed
+ * out: sequential single-site Gibbs inside the visible block */
+static void semi_restricted(void) {
+    check_model("semi-restricted bm 5x3",
+                "model s {\n"
+                "  visible v[5] : bernoulli\n"
+                "  hidden  h[3] : bernoulli\n"
+                "  param W[5, 3]\n  param L[5, 5]\n  param b[5]\n  param c[3]\n"
+                "  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+                "           - sum(i, k) v[i]*L[i, k]*v[k]\n"
+                "}\n",
+                13);
+}
+
+/* E = -x'Ux - b'x with no hidden units: every unit couples to every other */
+static void fully_visible(void) {
+    check_model("fully visible bm 7",
+                "model f {\n"
+                "  visible x[7] : bernoulli\n"
+                "  param U[7, 7]\n  param b[7]\n"
+                "  energy = - sum(i, j) x[i]*U[i, j]*x[j] - sum(i) b[i]*x[i]\n"
+                "}\n",
+                17);
+}
+
+/* an Ising model: spins with couplings, where x^2 = 1 */
+static void ising(void) {
+    check_model("ising 6",
+                "model f {\n"
+                "  visible x[6] : spin\n"
+                "  param J[6, 6]\n  param b[6]\n"
+                "  energy = - 0.5*sum(i, j) x[i]*J[i, j]*x[j] - sum(i) b[i]*x[i]\n"
+                "}\n",
+                19);
+}
+
 int main(void) {
     TEST(rbm_6x4);
     TEST(rbm_with_labels);
     TEST(spin_rbm);
+    TEST(semi_restricted);
+    TEST(fully_visible);
+    TEST(ising);
     CHECK_DONE();
 }
