@@ -143,6 +143,10 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     printf("%lld samples (%lld sweeps each) written to %s\n", sc.chains, sc.steps, sc.out);
+    double rates[64];
+    rt_sample_acceptance(b.m, rates);
+    for (int g = 0; g < b.m->ngroups && g < 64; g++)
+        if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", b.m->groups[g].name, rates[g]);
     rc = 0;
 done:
     free(values);

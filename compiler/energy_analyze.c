@@ -97,13 +97,13 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
         Poly *d1 = poly_deriv(en, self, g, gi->out);
         gi->quad = poly_simplify(en, poly_scale(en, poly_deriv(en, d1, g, gi->out), 0.5));
     }
-    static const char *const hmc_fix = "give the group a sampler: sampler = hmc(steps = 10, step_size = 0.01)";
+    static const char *const hmc_fix = "give the group a sampler: ... : gaussian { sampler = hmc(steps = 10, step_size = 0.01) }";
     if (bad) {
         refuse(en, gi, arena_printf(en->a, "the term %s is %s in %s", term_text(en, bad),
                                     term_degree(bad, g) < 0 ? "not polynomial" : "of degree 3 or more", g->name),
                g->utype == UT_GAUSSIAN || g->utype == UT_LAPLACE
                    ? hmc_fix
-                   : "discrete units with such terms need single-site Metropolis: sampler = metropolis()");
+                   : "discrete units with such terms need single-site Metropolis: { sampler = metropolis(steps = 10) }");
         return;
     }
     if (pair) {
@@ -270,7 +270,12 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
         an->g[u].block = -1;
         analyze_group(an, &an->g[u]);
         GroupInfo *gi = &an->g[u];
-        if (gi->cond == COND_INTRACTABLE) {
+        if (gi->sym->sampler != SAMPLER_EXACT && gi->cond != COND_OBSERVED) {
+            /* the group's sampler replaces its conditional, exact or not */
+            gi->cond = COND_INTRACTABLE;
+            gi->sums_out = 0;
+            gi->lateral = 0;
+        } else if (gi->cond == COND_INTRACTABLE) {
             diag_error(d, gi->sym->span, "the conditional of '%s' given the rest is not one ebmc can sample exactly",
                        gi->sym->name);
             diag_note(d, gi->sym->span, "%s", gi->why);

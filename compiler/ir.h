@@ -36,6 +36,7 @@ typedef enum {
     BUF_ROW,     /* one value per row [B]: free energy, energy */
     BUF_WEIGHT,  /* per-row weights [B] of the gradient sums */
     BUF_TEMP,    /* scratch of one kernel */
+    BUF_DSTATE,  /* dE/dx of a group sampled by HMC [B, shape] */
 } BufKind;
 
 typedef struct IrBuf {

@@ -33,6 +33,11 @@ static void add_buffers(Lower *L) {
         b.kind = BUF_MEAN;
         b.name = arena_printf(L->a, "mean_%s", s->name);
         lower_add_buf(L, b);
+        if (s->sampler == SAMPLER_HMC) {
+            b.kind = BUF_DSTATE;
+            b.name = arena_printf(L->a, "dE_%s", s->name);
+            lower_add_buf(L, b);
+        }
     }
     static const char *rows[] = {"free_energy", "energy", "free_energy_enum"};
     for (int r = 0; r < 3; r++) lower_add_buf(L, (IrBuf){.kind = BUF_ROW, .ref = r, .name = rows[r], .batched = 1});
@@ -180,6 +185,15 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
     Model *m = an->m;
     for (int u = 0; u < m->nunits; u++) {
         const GroupInfo *gi = &an->g[u];
+        if (gi->sym->sampler == SAMPLER_HMC) {
+            /* HMC follows dE/dx with the other groups held */
+            lower_begin_kernel(&L, arena_printf(a, "dE.%s", gi->sym->name));
+            int vars[IR_MAX_DIMS + 1], n = 0;
+            vars[n++] = VAR_BATCH;
+            for (int d = 0; d < gi->sym->ndim; d++) vars[n++] = gi->out[d];
+            Poly *dE = poly_simplify(an->en, poly_deriv(an->en, an->en->E, gi->sym, gi->out));
+            lower_into(&L, dE, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
+        }
         if (gi->cond == COND_OBSERVED || gi->cond == COND_INTRACTABLE) continue;
         cond_kernel(&L, gi, 1);
         cond_kernel(&L, gi, 0);

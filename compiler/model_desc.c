@@ -57,6 +57,11 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         g->mean_buf = ir_find_buf(p, BUF_MEAN, u);
         g->k_sample = ir_find_kernel(p, arena_printf(a, "cond.%s.sample", s->name));
         g->k_mean = ir_find_kernel(p, arena_printf(a, "cond.%s.mean", s->name));
+        g->sampler = s->sampler;
+        g->sampler_steps = s->sampler_steps;
+        g->sampler_step_size = s->sampler_step_size;
+        g->k_dstate = ir_find_kernel(p, arena_printf(a, "dE.%s", s->name));
+        g->dstate_buf = ir_find_buf(p, BUF_DSTATE, u);
     }
     r->nparams = m->nparams;
     r->params = ARENA_ARRAY(a, rt_param, m->nparams + 1);

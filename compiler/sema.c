@@ -406,6 +406,8 @@ static void set_dims(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
+static void unit_attrs(Checker *c, Sym *s, Stmt *st);
+
 static void declare_unit(Checker *c, Stmt *st) {
     Sym *s = ARENA_NEW(c->a, Sym);
     s->kind = SYM_UNIT;
@@ -439,7 +441,45 @@ static void declare_unit(Checker *c, Stmt *st) {
     }
     if (s->utype == UT_SOFTMAX && s->ndim == 0)
         diag_error(c->d, s->span, "a softmax group needs at least one dimension (its last axis is the one-hot axis)");
+    unit_attrs(c, s, st);
     add_sym(c, s);
+}
+
+/* { sampler = hmc(steps = 10, step_size = 0.01) } or metropolis(...) */
+static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
+    for (int i = 0; i < st->nentries; i++) {
+        Stmt *e = st->entries[i];
+        if (!e->name || strcmp(e->name, "sampler")) {
+            diag_error(c->d, e->name ? e->name_span : e->span, "unknown setting of a unit group%s%s%s",
+                       e->name ? " '" : "", e->name ? e->name : "", e->name ? "'" : "");
+            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1)");
+            continue;
+        }
+        Expr *v = e->expr;
+        const char *fn = v->kind == EX_CALL || (v->kind == EX_NAME && !v->has_index) ? v->str : "";
+        int hmc = !strcmp(fn, "hmc"), mh = !strcmp(fn, "metropolis");
+        if (!hmc && !mh) {
+            diag_error(c->d, v->span, "unknown sampler '%s'", fn);
+            diag_note(c->d, v->span, "the samplers are hmc(steps, step_size) and metropolis(steps, step_size)");
+            continue;
+        }
+        if (hmc && s->utype != UT_GAUSSIAN && s->utype != UT_LAPLACE) {
+            diag_error(c->d, v->span, "hmc needs real-valued units; '%s' is %s", s->name, sema_unit_type_name(s->utype));
+            diag_note(c->d, v->span, "use metropolis() for discrete units");
+            continue;
+        }
+        s->sampler = hmc ? SAMPLER_HMC : SAMPLER_METROPOLIS;
+        s->sampler_steps = hmc ? 10 : 1;
+        s->sampler_step_size = hmc ? 0.01 : 0.1;
+        for (int k = 0; v->kind == EX_CALL && k < v->nargs; k++) {
+            const Arg *a = &v->args[k];
+            const char *name = a->name ? a->name : k == 0 ? "steps" : k == 1 ? "step_size" : "";
+            double x = a->value->kind == EX_NUM ? a->value->num : -1;
+            if (!strcmp(name, "steps") && x >= 1 && x == (double)(long)x) s->sampler_steps = (int)x;
+            else if (!strcmp(name, "step_size") && x > 0) s->sampler_step_size = x;
+            else diag_error(c->d, a->value->span, "%s() takes steps (an integer >= 1) and step_size (a positive number)", fn);
+        }
+    }
 }
 
 static void declare_param(Checker *c, Stmt *st) {

@@ -32,6 +32,9 @@ const char *sema_unit_type_name(UnitType t);
 
 typedef enum { SYM_UNIT, SYM_PARAM, SYM_LET } SymKind;
 
+/* What updates a group when its conditional is not sampled exactly. */
+enum { SAMPLER_EXACT, SAMPLER_HMC, SAMPLER_METROPOLIS };
+
 typedef struct Sym {
     SymKind kind;
     const char *name;
@@ -40,6 +43,9 @@ typedef struct Sym {
     Role role;              /* SYM_UNIT */
     UnitType utype;         /* SYM_UNIT */
     int binomial_n;         /* SYM_UNIT, UT_BINOMIAL */
+    int sampler;            /* SYM_UNIT: SAMPLER_* given by { sampler = ... } */
+    int sampler_steps;
+    double sampler_step_size;
     int ndim;
     long long dims[MAX_DIMS];
     long long size;         /* product of dims (1 for a scalar) */

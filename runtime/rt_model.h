@@ -18,7 +18,8 @@ enum { RT_BERNOULLI, RT_SPIN, RT_GAUSSIAN, RT_SOFTMAX, RT_RELU, RT_BINOMIAL, RT_
 enum { RT_SIGMOID, RT_TANH, RT_SOFTMAX_C, RT_GAUSS_DIAG, RT_GAUSS_FULL, RT_RELU_C, RT_BINOMIAL_C,
        RT_INTRACTABLE, RT_OBSERVED };
 enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
-enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP };
+enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE };
+enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
 
 typedef struct rt_group {
     const char *name;
@@ -29,6 +30,10 @@ typedef struct rt_group {
     int block, sums_out;
     int state_buf, mean_buf;
     int k_sample, k_mean;       /* -1 when the group is not sampled */
+    int sampler;                /* RT_SAMPLER_*: HMC / Metropolis replace k_sample */
+    int sampler_steps;
+    double sampler_step_size;
+    int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
 } rt_group;
 
 typedef struct rt_param {
@@ -84,6 +89,7 @@ typedef struct rt_ws {
     float **bufs;
     uint64_t seed;
     uint64_t step;              /* advances on every kernel call */
+    int64_t *accepts, *proposals;   /* per group, for MCMC samplers */
 } rt_ws;
 
 rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed);
@@ -94,6 +100,8 @@ void rt_ws_sweep(rt_ws *w);
 /* rows of data -> the visible (then input) groups' states, rows [0, n) */
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
 int64_t rt_visible_floats(const rt_model *m);
+/* one HMC or Metropolis update of group g in every row (rt_mcmc.c) */
+void rt_mcmc_update(rt_ws *w, int g);
 /* random initial states for every sampled group (by unit type) */
 void rt_ws_randomize(rt_ws *w, uint32_t stream);
 #endif

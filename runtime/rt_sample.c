@@ -14,6 +14,14 @@ static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
     }
 }
 
+#include <math.h>
+
+static double last_rates[64];
+
+void rt_sample_acceptance(const rt_model *m, double *rates) {
+    for (int g = 0; g < m->ngroups; g++) rates[g] = g < 64 ? last_rates[g] : NAN;
+}
+
 int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, float *values,
               float *means) {
     if (chains <= 0) return rt_fail("the number of chains must be positive");
@@ -23,6 +31,8 @@ int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     rt_ws_randomize(w, 1u << 28);
     for (int s = 0; s < steps; s++) rt_ws_sweep(w);
+    for (int g = 0; g < m->ngroups && g < 64; g++)
+        last_rates[g] = w->proposals[g] ? (double)w->accepts[g] / (double)w->proposals[g] : NAN;
     if (values) gather(m, w, 0, values);
     if (means) gather(m, w, 1, means);
     rt_ws_free(w);

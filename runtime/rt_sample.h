@@ -8,4 +8,7 @@
  * receive the final visible states and their conditional expectations. */
 int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, float *values,
               float *means);
+/* acceptance rates of the groups with MCMC samplers in the last rt_sample
+ * (NAN for exactly sampled groups); rates has m->ngroups entries */
+void rt_sample_acceptance(const rt_model *m, double *rates);
 #endif

@@ -79,8 +79,13 @@ static void mean_field(rt_ws *w, int iters) {
     for (int it = 0; it < iters; it++)
         for (int k = 0; k < m->nblocks; k++) {
             if (is_visible_block(m, m->sweep[k])) continue;
-            for (int g = 0; g < m->ngroups; g++)
-                if (m->groups[g].block == m->sweep[k] && m->groups[g].role == RT_HIDDEN) rt_ws_run(w, m->groups[g].k_mean);
+            for (int g = 0; g < m->ngroups; g++) {
+                const rt_group *gr = &m->groups[g];
+                if (gr->block != m->sweep[k] || gr->role != RT_HIDDEN) continue;
+                /* a group without a closed-form mean contributes samples */
+                if (gr->sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
+                else rt_ws_run(w, gr->k_mean);
+            }
         }
 }
 
@@ -284,6 +289,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             fprintf(progress, "epoch %3d/%d  recon %.5f", epoch, cfg->epochs, st->recon);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
+            for (int g = 0; g < m->ngroups; g++)
+                if (neg->proposals[g])
+                    fprintf(progress, "  accept(%s) %.3f", m->groups[g].name, (double)neg->accepts[g] / (double)neg->proposals[g]);
             fprintf(progress, "  %.2f s\n", st->seconds);
             fflush(progress);
         }

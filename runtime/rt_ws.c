@@ -115,6 +115,8 @@ rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed) {
     w->B = B;
     w->seed = seed;
     w->bufs = calloc((size_t)m->nbufs + 1, sizeof(float *));
+    w->accepts = calloc((size_t)m->ngroups + 1, sizeof(int64_t));
+    w->proposals = calloc((size_t)m->ngroups + 1, sizeof(int64_t));
     for (int i = 0; i < m->nbufs; i++) {
         if (m->buf_kind[i] == RT_BUF_PARAM || m->buf_kind[i] == RT_BUF_GRAD) continue;
         int64_t n = m->buf_batched[i] ? m->buf_size[i] * B : m->buf_size[i];
@@ -132,6 +134,8 @@ void rt_ws_free(rt_ws *w) {
     for (int i = 0; i < w->m->nbufs; i++)
         if (w->m->buf_kind[i] != RT_BUF_PARAM && w->m->buf_kind[i] != RT_BUF_GRAD) rt_free(w->bufs[i]);
     free(w->bufs);
+    free(w->accepts);
+    free(w->proposals);
     free(w);
 }
 
@@ -144,7 +148,10 @@ void rt_ws_sweep(rt_ws *w) {
     const rt_model *m = w->m;
     for (int k = 0; k < m->nblocks; k++)
         for (int g = 0; g < m->ngroups; g++)
-            if (m->groups[g].block == m->sweep[k]) rt_ws_run(w, m->groups[g].k_sample);
+            if (m->groups[g].block == m->sweep[k]) {
+                if (m->groups[g].sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
+                else rt_ws_run(w, m->groups[g].k_sample);
+            }
 }
 
 int64_t rt_visible_floats(const rt_model *m) {
