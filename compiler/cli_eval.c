@@ -46,7 +46,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     TrainConfig tc;
     DataSpec ds;
     if (opt_str(&o, "--data")) config_data_arg(opt_str(&o, "--data"), &ds);
-    else if (config_train(b.c->arena, &b.c->diag, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
+    else if (config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
     else goto done;
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || config_load_data(&ds, &data)) {

@@ -48,7 +48,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     rt_dataset data = {0};
     rt_params *p = NULL;
     rc = 1;
-    if (!config_train(b.c->arena, &b.c->diag, b.an->m->train, sets, nsets, &tc)) goto done;
+    if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, sets, nsets, &tc)) goto done;
     if (seed >= 0) tc.rt.seed = (uint64_t)seed;
     tc.rt.quiet = opt_has(&o, "--quiet");
     if (config_load_data(&tc.data, &data)) {

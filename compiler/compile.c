@@ -31,7 +31,7 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
          * errors before a long run does */
         TrainConfig tc;
         SampleConfig sc;
-        if (m->train) config_train(c->arena, &c->diag, m->train, NULL, 0, &tc);
+        if (m->train) config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc);
         if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
     }
     return c;

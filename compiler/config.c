@@ -10,7 +10,28 @@
 typedef struct Ctx {
     Arena *a;
     Diag *d;
+    const Model *m;
 } Ctx;
+
+/* a visible group of the model, by name; -1 after an error */
+static int group_index(Ctx *c, const Expr *e, const char *what) {
+    if (e->kind != EX_NAME || e->has_index) {
+        diag_error(c->d, e->span, "%s must name a visible group", what);
+        return -1;
+    }
+    if (!c->m) return 0;
+    for (int u = 0; u < c->m->nunits; u++)
+        if (!strcmp(c->m->units[u]->name, e->str)) {
+            if (c->m->units[u]->role != ROLE_VISIBLE) {
+                diag_error(c->d, e->span, "%s must be a visible group; '%s' is %s", what, e->str,
+                           ast_role_name(c->m->units[u]->role));
+                return -1;
+            }
+            return u;
+        }
+    diag_error(c->d, e->span, "model '%s' has no group '%s'", c->m->name, e->str);
+    return -1;
+}
 
 /* ---- values ------------------------------------------------------------------ */
 
@@ -170,8 +191,9 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         return 0;
     }
     ds->kind = !strcmp(fn, "idx") ? DS_IDX : !strcmp(fn, "csv") ? DS_CSV : DS_NPY;
-    ArgSpec a[4] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}};
-    if (!bind_args(c, e, a, 4)) return 0;
+    ArgSpec a[5] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}, {"labels", NULL}};
+    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 5 : 4)) return 0;
+    if (a[4].value && !(ds->labels = get_str(c, a[4].value, "labels"))) return 0;
     if (!a[0].value) {
         diag_error(c->d, e->span, "%s() needs the file to read: %s(\"path\")", fn, fn);
         return 0;
@@ -192,10 +214,26 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
 
 static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
+    if (name && !strcmp(name, "discriminative")) {
+        t->method = RT_DISCRIMINATIVE;
+        ArgSpec a[3] = {{"target", NULL}, {"generative", NULL}, {"k", NULL}};
+        if (e->kind != EX_CALL || !bind_args(c, e, a, 3) || !a[0].value) {
+            if (!a[0].value) diag_error(c->d, e->span, "discriminative(target = y) names the visible group to predict");
+            return 0;
+        }
+        if ((t->target = group_index(c, a[0].value, "target")) < 0) return 0;
+        if (a[1].value && !get_pos(c, a[1].value, &t->generative, "generative")) return 0;
+        long long k;
+        if (a[2].value) {
+            if (!get_int(c, a[2].value, 1, &k, "k")) return 0;
+            t->k = (int)k;
+        }
+        return 1;
+    }
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
-        diag_error(c->d, e->span, "method must be cd(k = 1) or pcd(k = 1, chains = 100)");
-        static const char *const m[] = {"cd", "pcd"};
-        const char *best = name ? sema_suggest(name, m, 2) : NULL;
+        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100) or discriminative(target = y)");
+        static const char *const m[] = {"cd", "pcd", "discriminative"};
+        const char *best = name ? sema_suggest(name, m, 3) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
@@ -229,19 +267,20 @@ static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
         for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
     else
         items[n++] = e;
-    t->mon_recon = t->mon_pll = t->mon_exact = 0;
-    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik"};
+    t->mon_recon = t->mon_pll = t->mon_exact = t->mon_accuracy = 0;
+    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik", "accuracy"};
     for (int i = 0; i < n; i++) {
         const Expr *it = items[i];
         const char *name = it->kind == EX_NAME && !it->has_index ? it->str : "";
         if (!strcmp(name, "recon_error")) t->mon_recon = 1;
         else if (!strcmp(name, "pseudo_loglik")) t->mon_pll = 1;
         else if (!strcmp(name, "exact_loglik")) t->mon_exact = 1;
+        else if (!strcmp(name, "accuracy")) t->mon_accuracy = 1;
         else {
             diag_error(c->d, it->span, "unknown monitor");
-            const char *best = *name ? sema_suggest(name, names, 3) : NULL;
+            const char *best = *name ? sema_suggest(name, names, 4) : NULL;
             if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
-            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik");
+            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik, accuracy");
             return 0;
         }
     }
@@ -268,12 +307,13 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
+    if (!strcmp(k, "target")) return (t->target = group_index(c, e, "target")) >= 0;
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
-                                       "weight_decay", "seed", "monitor", "mean_field"};
+                                       "weight_decay", "seed", "monitor", "mean_field", "target"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
-    const char *best = sema_suggest(k, keys, 10);
+    const char *best = sema_suggest(k, keys, 11);
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target");
     return 0;
 }
 
@@ -320,8 +360,8 @@ static Block *parse_sets(Ctx *c, char **sets, int nsets, const char *kind) {
     return d2.errors || p->nblocks != 1 ? NULL : p->blocks[0];
 }
 
-int config_train(Arena *a, Diag *d, const Block *block, char **sets, int nsets, TrainConfig *out) {
-    Ctx c = {a, d};
+int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out) {
+    Ctx c = {a, d, m};
     memset(out, 0, sizeof *out);
     out->rt = rt_train_defaults();
     out->data.kind = DS_NONE;
@@ -340,7 +380,7 @@ int config_train(Arena *a, Diag *d, const Block *block, char **sets, int nsets, 
 }
 
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
-    Ctx c = {a, d};
+    Ctx c = {a, d, NULL};
     out->chains = 64;
     out->steps = 1000;
     out->out = NULL;
@@ -372,6 +412,36 @@ int config_data_arg(const char *arg, DataSpec *out) {
     return 1;
 }
 
+/* labels from an IDX file as one-hot columns after each example */
+static int append_onehot(rt_dataset *d, const char *path) {
+    rt_dataset lab;
+    if (rt_load_idx(path, &lab)) return -1;
+    int rc = 0;
+    if (lab.n != d->n || rt_dataset_row(&lab) != 1) {
+        rc = rt_fail("%s: %lld labels for %lld examples", path, (long long)lab.n, (long long)d->n);
+    } else {
+        /* uint8 IDX values were scaled to [0, 1]; labels are the raw bytes */
+        int64_t K = 0;
+        for (int64_t i = 0; i < lab.n; i++) {
+            int64_t y = (int64_t)lrintf(lab.data[i] * 255.0f);
+            if (y + 1 > K) K = y + 1;
+        }
+        int64_t row = rt_dataset_row(d);
+        float *x = rt_alloc(sizeof(float) * (size_t)(d->n * (row + K)));
+        for (int64_t i = 0; i < d->n; i++) {
+            memcpy(x + i * (row + K), d->data + i * row, sizeof(float) * (size_t)row);
+            x[i * (row + K) + row + (int64_t)lrintf(lab.data[i] * 255.0f)] = 1;
+        }
+        rt_free(d->data);
+        d->data = x;
+        /* a flat row: the image's shape no longer describes it */
+        d->ndim = 1;
+        d->dims[0] = row + K;
+    }
+    rt_dataset_free(&lab);
+    return rc;
+}
+
 int config_load_data(const DataSpec *ds, rt_dataset *out) {
     int rc = 0;
     memset(out, 0, sizeof *out);
@@ -395,6 +465,10 @@ int config_load_data(const DataSpec *ds, rt_dataset *out) {
     }
     }
     if (rc) return rc;
+    if (ds->labels && append_onehot(out, ds->labels)) {
+        rt_dataset_free(out);
+        return -1;
+    }
     if (ds->limit > 0 && ds->limit < out->n) out->n = ds->limit;
     if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
     if (ds->standardize) rt_standardize(out, NULL, NULL);

@@ -12,6 +12,7 @@ typedef enum { DS_NONE, DS_IDX, DS_CSV, DS_NPY, DS_BARS_STRIPES } DataKind;
 typedef struct DataSpec {
     DataKind kind;
     const char *path;
+    const char *labels;      /* idx(..., labels = "file"): one-hot columns appended */
     int rows, cols;          /* bars_and_stripes(rows, cols) */
     double binarize;         /* NAN: keep values */
     int standardize;
@@ -32,7 +33,7 @@ typedef struct SampleConfig {
 
 /* Entries of block (may be NULL: defaults), then overrides "key=value" (from
  * --set) on top. Returns 0 if there were errors (reported to d). */
-int config_train(Arena *a, Diag *d, const Block *block, char **sets, int nsets, TrainConfig *out);
+int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out);
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out);
 /* Loads the data a DataSpec names; reports "ebmc: error:" messages. */
 int config_load_data(const DataSpec *ds, rt_dataset *out);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rt_classify.h"
 #include "rt_exact.h"
 
 double rt_schedule_at(const rt_schedule *s, int epoch) {
@@ -41,6 +42,7 @@ rt_train_cfg rt_train_defaults(void) {
     c.mf_tol = 1e-5;
     c.mon_recon = 1;
     c.mon_every = 1;
+    c.target = -1;
     return c;
 }
 
@@ -215,6 +217,13 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     if (n == 0) return rt_fail("the training data is empty");
     int64_t B = cfg->batch < n ? cfg->batch : n;
     int64_t C = cfg->method == RT_PCD ? cfg->chains : B;
+    int inputs = 0;
+    for (int g = 0; g < m->ngroups; g++) inputs |= m->groups[g].role == RT_INPUT;
+    if (inputs && cfg->method == RT_PCD)
+        return rt_fail("model '%s' has input groups: persistent chains have no input of their own; use method = cd(k = 1)",
+                       m->name);
+    if ((cfg->method == RT_DISCRIMINATIVE || cfg->mon_accuracy) && rt_conditional_check(m, cfg->target)) return -1;
+    rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, cfg->seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
     rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);
     rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, cfg->seed) : NULL;
@@ -250,16 +259,22 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             pos->B = nb;
             rt_ws_set_visible(pos, rows, nb, rf);
             for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
-            if (!m->fe_exact) mean_field(pos, cfg->mf_iters);
-            fill_weights(pos, nb, -1.0f / (float)nb);
-            rt_ws_run(pos, m->k_grad);
-            if (cfg->method == RT_CD) {
-                neg->B = nb;
-                copy_visible(neg, pos, nb);
+            /* discriminative: the gradient of log p(target | rest), plus
+             * `generative` times the likelihood's (a hybrid) */
+            double gen = cfg->method == RT_DISCRIMINATIVE ? cfg->generative : 1.0;
+            if (dis) rt_conditional_pass(m, dis, cfg->target, rows, nb, rf, 1, NULL, NULL);
+            if (gen > 0) {
+                if (!m->fe_exact) mean_field(pos, cfg->mf_iters);
+                fill_weights(pos, nb, (float)(-gen / (double)nb));
+                rt_ws_run(pos, m->k_grad);
+                if (cfg->method != RT_PCD) {
+                    neg->B = nb;
+                    copy_visible(neg, pos, nb);
+                }
+                for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
+                fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
+                rt_ws_run(neg, m->k_grad);
             }
-            for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
-            fill_weights(neg, neg->B, 1.0f / (float)neg->B);
-            rt_ws_run(neg, m->k_grad);
             update(m, p, lr, mom, cfg->weight_decay);
             if (rec) {
                 rec->B = nb;
@@ -272,11 +287,15 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
         st->epoch = epoch;
         st->recon = err / (double)n / (double)rf;
-        st->pll = st->loglik = st->logz = NAN;
+        st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
         if (monitor && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
             int64_t k = n < 2000 ? n : 2000;
             if (rt_pseudo_loglik(m, p, data->data, k, rf, cfg->seed + (uint64_t)epoch, &st->pll)) st->pll = NAN;
+        }
+        if (monitor && cfg->mon_accuracy) {
+            int64_t k = n < 2000 ? n : 2000;
+            rt_classify(m, p, cfg->target, data->data, k, rf, &st->cond_loglik, &st->accuracy);
         }
         if (monitor && exact) {
             double sum;
@@ -289,6 +308,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             fprintf(progress, "epoch %3d/%d  recon %.5f", epoch, cfg->epochs, st->recon);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
+            if (!isnan(st->accuracy))
+                fprintf(progress, "  log p(%s|rest) %.4f  accuracy %.4f", m->groups[cfg->target].name, st->cond_loglik, st->accuracy);
             for (int g = 0; g < m->ngroups; g++)
                 if (neg->proposals[g])
                     fprintf(progress, "  accept(%s) %.3f", m->groups[g].name, (double)neg->accepts[g] / (double)neg->proposals[g]);
@@ -301,5 +322,6 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_ws_free(pos);
     rt_ws_free(neg);
     rt_ws_free(rec);
+    rt_ws_free(dis);
     return rc;
 }

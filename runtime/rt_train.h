@@ -15,10 +15,13 @@ typedef struct rt_schedule {
 double rt_schedule_at(const rt_schedule *s, int epoch);
 rt_schedule rt_schedule_const(double v);
 
-enum { RT_CD, RT_PCD };
+enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE };
 
 typedef struct rt_train_cfg {
-    int method;            /* RT_CD or RT_PCD */
+    int method;            /* RT_CD, RT_PCD or RT_DISCRIMINATIVE */
+    int target;            /* RT_DISCRIMINATIVE, accuracy: the group predicted */
+    double generative;     /* RT_DISCRIMINATIVE: weight of the generative
+                              (CD-k) gradient added to it (hybrid) */
     int k;                 /* Gibbs sweeps per update */
     int64_t chains;        /* PCD: persistent chains */
     int64_t batch;
@@ -28,7 +31,7 @@ typedef struct rt_train_cfg {
     uint64_t seed;
     int mf_iters;          /* mean-field iterations of the positive phase */
     double mf_tol;
-    int mon_recon, mon_pll, mon_exact;
+    int mon_recon, mon_pll, mon_exact, mon_accuracy;
     int mon_every;
     int quiet;
 } rt_train_cfg;
@@ -39,6 +42,8 @@ typedef struct rt_epoch_stats {
     double pll;            /* pseudo-log-likelihood per example (NAN if off) */
     double loglik;         /* exact average log-likelihood (NAN if off) */
     double logz;
+    double accuracy;       /* predicting the target group (NAN if off) */
+    double cond_loglik;    /* average log p(target | rest) (NAN if off) */
     double seconds;
 } rt_epoch_stats;
 
@@ -58,4 +63,10 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
                      uint64_t seed, double *avg);
 /* Mean squared error per visible unit of v -> E[h|v] -> E[v|h]. */
 int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse);
+/* For each row: p(target | the other visible and input groups), exactly,
+ * by enumerating the target's configurations with the hidden groups summed
+ * out. Returns the average log p(true target | rest) and the fraction of
+ * rows whose most probable configuration is the true one. */
+int rt_classify(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n, int64_t row_floats,
+                double *cond_loglik, double *accuracy);
 #endif

@@ -1,0 +1,15 @@
+/* rt_classify.h — p(target group | rest) by enumeration (internal to the
+ * runtime; the public entry is rt_classify in rt_train.h). */
+#ifndef EBMC_RT_CLASSIFY_H
+#define EBMC_RT_CLASSIFY_H
+#include "rt_train.h"
+
+int64_t rt_target_configs(const rt_model *m, int g);
+int rt_conditional_check(const rt_model *m, int target);
+/* One pass over n data rows in w (w->B >= n * configs): sums log p(truth |
+ * rest) into *cond_loglik, counts correct predictions; with grad != 0 also
+ * accumulates the gradient of the average log p(truth | rest) in the
+ * parameters' gradient buffers. */
+int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *rows, int64_t n, int64_t row_floats,
+                        int grad, double *cond_loglik, int64_t *correct);
+#endif
