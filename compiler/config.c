@@ -168,10 +168,26 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         diag_error(c->d, e->span, "data must be a loader: idx(\"file\"), csv(\"file\"), npy(\"file\") or bars_and_stripes(rows, cols)");
         return 0;
     }
-    if (!strcmp(fn, "bars_and_stripes")) {
-        ArgSpec a[2] = {{"rows", NULL}, {"cols", NULL}};
-        long long r = 4, k = 4;
+    if (!strcmp(fn, "moving_bar")) {
+        ArgSpec a[2] = {{"width", NULL}, {"history", NULL}};
+        long long w = 12, h = 2;
         if (!bind_args(c, e, a, 2)) return 0;
+        if (a[0].value && !get_int(c, a[0].value, 5, &w, "width")) return 0;
+        if (a[1].value && !get_int(c, a[1].value, 0, &h, "history")) return 0;
+        ds->kind = DS_MOVING_BAR;
+        ds->cols = (int)w;
+        ds->rows = (int)h;
+        return 1;
+    }
+    if (!strcmp(fn, "bars_and_stripes")) {
+        ArgSpec a[3] = {{"rows", NULL}, {"cols", NULL}, {"spins", NULL}};
+        long long r = 4, k = 4;
+        double sp;
+        if (!bind_args(c, e, a, 3)) return 0;
+        if (a[2].value) {
+            if (!get_num(c, a[2].value, &sp, "spins")) return 0;
+            ds->spins = sp != 0;
+        }
         if (a[0].value && !get_int(c, a[0].value, 1, &r, "rows")) return 0;
         if (a[1].value && !get_int(c, a[1].value, 1, &k, "cols")) return 0;
         if (r > 12 || k > 12) {
@@ -183,17 +199,30 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         ds->cols = (int)k;
         return 1;
     }
-    static const char *const loaders[] = {"idx", "csv", "npy", "bars_and_stripes"};
+    static const char *const loaders[] = {"idx", "csv", "npy", "bars_and_stripes", "moving_bar"};
     if (strcmp(fn, "idx") && strcmp(fn, "csv") && strcmp(fn, "npy")) {
         diag_error(c->d, e->span, "unknown data loader '%s'", fn);
-        const char *best = sema_suggest(fn, loaders, 4);
+        const char *best = sema_suggest(fn, loaders, 5);
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
     ds->kind = !strcmp(fn, "idx") ? DS_IDX : !strcmp(fn, "csv") ? DS_CSV : DS_NPY;
-    ArgSpec a[5] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}, {"labels", NULL}};
-    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 5 : 4)) return 0;
-    if (a[4].value && !(ds->labels = get_str(c, a[4].value, "labels"))) return 0;
+    ArgSpec a[8] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL},
+                    {"spins", NULL}, {"patch", NULL}, {"patches", NULL}, {"labels", NULL}};
+    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 8 : 5)) return 0;
+    if (a[7].value && !(ds->labels = get_str(c, a[7].value, "labels"))) return 0;
+    long long pv;
+    if (a[5].value) {
+        if (!get_int(c, a[5].value, 1, &pv, "patch")) return 0;
+        ds->patch = (int)pv;
+        ds->patches = 10000;
+    }
+    if (a[6].value && !get_int(c, a[6].value, 1, &ds->patches, "patches")) return 0;
+    double sp;
+    if (a[4].value) {
+        if (!get_num(c, a[4].value, &sp, "spins")) return 0;
+        ds->spins = sp != 0;
+    }
     if (!a[0].value) {
         diag_error(c->d, e->span, "%s() needs the file to read: %s(\"path\")", fn, fn);
         return 0;
@@ -448,6 +477,7 @@ int config_load_data(const DataSpec *ds, rt_dataset *out) {
     switch (ds->kind) {
     case DS_NONE: rt_fail("no training data: set data = ... in the train block"); return -1;
     case DS_BARS_STRIPES: rc = rt_make_bars_stripes(ds->rows, ds->cols, out); break;
+    case DS_MOVING_BAR: rc = rt_make_moving_bar(ds->cols, ds->rows, out); break;
     case DS_IDX:
     case DS_CSV:
     case DS_NPY: {
@@ -470,7 +500,9 @@ int config_load_data(const DataSpec *ds, rt_dataset *out) {
         return -1;
     }
     if (ds->limit > 0 && ds->limit < out->n) out->n = ds->limit;
+    if (ds->patch && rt_extract_patches(out, ds->patch, ds->patches, 1)) return -1;
     if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
     if (ds->standardize) rt_standardize(out, NULL, NULL);
+    if (ds->spins) rt_to_spins(out);
     return 0;
 }

@@ -7,13 +7,16 @@
 #include "rt_train.h"
 #include "sema.h"
 
-typedef enum { DS_NONE, DS_IDX, DS_CSV, DS_NPY, DS_BARS_STRIPES } DataKind;
+typedef enum { DS_NONE, DS_IDX, DS_CSV, DS_NPY, DS_BARS_STRIPES, DS_MOVING_BAR } DataKind;
 
 typedef struct DataSpec {
     DataKind kind;
     const char *path;
     const char *labels;      /* idx(..., labels = "file"): one-hot columns appended */
-    int rows, cols;          /* bars_and_stripes(rows, cols) */
+    int rows, cols;          /* bars_and_stripes(rows, cols); moving_bar(width = cols, history = rows) */
+    int spins;               /* map {0, 1} to {-1, +1} */
+    int patch;               /* cut patch x patch pieces ... */
+    long long patches;       /* ... this many */
     double binarize;         /* NAN: keep values */
     int standardize;
     long long limit;         /* first N examples; 0: all */

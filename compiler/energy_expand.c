@@ -99,13 +99,11 @@ static double apply_fn(Fn fn, double x, double c) {
     }
 }
 
-/* A single-term, sum-free product of tensors: its reciprocal is a product
- * with negated powers. */
+/* A single-term, sum-free product of factors: its reciprocal is the same
+ * product with negated powers (1/(2*exp(z)) = 0.5*exp(z)^(-1)). */
 static Poly *try_invert(Energy *en, Poly *p) {
     if (p->n != 1 || p->t[0].nvars || p->t[0].coef == 0) return NULL;
     Term *t = &p->t[0];
-    for (int i = 0; i < t->nf; i++)
-        if (t->f[i].kind != FK_TENSOR) return NULL;
     Poly *r = poly_copy(en, p);
     r->t[0].coef = 1 / t->coef;
     for (int i = 0; i < r->t[0].nf; i++) r->t[0].f[i].power = -r->t[0].f[i].power;

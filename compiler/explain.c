@@ -7,6 +7,11 @@
 
 static const char *role_of(const Sym *s) { return ast_role_name(s->role); }
 
+/* an input declared without a unit type holds real values */
+static const char *type_of(const Sym *s) {
+    return s->role == ROLE_INPUT && !s->stmt->type ? "real" : sema_unit_type_name(s->utype);
+}
+
 static void print_shape(FILE *out, const Sym *s) {
     fputc('[', out);
     for (int d = 0; d < s->ndim; d++) fprintf(out, "%s%lld", d ? ", " : "", s->dims[d]);
@@ -59,7 +64,7 @@ static void explain_text(FILE *out, Analysis *an) {
         const Sym *s = gi->sym;
         fprintf(out, "  %s ", s->name);
         print_shape(out, s);
-        fprintf(out, " : %s, %s", sema_unit_type_name(s->utype), role_of(s));
+        fprintf(out, " : %s, %s", type_of(s), role_of(s));
         if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
         fprintf(out, "\n    conditional: %s\n", derive_cond_name(gi->cond));
         fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
@@ -140,8 +145,7 @@ static void explain_yaml(FILE *out, Analysis *an) {
     for (int u = 0; u < m->nunits; u++) {
         GroupInfo *gi = &an->g[u];
         const Sym *s = gi->sym;
-        fprintf(out, "  - name: %s\n    role: %s\n    type: %s\n    shape: ", s->name, role_of(s),
-                sema_unit_type_name(s->utype));
+        fprintf(out, "  - name: %s\n    role: %s\n    type: %s\n    shape: ", s->name, role_of(s), type_of(s));
         print_shape(out, s);
         fprintf(out, "\n    conditional: %s\n    block: %d\n    sums_out: %s\n", derive_cond_name(gi->cond),
                 gi->block, gi->sums_out ? "true" : "false");

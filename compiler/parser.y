@@ -4,7 +4,7 @@
  *   block    = "model" NAME "{" { model_stmt } "}"
  *            | ("train" | "sample" | "eval") NAME "{" entries "}"
  *   model_stmt
- *            = ("visible" | "hidden" | "input") NAME [dims] ":" type [attrs]
+ *            = ("visible" | "hidden" | "input") NAME [dims] [":" type] [attrs]
  *            | "param" NAME [dims] ["init" expr] [attrs]
  *            | "let" NAME ["[" vars "]"] "=" expr
  *            | "energy" "=" expr
@@ -77,7 +77,7 @@ static void yyerror(Span *loc, yyscan_t scanner, const char *msg);
 %type <block> block
 %type <stmt> model_stmt entry
 %type <list> model_stmts entries exprs args items calls vars dims_opt attrs_opt
-%type <expr> expr primary ref unit_type init_opt item call every_opt
+%type <expr> expr primary ref unit_type type_opt init_opt item call every_opt
 %type <arg> arg
 %type <role> role
 
@@ -111,10 +111,10 @@ model_stmts
     ;
 
 model_stmt
-    : role IDENT dims_opt ':' unit_type attrs_opt {
+    : role IDENT dims_opt type_opt attrs_opt {
           $$ = mk_stmt(CTX, ST_UNIT, @$); $$->role = (Role)$1; $$->name = $2; $$->name_span = @2;
-          $$->ndims = $3->n; $$->dims = (Expr **)$3->items; $$->type = $5;
-          $$->nentries = $6->n; $$->entries = (Stmt **)$6->items; }
+          $$->ndims = $3->n; $$->dims = (Expr **)$3->items; $$->type = $4;
+          $$->nentries = $5->n; $$->entries = (Stmt **)$5->items; }
     | PARAM IDENT dims_opt init_opt attrs_opt {
           $$ = mk_stmt(CTX, ST_PARAM, @$); $$->name = $2; $$->name_span = @2;
           $$->ndims = $3->n; $$->dims = (Expr **)$3->items; $$->expr = $4;
@@ -139,6 +139,11 @@ role
 dims_opt
     : %empty                    { $$ = plist_new(A); }
     | '[' exprs ']'             { $$ = $2; }
+    ;
+
+type_opt
+    : %empty                    { $$ = NULL; }
+    | ':' unit_type             { $$ = $2; }
     ;
 
 unit_type

@@ -417,6 +417,17 @@ static void declare_unit(Checker *c, Stmt *st) {
     s->stmt = st;
     set_dims(c, s, st);
     Expr *t = st->type;
+    if (!t) {
+        /* an input is observed, so its values need no base measure */
+        if (st->role != ROLE_INPUT) {
+            diag_error(c->d, s->span, "unit group '%s' needs a unit type", s->name);
+            diag_note(c->d, s->span, "for example: %s %s : bernoulli", ast_role_name(st->role), s->name);
+        }
+        s->utype = UT_GAUSSIAN;
+        unit_attrs(c, s, st);
+        add_sym(c, s);
+        return;
+    }
     s->utype = UT_COUNT;
     for (int i = 0; i < UT_COUNT; i++)
         if (!strcmp(t->str, sema_unit_type_name((UnitType)i))) s->utype = (UnitType)i;

@@ -79,6 +79,14 @@ int rt_load_npy(const char *path, rt_dataset *out);
  * columns on (bars); the all-off and all-on images appear once each. For a
  * 4x4 image: 30 patterns. dims = {rows, cols}. */
 int rt_make_bars_stripes(int rows, int cols, rt_dataset *out);
+/* A bar 3 units long bouncing across a 1-D image of `width` units, one row
+ * per time step t of the period: frame t, then frames t-1 .. t-history
+ * (history >= 0), each `width` values. The next frame is determined by the
+ * two before it, so a conditional model with history 2 can predict it. */
+int rt_make_moving_bar(int width, int history, rt_dataset *out);
+/* size x size patches at seeded random places of 2-D examples */
+int rt_extract_patches(rt_dataset *d, int size, int64_t count, uint64_t seed);
+void rt_to_spins(rt_dataset *d);                         /* x -> 2x - 1 */
 void rt_binarize(rt_dataset *d, float threshold);       /* x > t -> 1 else 0 */
 /* Per-feature zero mean, unit variance; features with variance below 1e-8
  * are centred only. mean/sd (may be NULL) receive rt_dataset_row() floats. */

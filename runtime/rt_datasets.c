@@ -365,3 +365,45 @@ void rt_standardize(rt_dataset *d, float *mean, float *sd) {
         if (sd) sd[j] = (float)(var > 1e-8 ? sqrt(var) : 1);
     }
 }
+
+int rt_make_moving_bar(int width, int history, rt_dataset *out) {
+    memset(out, 0, sizeof *out);
+    if (width < 5 || width > 64 || history < 0 || history > 8) return rt_fail("moving_bar: width 5..64, history 0..8");
+    int period = 2 * (width - 3);
+    out->ndim = 1;
+    out->dims[0] = (int64_t)width * (history + 1);
+    alloc_rows(out, period);
+    for (int t = 0; t < period; t++)
+        for (int h = 0; h <= history; h++) {
+            int tt = ((t - h) % period + period) % period;
+            int pos = tt < width - 3 ? tt : period - tt;   /* there and back */
+            float *f = out->data + (int64_t)t * out->dims[0] + (int64_t)h * width;
+            for (int k = 0; k < 3; k++) f[pos + k] = 1;
+        }
+    return 0;
+}
+
+int rt_extract_patches(rt_dataset *d, int size, int64_t count, uint64_t seed) {
+    if (d->ndim != 2 || d->dims[0] < size || d->dims[1] < size || size < 1)
+        return rt_fail("patches of %d x %d need 2-D examples at least that large", size, size);
+    if (count < 1 || d->n == 0) return rt_fail("patches: nothing to cut");
+    int64_t H = d->dims[0], W = d->dims[1];
+    float *p = rt_alloc(sizeof(float) * (size_t)(count * size * size));
+    for (int64_t k = 0; k < count; k++) {
+        int64_t n = (int64_t)(rt_uniform(seed, 1u << 23, 0, (uint32_t)k) * (float)d->n) % d->n;
+        int64_t y = (int64_t)(rt_uniform(seed, (1u << 23) + 1, 0, (uint32_t)k) * (float)(H - size + 1)) % (H - size + 1);
+        int64_t x = (int64_t)(rt_uniform(seed, (1u << 23) + 2, 0, (uint32_t)k) * (float)(W - size + 1)) % (W - size + 1);
+        for (int r = 0; r < size; r++)
+            memcpy(p + (k * size + r) * size, d->data + n * H * W + (y + r) * W + x, sizeof(float) * (size_t)size);
+    }
+    rt_free(d->data);
+    d->data = p;
+    d->n = count;
+    d->dims[0] = d->dims[1] = size;
+    return 0;
+}
+
+void rt_to_spins(rt_dataset *d) {
+    int64_t n = d->n * rt_dataset_row(d);
+    for (int64_t i = 0; i < n; i++) d->data[i] = 2 * d->data[i] - 1;
+}

@@ -305,7 +305,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->seconds = now() - t0;
         rep->epochs = epoch;
         if (progress && !cfg->quiet && monitor) {
-            fprintf(progress, "epoch %3d/%d  recon %.5f", epoch, cfg->epochs, st->recon);
+            fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
+            if (cfg->mon_recon) fprintf(progress, "  recon %.5f", st->recon);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
             if (!isnan(st->accuracy))
