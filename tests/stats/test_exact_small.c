@@ -1,9 +1,10 @@
 /* test_exact_small.c — derived quantities against brute-force enumeration
- * on models small enough to list every joint configuration.
+ * on models small enough to list every joint configuration: tiny versions
+ * of the catalogue (RBMs, labels, spins, laterals, DBMs, three-way, conv).
  *
  * For each model (random parameters, N(0, 1), fixed seeds):
- *   free energy: the compiled kernel's F(x) equals -log sum_h exp(-E(x, h))
- *     over the enumerated hidden units (|diff| < 1e-4, float kernel);
+ *   free energy: the compiled kernel's F(c) equals -log sum exp(-E) over
+ *     the groups the compiler sums out (|diff| < 1e-4, float kernel);
  *   log Z: the enumeration plan (rt_exact_logz) equals the brute force sum
  *     over all joint states (|diff| < 1e-4);
  *   gradient: the derived statistic dF/dtheta, averaged as
@@ -11,6 +12,9 @@
  *     (eps 1e-5) of the exact average log-likelihood of 5 fixed examples,
  *     relative error (2-norm over all parameters) < 1e-4, all in double;
  *     the float grad kernel matches it to 1e-4 relative;
+ *   mean-field: the compiled mean updates iterated 300 times with the
+ *     visible units clamped satisfy the derived fixed-point equations
+ *     mu = E[g | field(mu)] to 1e-6;
  *   Gibbs: 20000 chains x 200 sweeps from random states; the joint states
  *     pass Pearson's chi-square against the exact joint, p > 0.001.
  */
@@ -75,59 +79,85 @@ static double energy_of(Enum *e, double **params, const Poly *p, long long *vals
     return energy_eval(&env, p, vals);
 }
 
-/* the visible part of the current state, as a float row */
-static int64_t visible_row(Enum *e, float *row) {
-    const rt_model *m = e->t->m;
-    int64_t o = 0;
-    for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role == RT_VISIBLE)
-            for (int64_t i = 0; i < m->groups[g].size; i++) row[o++] = (float)e->vals[g][i];
-    return o;
-}
-
-static int64_t visible_key(Enum *e, int64_t s) {
-    /* states are ordered with visible groups first (declared first in every
-     * test spec), so the visible part is the state divided by the hidden count */
-    int64_t hidden = 1;
+/* the state's digits restricted to a set of groups, as a mixed-radix key */
+static int64_t key_of(Enum *e, int64_t s, unsigned long long groups, int64_t *count) {
+    int d[64];
+    for (int k = e->ndigits - 1; k >= 0; k--) {
+        d[k] = (int)(s % e->digit_n[k]);
+        s /= e->digit_n[k];
+    }
+    int64_t key = 0, n = 1;
     for (int k = 0; k < e->ndigits; k++)
-        if (e->t->m->groups[e->digit_group[k]].role != RT_VISIBLE) hidden *= e->digit_n[k];
-    return s / hidden;
+        if (groups >> e->digit_group[k] & 1) {
+            key = key * e->digit_n[k] + d[k];
+            n *= e->digit_n[k];
+        }
+    if (count) *count = n;
+    return key;
 }
 
+static void set_state_rows(Enum *e, rt_ws *w, int64_t r, unsigned long long groups) {
+    const rt_model *m = e->t->m;
+    for (int g = 0; g < m->ngroups; g++)
+        if (groups >> g & 1)
+            for (int64_t i = 0; i < m->groups[g].size; i++)
+                w->bufs[m->groups[g].state_buf][r * m->groups[g].size + i] = (float)e->vals[g][i];
+}
+
+/* Exact quantities in double: log p of every joint state, log Z, log p of
+ * every visible configuration, and -log sum over the summed-out groups for
+ * every configuration c of the rest (the free energy the compiler derives). */
 typedef struct Exact {
     double logz;
     double *logp;             /* per joint state */
-    int64_t nvis;             /* visible configurations */
+    int64_t nvis, nc;
     double *logpv;            /* per visible configuration */
+    double *F;                /* per configuration of the unsummed groups */
 } Exact;
 
+static void lse_into(double *acc, double x) {
+    double a = *acc;
+    *acc = a == -INFINITY ? x : a > x ? a + log1p(exp(x - a)) : x + log1p(exp(a - x));
+}
+
+static unsigned long long visible_mask(const rt_model *m) {
+    unsigned long long v = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE) v |= 1ULL << g;
+    return v;
+}
+
 static void exact_compute(Enum *e, double **params, Exact *x) {
+    const rt_model *m = e->t->m;
+    unsigned long long all = (1ULL << m->ngroups) - 1, unsummed = all & ~e->t->an->sum_mask, vis = visible_mask(m);
     long long *vals = calloc((size_t)e->t->an->en->nvars + 1, sizeof(long long));
     x->logp = malloc(sizeof(double) * (size_t)e->nstates);
-    double mx = -INFINITY;
+    double lz = -INFINITY;
     for (int64_t s = 0; s < e->nstates; s++) {
         enum_set(e, s);
         x->logp[s] = -energy_of(e, params, e->t->an->en->E, vals);
-        if (x->logp[s] > mx) mx = x->logp[s];
+        lse_into(&lz, x->logp[s]);
     }
-    double sum = 0;
-    for (int64_t s = 0; s < e->nstates; s++) sum += exp(x->logp[s] - mx);
-    x->logz = mx + log(sum);
-    x->nvis = visible_key(e, e->nstates - 1) + 1;
+    x->logz = lz;
+    key_of(e, 0, vis, &x->nvis);
+    key_of(e, 0, unsummed, &x->nc);
     x->logpv = malloc(sizeof(double) * (size_t)x->nvis);
+    x->F = malloc(sizeof(double) * (size_t)x->nc);
     for (int64_t v = 0; v < x->nvis; v++) x->logpv[v] = -INFINITY;
+    for (int64_t c = 0; c < x->nc; c++) x->F[c] = -INFINITY;
     for (int64_t s = 0; s < e->nstates; s++) {
+        lse_into(&x->F[key_of(e, s, unsummed, NULL)], x->logp[s]);
         x->logp[s] -= x->logz;
-        int64_t v = visible_key(e, s);
-        double a = x->logpv[v], b = x->logp[s];
-        x->logpv[v] = a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+        lse_into(&x->logpv[key_of(e, s, vis, NULL)], x->logp[s]);
     }
+    for (int64_t c = 0; c < x->nc; c++) x->F[c] = -x->F[c];
     free(vals);
 }
 
 static void exact_free(Exact *x) {
     free(x->logp);
     free(x->logpv);
+    free(x->F);
 }
 
 static const int data_states[5] = {3, 17, 40, 7, 62};
@@ -140,6 +170,60 @@ static double avg_loglik(Enum *e, double **params) {
     for (int i = 0; i < 5; i++) s += x.logpv[data_states[i] % x.nvis];
     exact_free(&x);
     return s / 5;
+}
+
+/* Mean-field with the visible groups clamped to data: the compiled mean
+ * kernels iterated to a fixed point must satisfy the derived equations
+ * mu = E[g | field(mu)] (checked in double through energy_eval). */
+static double mean_field_residual(Enum *e, double **params) {
+    TestModel *t = e->t;
+    const rt_model *m = t->m;
+    unsigned long long vis = visible_mask(m);
+    int64_t nvis;
+    key_of(e, 0, vis, &nvis);
+    rt_ws *w = rt_ws_new(m, 5, t->p, 3);
+    for (int n = 0; n < 5; n++) {
+        for (int64_t s = 0; s < e->nstates; s++)
+            if (key_of(e, s, vis, NULL) == data_states[n] % nvis) {
+                enum_set(e, s);
+                break;
+            }
+        set_state_rows(e, w, n, vis);
+    }
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_HIDDEN)
+            for (int64_t i = 0; i < 5 * m->groups[g].size; i++) w->bufs[m->groups[g].state_buf][i] = 0.5f;
+    for (int it = 0; it < 300; it++)
+        for (int k = 0; k < m->nblocks; k++)
+            for (int g = 0; g < m->ngroups; g++)
+                if (m->groups[g].block == m->sweep[k] && m->groups[g].role == RT_HIDDEN) rt_ws_run(w, m->groups[g].k_mean);
+    double worst = 0;
+    long long *vals = calloc((size_t)t->an->en->nvars + 1, sizeof(long long));
+    for (int n = 0; n < 5; n++) {
+        for (int g = 0; g < m->ngroups; g++)
+            for (int64_t i = 0; i < m->groups[g].size; i++) e->vals[g][i] = w->bufs[m->groups[g].state_buf][n * m->groups[g].size + i];
+        for (int g = 0; g < m->ngroups; g++) {
+            const GroupInfo *gi = &t->an->g[g];
+            if (m->groups[g].role != RT_HIDDEN || gi->lateral) continue;
+            const Sym *s = gi->sym;
+            for (int64_t k = 0; k < s->size; k++) {
+                int64_t rem = k;
+                for (int d = s->ndim - 1; d >= 0; d--) {
+                    vals[gi->out[d]] = rem % s->dims[d];
+                    rem /= s->dims[d];
+                }
+                double a = energy_of(e, params, gi->field, vals), mu;
+                if (gi->cond == COND_SIGMOID) mu = 1 / (1 + exp(-a));
+                else if (gi->cond == COND_TANH) mu = tanh(a);
+                else continue;
+                double r = fabs(mu - e->vals[g][k]);
+                if (r > worst) worst = r;
+            }
+        }
+    }
+    free(vals);
+    rt_ws_free(w);
+    return worst;
 }
 
 static void check_model(const char *name, const char *src, uint64_t seed) {
@@ -155,22 +239,20 @@ static void check_model(const char *name, const char *src, uint64_t seed) {
     Exact x;
     exact_compute(&e, params, &x);
     const rt_model *m = t.m;
-    int64_t rf = rt_visible_floats(m);
-    int64_t hidden_states = e.nstates / x.nvis;
+    unsigned long long all = (1ULL << m->ngroups) - 1, unsummed = all & ~t.an->sum_mask, vis = visible_mask(m);
 
-    /* free energy kernel vs marginalisation */
-    rt_ws *w = rt_ws_new(m, x.nvis, t.p, seed);
-    float *rows = malloc(sizeof(float) * (size_t)(x.nvis * rf));
-    for (int64_t v = 0; v < x.nvis; v++) {
-        enum_set(&e, v * hidden_states);
-        visible_row(&e, rows + v * rf);
+    /* the free energy kernel on every configuration of the unsummed groups */
+    rt_ws *w = rt_ws_new(m, x.nc, t.p, seed);
+    int64_t *state_of_c = malloc(sizeof(int64_t) * (size_t)x.nc);
+    for (int64_t s = 0; s < e.nstates; s++) state_of_c[key_of(&e, s, unsummed, NULL)] = s;
+    for (int64_t c = 0; c < x.nc; c++) {
+        enum_set(&e, state_of_c[c]);
+        set_state_rows(&e, w, c, unsummed);
     }
-    rt_ws_set_visible(w, rows, x.nvis, rf);
     rt_ws_run(w, m->k_free_energy);
     double worst = 0;
-    for (int64_t v = 0; v < x.nvis; v++) {
-        double f_exact = -(x.logpv[v] + x.logz);
-        double d = fabs(w->bufs[m->fe_buf][v] - f_exact);
+    for (int64_t c = 0; c < x.nc; c++) {
+        double d = fabs(w->bufs[m->fe_buf][c] - x.F[c]);
         if (d > worst) worst = d;
     }
     CHECK(worst < 1e-4, "%s: free energy kernel off by %g", name, worst);
@@ -180,39 +262,37 @@ static void check_model(const char *name, const char *src, uint64_t seed) {
     CHECK(rt_exact_logz(m, t.p, &logz) == 0, "%s: rt_exact_logz: %s", name, rt_last_error());
     CHECK_NEAR(logz, x.logz, 1e-4, "log Z");
 
-    /* derived gradient (double) vs finite differences of the exact loglik */
+    /* the derived statistic dF/dtheta (double), averaged exactly:
+     *   sum_c p(c) dF(c) - mean_n sum_{c ~ v_n} p(c | v_n) dF(c)
+     * against finite differences of the exact average log-likelihood; the
+     * grad kernel with the same row weights against it */
     Energy *en = t.an->en;
     long long *vals = calloc((size_t)en->nvars + 1, sizeof(long long));
+    double *wt = malloc(sizeof(double) * (size_t)x.nc);
+    for (int64_t c = 0; c < x.nc; c++) {
+        double pc = exp(-x.F[c] - x.logz), data = 0;
+        int64_t v = key_of(&e, state_of_c[c], vis, NULL);
+        for (int n = 0; n < 5; n++)
+            if (data_states[n] % x.nvis == v) data += 0.2 * pc / exp(x.logpv[v]);
+        wt[c] = pc - data;
+        w->bufs[m->weight_buf][c] = (float)wt[c];
+    }
+    for (int i = 0; i < m->nparams; i++) memset(t.p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+    rt_ws_run(w, m->k_grad);
     double num = 0, den = 0, knum = 0;
     for (int i = 0; i < m->nparams; i++) {
         int *out = t.an->grad_out[i];
         const Sym *ps = t.an->m->params[i];
-        /* kernel gradient: data rows weighted -1/5, every visible state by p(v) */
-        float *data_rows = malloc(sizeof(float) * (size_t)(5 * rf));
-        for (int n = 0; n < 5; n++) memcpy(data_rows + n * rf, rows + (data_states[n] % x.nvis) * rf, sizeof(float) * (size_t)rf);
-        memset(t.p->grad[i], 0, sizeof(float) * (size_t)ps->size);
-        rt_ws *wd = rt_ws_new(m, 5, t.p, seed);
-        rt_ws_set_visible(wd, data_rows, 5, rf);
-        for (int n = 0; n < 5; n++) wd->bufs[m->weight_buf][n] = -0.2f;
-        rt_ws_run(wd, m->k_grad);
-        for (int64_t v = 0; v < x.nvis; v++) w->bufs[m->weight_buf][v] = (float)exp(x.logpv[v]);
-        rt_ws_run(w, m->k_grad);
-        rt_ws_free(wd);
-        free(data_rows);
         for (int64_t k = 0; k < ps->size; k++) {
-            /* the parameter entry k as index values of the gradient's variables */
             int64_t rem = k;
             for (int d = ps->ndim - 1; d >= 0; d--) {
                 vals[out[d]] = rem % ps->dims[d];
                 rem /= ps->dims[d];
             }
             double g = 0;
-            for (int64_t v = 0; v < x.nvis; v++) {
-                enum_set(&e, v * hidden_states);
-                double dF = energy_of(&e, params, t.an->grad[i], vals);
-                g += exp(x.logpv[v]) * dF;
-                for (int n = 0; n < 5; n++)
-                    if (data_states[n] % x.nvis == v) g -= 0.2 * dF;
+            for (int64_t c = 0; c < x.nc; c++) {
+                enum_set(&e, state_of_c[c]);
+                g += wt[c] * energy_of(&e, params, t.an->grad[i], vals);
             }
             double keep = params[i][k], eps = 1e-5;
             params[i][k] = keep + eps;
@@ -229,6 +309,11 @@ static void check_model(const char *name, const char *src, uint64_t seed) {
     CHECK(sqrt(num / den) < 1e-4, "%s: derived gradient vs finite differences: relative error %g", name, sqrt(num / den));
     CHECK(sqrt(knum / den) < 1e-4, "%s: grad kernel vs derived gradient: relative error %g", name, sqrt(knum / den));
     free(vals);
+    free(wt);
+    free(state_of_c);
+
+    double mf = mean_field_residual(&e, params);
+    CHECK(mf < 1e-6, "%s: mean-field fixed point residual %g", name, mf);
 
     /* block Gibbs: chi-square of joint states against the exact joint */
     int64_t chains = 20000;
@@ -237,7 +322,6 @@ static void check_model(const char *name, const char *src, uint64_t seed) {
     for (int s = 0; s < 200; s++) rt_ws_sweep(ws);
     double *obs = calloc((size_t)e.nstates, sizeof(double)), *prob = malloc(sizeof(double) * (size_t)e.nstates);
     for (int64_t c = 0; c < chains; c++) {
-        /* the chain's state number, digit by digit */
         int64_t s = 0;
         for (int k = 0; k < e.ndigits; k++) {
             const rt_group *gr = &m->groups[e.digit_group[k]];
@@ -257,13 +341,13 @@ static void check_model(const char *name, const char *src, uint64_t seed) {
     int dof;
     double pval = stats_chisq_p(obs, prob, (int)e.nstates, (double)chains, &dof);
     CHECK(pval > 0.001, "%s: Gibbs samples vs exact joint: chi-square p = %g (%d dof)", name, pval, dof);
-    printf("# %s: free energy err %.2g, log Z err %.2g, gradient rel err %.2g, chi-square p = %.3f (%d dof)\n", name,
-           worst, fabs(logz - x.logz), sqrt(num / den), pval, dof);
+    printf("# %s: free energy err %.2g, log Z err %.2g, gradient rel err %.2g, mean-field residual %.2g, "
+           "chi-square p = %.3f (%d dof)\n",
+           name, worst, fabs(logz - x.logz), sqrt(num / den), mf, pval, dof);
     free(obs);
     free(prob);
     rt_ws_free(ws);
     rt_ws_free(w);
-    free(rows);
     exact_free(&x);
     enum_free(&e);
     test_free_double(params, m->nparams);
@@ -344,6 +428,69 @@ static void ising(void) {
                 19);
 }
 
+/* the catalogue's deep and structured models, shrunk until they can be
+ * enumerated; the same energies as specs/ */
+static void dbm_2layer(void) {
+    check_model("dbm 4-3-2",
+                "model d {\n"
+                "  visible v[4] : bernoulli\n  hidden h1[3] : bernoulli\n  hidden h2[2] : bernoulli\n"
+                "  param W1[4, 3]\n  param W2[3, 2]\n  param b[4]\n  param c1[3]\n  param c2[2]\n"
+                "  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k]\n"
+                "           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]\n"
+                "}\n",
+                41);
+}
+
+static void dbm_3layer(void) {
+    check_model("dbm 3-3-2-2",
+                "model d {\n"
+                "  visible v[3] : bernoulli\n  hidden h1[3] : bernoulli\n  hidden h2[2] : bernoulli\n"
+                "  hidden h3[2] : bernoulli\n"
+                "  param W1[3, 3]\n  param W2[3, 2]\n  param W3[2, 2]\n  param b[3]\n  param c1[3]\n"
+                "  param c2[2]\n  param c3[2]\n"
+                "  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k] - sum(l) c3[l]*h3[l]\n"
+                "           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]\n"
+                "           - sum(k, l) h2[k]*W3[k, l]*h3[l]\n"
+                "}\n",
+                43);
+}
+
+/* factored three-way: a product of three sums, every group linear in it */
+static void threeway_factored(void) {
+    check_model("factored three-way 3x3x2",
+                "model t {\n"
+                "  visible y[3] : bernoulli\n  visible x[3] : bernoulli\n  hidden h[2] : bernoulli\n"
+                "  param A[3, 2]\n  param B[3, 2]\n  param C[2, 2]\n  param a[3]\n  param c[2]\n"
+                "  energy = - sum(f) (sum(i) x[i]*A[i, f])*(sum(k) y[k]*B[k, f])*(sum(j) h[j]*C[j, f])\n"
+                "           - sum(k) a[k]*y[k] - sum(j) c[j]*h[j]\n"
+                "}\n",
+                47);
+}
+
+/* the conditional RBM's energy with its history made visible */
+static void crbm_energy(void) {
+    check_model("conditional rbm 3 + history 3, 2 hidden",
+                "model c {\n"
+                "  visible v[3] : bernoulli\n  visible x[3] : bernoulli\n  hidden h[2] : bernoulli\n"
+                "  param W[3, 2]\n  param A[3, 3]\n  param B[3, 2]\n  param a[3]\n  param c[2]\n"
+                "  energy = - sum(i) a[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+                "           - sum(k, i) x[k]*A[k, i]*v[i] - sum(k, j) x[k]*B[k, j]*h[j]\n"
+                "}\n",
+                53);
+}
+
+/* shared filters through shifted indices: v[i + a, j + b] */
+static void convolutional(void) {
+    check_model("convolutional rbm 2x3, 2 filters of 2x2",
+                "model k {\n"
+                "  visible v[2, 3] : bernoulli\n  hidden h[2, 1, 2] : bernoulli\n"
+                "  param K[2, 2, 2]\n  param b\n  param c[2]\n"
+                "  energy = - sum(p, q) b*v[p, q] - sum(k, i, j) c[k]*h[k, i, j]\n"
+                "           - sum(k, i, j, a, b2) v[i + a, j + b2]*K[k, a, b2]*h[k, i, j]\n"
+                "}\n",
+                59);
+}
+
 int main(void) {
     TEST(rbm_6x4);
     TEST(rbm_with_labels);
@@ -351,5 +498,10 @@ int main(void) {
     TEST(semi_restricted);
     TEST(fully_visible);
     TEST(ising);
+    TEST(dbm_2layer);
+    TEST(dbm_3layer);
+    TEST(threeway_factored);
+    TEST(crbm_energy);
+    TEST(convolutional);
     CHECK_DONE();
 }
