@@ -69,7 +69,7 @@ int rt_enumerate(rt_ws *w, uint64_t mask, void (*fn)(void *ctx, rt_ws *w, int64_
 typedef struct Lse {
     double max, sum;
     int buf;
-    double sign;
+    uint64_t mask;   /* the enumerated groups, for their base measure */
 } Lse;
 
 static void lse_add(Lse *l, double x) {
@@ -86,7 +86,7 @@ static void lse_chunk(void *ctx, rt_ws *w, int64_t rows) {
     Lse *l = ctx;
     rt_ws_run(w, w->m->k_free_energy_enum);
     const float *f = w->bufs[l->buf];
-    for (int64_t r = 0; r < rows; r++) lse_add(l, -(double)f[r]);
+    for (int64_t r = 0; r < rows; r++) lse_add(l, -(double)f[r] + rt_log_base_measure(w, r, l->mask));
 }
 
 int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
@@ -101,7 +101,7 @@ int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
     for (int g = 0; g < m->ngroups; g++)
         if (!(m->enum_sum_mask >> g & 1) && m->groups[g].role != RT_INPUT) mask |= 1ULL << g;
     rt_ws *w = rt_ws_new(m, 4096, p, 0);
-    Lse l = {-INFINITY, 0, m->fe_enum_buf, 1};
+    Lse l = {-INFINITY, 0, m->fe_enum_buf, mask};
     int rc = rt_enumerate(w, mask, lse_chunk, &l);
     rt_ws_free(w);
     if (rc) return rc;
@@ -119,7 +119,10 @@ int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *r
         int64_t k = n - r0 < B ? n - r0 : B;
         rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
         rt_ws_run(w, m->k_free_energy);
-        for (int64_t r = 0; r < k; r++) s += -(double)w->bufs[m->fe_buf][r] - logz;
+        uint64_t vis = 0;
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
+        for (int64_t r = 0; r < k; r++) s += -(double)w->bufs[m->fe_buf][r] + rt_log_base_measure(w, r, vis) - logz;
     }
     rt_ws_free(w);
     *sum = s;

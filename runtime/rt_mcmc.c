@@ -15,9 +15,11 @@
 
 static uint32_t stream_of(int g, int k) { return (1u << 29) + 8u * (uint32_t)g + (uint32_t)k; }
 
-static void energies(rt_ws *w, double *e) {
+/* E minus the log base measure of group g: what the Metropolis test
+ * compares (binomial units weigh each count by C(n, k)) */
+static void energies(rt_ws *w, int g, double *e) {
     rt_ws_run(w, w->m->k_energy);
-    for (int64_t r = 0; r < w->B; r++) e[r] = w->bufs[w->m->energy_buf][r];
+    for (int64_t r = 0; r < w->B; r++) e[r] = w->bufs[w->m->energy_buf][r] - rt_log_base_measure(w, r, 1ULL << g);
 }
 
 /* keep row r's proposal with probability min(1, exp(-delta)) */
@@ -36,7 +38,7 @@ static void hmc(rt_ws *w, int g) {
     double *k0 = calloc((size_t)B, sizeof(double));
     float eps = (float)gr->sampler_step_size;
     memcpy(x0, x, sizeof(float) * (size_t)(n * B));
-    energies(w, e0);
+    energies(w, g, e0);
     for (int64_t i = 0; i < n * B; i++) {
         p[i] = rt_normal(w->seed, stream_of(g, 0), w->step, (uint32_t)i);
         k0[i / n] += 0.5 * p[i] * p[i];
@@ -49,7 +51,7 @@ static void hmc(rt_ws *w, int g) {
         float f = l + 1 < gr->sampler_steps ? eps : 0.5f * eps;
         for (int64_t i = 0; i < n * B; i++) p[i] -= f * grad[i];
     }
-    energies(w, e1);
+    energies(w, g, e1);
     for (int64_t r = 0; r < B; r++) {
         double k1 = 0;
         for (int64_t u = 0; u < n; u++) k1 += 0.5 * p[r * n + u] * p[r * n + u];
@@ -73,7 +75,7 @@ static void metropolis(rt_ws *w, int g) {
     int real = gr->utype == RT_GAUSSIAN || gr->utype == RT_LAPLACE;
     for (int s = 0; s < gr->sampler_steps; s++) {
         memcpy(x0, x, sizeof(float) * (size_t)(n * B));
-        energies(w, e0);
+        energies(w, g, e0);
         for (int64_t r = 0; r < B; r++) {
             float *xr = x + r * n;
             if (real) {
@@ -96,7 +98,7 @@ static void metropolis(rt_ws *w, int g) {
             default: xr[u] = 1.0f - xr[u]; break;
             }
         }
-        energies(w, e1);
+        energies(w, g, e1);
         for (int64_t r = 0; r < B; r++) {
             if (accept(w, g, r, e1[r] - e0[r])) w->accepts[g]++;
             else memcpy(x + r * n, x0 + r * n, sizeof(float) * (size_t)n);

@@ -100,6 +100,10 @@ void rt_ws_sweep(rt_ws *w);
 /* rows of data -> the visible (then input) groups' states, rows [0, n) */
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
 int64_t rt_visible_floats(const rt_model *m);
+/* log of the base measure of row r of the groups in mask: binomial(n)
+ * units count each value k C(n, k) times (n replicas sharing weights);
+ * every other unit type has measure 1 */
+double rt_log_base_measure(const rt_ws *w, int64_t r, uint64_t mask);
 /* one HMC or Metropolis update of group g in every row (rt_mcmc.c) */
 void rt_mcmc_update(rt_ws *w, int g);
 /* random initial states for every sampled group (by unit type) */

@@ -213,3 +213,16 @@ void rt_ws_randomize(rt_ws *w, uint32_t stream) {
     }
     w->step++;
 }
+
+double rt_log_base_measure(const rt_ws *w, int64_t r, uint64_t mask) {
+    const rt_model *m = w->m;
+    double s = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (!(mask >> g & 1) || gr->utype != RT_BINOMIAL) continue;
+        const float *x = w->bufs[gr->state_buf] + r * gr->size;
+        double n = gr->binomial_n;
+        for (int64_t i = 0; i < gr->size; i++) s += lgamma(n + 1) - lgamma(x[i] + 1) - lgamma(n - x[i] + 1);
+    }
+    return s;
+}

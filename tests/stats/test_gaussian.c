@@ -9,6 +9,7 @@
  *   gaussian_full with a fixed precision P: mean P^-1 b, covariance P^-1
  *   gaussian_full with a precision gated by hidden units (mcRBM-style):
  *     P = I + sum_j hc[j] R[:, j] R[:, j]', per row
+ *   relu hidden units: the mean of max(0, a + N(0, sigmoid(a))) draws
  */
 #include "../unit/check.h"
 #include "stats.h"
@@ -165,9 +166,44 @@ static void full_gated_precision(void) {
     test_model_free(&t);
 }
 
+/* noisy rectified linear units (Nair & Hinton 2010): given field a, a draw
+ * is max(0, a + s Z) with s^2 = sigmoid(a), so its mean is
+ * a Phi(a/s) + s phi(a/s); N rows, mean within 5 sd/sqrt(N) */
+static void relu_units(void) {
+    TestModel t;
+    CHECK(test_model(&t, "model r {\n"
+                         "  visible v[3] : bernoulli\n  hidden h[4] : relu\n"
+                         "  param W[3, 4]\n  param b[3]\n  param c[4]\n"
+                         "  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n}\n"),
+          "compile");
+    if (!t.m) return;
+    test_random_params(&t, 1.0, 71);
+    CHECK(t.an->g[1].cond == COND_RELU, "h should be relu");
+    rt_ws *w = rt_ws_new(t.m, N, t.p, 5);
+    for (int64_t r = 0; r < N; r++)
+        for (int i = 0; i < 3; i++) w->bufs[t.m->groups[0].state_buf][r * 3 + i] = h_pattern[i];
+    rt_ws_run(w, t.m->groups[1].k_sample);
+    const float *h = w->bufs[t.m->groups[1].state_buf];
+    for (int j = 0; j < 4; j++) {
+        double a = t.p->value[2][j];
+        for (int i = 0; i < 3; i++) a += h_pattern[i] * t.p->value[0][i * 4 + j];
+        double s = sqrt(1 / (1 + exp(-a))), z = a / s;
+        double mean = a * 0.5 * erfc(-z / sqrt(2)) + s * exp(-0.5 * z * z) / sqrt(2 * M_PI), m2 = 0, got = 0;
+        for (int64_t r = 0; r < N; r++) {
+            got += h[r * 4 + j] / N;
+            m2 += (double)h[r * 4 + j] * h[r * 4 + j] / N;
+        }
+        double sd = sqrt(m2 - got * got);
+        CHECK(fabs(got - mean) < 5 * sd / sqrt(N) + 1e-6, "relu unit %d: mean %g vs %g", j, got, mean);
+    }
+    rt_ws_free(w);
+    test_model_free(&t);
+}
+
 int main(void) {
     TEST(diag_learned_variance);
     TEST(full_fixed_precision);
     TEST(full_gated_precision);
+    TEST(relu_units);
     CHECK_DONE();
 }
