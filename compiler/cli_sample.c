@@ -17,9 +17,156 @@ static const Flag sample_flags[] = {
     {"--seed", 1, "random seed"},
     {"--out", 1, "F.png (image grid of the visible means), F.csv or F.npy (final states)"},
     {"--set", 1, "override one sample setting (repeatable)"},
+    {"--clamp", 1, "GROUP=FILE (CSV or .npy, a row per chain, nan = free) or GROUP=VALUE: hold those units (repeatable)"},
+    {"--mask", 1, "GROUP=FILE: non-zero entries are left free (with --clamp GROUP=FILE)"},
+    {"--mean-field", 0, "complete with conditional means instead of samples (deterministic)"},
     {"--backend", 1, "interp or jit"},
     {NULL, 0, NULL},
 };
+
+static int find_group(const rt_model *m, const char *name) {
+    for (int g = 0; g < m->ngroups; g++)
+        if (!strcmp(m->groups[g].name, name)) return g;
+    return -1;
+}
+
+/* A file's rows for group g: CSV or .npy with the group's size per row. */
+static int load_rows(const rt_model *m, int g, const char *file, rt_dataset *d) {
+    size_t n = strlen(file);
+    int rc = n > 4 && !strcmp(file + n - 4, ".npy") ? rt_load_npy(file, d) : rt_load_csv(file, d);
+    if (rc) return rc;
+    if (rt_dataset_row(d) != m->groups[g].size) {
+        rt_dataset_free(d);
+        return rt_fail("%s: %lld values per row, but group '%s' has %lld units", file, (long long)rt_dataset_row(d),
+                       m->groups[g].name, (long long)m->groups[g].size);
+    }
+    return 0;
+}
+
+/* units of a region of an image-shaped group */
+static int in_region(const rt_group *gr, int64_t i, const char *region) {
+    int64_t h, w;
+    if (gr->ndim == 2) h = gr->dims[0], w = gr->dims[1];
+    else h = w = (int64_t)lrint(sqrt((double)gr->size));
+    int64_t r = i / w, c = i % w;
+    if (!strcmp(region, "top_half")) return r < h / 2;
+    if (!strcmp(region, "bottom_half")) return r >= h / 2;
+    if (!strcmp(region, "left_half")) return c < w / 2;
+    return c >= w / 2;
+}
+
+typedef struct Clamps {
+    int n;
+    rt_clamp c[16];
+    rt_dataset data[16];
+    float *values[16], *mask[16];
+} Clamps;
+
+static void clamps_free(Clamps *cl) {
+    for (int i = 0; i < cl->n; i++) {
+        rt_dataset_free(&cl->data[i]);
+        free(cl->values[i]);
+        free(cl->mask[i]);
+    }
+}
+
+/* ClampSpecs -> rt_clamps; *rows gets the rows of the first file */
+static int resolve_clamps(const rt_model *m, const SampleConfig *sc, Clamps *cl, int64_t *rows) {
+    memset(cl, 0, sizeof *cl);
+    *rows = 0;
+    for (int i = 0; i < sc->nclamps; i++) {
+        const ClampSpec *cs = &sc->clamps[i];
+        int g = find_group(m, cs->group);
+        if (g < 0) return rt_fail("--clamp: model '%s' has no group '%s'", m->name, cs->group);
+        const rt_group *gr = &m->groups[g];
+        int64_t n = gr->size, nr = 1;
+        float *v;
+        if (cs->file) {
+            if (load_rows(m, g, cs->file, &cl->data[i])) return -1;
+            nr = cl->data[i].n;
+            v = cl->data[i].data;
+            if (!*rows) *rows = nr;
+        } else {
+            v = cl->values[i] = malloc(sizeof(float) * (size_t)n);
+            for (int64_t k = 0; k < n; k++) v[k] = (float)cs->value;
+        }
+        cl->n = i + 1;
+        float *mk = NULL;
+        if (cs->free || cs->mask_file) {
+            if (cs->free && gr->ndim != 2 && (int64_t)lrint(sqrt((double)n)) * (int64_t)lrint(sqrt((double)n)) != n)
+                return rt_fail("free = \"%s\" needs an image-shaped group; '%s' is not", cs->free, gr->name);
+            rt_dataset md = {0};
+            if (cs->mask_file) {
+                if (load_rows(m, g, cs->mask_file, &md)) return -1;
+                if (md.n != nr) {
+                    rt_dataset_free(&md);
+                    return rt_fail("--mask %s=%s: %lld rows for %lld rows of values", gr->name, cs->mask_file,
+                                   (long long)md.n, (long long)nr);
+                }
+            }
+            mk = cl->mask[i] = malloc(sizeof(float) * (size_t)(n * nr));
+            for (int64_t r = 0; r < nr; r++)
+                for (int64_t k = 0; k < n; k++) {
+                    int fr = (cs->free && in_region(gr, k, cs->free)) || (md.data && md.data[r * n + k] != 0) ||
+                             isnan(v[r * n + k]);
+                    mk[r * n + k] = fr ? 0.0f : 1.0f;
+                }
+            rt_dataset_free(&md);
+        }
+        /* a one-hot row is held whole or not at all */
+        if (gr->utype == RT_SOFTMAX) {
+            int64_t K = gr->dims[gr->ndim - 1];
+            for (int64_t q = 0; q < n * nr; q += K)
+                for (int64_t k = 1; k < K; k++) {
+                    int a = mk ? mk[q] != 0 : !isnan(v[q]), b = mk ? mk[q + k] != 0 : !isnan(v[q + k]);
+                    if (a != b) return rt_fail("group '%s' is one-hot: clamp whole rows of %lld values", gr->name, (long long)K);
+                }
+        }
+        cl->c[i] = (rt_clamp){g, v, mk, nr};
+    }
+    return 0;
+}
+
+/* --clamp GROUP=FILE|VALUE and --mask GROUP=FILE */
+static int clamp_flags(const Opts *o, SampleConfig *sc) {
+    char *vals[16], *masks[16];
+    int nv = opt_all(o, "--clamp", vals, 16), nm = opt_all(o, "--mask", masks, 16);
+    for (int i = 0; i < nv; i++) {
+        char *eq = strchr(vals[i], '=');
+        if (!eq || eq == vals[i] || !eq[1] || sc->nclamps >= 16) {
+            diag_tool_error("--clamp expects GROUP=FILE or GROUP=VALUE, not '%s'", vals[i]);
+            return 0;
+        }
+        ClampSpec *cs = &sc->clamps[sc->nclamps++];
+        memset(cs, 0, sizeof *cs);
+        *eq = 0;
+        cs->group = vals[i];
+        char *end;
+        double x = strtod(eq + 1, &end);
+        if (*end == 0) cs->value = x;
+        else {
+            cs->value = NAN;
+            cs->file = eq + 1;
+        }
+    }
+    for (int i = 0; i < nm; i++) {
+        char *eq = strchr(masks[i], '=');
+        if (!eq) {
+            diag_tool_error("--mask expects GROUP=FILE, not '%s'", masks[i]);
+            return 0;
+        }
+        *eq = 0;
+        ClampSpec *cs = NULL;
+        for (int k = 0; k < sc->nclamps; k++)
+            if (!strcmp(sc->clamps[k].group, masks[i]) && sc->clamps[k].file) cs = &sc->clamps[k];
+        if (!cs) {
+            diag_tool_error("--mask %s=...: give the values with --clamp %s=FILE too", masks[i], masks[i]);
+            return 0;
+        }
+        cs->mask_file = eq + 1;
+    }
+    return 1;
+}
 
 static int ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), k = strlen(suffix);
@@ -107,6 +254,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     SampleConfig sc;
     rt_params *p = NULL;
     float *values = NULL, *means = NULL;
+    Clamps cl = {0};
     if (!config_sample(b.c->arena, &b.c->diag, b.an->m->sample, sets, nsets, &sc)) goto done;
     long long v;
     if (opt_ll(&o, "--chains", 1, &v) < 0) goto done;
@@ -114,6 +262,8 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         opt_ll(&o, "--seed", 0, &v) < 0)
         goto done;
     if (opt_has(&o, "--seed")) sc.seed = (unsigned long long)v;
+    if (!clamp_flags(&o, &sc)) goto done;
+    if (opt_has(&o, "--mean-field")) sc.mean_field = 1;
     if (opt_str(&o, "--out")) sc.out = opt_str(&o, "--out");
     if (!sc.out) {
         diag_tool_error("ebmc sample needs --out F.png, F.csv or F.npy (or out = \"...\" in the sample block)");
@@ -134,10 +284,16 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         cli_fail_rt();
         goto done;
     }
-    int64_t rf = rt_visible_floats(b.m);
+    int64_t rf = rt_visible_floats(b.m), file_rows;
+    if (resolve_clamps(b.m, &sc, &cl, &file_rows)) {
+        cli_fail_rt();
+        goto done;
+    }
+    /* clamped from a file: a chain per row unless --chains says otherwise */
+    if (file_rows && !opt_has(&o, "--chains")) sc.chains = file_rows;
     values = malloc(sizeof(float) * (size_t)(sc.chains * rf));
     means = malloc(sizeof(float) * (size_t)(sc.chains * rf));
-    if (rt_sample(b.m, p, sc.chains, (int)sc.steps, sc.seed, values, means) ||
+    if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
         write_samples(b.m, sc.out, values, means, sc.chains)) {
         cli_fail_rt();
         goto done;
@@ -149,6 +305,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", b.m->groups[g].name, rates[g]);
     rc = 0;
 done:
+    clamps_free(&cl);
     free(values);
     free(means);
     rt_params_free(p);

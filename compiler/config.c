@@ -346,6 +346,48 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     return 0;
 }
 
+/* clamp = v(file = "x.csv", free = "bottom_half"), y(value = 0) */
+static int set_clamps(Ctx *c, const Expr *e, SampleConfig *sc) {
+    const Expr *items[16];
+    int n = 0;
+    if (e->kind == EX_LIST)
+        for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
+    else
+        items[n++] = e;
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        if (it->kind != EX_CALL || sc->nclamps >= 16) {
+            diag_error(c->d, it->span, "clamp takes GROUP(file = \"values.csv\") or GROUP(value = 0), optionally with free = \"bottom_half\"");
+            return 0;
+        }
+        ClampSpec *cs = &sc->clamps[sc->nclamps];
+        memset(cs, 0, sizeof *cs);
+        cs->group = it->str;
+        cs->value = NAN;
+        cs->span = it->span;
+        ArgSpec a[3] = {{"file", NULL}, {"value", NULL}, {"free", NULL}};
+        if (!bind_args(c, it, a, 3)) return 0;
+        if (!a[0].value == !a[1].value) {
+            diag_error(c->d, it->span, "clamp %s(...) needs either file = \"...\" or value = number", it->str);
+            return 0;
+        }
+        if (a[0].value && !(cs->file = get_str(c, a[0].value, "file"))) return 0;
+        if (a[1].value && !get_num(c, a[1].value, &cs->value, "value")) return 0;
+        if (a[2].value) {
+            static const char *const regions[] = {"top_half", "bottom_half", "left_half", "right_half"};
+            if (!(cs->free = get_str(c, a[2].value, "free"))) return 0;
+            int ok = 0;
+            for (int k = 0; k < 4; k++) ok |= !strcmp(cs->free, regions[k]);
+            if (!ok) {
+                diag_error(c->d, a[2].value->span, "free must be top_half, bottom_half, left_half or right_half");
+                return 0;
+            }
+        }
+        sc->nclamps++;
+    }
+    return 1;
+}
+
 static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
     long long v;
     const char *k = st->name;
@@ -357,9 +399,14 @@ static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
     if (!strcmp(k, "steps")) return get_int(c, st->expr, 0, &v, "steps") && (sc->steps = v, 1);
     if (!strcmp(k, "seed")) return get_int(c, st->expr, 0, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
     if (!strcmp(k, "out")) return (sc->out = get_str(c, st->expr, "out")) != NULL;
-    static const char *const keys[] = {"chains", "steps", "seed", "out"};
+    if (!strcmp(k, "clamp")) return set_clamps(c, st->expr, sc);
+    if (!strcmp(k, "mean_field")) {
+        double x;
+        return get_num(c, st->expr, &x, "mean_field") && (sc->mean_field = x != 0, 1);
+    }
+    static const char *const keys[] = {"chains", "steps", "seed", "out", "clamp", "mean_field"};
     diag_error(c->d, st->name_span, "unknown sample setting '%s'", k);
-    const char *best = sema_suggest(k, keys, 4);
+    const char *best = sema_suggest(k, keys, 6);
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
     return 0;
 }
@@ -410,6 +457,7 @@ int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **s
 
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
     Ctx c = {a, d, NULL};
+    memset(out, 0, sizeof *out);
     out->chains = 64;
     out->steps = 1000;
     out->out = NULL;

@@ -28,10 +28,24 @@ typedef struct TrainConfig {
     DataSpec data;
 } TrainConfig;
 
+/* units held fixed while sampling: GROUP(file = "f.csv" | value = c
+ * [, free = "bottom_half"]) in a sample block, or --clamp GROUP=FILE|VALUE */
+typedef struct ClampSpec {
+    const char *group;
+    const char *file;        /* CSV or .npy, one row per chain; NaN = free */
+    double value;            /* NAN when a file is given */
+    const char *free;        /* a region left free: top_half, bottom_half, left_half, right_half */
+    const char *mask_file;   /* --mask GROUP=FILE: non-zero entries are free */
+    Span span;
+} ClampSpec;
+
 typedef struct SampleConfig {
     long long chains, steps;
     const char *out;
     unsigned long long seed;
+    int nclamps;
+    ClampSpec clamps[16];
+    int mean_field;
 } SampleConfig;
 
 /* Entries of block (may be NULL: defaults), then overrides "key=value" (from

@@ -26,7 +26,7 @@ int ir_find_buf(const IrProgram *p, BufKind kind, int ref) {
 
 
 static const char *kind_name(BufKind k) {
-    static const char *names[] = {"param", "state", "mean", "grad", "row", "weight", "temp", "dstate"};
+    static const char *names[] = {"param", "state", "mean", "grad", "row", "weight", "temp", "dstate", "clamp"};
     return names[k];
 }
 

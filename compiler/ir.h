@@ -37,6 +37,7 @@ typedef enum {
     BUF_WEIGHT,  /* per-row weights [B] of the gradient sums */
     BUF_TEMP,    /* scratch of one kernel */
     BUF_DSTATE,  /* dE/dx of a group sampled by HMC [B, shape] */
+    BUF_CLAMP,   /* 1 where a unit of a group is held fixed [B, shape] */
 } BufKind;
 
 typedef struct IrBuf {
@@ -151,6 +152,7 @@ typedef struct IrStmt {
     /* S_SEQ, S_GAUSS: field in -> state out, means to aux; couplings J in
      * buf ([B,] n, n when coupling_batched), n = width, rows */
     int coupling_batched;
+    int mask;                /* S_SEQ, S_GAUSS: the group's BUF_CLAMP */
     int spin;                /* S_SEQ: spins (else {0,1} units) */
     int sample;              /* S_SEQ, S_GAUSS: draw (else: the mean) */
 } IrStmt;

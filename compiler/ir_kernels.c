@@ -33,6 +33,9 @@ static void add_buffers(Lower *L) {
         b.kind = BUF_MEAN;
         b.name = arena_printf(L->a, "mean_%s", s->name);
         lower_add_buf(L, b);
+        b.kind = BUF_CLAMP;
+        b.name = arena_printf(L->a, "clamp_%s", s->name);
+        lower_add_buf(L, b);
         if (s->sampler == SAMPLER_HMC) {
             b.kind = BUF_DSTATE;
             b.name = arena_printf(L->a, "dE_%s", s->name);
@@ -105,6 +108,7 @@ static void cond_kernel(Lower *L, const GroupInfo *gi, int sample) {
         s->in = field;
         s->buf = J;
         s->coupling_batched = cv[0] == VAR_BATCH;
+        s->mask = ir_find_buf(L->p, BUF_CLAMP, g->id);
         s->out = state;
         s->aux = mean;
         s->rows = (IrExt){1, 1};

@@ -62,6 +62,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         g->sampler_step_size = s->sampler_step_size;
         g->k_dstate = ir_find_kernel(p, arena_printf(a, "dE.%s", s->name));
         g->dstate_buf = ir_find_buf(p, BUF_DSTATE, u);
+        g->clamp_buf = ir_find_buf(p, BUF_CLAMP, u);
     }
     r->nparams = m->nparams;
     r->params = ARENA_ARRAY(a, rt_param, m->nparams + 1);

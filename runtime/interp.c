@@ -220,11 +220,11 @@ void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64
                     bufs[st->a], bufs[st->b], (float)st->beta, bufs[st->c]);
             break;
         case S_SEQ:
-            rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], NULL,
+            rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
                          ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step);
             break;
         case S_GAUSS:
-            rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], NULL,
+            rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
                           ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step);
             break;
         case S_SOFTMAX:

@@ -94,13 +94,17 @@ void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int6
     }
 }
 
-void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
                   int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
-    (void)unused;
     for (int64_t r = 0; r < rows; r++) {
         const float *Jr = J + (j_batched ? r * n * n : 0), *ar = a + r * n;
+        const float *cr = clamp ? clamp + r * n : NULL;
         float *xr = x + r * n, *mr = mean + r * n;
         for (int64_t u = 0; u < n; u++) {
+            if (cr && cr[u] != 0) {
+                mr[u] = xr[u];
+                continue;
+            }
             const float *row = Jr + u * n;
             float h = ar[u];
             for (int64_t k = 0; k < n; k++)
@@ -125,33 +129,49 @@ void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, f
 
 extern void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
 
-void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
                    int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
-    (void)unused;
     float *L = malloc(sizeof(float) * (size_t)(n * n)), *y = malloc(sizeof(float) * (size_t)n);
+    float *f = malloc(sizeof(float) * (size_t)n);
+    int64_t *free_idx = malloc(sizeof(int64_t) * (size_t)n);
     for (int64_t r = 0; r < rows; r++) {
-        const float *Jr = J + (j_batched ? r * n * n : 0);
-        for (int64_t i = 0; i < n * n; i++) L[i] = -Jr[i];
-        int nn = (int)n, info = 0;
+        const float *Jr = J + (j_batched ? r * n * n : 0), *cr = clamp ? clamp + r * n : NULL;
+        float *xr = x + r * n, *mr = mean + r * n;
+        /* the free units F; the clamped ones C shift the field: a_F - P_FC x_C */
+        int64_t nf = 0;
+        for (int64_t u = 0; u < n; u++)
+            if (!cr || cr[u] == 0) free_idx[nf++] = u;
+        for (int64_t i = 0; i < nf; i++) {
+            int64_t u = free_idx[i];
+            float fi = a[r * n + u];
+            for (int64_t c = 0; cr && c < n; c++)
+                if (cr[c] != 0) fi += Jr[u * n + c] * xr[c];
+            f[i] = fi;
+            for (int64_t k = 0; k < nf; k++) L[i * nf + k] = -Jr[u * n + free_idx[k]];
+        }
+        for (int64_t u = 0; u < n; u++) mr[u] = xr[u];
+        if (nf == 0) continue;
+        int nn = (int)nf, info = 0;
         /* row-major P is its own transpose: LAPACK's upper factor U (column
          * major) is, read row-major, the lower L with P = L L' */
         spotrf_("U", &nn, L, &nn, &info);
-        float *xr = x + r * n, *mr = mean + r * n;
         if (info != 0) {
-            for (int64_t u = 0; u < n; u++) xr[u] = mr[u] = NAN;
+            for (int64_t i = 0; i < nf; i++) xr[free_idx[i]] = mr[free_idx[i]] = NAN;
             continue;
         }
-        for (int64_t u = 0; u < n; u++) mr[u] = a[r * n + u];
-        cblas_strsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, nn, L, nn, mr, 1);
-        cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, mr, 1);
-        if (!sample) {
-            for (int64_t u = 0; u < n; u++) xr[u] = mr[u];
-            continue;
+        cblas_strsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, nn, L, nn, f, 1);
+        cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, f, 1);
+        if (sample) {
+            for (int64_t i = 0; i < nf; i++) y[i] = rt_normal(seed, (uint32_t)stream, step, (uint32_t)(r * n + free_idx[i]));
+            cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, y, 1);
         }
-        for (int64_t u = 0; u < n; u++) y[u] = rt_normal(seed, (uint32_t)stream, step, (uint32_t)(r * n + u));
-        cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, y, 1);
-        for (int64_t u = 0; u < n; u++) xr[u] = mr[u] + y[u];
+        for (int64_t i = 0; i < nf; i++) {
+            mr[free_idx[i]] = f[i];
+            xr[free_idx[i]] = sample ? f[i] + y[i] : f[i];
+        }
     }
     free(L);
     free(y);
+    free(f);
+    free(free_idx);
 }

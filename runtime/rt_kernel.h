@@ -57,13 +57,17 @@ void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int6
 /* Single-site updates of rows x n units with couplings J (n x n, per row if
  * j_batched): unit u sees a[u] + sum_{u' != u} J[u][u'] x[u'] (+ J[u][u]/2
  * for {0,1} units, for which x^2 = x); spins flip with sigmoid(2h). With
- * sample == 0 the unit takes its mean (Gauss-Seidel mean-field). Draws use
- * element number row*n + u. */
-void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+ * sample == 0 the unit takes its mean (Gauss-Seidel mean-field). Units whose
+ * clamp entry is non-zero keep their value. Draws use element number
+ * row*n + u. */
+void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
                   int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step);
 /* x ~ N(P^-1 a, P^-1) with precision P = -J (per row if j_batched), by
- * Cholesky; mean gets P^-1 a; with sample == 0, x is the mean. A precision
- * that is not positive definite gives NaN (the training guard reports it). */
-void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *unused,
+ * Cholesky; mean gets P^-1 a; with sample == 0, x is the mean. Units whose
+ * clamp entry is non-zero are conditioned on: the free ones are drawn from
+ * the conditional Gaussian (precision P_FF, field a_F - P_FC x_C). A
+ * precision that is not positive definite gives NaN (the training guard
+ * reports it). */
+void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
                    int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step);
 #endif

@@ -39,17 +39,21 @@ static void hmc(rt_ws *w, int g) {
     float eps = (float)gr->sampler_step_size;
     memcpy(x0, x, sizeof(float) * (size_t)(n * B));
     energies(w, g, e0);
+    /* clamped units get no momentum, so they never move */
+    const float *cm = w->bufs[gr->clamp_buf];
     for (int64_t i = 0; i < n * B; i++) {
-        p[i] = rt_normal(w->seed, stream_of(g, 0), w->step, (uint32_t)i);
+        p[i] = cm[i] != 0 ? 0.0f : rt_normal(w->seed, stream_of(g, 0), w->step, (uint32_t)i);
         k0[i / n] += 0.5 * p[i] * p[i];
     }
     rt_ws_run(w, gr->k_dstate);
-    for (int64_t i = 0; i < n * B; i++) p[i] -= 0.5f * eps * grad[i];
+    for (int64_t i = 0; i < n * B; i++)
+        if (cm[i] == 0) p[i] -= 0.5f * eps * grad[i];
     for (int l = 0; l < gr->sampler_steps; l++) {
         for (int64_t i = 0; i < n * B; i++) x[i] += eps * p[i];
         rt_ws_run(w, gr->k_dstate);
         float f = l + 1 < gr->sampler_steps ? eps : 0.5f * eps;
-        for (int64_t i = 0; i < n * B; i++) p[i] -= f * grad[i];
+        for (int64_t i = 0; i < n * B; i++)
+            if (cm[i] == 0) p[i] -= f * grad[i];
     }
     energies(w, g, e1);
     for (int64_t r = 0; r < B; r++) {
@@ -73,6 +77,7 @@ static void metropolis(rt_ws *w, int g) {
     float *x0 = malloc(sizeof(float) * (size_t)(n * B));
     double *e0 = malloc(sizeof(double) * (size_t)B), *e1 = malloc(sizeof(double) * (size_t)B);
     int real = gr->utype == RT_GAUSSIAN || gr->utype == RT_LAPLACE;
+    const float *cm = w->bufs[gr->clamp_buf];
     for (int s = 0; s < gr->sampler_steps; s++) {
         memcpy(x0, x, sizeof(float) * (size_t)(n * B));
         energies(w, g, e0);
@@ -80,11 +85,13 @@ static void metropolis(rt_ws *w, int g) {
             float *xr = x + r * n;
             if (real) {
                 for (int64_t u = 0; u < n; u++)
-                    xr[u] += (float)gr->sampler_step_size * rt_normal(w->seed, stream_of(g, 2), w->step, (uint32_t)(r * n + u));
+                    if (cm[r * n + u] == 0)
+                        xr[u] += (float)gr->sampler_step_size * rt_normal(w->seed, stream_of(g, 2), w->step, (uint32_t)(r * n + u));
                 continue;
             }
             int64_t u = (int64_t)(rt_uniform(w->seed, stream_of(g, 3), w->step, (uint32_t)r) * (float)n);
             if (u >= n) u = n - 1;
+            if (cm[r * n + u] != 0) continue;   /* a held unit: the proposal is to stay */
             float c = rt_uniform(w->seed, stream_of(g, 4), w->step, (uint32_t)r);
             switch (gr->utype) {
             case RT_SPIN: xr[u] = -xr[u]; break;

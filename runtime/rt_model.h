@@ -18,7 +18,8 @@ enum { RT_BERNOULLI, RT_SPIN, RT_GAUSSIAN, RT_SOFTMAX, RT_RELU, RT_BINOMIAL, RT_
 enum { RT_SIGMOID, RT_TANH, RT_SOFTMAX_C, RT_GAUSS_DIAG, RT_GAUSS_FULL, RT_RELU_C, RT_BINOMIAL_C,
        RT_INTRACTABLE, RT_OBSERVED };
 enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
-enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE };
+enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE,
+       RT_BUF_CLAMP };
 enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
 
 typedef struct rt_group {
@@ -34,6 +35,7 @@ typedef struct rt_group {
     int sampler_steps;
     double sampler_step_size;
     int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
+    int clamp_buf;              /* 1 where a unit is held fixed */
 } rt_group;
 
 typedef struct rt_param {
@@ -90,6 +92,7 @@ typedef struct rt_ws {
     uint64_t seed;
     uint64_t step;              /* advances on every kernel call */
     int64_t *accepts, *proposals;   /* per group, for MCMC samplers */
+    float **clamp_value;        /* per group: values held where clamped, or NULL */
 } rt_ws;
 
 rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed);
@@ -106,6 +109,13 @@ int64_t rt_visible_floats(const rt_model *m);
 double rt_log_base_measure(const rt_ws *w, int64_t r, uint64_t mask);
 /* one HMC or Metropolis update of group g in every row (rt_mcmc.c) */
 void rt_mcmc_update(rt_ws *w, int g);
+/* Holds the units of group g where mask is non-zero (mask NULL: where
+ * values are not NaN) at values, in rows [0, rows) of the workspace; every
+ * update of the group leaves them as they are. values == NULL releases. */
+void rt_ws_clamp(rt_ws *w, int g, const float *values, const float *mask, int64_t rows);
+/* puts the held values back into group g's state and mean (after updates
+ * that do not know about clamping) */
+void rt_ws_apply_clamp(rt_ws *w, int g);
 /* random initial states for every sampled group (by unit type) */
 void rt_ws_randomize(rt_ws *w, uint32_t stream);
 #endif

@@ -1,6 +1,7 @@
 /* rt_sample.c — chains of block Gibbs sweeps. */
 #include "rt_sample.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
@@ -24,13 +25,53 @@ void rt_sample_acceptance(const rt_model *m, double *rates) {
 
 int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, float *values,
               float *means) {
+    return rt_sample_clamped(m, p, chains, steps, seed, NULL, 0, 0, values, means);
+}
+
+/* a sweep of conditional means instead of draws, for deterministic completion */
+static void mean_sweep(rt_ws *w) {
+    const rt_model *m = w->m;
+    for (int k = 0; k < m->nblocks; k++)
+        for (int g = 0; g < m->ngroups; g++) {
+            const rt_group *gr = &m->groups[g];
+            if (gr->block != m->sweep[k]) continue;
+            if (gr->sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
+            else rt_ws_run(w, gr->k_mean);
+            rt_ws_apply_clamp(w, g);
+        }
+}
+
+int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed,
+                      const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means) {
     if (chains <= 0) return rt_fail("the number of chains must be positive");
-    for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role != RT_INPUT && m->groups[g].k_sample < 0)
-            return rt_fail("group '%s' has no sampler", m->groups[g].name);
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        int clamped = 0;
+        for (int c = 0; c < nclamps; c++) clamped |= clamps[c].group == g;
+        if (gr->role == RT_INPUT && !clamped)
+            return rt_fail("input group '%s' is observed: give its values with --clamp %s=FILE", gr->name, gr->name);
+        if (gr->role != RT_INPUT && gr->k_sample < 0 && gr->sampler == RT_SAMPLER_EXACT)
+            return rt_fail("group '%s' has no sampler", gr->name);
+    }
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     rt_ws_randomize(w, 1u << 28);
-    for (int s = 0; s < steps; s++) rt_ws_sweep(w);
+    for (int c = 0; c < nclamps; c++) {
+        const rt_group *gr = &m->groups[clamps[c].group];
+        int64_t n = gr->size;
+        float *v = malloc(sizeof(float) * (size_t)(chains * n)), *mk = clamps[c].mask ? malloc(sizeof(float) * (size_t)(chains * n)) : NULL;
+        for (int64_t r = 0; r < chains; r++) {
+            int64_t src = (r % clamps[c].rows) * n;
+            memcpy(v + r * n, clamps[c].values + src, sizeof(float) * (size_t)n);
+            if (mk) memcpy(mk + r * n, clamps[c].mask + src, sizeof(float) * (size_t)n);
+        }
+        rt_ws_clamp(w, clamps[c].group, v, mk, chains);
+        free(v);
+        free(mk);
+    }
+    for (int s = 0; s < steps; s++) {
+        if (mean_field) mean_sweep(w);
+        else rt_ws_sweep(w);
+    }
     for (int g = 0; g < m->ngroups && g < 64; g++)
         last_rates[g] = w->proposals[g] ? (double)w->accepts[g] / (double)w->proposals[g] : NAN;
     if (values) gather(m, w, 0, values);

@@ -8,6 +8,21 @@
  * receive the final visible states and their conditional expectations. */
 int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, float *values,
               float *means);
+/* Units held fixed in every chain: `rows` rows of group `group`'s values
+ * (chain c uses row c mod rows); a unit is held where mask is non-zero, or,
+ * with mask NULL, where its value is not NaN. */
+typedef struct rt_clamp {
+    int group;
+    const float *values;
+    const float *mask;
+    int64_t rows;
+} rt_clamp;
+
+/* rt_sample with units clamped; mean_field != 0 replaces the draws by the
+ * conditional means (deterministic completion). Input groups must be
+ * clamped: they are observed. */
+int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed,
+                      const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means);
 /* acceptance rates of the groups with MCMC samplers in the last rt_sample
  * (NAN for exactly sampled groups); rates has m->ngroups entries */
 void rt_sample_acceptance(const rt_model *m, double *rates);

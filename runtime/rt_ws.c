@@ -116,6 +116,7 @@ rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed) {
     w->seed = seed;
     w->bufs = calloc((size_t)m->nbufs + 1, sizeof(float *));
     w->accepts = calloc((size_t)m->ngroups + 1, sizeof(int64_t));
+    w->clamp_value = calloc((size_t)m->ngroups + 1, sizeof(float *));
     w->proposals = calloc((size_t)m->ngroups + 1, sizeof(int64_t));
     for (int i = 0; i < m->nbufs; i++) {
         if (m->buf_kind[i] == RT_BUF_PARAM || m->buf_kind[i] == RT_BUF_GRAD) continue;
@@ -133,6 +134,8 @@ void rt_ws_free(rt_ws *w) {
     if (!w) return;
     for (int i = 0; i < w->m->nbufs; i++)
         if (w->m->buf_kind[i] != RT_BUF_PARAM && w->m->buf_kind[i] != RT_BUF_GRAD) rt_free(w->bufs[i]);
+    for (int g = 0; g < w->m->ngroups; g++) rt_free(w->clamp_value[g]);
+    free(w->clamp_value);
     free(w->bufs);
     free(w->accepts);
     free(w->proposals);
@@ -151,6 +154,7 @@ void rt_ws_sweep(rt_ws *w) {
             if (m->groups[g].block == m->sweep[k]) {
                 if (m->groups[g].sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
                 else rt_ws_run(w, m->groups[g].k_sample);
+                rt_ws_apply_clamp(w, g);
             }
 }
 
@@ -225,4 +229,31 @@ double rt_log_base_measure(const rt_ws *w, int64_t r, uint64_t mask) {
         for (int64_t i = 0; i < gr->size; i++) s += lgamma(n + 1) - lgamma(x[i] + 1) - lgamma(n - x[i] + 1);
     }
     return s;
+}
+
+void rt_ws_clamp(rt_ws *w, int g, const float *values, const float *mask, int64_t rows) {
+    const rt_group *gr = &w->m->groups[g];
+    float *cm = w->bufs[gr->clamp_buf];
+    int64_t n = gr->size * w->B, k = gr->size * (rows < w->B ? rows : w->B);
+    rt_free(w->clamp_value[g]);
+    w->clamp_value[g] = NULL;
+    memset(cm, 0, sizeof(float) * (size_t)n);
+    if (!values) return;
+    w->clamp_value[g] = rt_alloc(sizeof(float) * (size_t)n);
+    for (int64_t i = 0; i < k; i++) {
+        int held = mask ? mask[i] != 0 : !isnan(values[i]);
+        cm[i] = held ? 1.0f : 0.0f;
+        w->clamp_value[g][i] = held ? values[i] : 0.0f;
+    }
+    rt_ws_apply_clamp(w, g);
+}
+
+void rt_ws_apply_clamp(rt_ws *w, int g) {
+    const float *v = w->clamp_value[g];
+    if (!v) return;
+    const rt_group *gr = &w->m->groups[g];
+    const float *cm = w->bufs[gr->clamp_buf];
+    float *x = w->bufs[gr->state_buf], *mean = w->bufs[gr->mean_buf];
+    for (int64_t i = 0; i < gr->size * w->B; i++)
+        if (cm[i] != 0) x[i] = mean[i] = v[i];
 }
