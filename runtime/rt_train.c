@@ -188,6 +188,35 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
     return 0;
 }
 
+/* Missing values (NaN in a data row) are latent: the observed units are
+ * held and a few Gibbs sweeps draw the missing ones (and the hidden ones)
+ * given them, so the positive phase sees a completed row. */
+static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweeps) {
+    const rt_model *m = w->m;
+    int any = 0;
+    for (int64_t i = 0; i < n * rf && !any; i++) any = isnan(rows[i]);
+    if (!any) return;
+    int64_t off = 0;
+    float *v = malloc(sizeof(float) * (size_t)(n * rf));
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role != RT_VISIBLE) continue;
+        for (int64_t r = 0; r < n; r++) {
+            memcpy(v + r * gr->size, rows + r * rf + off, sizeof(float) * (size_t)gr->size);
+            /* a neutral start for the missing units */
+            float *x = w->bufs[gr->state_buf] + r * gr->size;
+            for (int64_t i = 0; i < gr->size; i++)
+                if (isnan(x[i])) x[i] = gr->utype == RT_SPIN || gr->utype == RT_GAUSSIAN ? 0.0f : 0.5f;
+        }
+        rt_ws_clamp(w, g, v, NULL, n);
+        off += gr->size;
+    }
+    for (int s = 0; s < (sweeps > 1 ? sweeps : 1) + 4; s++) rt_ws_sweep(w);
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE) rt_ws_clamp(w, g, NULL, NULL, 0);
+    free(v);
+}
+
 static void update(const rt_model *m, rt_params *p, double lr, double mom, double decay) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
@@ -229,7 +258,10 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, cfg->seed) : NULL;
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
     float *rows = malloc(sizeof(float) * (size_t)(B * rf));
-    int exact = cfg->mon_exact && m->fe_exact && m->enum_log2_states >= 0 && m->enum_log2_states <= 22;
+    int missing = 0;
+    for (int64_t i = 0; i < n * rf && !missing; i++) missing = isnan(data->data[i]);
+    /* with missing values, likelihood monitors would need the marginal */
+    int exact = !missing && cfg->mon_exact && m->fe_exact && m->enum_log2_states >= 0 && m->enum_log2_states <= 22;
     rep->epochs = 0;
     rep->per_epoch = calloc((size_t)cfg->epochs + 1, sizeof(rt_epoch_stats));
     rep->optimum = -rt_empirical_entropy(data->data, n, rf);
@@ -258,6 +290,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             for (int64_t r = 0; r < nb; r++) memcpy(rows + r * rf, data->data + order[b0 + r] * rf, sizeof(float) * (size_t)rf);
             pos->B = nb;
             rt_ws_set_visible(pos, rows, nb, rf);
+            if (missing) impute(pos, rows, nb, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
             /* discriminative: the gradient of log p(target | rest), plus
              * `generative` times the likelihood's (a hybrid) */
@@ -289,11 +322,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->recon = err / (double)n / (double)rf;
         st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
-        if (monitor && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
+        if (monitor && !missing && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
             int64_t k = n < 2000 ? n : 2000;
             if (rt_pseudo_loglik(m, p, data->data, k, rf, cfg->seed + (uint64_t)epoch, &st->pll)) st->pll = NAN;
         }
-        if (monitor && cfg->mon_accuracy) {
+        if (monitor && !missing && cfg->mon_accuracy) {
             int64_t k = n < 2000 ? n : 2000;
             rt_classify(m, p, cfg->target, data->data, k, rf, &st->cond_loglik, &st->accuracy);
         }
