@@ -24,16 +24,21 @@ static const Flag sample_flags[] = {
     {NULL, 0, NULL},
 };
 
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
 static int find_group(const rt_model *m, const char *name) {
     for (int g = 0; g < m->ngroups; g++)
         if (!strcmp(m->groups[g].name, name)) return g;
     return -1;
 }
 
-/* A file's rows for group g: CSV or .npy with the group's size per row. */
+/* A file's rows for group g: CSV, .npy or IDX with the group's size per row. */
 static int load_rows(const rt_model *m, int g, const char *file, rt_dataset *d) {
-    size_t n = strlen(file);
-    int rc = n > 4 && !strcmp(file + n - 4, ".npy") ? rt_load_npy(file, d) : rt_load_csv(file, d);
+    int rc = ends_with(file, ".npy") ? rt_load_npy(file, d)
+           : ends_with(file, ".csv") ? rt_load_csv(file, d) : rt_load_idx(file, d);
     if (rc) return rc;
     if (rt_dataset_row(d) != m->groups[g].size) {
         rt_dataset_free(d);
@@ -83,6 +88,8 @@ static int resolve_clamps(const rt_model *m, const SampleConfig *sc, Clamps *cl,
         float *v;
         if (cs->file) {
             if (load_rows(m, g, cs->file, &cl->data[i])) return -1;
+            if (cs->limit > 0 && cs->limit < cl->data[i].n) cl->data[i].n = cs->limit;
+            if (!isnan(cs->binarize)) rt_binarize(&cl->data[i], (float)cs->binarize);
             nr = cl->data[i].n;
             v = cl->data[i].data;
             if (!*rows) *rows = nr;
@@ -123,6 +130,92 @@ static int resolve_clamps(const rt_model *m, const SampleConfig *sc, Clamps *cl,
                 }
         }
         cl->c[i] = (rt_clamp){g, v, mk, nr};
+    }
+    return 0;
+}
+
+static int image_shape(const rt_model *m, int *h, int *w);
+
+/* Completions of regions left free in clamped files, scored against the
+ * files' own values: squared error per unit, next to filling the region
+ * with the training data's mean (when the train block's data load). With a
+ * .png output the picture is three rows per example: original, masked,
+ * completed. */
+static int inpaint_report(Built *b, const SampleConfig *sc, const Clamps *cl, const float *means, int64_t chains,
+                          const char *out) {
+    const rt_model *m = b->m;
+    int64_t rf = rt_visible_floats(m);
+    for (int i = 0; i < cl->n; i++) {
+        const rt_clamp *c = &cl->c[i];
+        if (!c->mask || !sc->clamps[i].file || c->rows < 1) continue;
+        const rt_group *gr = &m->groups[c->group];
+        int64_t n = gr->size, off = 0;
+        for (int g = 0; g < c->group; g++)
+            if (m->groups[g].role != RT_HIDDEN) off += m->groups[g].size;
+        /* the training mean of the group, if the train block's data load */
+        float *mean = NULL;
+        TrainConfig tc;
+        rt_dataset d = {0};
+        if (m->groups[c->group].role == RT_VISIBLE &&
+            config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) && tc.data.kind != DS_NONE &&
+            config_load_data(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf) {
+            mean = calloc((size_t)n, sizeof(float));
+            for (int64_t r = 0; r < d.n; r++)
+                for (int64_t k = 0; k < n; k++) mean[k] += d.data[r * rf + off + k] / (float)d.n;
+        }
+        rt_dataset_free(&d);
+        /* chains that completed the same row are averaged: with many chains
+         * per row this estimates the posterior mean, the completion with
+         * the least expected squared error */
+        int64_t rows = c->rows < chains ? c->rows : chains;
+        float *avg = calloc((size_t)(rows * n), sizeof(float));
+        int64_t *cnt_row = calloc((size_t)rows, sizeof(int64_t));
+        for (int64_t r = 0; r < chains; r++) {
+            cnt_row[r % c->rows < rows ? r % c->rows : 0]++;
+            for (int64_t k = 0; k < n && r % c->rows < rows; k++) avg[(r % c->rows) * n + k] += means[r * rf + off + k];
+        }
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t k = 0; k < n; k++) avg[r * n + k] /= (float)(cnt_row[r] ? cnt_row[r] : 1);
+        double err = 0, base = 0;
+        int64_t cnt = 0;
+        for (int64_t r = 0; r < rows; r++) {
+            const float *truth = c->values + r * n, *held = c->mask + r * n;
+            for (int64_t k = 0; k < n; k++) {
+                if (held[k] != 0 || isnan(truth[k])) continue;
+                double e = avg[r * n + k] - truth[k];
+                err += e * e;
+                if (mean) base += (mean[k] - truth[k]) * (mean[k] - truth[k]);
+                cnt++;
+            }
+        }
+        if (cnt) {
+            printf("inpainting %s: %lld rows (%lld chains each), %.1f free units per row: squared error per unit %.5f",
+                   gr->name, (long long)rows, (long long)(chains / rows), (double)cnt / (double)rows, err / (double)cnt);
+            if (mean) printf(" (filling with the training mean: %.5f)", base / (double)cnt);
+            printf("\n");
+        }
+        int h, w;
+        if (out && ends_with(out, ".png") && i == 0 && image_shape(m, &h, &w) && h * w == n) {
+            float *img = malloc(sizeof(float) * (size_t)(3 * rows * n));
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t k = 0; k < n; k++) {
+                    float t = c->values[r * n + k];
+                    img[r * n + k] = t;
+                    img[(rows + r) * n + k] = c->mask[r * n + k] != 0 ? t : 0.5f;
+                    img[(2 * rows + r) * n + k] = avg[r * n + k];
+                }
+            int rc = rt_write_png_grid(out, img, (int)(3 * rows), h, w, (int)rows, 0);
+            free(img);
+            if (rc) {
+                free(avg);
+                free(cnt_row);
+                free(mean);
+                return rc;
+            }
+        }
+        free(avg);
+        free(cnt_row);
+        free(mean);
     }
     return 0;
 }
@@ -168,10 +261,6 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
     return 1;
 }
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
 
 /* The first visible group as images: 2-D groups as they are, 1-D ones of
  * square size as squares. */
@@ -294,7 +383,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     values = malloc(sizeof(float) * (size_t)(sc.chains * rf));
     means = malloc(sizeof(float) * (size_t)(sc.chains * rf));
     if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
-        write_samples(b.m, sc.out, values, means, sc.chains)) {
+        write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
         cli_fail_rt();
         goto done;
     }

@@ -365,8 +365,11 @@ static int set_clamps(Ctx *c, const Expr *e, SampleConfig *sc) {
         cs->group = it->str;
         cs->value = NAN;
         cs->span = it->span;
-        ArgSpec a[3] = {{"file", NULL}, {"value", NULL}, {"free", NULL}};
-        if (!bind_args(c, it, a, 3)) return 0;
+        ArgSpec a[5] = {{"file", NULL}, {"value", NULL}, {"free", NULL}, {"binarize", NULL}, {"limit", NULL}};
+        if (!bind_args(c, it, a, 5)) return 0;
+        cs->binarize = NAN;
+        if (a[3].value && !get_num(c, a[3].value, &cs->binarize, "binarize")) return 0;
+        if (a[4].value && !get_int(c, a[4].value, 1, &cs->limit, "limit")) return 0;
         if (!a[0].value == !a[1].value) {
             diag_error(c->d, it->span, "clamp %s(...) needs either file = \"...\" or value = number", it->str);
             return 0;

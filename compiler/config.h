@@ -36,6 +36,8 @@ typedef struct ClampSpec {
     double value;            /* NAN when a file is given */
     const char *free;        /* a region left free: top_half, bottom_half, left_half, right_half */
     const char *mask_file;   /* --mask GROUP=FILE: non-zero entries are free */
+    double binarize;         /* NAN: keep the file's values */
+    long long limit;         /* first N rows; 0: all */
     Span span;
 } ClampSpec;
 
