@@ -57,6 +57,7 @@ typedef enum {
     ST_TILDE,   /* lhs ~ dist(args) */
     ST_ENTRY,   /* key = value [every n]   or a bare value (key NULL) */
     ST_STAGE,   /* stage name { entries } */
+    ST_ASSIGN,  /* name = expr in a model: loss = ... */
 } StmtKind;
 
 typedef enum { ROLE_VISIBLE, ROLE_HIDDEN, ROLE_INPUT } Role;

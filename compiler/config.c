@@ -243,6 +243,10 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
 
 static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
+    if (name && !strcmp(name, "minimize")) {
+        t->method = RT_MINIMIZE;
+        return 1;
+    }
     if (name && !strcmp(name, "discriminative")) {
         t->method = RT_DISCRIMINATIVE;
         ArgSpec a[3] = {{"target", NULL}, {"generative", NULL}, {"k", NULL}};
@@ -260,9 +264,9 @@ static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
         return 1;
     }
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
-        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100) or discriminative(target = y)");
-        static const char *const m[] = {"cd", "pcd", "discriminative"};
-        const char *best = name ? sema_suggest(name, m, 3) : NULL;
+        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), discriminative(target = y) or minimize");
+        static const char *const m[] = {"cd", "pcd", "discriminative", "minimize"};
+        const char *best = name ? sema_suggest(name, m, 4) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
@@ -316,6 +320,27 @@ static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* optimizer = sgd | adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8) */
+static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : "";
+    if (!strcmp(name, "sgd")) {
+        t->optimizer = RT_SGD;
+        return 1;
+    }
+    if (strcmp(name, "adam")) {
+        diag_error(c->d, e->span, "optimizer must be sgd or adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8)");
+        return 0;
+    }
+    t->optimizer = RT_ADAM;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[3] = {{"beta1", NULL}, {"beta2", NULL}, {"eps", NULL}};
+    if (!bind_args(c, e, a, 3)) return 0;
+    if (a[0].value && !get_pos(c, a[0].value, &t->beta1, "beta1")) return 0;
+    if (a[1].value && !get_pos(c, a[1].value, &t->beta2, "beta2")) return 0;
+    if (a[2].value && !get_pos(c, a[2].value, &t->adam_eps, "eps")) return 0;
+    return 1;
+}
+
 static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const Expr *e = st->expr;
@@ -337,12 +362,13 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
     if (!strcmp(k, "target")) return (t->target = group_index(c, e, "target")) >= 0;
+    if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
-                                       "weight_decay", "seed", "monitor", "mean_field", "target"};
+                                       "weight_decay", "seed", "monitor", "mean_field", "target", "optimizer"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
-    const char *best = sema_suggest(k, keys, 11);
+    const char *best = sema_suggest(k, keys, 12);
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer");
     return 0;
 }
 

@@ -63,6 +63,8 @@ typedef struct Analysis {
     Poly *free_energy;      /* F with sum_mask summed out */
     Poly **grad;            /* per parameter: dF/dparam[out] */
     int **grad_out;         /* per parameter: the index variables */
+    Poly *loss;             /* the per-example loss to minimise (empty if none) */
+    Poly **loss_grad;       /* per parameter: dL/dparam[grad_out] */
     unsigned long long enum_sum_mask; /* for exact log Z: summed-out groups */
     double enum_log2_states;          /* log2 of the configurations left to
                                          enumerate; < 0 if not enumerable */
@@ -75,6 +77,8 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m);
 Poly *derive_free_energy(Analysis *an, unsigned long long mask);
 /* d poly / d param[out...] */
 Poly *derive_gradient(Analysis *an, Poly *f, const Sym *param, int **out);
+/* index variables for a group's dimensions */
+int *energy_analyze_vars(Energy *en, const Sym *g);
 /* log2 of the number of configurations of the groups in mask (discrete
  * groups only); -1 if some group in it is continuous. */
 double derive_log2_states(const Analysis *an, unsigned long long mask);

@@ -103,6 +103,7 @@ typedef struct Energy {
     int nvars, capvars;
     Var *vars;
     Poly *E;                /* the whole energy */
+    Poly *L;                /* the loss, when the model has one */
     int canon[64];          /* variables used to compare terms up to renaming */
     int ncanon;
 } Energy;

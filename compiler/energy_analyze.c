@@ -24,6 +24,8 @@ static int *group_vars_named(Energy *en, const Sym *g, const char *suffix);
 /* Index variables for g's dimensions, named as the energy first indexes g. */
 static int *group_vars(Energy *en, const Sym *g) { return group_vars_named(en, g, ""); }
 
+int *energy_analyze_vars(Energy *en, const Sym *g) { return group_vars(en, g); }
+
 static int *group_vars_named(Energy *en, const Sym *g, const char *suffix) {
     static const char *const fallback[] = {"i", "j", "k", "l", "m", "n", "o", "q"};
     int *out = ARENA_ARRAY(en->a, int, g->ndim + 1);
@@ -265,6 +267,33 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
     if (!energy_expand(an->en)) return NULL;
     an->g = ARENA_ARRAY(a, GroupInfo, m->nunits + 1);
     int errors = 0;
+    an->loss = an->en->L;
+    if (m->nenergy == 0) {
+        /* a model that is only a loss: every group is data or noise */
+        for (int u = 0; u < m->nunits; u++) {
+            an->g[u].sym = m->units[u];
+            an->g[u].block = -1;
+            an->g[u].cond = COND_OBSERVED;
+            an->g[u].out = energy_analyze_vars(an->en, m->units[u]);
+            if (m->units[u]->role == ROLE_HIDDEN) {
+                diag_error(d, m->units[u]->span, "hidden group '%s' in a model with a loss but no energy", m->units[u]->name);
+                diag_note(d, m->units[u]->span, "a loss is a function of data and inputs; latent variables need an energy");
+                errors++;
+            }
+        }
+        if (errors) return NULL;
+        an->sweep = ARENA_ARRAY(a, int, 1);
+        an->free_energy = poly_new(an->en);
+        an->grad = ARENA_ARRAY(a, Poly *, m->nparams + 1);
+        an->grad_out = ARENA_ARRAY(a, int *, m->nparams + 1);
+        an->loss_grad = ARENA_ARRAY(a, Poly *, m->nparams + 1);
+        for (int p = 0; p < m->nparams; p++) {
+            an->loss_grad[p] = derive_gradient(an, an->loss, m->params[p], &an->grad_out[p]);
+            an->grad[p] = poly_new(an->en);
+        }
+        an->enum_log2_states = -1;
+        return d->errors ? NULL : an;
+    }
     for (int u = 0; u < m->nunits; u++) {
         an->g[u].sym = m->units[u];
         an->g[u].block = -1;
@@ -294,8 +323,12 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
     an->free_energy = derive_free_energy(an, an->sum_mask);
     an->grad = ARENA_ARRAY(a, Poly *, m->nparams + 1);
     an->grad_out = ARENA_ARRAY(a, int *, m->nparams + 1);
-    for (int p = 0; p < m->nparams; p++)
+    an->loss_grad = ARENA_ARRAY(a, Poly *, m->nparams + 1);
+    for (int p = 0; p < m->nparams; p++) {
         an->grad[p] = derive_gradient(an, an->free_energy, m->params[p], &an->grad_out[p]);
+        if (an->loss->n)
+            an->loss_grad[p] = poly_simplify(an->en, poly_deriv(an->en, an->loss, m->params[p], an->grad_out[p]));
+    }
     plan_enumeration(an);
     return d->errors ? NULL : an;
 }

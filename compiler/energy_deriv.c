@@ -252,6 +252,45 @@ static int same_access(const Factor *a, const Factor *b) {
     return 1;
 }
 
+static int poly_same(const Poly *a, const Poly *b);
+
+/* Structural equality, variable ids included: tanh(v[j]) and tanh(v[j2])
+ * print alike when both variables are called j, but are not the same. */
+static int factor_same(const Factor *a, const Factor *b) {
+    if (a->kind != b->kind || a->power != b->power || a->fn != b->fn || a->fparam != b->fparam) return 0;
+    if (a->kind == FK_TENSOR) return same_access(a, b);
+    return a->reduce_var == b->reduce_var && poly_same(a->arg, b->arg);
+}
+
+static int term_same(const Term *a, const Term *b) {
+    if (a->coef != b->coef || a->nvars != b->nvars || a->nf != b->nf || a->nguard != b->nguard || a->nsub != b->nsub)
+        return 0;
+    for (int k = 0; k < a->nvars; k++)
+        if (a->vars[k] != b->vars[k]) return 0;
+    for (int k = 0; k < a->nf; k++)
+        if (!factor_same(&a->f[k], &b->f[k])) return 0;
+    for (int k = 0; k < a->nguard; k++)
+        if (!affine_eq(&a->guard[k].a, &b->guard[k].a) || a->guard[k].lo != b->guard[k].lo || a->guard[k].hi != b->guard[k].hi)
+            return 0;
+    for (int k = 0; k < a->nsub; k++)
+        if (a->sub[k].var != b->sub[k].var || !affine_eq(&a->sub[k].val, &b->sub[k].val)) return 0;
+    return 1;
+}
+
+static int poly_same(const Poly *a, const Poly *b) {
+    if (a->n != b->n) return 0;
+    for (int i = 0; i < a->n; i++)
+        if (!term_same(&a->t[i], &b->t[i])) return 0;
+    return 1;
+}
+
+/* the same function of the same argument */
+static int same_function(Energy *en, const Factor *a, const Factor *b) {
+    (void)en;
+    if (a->kind != FK_FUNC || b->kind != FK_FUNC || a->fn != b->fn || a->fparam != b->fparam || a->fn == FN_LSE) return 0;
+    return poly_same(a->arg, b->arg);
+}
+
 static int factor_rank(const Factor *f) {
     if (f->kind == FK_FUNC) return 1000 + f->fn;
     if (!f->sym) return 900;
@@ -263,6 +302,21 @@ static int cmp_factor(const void *x, const void *y) {
     return factor_rank(a) - factor_rank(b);
 }
 
+/* (c * x^p)^q = c^q * x^(p q) when p q is an integer: sqrt(psi)^(-2) is
+ * psi^(-1) */
+static void fold_power(Energy *en, Term *t, Factor *f) {
+    (void)en;
+    if (f->fn != FN_POW || f->arg->n != 1) return;
+    const Term *a = &f->arg->t[0];
+    if (a->nvars || a->nguard || a->nsub || a->nf != 1 || a->f[0].kind != FK_TENSOR || a->f[0].fn != FN_NONE) return;
+    double q = f->fparam * f->power, pq = a->f[0].power * q;
+    if (pq != (double)(int)pq || a->coef <= 0) return;
+    t->coef *= pow(a->coef, q);
+    Factor g = a->f[0];
+    g.power = (int)pq;
+    *f = g;
+}
+
 /* Merges repeated accesses into powers, folds constant functions, orders
  * factors (units first, in declaration order) for a stable print. */
 static void normalize_term(Energy *en, Term *t) {
@@ -271,6 +325,8 @@ static void normalize_term(Energy *en, Term *t) {
         if (f->kind == FK_FUNC) {
             Poly *a = poly_simplify(en, f->arg);
             f->arg = a;
+            fold_power(en, t, f);
+            if (f->kind != FK_FUNC) continue;
             if (a->n == 0 && f->fn != FN_LSE) {
                 /* f(0) */
                 double v = f->fn == FN_EXP ? 1 : f->fn == FN_SOFTPLUS ? log(2) : f->fn == FN_SIGMOID ? 0.5
@@ -282,11 +338,14 @@ static void normalize_term(Energy *en, Term *t) {
             }
         }
         for (int q = k + 1; q < t->nf && f->power; q++)
-            if (same_access(f, &t->f[q])) {
+            if (same_access(f, &t->f[q]) || same_function(en, f, &t->f[q])) {
                 f->power += t->f[q].power;
                 t->f[q].power = 0;
             }
     }
+    /* merged powers may fold now: (psi^0.5)^(-2) */
+    for (int k = 0; k < t->nf; k++)
+        if (t->f[k].kind == FK_FUNC && t->f[k].power) fold_power(en, t, &t->f[k]);
     int w = 0;
     for (int k = 0; k < t->nf; k++)
         if (t->f[k].power != 0) t->f[w++] = t->f[k];
@@ -340,6 +399,22 @@ static char *term_key(Energy *en, const Term *t) {
         term_subst(en, &c, order[r], &val);
     }
     if (c.nvars) return NULL;   /* variables only functions use: no merging */
+    /* free variables are named by their id: two of them may share a name */
+    int freev[64], nfree = 0;
+    for (int k = 0; k < c.nf; k++) {
+        if (c.f[k].kind != FK_TENSOR) continue;
+        for (int d = 0; d < c.f[k].nidx; d++)
+            for (int q = 0; q < c.f[k].idx[d].n; q++) {
+                int v = c.f[k].idx[d].var[q], seen = 0;
+                for (int r = 0; r < n; r++) seen |= canon[r] == v;
+                for (int r = 0; r < nfree; r++) seen |= freev[r] == v;
+                if (!seen && nfree < 64) freev[nfree++] = v;
+            }
+    }
+    for (int r = 0; r < nfree; r++) {
+        Affine val = {.n = 1, .var = {energy_var(en, arena_printf(en->a, "#%d", freev[r]), 0)}, .coef = {1}};
+        term_subst(en, &c, freev[r], &val);
+    }
     s = poly_string(en, &one);
     char *k = arena_printf(en->a, "%d|%s", n, s);
     return k;

@@ -242,9 +242,12 @@ static Poly *expand(Energy *en, const Expr *e, const Env *env) {
 
 int energy_expand(Energy *en) {
     int errors = en->d->errors;
-    Poly *E = poly_new(en);
+    Poly *E = poly_new(en), *L = poly_new(en);
     for (int i = 0; i < en->m->nenergy; i++) E = poly_add(en, E, expand(en, en->m->energy[i], NULL));
+    for (int i = 0; i < en->m->nloss; i++) L = poly_add(en, L, expand(en, en->m->loss[i], NULL));
     poly_unit_algebra(en, E);
+    poly_unit_algebra(en, L);
     en->E = poly_simplify(en, E);
+    en->L = poly_simplify(en, L);
     return en->d->errors == errors;
 }

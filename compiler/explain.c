@@ -108,6 +108,16 @@ static void explain_text(FILE *out, Analysis *an) {
         poly_print(out, en, an->grad[p]);
         fputc('\n', out);
     }
+    if (an->loss && an->loss->n) {
+        fprintf(out, "\nloss (minimised, per example):\n  L = ");
+        poly_print(out, en, an->loss);
+        fprintf(out, "\n\nloss gradients:\n");
+        for (int p = 0; p < m->nparams; p++) {
+            fprintf(out, "  %s: ", indexed(an, NULL, m->params[p], an->grad_out[p]));
+            poly_print(out, en, an->loss_grad[p]);
+            fputc('\n', out);
+        }
+    }
     fprintf(out, "\nexact log Z: ");
     if (an->enum_log2_states < 0 || an->enum_log2_states > 30) {
         fprintf(out, "not enumerable (use AIS)\n");
@@ -194,6 +204,16 @@ static void explain_yaml(FILE *out, Analysis *an) {
         fprintf(out, "\n    gradient: ");
         yaml_str(out, poly_string(en, an->grad[p]));
         fputc('\n', out);
+    }
+    if (an->loss && an->loss->n) {
+        fprintf(out, "loss:\n  L: ");
+        yaml_str(out, poly_string(en, an->loss));
+        fprintf(out, "\n  gradients:\n");
+        for (int p = 0; p < m->nparams; p++) {
+            fprintf(out, "    %s: ", m->params[p]->name);
+            yaml_str(out, poly_string(en, an->loss_grad[p]));
+            fputc('\n', out);
+        }
     }
     fprintf(out, "exact_logz:\n  enumerable: %s\n",
             an->enum_log2_states >= 0 && an->enum_log2_states <= 30 ? "true" : "false");

@@ -42,8 +42,8 @@ static void add_buffers(Lower *L) {
             lower_add_buf(L, b);
         }
     }
-    static const char *rows[] = {"free_energy", "energy", "free_energy_enum"};
-    for (int r = 0; r < 3; r++) lower_add_buf(L, (IrBuf){.kind = BUF_ROW, .ref = r, .name = rows[r], .batched = 1});
+    static const char *rows[] = {"free_energy", "energy", "free_energy_enum", "loss"};
+    for (int r = 0; r < 4; r++) lower_add_buf(L, (IrBuf){.kind = BUF_ROW, .ref = r, .name = rows[r], .batched = 1});
     lower_add_buf(L, (IrBuf){.kind = BUF_WEIGHT, .ref = 0, .name = "weight", .batched = 1});
 }
 
@@ -212,6 +212,15 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
         const Sym *s = m->params[p];
         Poly *g = lower_weighted(&L, an->grad[p], w);
         lower_into(&L, g, ir_find_buf(L.p, BUF_GRAD, p), an->grad_out[p], s->ndim, 1);
+    }
+    if (an->loss->n) {
+        row_kernel(&L, "loss", an->loss, 3);
+        lower_begin_kernel(&L, "grad_loss");
+        for (int p = 0; p < m->nparams; p++) {
+            if (!an->loss_grad[p] || !an->loss_grad[p]->n) continue;
+            Poly *g = lower_weighted(&L, an->loss_grad[p], w);
+            lower_into(&L, g, ir_find_buf(L.p, BUF_GRAD, p), an->grad_out[p], m->params[p]->ndim, 1);
+        }
     }
     return L.p;
 }

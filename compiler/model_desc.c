@@ -63,6 +63,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         g->k_dstate = ir_find_kernel(p, arena_printf(a, "dE.%s", s->name));
         g->dstate_buf = ir_find_buf(p, BUF_DSTATE, u);
         g->clamp_buf = ir_find_buf(p, BUF_CLAMP, u);
+        g->noise = s->noise;
     }
     r->nparams = m->nparams;
     r->params = ARENA_ARRAY(a, rt_param, m->nparams + 1);
@@ -96,6 +97,9 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->energy_buf = ir_find_buf(p, BUF_ROW, 1);
     r->fe_enum_buf = ir_find_buf(p, BUF_ROW, 2);
     r->weight_buf = ir_find_buf(p, BUF_WEIGHT, 0);
+    r->k_loss = ir_find_kernel(p, "loss");
+    r->k_grad_loss = ir_find_kernel(p, "grad_loss");
+    r->loss_buf = ir_find_buf(p, BUF_ROW, 3);
     r->fe_exact = an->sum_mask == an->hidden_mask;
     r->enum_sum_mask = an->enum_sum_mask;
     r->enum_log2_states = an->enum_log2_states;

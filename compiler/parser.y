@@ -8,6 +8,7 @@
  *            | "param" NAME [dims] ["init" expr] [attrs]
  *            | "let" NAME ["[" vars "]"] "=" expr
  *            | "energy" "=" expr
+ *            | "loss" "=" expr       (a per-example objective to minimise)
  *            | ref "~" NAME "(" args ")"
  *   entries  = { entry }  (entries may be separated by ",")
  *   entry    = KEY "=" items ["every" expr] | calls ["every" expr]
@@ -126,6 +127,8 @@ model_stmt
           set_vars(CTX, $4, &$$->nvars, &$$->vars, &$$->var_spans); }
     | ENERGY '=' expr {
           $$ = mk_stmt(CTX, ST_ENERGY, @$); $$->expr = $3; }
+    | KEY '=' expr {
+          $$ = mk_stmt(CTX, ST_ASSIGN, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3; }
     | ref '~' call {
           $$ = mk_stmt(CTX, ST_TILDE, @$); $$->expr = $1; $$->dist = $3; }
     ;

@@ -7,6 +7,8 @@
  * refused; shifted indices are checked to stay inside their dimension. */
 #include "sema.h"
 
+#include "directed.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +462,14 @@ static void declare_unit(Checker *c, Stmt *st) {
 static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
     for (int i = 0; i < st->nentries; i++) {
         Stmt *e = st->entries[i];
+        if (e->name && !strcmp(e->name, "noise")) {
+            const Expr *v = e->expr;
+            const char *kind = v->kind == EX_NAME && !v->has_index ? v->str : "";
+            s->noise = !strcmp(kind, "normal") ? NOISE_NORMAL : !strcmp(kind, "uniform") ? NOISE_UNIFORM : NOISE_NONE;
+            if (s->noise == NOISE_NONE) diag_error(c->d, v->span, "noise must be normal or uniform");
+            else if (s->role != ROLE_INPUT) diag_error(c->d, e->name_span, "only input groups take noise");
+            continue;
+        }
         if (!e->name || strcmp(e->name, "sampler")) {
             diag_error(c->d, e->name ? e->name_span : e->span, "unknown setting of a unit group%s%s%s",
                        e->name ? " '" : "", e->name ? e->name : "", e->name ? "'" : "");
@@ -587,7 +597,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
     }
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;
-    int cap = 0, errors_before = d->errors;
+    int cap = 0, lcap = 0, errors_before = d->errors;
     for (int i = 0; i < b->nstmts; i++) {
         Stmt *st = b->stmts[i];
         if (st->kind == ST_ENERGY) {
@@ -595,12 +605,26 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
             *(Expr **)arena_grow(a, &m->energy, &m->nenergy, &cap, sizeof(Expr *)) = st->expr;
             m->nenergy++;
         } else if (st->kind == ST_TILDE) {
-            diag_error(d, st->span, "directed statements (x ~ dist) are not supported yet");
+            Expr *e = directed_energy(a, d, m, st);
+            if (e) {
+                check_value(&c, e);
+                *(Expr **)arena_grow(a, &m->energy, &m->nenergy, &cap, sizeof(Expr *)) = e;
+                m->nenergy++;
+            }
+        } else if (st->kind == ST_ASSIGN) {
+            if (strcmp(st->name, "loss")) {
+                diag_error(d, st->name_span, "unknown model statement '%s ='", st->name);
+                diag_note(d, st->name_span, "a model holds groups, params, lets, 'energy = ...', 'loss = ...' and 'x ~ dist(...)'");
+                continue;
+            }
+            check_value(&c, st->expr);
+            *(Expr **)arena_grow(a, &m->loss, &m->nloss, &lcap, sizeof(Expr *)) = st->expr;
+            m->nloss++;
         } else if (st->kind == ST_ENTRY || st->kind == ST_STAGE) {
             diag_error(d, st->span, "a model block holds declarations and energies, not settings");
         }
     }
-    if (m->nenergy == 0) {
+    if (m->nenergy == 0 && m->nloss == 0) {
         diag_error(d, b->name_span, "model '%s' has no energy", m->name);
         diag_note(d, b->name_span, "add a line such as: energy = - sum(i) b[i]*v[i]");
         return m;
@@ -611,7 +635,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         Sym *s = m->syms[i];
         if (used[i] || s->kind == SYM_LET) continue;
         if (s->kind == SYM_UNIT)
-            diag_error(d, s->span, "unit group '%s' does not appear in the energy", s->name);
+            diag_error(d, s->span, "unit group '%s' does not appear in the energy%s", s->name, m->nloss ? " or the loss" : "");
         else
             diag_warning(d, s->span, "parameter '%s' does not appear in the energy", s->name);
     }

@@ -34,6 +34,8 @@ typedef enum { SYM_UNIT, SYM_PARAM, SYM_LET } SymKind;
 
 /* What updates a group when its conditional is not sampled exactly. */
 enum { SAMPLER_EXACT, SAMPLER_HMC, SAMPLER_METROPOLIS };
+/* input groups the runtime fills with fresh noise for every batch */
+enum { NOISE_NONE, NOISE_NORMAL, NOISE_UNIFORM };
 
 typedef struct Sym {
     SymKind kind;
@@ -46,6 +48,7 @@ typedef struct Sym {
     int sampler;            /* SYM_UNIT: SAMPLER_* given by { sampler = ... } */
     int sampler_steps;
     double sampler_step_size;
+    int noise;              /* SYM_UNIT input: NOISE_* refilled by the runtime */
     int ndim;
     long long dims[MAX_DIMS];
     long long size;         /* product of dims (1 for a scalar) */
@@ -70,6 +73,8 @@ typedef struct Model {
     Sym **params;
     int nenergy;
     Expr **energy;          /* energy = ... lines and "x ~ d" terms; they add up */
+    int nloss;
+    Expr **loss;            /* loss = ... lines: a per-example objective to minimise */
     Block *train, *sample, *eval;   /* NULL when the spec has none */
 } Model;
 

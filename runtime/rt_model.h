@@ -21,6 +21,7 @@ enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
 enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE,
        RT_BUF_CLAMP };
 enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
+enum { RT_NOISE_NONE, RT_NOISE_NORMAL, RT_NOISE_UNIFORM };
 
 typedef struct rt_group {
     const char *name;
@@ -36,6 +37,7 @@ typedef struct rt_group {
     double sampler_step_size;
     int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
     int clamp_buf;              /* 1 where a unit is held fixed */
+    int noise;                  /* RT_NOISE_*: an input the runtime refills */
 } rt_group;
 
 typedef struct rt_param {
@@ -64,6 +66,7 @@ typedef struct rt_model {
     int64_t *buf_size;          /* floats per row (batched) or in all */
     int k_free_energy, k_energy, k_free_energy_enum, k_grad;
     int fe_buf, energy_buf, fe_enum_buf, weight_buf;
+    int k_loss, k_grad_loss, loss_buf;   /* -1 without a loss */
     int fe_exact;               /* free_energy sums out every hidden group */
     uint64_t enum_sum_mask;
     double enum_log2_states;    /* < 0: not enumerable */
@@ -75,6 +78,8 @@ typedef struct rt_model {
 typedef struct rt_params {
     int n;
     float **value, **grad, **velocity;
+    float **second;     /* Adam's second-moment estimates */
+    int64_t steps;      /* updates so far (Adam's bias correction) */
 } rt_params;
 
 rt_params *rt_params_new(const rt_model *m);
@@ -100,7 +105,10 @@ void rt_ws_free(rt_ws *w);
 void rt_ws_run(rt_ws *w, int kernel);
 /* one block-Gibbs sweep over every sampled group, in the sweep order */
 void rt_ws_sweep(rt_ws *w);
-/* rows of data -> the visible (then input) groups' states, rows [0, n) */
+/* fresh draws into the noise input groups */
+void rt_ws_fill_noise(rt_ws *w);
+/* rows of data -> the visible (then input) groups' states, rows [0, n);
+ * noise inputs are not part of a data row */
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
 int64_t rt_visible_floats(const rt_model *m);
 /* log of the base measure of row r of the groups in mask: binomial(n)

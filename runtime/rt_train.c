@@ -43,6 +43,9 @@ rt_train_cfg rt_train_defaults(void) {
     c.mon_recon = 1;
     c.mon_every = 1;
     c.target = -1;
+    c.beta1 = 0.9;
+    c.beta2 = 0.999;
+    c.adam_eps = 1e-8;
     return c;
 }
 
@@ -217,7 +220,25 @@ static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweep
     free(v);
 }
 
-static void update(const rt_model *m, rt_params *p, double lr, double mom, double decay) {
+static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
+    double decay = cfg->weight_decay;
+    p->steps++;
+    if (cfg->optimizer == RT_ADAM) {
+        /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
+        double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
+        for (int i = 0; i < m->nparams; i++) {
+            const rt_param *q = &m->params[i];
+            float d = q->ndim >= 2 ? (float)decay : 0.0f;
+            float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
+            for (int64_t k = 0; k < q->size; k++) {
+                double gk = g[k] - d * x[k];
+                mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
+                vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
+                x[k] += (float)(lr * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
+            }
+        }
+        return;
+    }
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         float d = q->ndim >= 2 ? (float)decay : 0.0f;
@@ -252,6 +273,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("model '%s' has input groups: persistent chains have no input of their own; use method = cd(k = 1)",
                        m->name);
     if ((cfg->method == RT_DISCRIMINATIVE || cfg->mon_accuracy) && rt_conditional_check(m, cfg->target)) return -1;
+    if (cfg->method == RT_MINIMIZE && m->k_grad_loss < 0)
+        return rt_fail("method = minimize needs a 'loss = ...' line in model '%s'", m->name);
+    int sampled = 0;
+    for (int g = 0; g < m->ngroups; g++) sampled |= m->groups[g].k_sample >= 0 || m->groups[g].sampler != RT_SAMPLER_EXACT;
+    if (cfg->method != RT_MINIMIZE && !sampled)
+        return rt_fail("model '%s' has nothing to sample (only a loss?): train it with method = minimize", m->name);
     rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, cfg->seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
     rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);
@@ -283,7 +310,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     int rc = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
-        double err = 0;
+        double err = 0, loss_sum = 0;
         shuffle(order, n, cfg->seed, epoch);
         for (int64_t b0 = 0; b0 < n; b0 += B) {
             int64_t nb = n - b0 < B ? n - b0 : B;
@@ -292,6 +319,16 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             rt_ws_set_visible(pos, rows, nb, rf);
             if (missing) impute(pos, rows, nb, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+            if (cfg->method == RT_MINIMIZE) {
+                /* descend the loss: weights -1/B make the ascent direction */
+                rt_ws_fill_noise(pos);
+                fill_weights(pos, nb, -1.0f / (float)nb);
+                rt_ws_run(pos, m->k_grad_loss);
+                rt_ws_run(pos, m->k_loss);
+                for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
+                update(m, p, cfg, lr, mom);
+                continue;
+            }
             /* discriminative: the gradient of log p(target | rest), plus
              * `generative` times the likelihood's (a hybrid) */
             double gen = cfg->method == RT_DISCRIMINATIVE ? cfg->generative : 1.0;
@@ -308,8 +345,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
                 rt_ws_run(neg, m->k_grad);
             }
-            update(m, p, lr, mom, cfg->weight_decay);
-            if (rec) {
+            update(m, p, cfg, lr, mom);
+            if (rec && cfg->method != RT_MINIMIZE) {
                 rec->B = nb;
                 copy_visible(rec, pos, nb);
                 err += recon_error(rec, nb);
@@ -321,6 +358,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->epoch = epoch;
         st->recon = err / (double)n / (double)rf;
         st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = NAN;
+        st->loss = cfg->method == RT_MINIMIZE ? loss_sum / (double)n : NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
         if (monitor && !missing && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
             int64_t k = n < 2000 ? n : 2000;
@@ -339,7 +377,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         rep->epochs = epoch;
         if (progress && !cfg->quiet && monitor) {
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
-            if (cfg->mon_recon) fprintf(progress, "  recon %.5f", st->recon);
+            if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
+            if (!isnan(st->loss)) fprintf(progress, "  loss %.5f", st->loss);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
             if (!isnan(st->accuracy))

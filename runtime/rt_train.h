@@ -15,10 +15,14 @@ typedef struct rt_schedule {
 double rt_schedule_at(const rt_schedule *s, int epoch);
 rt_schedule rt_schedule_const(double v);
 
-enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE };
+enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE };
+enum { RT_SGD, RT_ADAM };
 
 typedef struct rt_train_cfg {
-    int method;            /* RT_CD, RT_PCD or RT_DISCRIMINATIVE */
+    int method;            /* RT_CD, RT_PCD, RT_DISCRIMINATIVE, or RT_MINIMIZE
+                              (the model's loss) */
+    int optimizer;         /* RT_SGD (with momentum) or RT_ADAM */
+    double beta1, beta2, adam_eps;
     int target;            /* RT_DISCRIMINATIVE, accuracy: the group predicted */
     double generative;     /* RT_DISCRIMINATIVE: weight of the generative
                               (CD-k) gradient added to it (hybrid) */
@@ -44,6 +48,7 @@ typedef struct rt_epoch_stats {
     double logz;
     double accuracy;       /* predicting the target group (NAN if off) */
     double cond_loglik;    /* average log p(target | rest) (NAN if off) */
+    double loss;           /* RT_MINIMIZE: average loss over the epoch */
     double seconds;
 } rt_epoch_stats;
 

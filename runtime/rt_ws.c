@@ -12,11 +12,13 @@ rt_params *rt_params_new(const rt_model *m) {
     p->value = calloc((size_t)m->nparams + 1, sizeof(float *));
     p->grad = calloc((size_t)m->nparams + 1, sizeof(float *));
     p->velocity = calloc((size_t)m->nparams + 1, sizeof(float *));
+    p->second = calloc((size_t)m->nparams + 1, sizeof(float *));
     for (int i = 0; i < m->nparams; i++) {
         size_t bytes = sizeof(float) * (size_t)(m->params[i].size ? m->params[i].size : 1);
         p->value[i] = rt_alloc(bytes);
         p->grad[i] = rt_alloc(bytes);
         p->velocity[i] = rt_alloc(bytes);
+        p->second[i] = rt_alloc(bytes);
     }
     return p;
 }
@@ -27,7 +29,9 @@ void rt_params_free(rt_params *p) {
         rt_free(p->value[i]);
         rt_free(p->grad[i]);
         rt_free(p->velocity[i]);
+        rt_free(p->second[i]);
     }
+    free(p->second);
     free(p->value);
     free(p->grad);
     free(p->velocity);
@@ -53,7 +57,9 @@ void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed) {
             p->value[i][k] = v;
         }
         memset(p->velocity[i], 0, sizeof(float) * (size_t)q->size);
+        memset(p->second[i], 0, sizeof(float) * (size_t)q->size);
     }
+    p->steps = 0;
 }
 
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta) {
@@ -161,8 +167,22 @@ void rt_ws_sweep(rt_ws *w) {
 int64_t rt_visible_floats(const rt_model *m) {
     int64_t n = 0;
     for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role != RT_HIDDEN) n += m->groups[g].size;
+        if (m->groups[g].role != RT_HIDDEN && m->groups[g].noise == RT_NOISE_NONE) n += m->groups[g].size;
     return n;
+}
+
+/* streams (1 << 27) + 2 g: noise draws, keyed by the workspace's step */
+void rt_ws_fill_noise(rt_ws *w) {
+    const rt_model *m = w->m;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->noise == RT_NOISE_NONE) continue;
+        float *x = w->bufs[gr->state_buf];
+        for (int64_t i = 0; i < gr->size * w->B; i++)
+            x[i] = gr->noise == RT_NOISE_NORMAL ? rt_normal(w->seed, (1u << 27) + 2u * (uint32_t)g, w->step, (uint32_t)i)
+                                                : rt_uniform(w->seed, (1u << 27) + 2u * (uint32_t)g, w->step, (uint32_t)i);
+    }
+    w->step++;
 }
 
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats) {
@@ -171,7 +191,7 @@ void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_float
     for (int pass = 0; pass < 2; pass++)
         for (int g = 0; g < m->ngroups; g++) {
             const rt_group *gr = &m->groups[g];
-            if (gr->role != (pass ? RT_INPUT : RT_VISIBLE)) continue;
+            if (gr->role != (pass ? RT_INPUT : RT_VISIBLE) || gr->noise != RT_NOISE_NONE) continue;
             float *dst = w->bufs[gr->state_buf];
             for (int64_t r = 0; r < n; r++)
                 memcpy(dst + r * gr->size, rows + r * row_floats + off, sizeof(float) * (size_t)gr->size);
