@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *ast_block_kind_name(BlockKind k) {
-    static const char *names[] = {"model", "train", "sample", "eval"};
+    static const char *names[] = {"model", "train", "sample", "eval", "stack"};
     return names[k];
 }
 

@@ -81,7 +81,7 @@ struct Stmt {
     Stmt **entries;
 };
 
-typedef enum { BLK_MODEL, BLK_TRAIN, BLK_SAMPLE, BLK_EVAL } BlockKind;
+typedef enum { BLK_MODEL, BLK_TRAIN, BLK_SAMPLE, BLK_EVAL, BLK_STACK } BlockKind;
 
 typedef struct Block {
     BlockKind kind;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_stack.h"
 #include "config.h"
 #include "rt_sample.h"
 
@@ -366,6 +367,24 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     if (ends_with(sc.out, ".png") && !image_shape(b.m, &h, &w)) {
         diag_tool_error("a PNG needs image-shaped visible units: declare the first visible group with two "
                         "dimensions (v[28, 28]) or a square size; or write .csv / .npy");
+        goto done;
+    }
+    if (b.c->sema->nstacks > 0) {
+        float *img;
+        int64_t width;
+        int ih, iw;
+        if (!ends_with(sc.out, ".png")) {
+            diag_tool_error("a stack's samples are written as a PNG");
+            goto done;
+        }
+        if (stack_sample(b.c, params, &sc, &img, &width, &ih, &iw) ||
+            rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
+            cli_fail_rt();
+            goto done;
+        }
+        free(img);
+        printf("%lld samples of stack '%s' written to %s\n", sc.chains, b.c->sema->stacks[0]->name, sc.out);
+        rc = 0;
         goto done;
     }
     p = rt_params_new(b.m);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_stack.h"
 #include "config.h"
 
 /* ---- train ---------------------------------------------------------------------- */
@@ -16,6 +17,8 @@ static const Flag train_flags[] = {
     {"--seed", 1, "random seed"},
     {"--backend", 1, "interp (the reference interpreter) or jit"},
     {"--quiet", 0, "no progress lines"},
+    {"--resume", 1, "a stack's checkpoint: skip the stages it completed"},
+    {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)"},
     {NULL, 0, NULL},
 };
 
@@ -44,6 +47,11 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     char *sets[64];
     int nsets = opt_all(&o, "--set", sets, 64);
+    if (b.c->sema->nstacks > 0) {
+        rc = stack_train(b.c, &o, seed, sets, nsets);
+        cli_unbuild(&b);
+        return rc;
+    }
     TrainConfig tc;
     rt_dataset data = {0};
     rt_params *p = NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "stages.h"
 #include "parse.h"
 
 Compilation *compile_source(const char *path, const char *src, size_t len) {
@@ -33,6 +34,11 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
         SampleConfig sc;
         if (m->train) config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc);
         if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
+    }
+    for (int i = 0; i < c->sema->nstacks; i++) {
+        Stage *st;
+        int n;
+        stages_parse(c->arena, &c->diag, c->sema->stacks[i], &st, &n);
     }
     return c;
 }

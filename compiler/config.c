@@ -484,6 +484,24 @@ int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **s
     return d->errors == errors;
 }
 
+int config_data(Arena *a, Diag *d, const Expr *e, DataSpec *out) {
+    Ctx c = {a, d, NULL};
+    return set_data(&c, e, out);
+}
+
+int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainConfig *out) {
+    Ctx c = {a, d, m};
+    return train_entry(&c, st, out);
+}
+
+int config_train_sets(Arena *a, Diag *d, const Model *m, char **sets, int nsets, TrainConfig *out) {
+    Ctx c = {a, d, m};
+    int errors = d->errors;
+    Block *b = parse_sets(&c, sets, nsets, "train");
+    for (int i = 0; b && i < b->nstmts; i++) train_entry(&c, b->stmts[i], out);
+    return d->errors == errors;
+}
+
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
     Ctx c = {a, d, NULL};
     memset(out, 0, sizeof *out);

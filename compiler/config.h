@@ -54,6 +54,12 @@ typedef struct SampleConfig {
  * --set) on top. Returns 0 if there were errors (reported to d). */
 int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out);
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out);
+/* a data source expression: idx(...), csv(...), ... */
+int config_data(Arena *a, Diag *d, const Expr *e, DataSpec *out);
+/* one train setting onto out (stages parse theirs one by one) */
+int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainConfig *out);
+/* --set overrides onto out */
+int config_train_sets(Arena *a, Diag *d, const Model *m, char **sets, int nsets, TrainConfig *out);
 /* Loads the data a DataSpec names; reports "ebmc: error:" messages. */
 int config_load_data(const DataSpec *ds, rt_dataset *out);
 /* A data source given on the command line: "idx:PATH", a path ending in

@@ -156,5 +156,8 @@ Poly *poly_simplify(Energy *en, const Poly *p);
 /* ---- printing ---------------------------------------------------------------- */
 void poly_print(FILE *out, const Energy *en, const Poly *p);
 char *poly_string(const Energy *en, const Poly *p);
+/* the same text with symbols named by rename (spec text another model can
+ * parse: the unrolled network of a stack is generated this way) */
+char *poly_string_renamed(const Energy *en, const Poly *p, const char *(*rename)(const Sym *, void *), void *ctx);
 const char *energy_fn_name(Fn fn);
 #endif

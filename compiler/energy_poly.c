@@ -330,6 +330,8 @@ typedef struct Names {
     int ids[256];
     const char *shown[256];
     int n;
+    const char *(*rename)(const Sym *, void *);   /* symbols printed under other names */
+    void *rename_ctx;
 } Names;
 
 static const char *name_of(Names *nm, int id) {
@@ -391,7 +393,7 @@ static void print_num(FILE *out, double v) {
 static void print_factor(FILE *out, Names *nm, const Factor *f) {
     if (f->kind == FK_TENSOR) {
         if (f->fn != FN_NONE) fprintf(out, "%s(", energy_fn_name(f->fn));
-        fputs(f->sym ? f->sym->name : "tmp", out);
+        fputs(!f->sym ? "tmp" : nm->rename ? nm->rename(f->sym, nm->rename_ctx) : f->sym->name, out);
         if (f->nidx) {
             fputc('[', out);
             for (int d = 0; d < f->nidx; d++) {
@@ -516,6 +518,19 @@ void poly_print(FILE *out, const Energy *en, const Poly *p) {
     Names nm = {.en = en};
     introduce_free(&nm, p, NULL, 0);
     print_poly(out, &nm, p, 0);
+}
+
+char *poly_string_renamed(const Energy *en, const Poly *p, const char *(*rename)(const Sym *, void *), void *ctx) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    Names nm = {.en = en, .rename = rename, .rename_ctx = ctx};
+    introduce_free(&nm, p, NULL, 0);
+    print_poly(f, &nm, p, 0);
+    fclose(f);
+    char *s = arena_strdup(en->a, buf);
+    free(buf);
+    return s;
 }
 
 char *poly_string(const Energy *en, const Poly *p) {

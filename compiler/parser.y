@@ -2,7 +2,7 @@
  *
  *   program  = { block }
  *   block    = "model" NAME "{" { model_stmt } "}"
- *            | ("train" | "sample" | "eval") NAME "{" entries "}"
+ *            | ("train" | "sample" | "eval" | "stack") NAME "{" entries "}"
  *   model_stmt
  *            = ("visible" | "hidden" | "input") NAME [dims] [":" type] [attrs]
  *            | "param" NAME [dims] ["init" expr] [attrs]
@@ -68,7 +68,7 @@ static void yyerror(Span *loc, yyscan_t scanner, const char *msg);
 
 %token <str> IDENT "identifier" KEY "name before '='" STRING "string"
 %token <num> NUMBER "number"
-%token MODEL "model" TRAIN "train" SAMPLE "sample" EVAL "eval"
+%token MODEL "model" TRAIN "train" SAMPLE "sample" EVAL "eval" STACK "stack"
 %token VISIBLE "visible" HIDDEN "hidden" INPUT "input" PARAM "param"
 %token LET "let" ENERGY "energy" INIT "init" SUM "sum"
 %token UNTIL "until" EVERY "every" STAGE "stage"
@@ -103,6 +103,7 @@ block
     | TRAIN IDENT '{' entries '}'       { $$ = mk_block(CTX, BLK_TRAIN, $2, @2, $4, @$); }
     | SAMPLE IDENT '{' entries '}'      { $$ = mk_block(CTX, BLK_SAMPLE, $2, @2, $4, @$); }
     | EVAL IDENT '{' entries '}'        { $$ = mk_block(CTX, BLK_EVAL, $2, @2, $4, @$); }
+    | STACK IDENT '{' entries '}'       { $$ = mk_block(CTX, BLK_STACK, $2, @2, $4, @$); }
     ;
 
 model_stmts

@@ -637,7 +637,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         if (s->kind == SYM_UNIT)
             diag_error(d, s->span, "unit group '%s' does not appear in the energy%s", s->name, m->nloss ? " or the loss" : "");
         else
-            diag_warning(d, s->span, "parameter '%s' does not appear in the energy", s->name);
+            diag_warning(d, s->span, "parameter '%s' does not appear in the %s", s->name, m->nenergy ? "energy" : "loss");
     }
     return m;
 }
@@ -657,9 +657,24 @@ SemaResult *sema_check(Arena *a, Diag *d, Program *p) {
         *(Model **)arena_grow(a, &r->models, &r->nmodels, &cap, sizeof(Model *)) = m;
         r->nmodels++;
     }
+    for (int i = 0; i < p->nblocks; i++)
+        if (p->blocks[i]->kind == BLK_STACK) sema_check_stack(a, d, r, p->blocks[i]);
     for (int i = 0; i < p->nblocks; i++) {
         Block *b = p->blocks[i];
-        if (b->kind == BLK_MODEL) continue;
+        if (b->kind == BLK_MODEL || b->kind == BLK_STACK) continue;
+        Stack *stk = NULL;
+        for (int k = 0; k < r->nstacks; k++)
+            if (!strcmp(r->stacks[k]->name, b->name)) stk = r->stacks[k];
+        if (stk) {
+            if (b->kind == BLK_EVAL) {
+                diag_error(d, b->name_span, "eval blocks apply to models, not stacks");
+                continue;
+            }
+            Block **slot = b->kind == BLK_TRAIN ? &stk->train : &stk->sample;
+            if (*slot) diag_error(d, b->span, "stack '%s' has a second %s block", stk->name, ast_block_kind_name(b->kind));
+            *slot = b;
+            continue;
+        }
         Model *m = NULL;
         for (int k = 0; k < r->nmodels; k++)
             if (!strcmp(r->models[k]->name, b->name)) m = r->models[k];
@@ -680,5 +695,7 @@ SemaResult *sema_check(Arena *a, Diag *d, Program *p) {
         *slot = b;
     }
     if (r->nmodels == 0 && d->errors == 0) diag_error(d, span_none, "the spec defines no model");
+    for (int k = 0; k < r->nstacks; k++)
+        if (!r->stacks[k]->train) diag_warning(d, r->stacks[k]->span, "stack '%s' has no train block", r->stacks[k]->name);
     return r;
 }

@@ -78,14 +78,35 @@ typedef struct Model {
     Block *train, *sample, *eval;   /* NULL when the spec has none */
 } Model;
 
+/* A stack of models trained layer by layer: each layer's hidden group is the
+ * data of the next (a DBN; or the pretraining of a DBM, whose joint model
+ * the layers' parameters compose into). */
+enum { STACK_DBN, STACK_DBM };
+
+typedef struct Stack {
+    const char *name;
+    Span span;
+    Block *block;
+    int kind;
+    int nlayers;
+    Model **layers;         /* bottom to top */
+    Model *joint;           /* STACK_DBM: the model the layers compose into */
+    Block *train, *sample;
+} Stack;
+
 typedef struct SemaResult {
     int nmodels;
     Model **models;
+    int nstacks;
+    Stack **stacks;
 } SemaResult;
 
 /* Fills e->ranges of every sum and let: the range of each bound index. */
 SemaResult *sema_check(Arena *a, Diag *d, Program *p);
 Sym *sema_lookup(const Model *m, const char *name);
+/* the hidden group a stack layer hands up: its only hidden group */
+Sym *sema_layer_output(const Model *m);
+void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
 /* The closest of candidates to name (edit distance <= 2), or NULL. */
 const char *sema_suggest(const char *name, const char *const *candidates, int n);
 #endif

@@ -84,18 +84,21 @@ static void shape_text(char *buf, size_t n, int ndim, const int64_t *dims) {
     if (o < (int)n) snprintf(buf + o, n - (size_t)o, "]");
 }
 
-int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
+int rt_params_load(const rt_model *m, rt_params *p, const char *path) { return rt_params_load_prefixed(m, p, path, ""); }
+
+int rt_params_load_prefixed(const rt_model *m, rt_params *p, const char *path, const char *prefix) {
     rt_tensor **ts;
     int n;
     if (rt_load_safetensors(path, &ts, &n, NULL, NULL)) return -1;
+    size_t pl = strlen(prefix);
     int rc = 0;
     for (int i = 0; i < m->nparams && !rc; i++) {
         const rt_param *q = &m->params[i];
         rt_tensor *t = NULL;
         for (int k = 0; k < n; k++)
-            if (!strcmp(ts[k]->name, q->name)) t = ts[k];
+            if (!strncmp(ts[k]->name, prefix, pl) && !strcmp(ts[k]->name + pl, q->name)) t = ts[k];
         if (!t) {
-            rc = rt_fail("%s: has no tensor '%s', which the spec's model '%s' declares", path, q->name, m->name);
+            rc = rt_fail("%s: has no tensor '%s%s', which the spec's model '%s' declares", path, prefix, q->name, m->name);
             break;
         }
         int same = t->ndim == q->ndim;
