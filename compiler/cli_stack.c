@@ -40,6 +40,15 @@ static Analysis *analysis_of(Compilation *c, const Model *m) {
     return NULL;
 }
 
+/* rows of `width` values -> rows of `want`: the same, or the input twice
+ * (a layer that doubles its input, as DBM pretraining does) */
+static float *fit_rows(const float *x, int64_t n, int64_t width, int64_t want) {
+    float *out = malloc(sizeof(float) * (size_t)(n * want));
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t k = 0; k < want; k++) out[i * want + k] = x[i * width + k % width];
+    return out;
+}
+
 static int part_build(Compilation *c, Part *pt, const Model *m, Analysis *an, uint64_t seed) {
     pt->name = m->name;
     pt->an = an ? an : analysis_of(c, m);
@@ -135,18 +144,33 @@ static int layer_data(Run *r, const rt_dataset *base, int k, rt_dataset *out) {
     for (int64_t i = 0; i < n; i++) memcpy(cur + i * in0, base->data + i * w0, sizeof(float) * (size_t)in0);
     for (int l = 0; l < k; l++) {
         Part *pt = &r->layers[l];
-        int64_t h = pt->m->groups[pt->hidden].size;
+        int64_t h = pt->m->groups[pt->hidden].size, vis = rt_visible_floats(pt->m);
         float *next = malloc(sizeof(float) * (size_t)(n * h));
-        if (rt_layer_up(pt->m, pt->p, pt->hidden, cur, n, width, next)) {
+        float *in = vis == 2 * width ? fit_rows(cur, n, width, vis) : NULL;
+        if (rt_layer_up(pt->m, pt->p, pt->hidden, in ? in : cur, n, in ? vis : width, next)) {
+            free(in);
             free(cur);
             free(next);
             return -1;
         }
+        free(in);
         free(cur);
         cur = next;
         width = h;
     }
     int64_t want = rt_visible_floats(r->layers[k].m);
+    if (want == 2 * width) {
+        memset(out, 0, sizeof *out);
+        out->n = n;
+        out->ndim = 1;
+        out->dims[0] = want;
+        float *x = fit_rows(cur, n, width, want);
+        out->data = rt_alloc(sizeof(float) * (size_t)(n * want));
+        memcpy(out->data, x, sizeof(float) * (size_t)(n * want));
+        free(x);
+        free(cur);
+        return 0;
+    }
     if (want != width && want != width + extras) {
         free(cur);
         return rt_fail("layer '%s' takes %lld values per example; the data passed up has %lld (and %lld extra columns)",

@@ -65,6 +65,7 @@ typedef struct Analysis {
     int **grad_out;         /* per parameter: the index variables */
     Poly *loss;             /* the per-example loss to minimise (empty if none) */
     Poly **loss_grad;       /* per parameter: dL/dparam[grad_out] */
+    struct Linear *lin;     /* x = W.h + b + noise structure (linear_gaussian.h) */
     unsigned long long enum_sum_mask; /* for exact log Z: summed-out groups */
     double enum_log2_states;          /* log2 of the configurations left to
                                          enumerate; < 0 if not enumerable */

@@ -6,6 +6,7 @@
  * or worse (g under a function, or cubed). The unit type and those degrees
  * decide the conditional. */
 #include "derive.h"
+#include "linear_gaussian.h"
 
 #include <math.h>
 #include <string.h>
@@ -330,5 +331,6 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
             an->loss_grad[p] = poly_simplify(an->en, poly_deriv(an->en, an->loss, m->params[p], an->grad_out[p]));
     }
     plan_enumeration(an);
+    an->lin = derive_linear(an);
     return d->errors ? NULL : an;
 }

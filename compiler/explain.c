@@ -5,7 +5,10 @@
 
 #include <string.h>
 
+#include "linear_gaussian.h"
+
 static const char *role_of(const Sym *s) { return ast_role_name(s->role); }
+static void yaml_str(FILE *out, const char *s);
 
 /* an input declared without a unit type holds real values */
 static const char *type_of(const Sym *s) {
@@ -50,6 +53,67 @@ static char *conditional_text(Analysis *an, const GroupInfo *gi) {
     case COND_OBSERVED: return arena_printf(en->a, "observed input, never sampled");
     default: return arena_printf(en->a, "not tractable: %s", gi->why ? gi->why : "");
     }
+}
+
+/* The linear latent structure (compiler/linear_gaussian.c), when there is one. */
+static const char *lin_methods(const Linear *lin) {
+    if (!lin->loading) return "";
+    switch (lin->prior) {
+    case PRIOR_GAUSSIAN: return lin->em_why ? "" : "em";
+    case PRIOR_L1: return "sparse_coding";
+    case PRIOR_FACTORIAL: return "ica";
+    default: return "";
+    }
+}
+
+static void explain_linear_text(FILE *out, Analysis *an) {
+    const Linear *lin = an->lin;
+    Energy *en = an->en;
+    if (!lin || (!lin->gaussian && !lin->loading)) return;
+    if (lin->gaussian) {
+        fprintf(out, "\nlinear-Gaussian: exact posterior and marginal likelihood\n"
+                     "  every group is Gaussian and E = u'Pu/2 - a'u + c is a quadratic form in the units u\n"
+                     "  whose coefficients are parameters: the hidden groups' posterior is Gaussian with\n"
+                     "  precision P_hh, and log p(visible) = log N(mu_v, Sigma_vv), Sigma = P^-1, mu = P^-1 a\n");
+    } else {
+        fprintf(out, "\nlinear latent model (not linear-Gaussian: %s)\n", lin->why_not);
+    }
+    if (!lin->loading) return;
+    const char *x = lin->x->name, *h = lin->h->name;
+    fprintf(out, "  %s = %s.%s%s%s + noise: loading %s%s, ", x, lin->loading->name, h, lin->mean ? " + " : "",
+            lin->mean ? lin->mean->name : "", lin->loading->name, lin->loading_t ? " (indexed [h, x])" : "");
+    if (lin->noise)
+        fprintf(out, "noise %s (the precision of %s given %s is c*%s^%g, %s)\n", lin->noise->name, x, h, lin->noise->name,
+                lin->noise_power, lin->isotropic ? "one value for every unit: PPCA" : "diagonal: factor analysis");
+    else
+        fprintf(out, "noise fixed (no parameter)\n");
+    fprintf(out, "  prior on %s: %s\n", h, derive_prior_name(lin->prior));
+    if (lin->prior == PRIOR_L1) {
+        fprintf(out, "  |%s| weights: ", h);
+        poly_print(out, en, lin->l1);
+        fprintf(out, "\n  the smooth part's gradient (dEs.%s) and these weights give FISTA's gradient and\n"
+                     "  proximal steps\n", h);
+    }
+    if (lin->prior == PRIOR_FACTORIAL)
+        fprintf(out, "  ica fits the noiseless limit %s = %s.%s; the score of the prior is dE/d%s at %s = %s^-1 %s\n", x,
+                lin->loading->name, h, h, h, lin->loading->name, x);
+    const char *meth = lin_methods(lin);
+    if (*meth) fprintf(out, "  training in closed form: method = %s\n", meth);
+    else if (lin->em_why) fprintf(out, "  closed-form EM: not available (%s)\n", lin->em_why);
+}
+
+static void explain_linear_yaml(FILE *out, Analysis *an) {
+    const Linear *lin = an->lin;
+    if (!lin || (!lin->gaussian && !lin->loading)) return;
+    fprintf(out, "structure:\n  linear_gaussian: %s\n", lin->gaussian ? "true" : "false");
+    if (!lin->loading) return;
+    fprintf(out, "  observed: %s\n  latent: %s\n  loading: %s\n  loading_transposed: %s\n  mean: %s\n", lin->x->name,
+            lin->h->name, lin->loading->name, lin->loading_t ? "true" : "false", lin->mean ? lin->mean->name : "null");
+    fprintf(out, "  noise: %s\n  noise_power: %g\n  isotropic: %s\n  prior: ", lin->noise ? lin->noise->name : "null",
+            lin->noise_power, lin->isotropic ? "true" : "false");
+    yaml_str(out, derive_prior_name(lin->prior));
+    const char *meth = lin_methods(lin);
+    fprintf(out, "\n  methods: [%s]\n", meth);
 }
 
 static void explain_text(FILE *out, Analysis *an) {
@@ -130,6 +194,7 @@ static void explain_text(FILE *out, Analysis *an) {
         }
         fputc('\n', out);
     }
+    explain_linear_text(out, an);
 }
 
 /* A YAML double-quoted scalar. */
@@ -218,6 +283,7 @@ static void explain_yaml(FILE *out, Analysis *an) {
     fprintf(out, "exact_logz:\n  enumerable: %s\n",
             an->enum_log2_states >= 0 && an->enum_log2_states <= 30 ? "true" : "false");
     if (an->enum_log2_states >= 0) fprintf(out, "  log2_states: %.6g\n", an->enum_log2_states);
+    explain_linear_yaml(out, an);
 }
 
 void explain_print(FILE *out, Analysis *an, int yaml) {

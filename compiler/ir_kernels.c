@@ -13,6 +13,18 @@
 #include <string.h>
 
 #include "ir_lower.h"
+#include "linear_gaussian.h"
+
+/* Groups that get a dE.<g> kernel: HMC follows it, and the closed-form
+ * methods of linear latent models read the precision and the prior's score
+ * from it (runtime/rt_linear.c, rt_ica.c, rt_sparse.c). */
+static int needs_de(const Analysis *an, int u) {
+    const Sym *s = an->m->units[u];
+    const Linear *lin = an->lin;
+    if (s->sampler == SAMPLER_HMC) return 1;
+    if (s->role == ROLE_INPUT || !lin) return 0;
+    return lin->gaussian || s == lin->x || s == lin->h;
+}
 
 static void add_buffers(Lower *L) {
     Model *m = L->an->m;
@@ -36,7 +48,7 @@ static void add_buffers(Lower *L) {
         b.kind = BUF_CLAMP;
         b.name = arena_printf(L->a, "clamp_%s", s->name);
         lower_add_buf(L, b);
-        if (s->sampler == SAMPLER_HMC) {
+        if (needs_de(L->an, u)) {
             b.kind = BUF_DSTATE;
             b.name = arena_printf(L->a, "dE_%s", s->name);
             lower_add_buf(L, b);
@@ -189,7 +201,7 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
     Model *m = an->m;
     for (int u = 0; u < m->nunits; u++) {
         const GroupInfo *gi = &an->g[u];
-        if (gi->sym->sampler == SAMPLER_HMC) {
+        if (needs_de(an, u)) {
             /* HMC follows dE/dx with the other groups held */
             lower_begin_kernel(&L, arena_printf(a, "dE.%s", gi->sym->name));
             int vars[IR_MAX_DIMS + 1], n = 0;
@@ -197,6 +209,15 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
             for (int d = 0; d < gi->sym->ndim; d++) vars[n++] = gi->out[d];
             Poly *dE = poly_simplify(an->en, poly_deriv(an->en, an->en->E, gi->sym, gi->out));
             lower_into(&L, dE, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
+            if (an->lin && an->lin->prior == PRIOR_L1 && gi->sym == an->lin->h) {
+                /* sparse coding: the gradient of the smooth part and the
+                 * weights of |h| (FISTA's gradient and proximal steps) */
+                lower_begin_kernel(&L, arena_printf(a, "dEs.%s", gi->sym->name));
+                Poly *dS = poly_simplify(an->en, poly_deriv(an->en, an->lin->smooth, gi->sym, gi->out));
+                lower_into(&L, dS, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
+                lower_begin_kernel(&L, arena_printf(a, "l1.%s", gi->sym->name));
+                lower_into(&L, an->lin->l1, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
+            }
         }
         if (gi->cond == COND_OBSERVED || gi->cond == COND_INTRACTABLE) continue;
         cond_kernel(&L, gi, 1);

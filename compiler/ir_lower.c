@@ -393,11 +393,12 @@ static int try_gemm(Lower *L, Term *t, int x) {
     if (shared_free || !has_var(K, nK, x)) return 0;
     /* the factor that carries the batch comes first, so the result does */
     if (has_var(vs[l2], nv[l2], VAR_BATCH) && !has_var(K, nK, VAR_BATCH)) {
+        /* into[] holds candidate numbers, not sides: it stays as it is (it
+         * used to be flipped here, which folded a batched factor into the
+         * unbatched operand, read outside the batch loop) */
         int tmp = l1;
         l1 = l2;
         l2 = tmp;
-        for (int i = 0; i < nc; i++)
-            if (i != l1 && i != l2) into[i] = into[i] == l2 ? l1 : l2;
     }
     int M[64], nM = 0, N[64], nN = 0;
     for (int q = 0; q < nv[l1]; q++)
@@ -519,7 +520,87 @@ static int try_gemm(Lower *L, Term *t, int x) {
     return 1;
 }
 
-/* Prepares a term for a loop over keep: functions computed, GEMMs emitted.
+static IrStmt *loop_over(Lower *L, const int *vars, int nvars, const Term *t, int *slots);
+
+/* Rough cost of a loop over vars (the batch counted as 100 rows). */
+static double loop_cost(Lower *L, const int *vars, int n) {
+    double c = 1;
+    for (int i = 0; i < n; i++) c *= vars[i] == VAR_BATCH ? 100.0 : (double)L->en->vars[vars[i]].range;
+    return c;
+}
+
+/* What summing x out of the factors that hold it, on their own, would
+ * cost; 0 when it gains nothing (they hold every variable of the term) or
+ * cannot be done (x is in a guard or a pending substitution). The factors'
+ * variables other than x go to out (the batch first). */
+static double reduce_plan(Lower *L, const Term *t, int x, const int *keep, int nkeep, int *out, int *nout) {
+    for (int g = 0; g < t->nguard; g++)
+        for (int a = 0; a < t->guard[g].a.n; a++)
+            if (t->guard[g].a.var[a] == x) return 0;
+    if (t->nsub) return 0;
+    int U[64], nu = 0, all[64], na = 0, held = 0;
+    for (int i = 0; i < nkeep; i++) na = add_unique(all, na, keep[i]);
+    for (int i = 0; i < t->nvars; i++) na = add_unique(all, na, t->vars[i]);
+    for (int k = 0; k < t->nf; k++) {
+        int vv[64], n = factor_vars(&t->f[k], vv);
+        for (int i = 0; i < n; i++) na = add_unique(all, na, vv[i]);
+        if (!has_var(vv, n, x)) continue;
+        held = 1;
+        for (int i = 0; i < n; i++) nu = add_unique(U, nu, vv[i]);
+    }
+    if (!held || nu >= na) return 0;
+    *nout = 0;
+    if (x != VAR_BATCH && has_var(U, nu, VAR_BATCH)) out[(*nout)++] = VAR_BATCH;
+    for (int i = 0; i < nu; i++)
+        if (U[i] != x && U[i] != VAR_BATCH) out[(*nout)++] = U[i];
+    return loop_cost(L, U, nu);
+}
+
+/* Sums x out of the factors that hold it into a temporary over their other
+ * variables. The greedy GEMM elimination cannot take a summed variable
+ * when one factor holding it contains the others (a matrix-vector product,
+ * sum(k) Um[j, k]*um[k], or the weighted batch sum sum(b) x[b, i]*w[b]);
+ * left to the term's loop nest, such a term costs the product of all its
+ * ranges (784 x 200 x 20 x B for an MLP's weight gradient), reduced first
+ * it costs the sum of the pieces. */
+static void reduce_var(Lower *L, Term *t, int x, const int *out, int nout) {
+    Factor fs[32];
+    int nfs = 0, first = -1;
+    for (int k = 0; k < t->nf && nfs < 32; k++) {
+        int vv[64], n = factor_vars(&t->f[k], vv);
+        if (!has_var(vv, n, x)) continue;
+        fs[nfs++] = t->f[k];
+        if (first < 0) first = k;
+        else t->f[k].power = 0;
+    }
+    int buf = new_temp(L, out, nout, "red");
+    lower_stmt(L, S_ZERO)->buf = buf;
+    int lv[65], nl = 0;
+    for (int i = 0; i < nout; i++) lv[nl++] = out[i];
+    lv[nl++] = x;
+    int *slots = new_slots(L);
+    IrStmt *s = loop_over(L, lv, nl, NULL, slots);
+    s->nassign = 1;
+    s->assign = ARENA_NEW(L->a, IrAssign);
+    s->assign->kind = A_ACCUM;
+    s->assign->buf = buf;
+    int n = 0;
+    for (int i = 0; i < nout; i++) s->assign->idx[n++] = (IrIdx){.n = 1, .var = {slots[out[i]]}, .coef = {1}};
+    s->assign->nidx = n;
+    Term pt = {.coef = 1, .nf = nfs, .f = fs};
+    s->assign->x = term_expr(L, &pt, slots);
+    t->f[first] = temp_factor(L, buf, out, nout);
+    for (int q = t->nf - 1; q >= 0; q--)
+        if (t->f[q].power == 0) remove_factor(t, q);
+    int w = 0;
+    for (int q = 0; q < t->nvars; q++)
+        if (t->vars[q] != x) t->vars[w++] = t->vars[q];
+    t->nvars = w;
+}
+
+/* Prepares a term for a loop over keep: functions computed, GEMMs emitted,
+ * then summed variables that no GEMM takes are reduced on their own where
+ * that is cheaper (cheapest first; a reduction may open a new GEMM).
  * Summed variables left over are reduced by the loop. */
 static Term plan_term(Lower *L, const Term *src, const int *keep, int nkeep) {
     Term t = term_copy(L->en, src);
@@ -527,8 +608,32 @@ static Term plan_term(Lower *L, const Term *src, const int *keep, int nkeep) {
     for (int again = 1; again;) {
         again = 0;
         for (int q = 0; q < t.nvars && !again; q++) again = try_gemm(L, &t, t.vars[q]);
+        if (again) continue;
+        int best = -1, bout[64], nbout = 0;
+        double bcost = 0;
+        for (int q = 0; q < t.nvars; q++) {
+            int out[64], nout = 0;
+            double c = reduce_plan(L, &t, t.vars[q], keep, nkeep, out, &nout);
+            if (c > 0 && (best < 0 || c < bcost)) {
+                best = t.vars[q];
+                bcost = c;
+                nbout = nout;
+                mem_copy(bout, out, sizeof(int) * (size_t)nout);
+            }
+        }
+        if (best >= 0) {
+            reduce_var(L, &t, best, bout, nbout);
+            again = 1;
+        }
     }
     return t;
+}
+
+static int guards_use(const Term *t, int var) {
+    for (int g = 0; g < t->nguard; g++)
+        for (int a = 0; a < t->guard[g].a.n; a++)
+            if (t->guard[g].a.var[a] == var) return 1;
+    return 0;
 }
 
 /* ---- whole polynomials ------------------------------------------------------------------ */
@@ -594,10 +699,38 @@ void lower_into(Lower *L, const Poly *P, int buf, const int *vars, int nvars, in
             }
         }
     }
-    /* terms with summed variables left: a reduction loop each */
+    /* terms with summed variables left: a reduction loop each, over only the
+     * output variables the term uses (the batch, for a term of parameters
+     * alone, is not one: the sum is made once and added to every row) */
     for (int i = 0; i < P->n; i++) {
         Term *t = &planned[i];
         if (done[i] || !t->nvars) continue;
+        int used[IR_MAX_DIMS + 2], nu = 0;
+        for (int k = 0; k < nvars; k++) {
+            int u = guards_use(t, vars[k]);
+            for (int f = 0; f < t->nf && !u; f++) {
+                int fv[64], n = factor_vars(&t->f[f], fv);
+                u = has_var(fv, n, vars[k]);
+            }
+            if (u) used[nu++] = vars[k];
+        }
+        if (nu < nvars) {
+            int tb = new_temp(L, used, nu, "part");
+            lower_stmt(L, S_ZERO)->buf = tb;
+            int *slots = new_slots(L);
+            IrStmt *s = loop_over(L, used, nu, t, slots);
+            s->nassign = 1;
+            s->assign = ARENA_NEW(L->a, IrAssign);
+            s->assign->kind = A_ACCUM;
+            set_target(s->assign, tb, used, nu, slots);
+            add_guards(L, s->assign, t, slots);
+            s->assign->x = term_expr(L, t, slots);
+            Term nt = {.coef = 1, .nf = 1};
+            nt.f = ARENA_NEW(L->a, Factor);
+            *nt.f = temp_factor(L, tb, used, nu);
+            *t = nt;
+            continue;   /* now elementwise: the final pass broadcasts it */
+        }
         if (pending_zero) {
             lower_stmt(L, S_ZERO)->buf = buf;
             pending_zero = 0;

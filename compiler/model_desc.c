@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "linear_gaussian.h"
 
 static void interp_backend(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
     interp_exec(backend, kernel, bufs, B, seed, step);
@@ -31,6 +32,26 @@ static void set_init(rt_param *q, const Expr *e) {
         q->init = !strcmp(e->str, "normal") ? RT_INIT_NORMAL : !strcmp(e->str, "uniform") ? RT_INIT_UNIFORM
                                                                                           : RT_INIT_CONST;
     }
+}
+
+/* the roles compiler/linear_gaussian.c found, by group and param number */
+static const rt_linear *desc_linear(Arena *a, const Analysis *an) {
+    const Linear *lin = an->lin;
+    if (!lin || (!lin->gaussian && !lin->loading)) return NULL;
+    rt_linear *r = ARENA_NEW(a, rt_linear);
+    r->gaussian = lin->gaussian;
+    r->x = lin->x ? lin->x->id : -1;
+    r->h = lin->h ? lin->h->id : -1;
+    r->loading = lin->loading ? lin->loading->id : -1;
+    r->loading_t = lin->loading_t;
+    r->mean = lin->mean ? lin->mean->id : -1;
+    r->noise = lin->noise ? lin->noise->id : -1;
+    r->noise_power = lin->noise_power;
+    r->isotropic = lin->isotropic;
+    r->prior = (int)lin->prior;
+    r->em_why = lin->em_why;
+    r->why_not = lin->why_not;
+    return r;
 }
 
 rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
@@ -64,6 +85,8 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         g->dstate_buf = ir_find_buf(p, BUF_DSTATE, u);
         g->clamp_buf = ir_find_buf(p, BUF_CLAMP, u);
         g->noise = s->noise;
+        g->k_dsmooth = ir_find_kernel(p, arena_printf(a, "dEs.%s", s->name));
+        g->k_l1 = ir_find_kernel(p, arena_printf(a, "l1.%s", s->name));
     }
     r->nparams = m->nparams;
     r->params = ARENA_ARRAY(a, rt_param, m->nparams + 1);
@@ -77,6 +100,10 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         set_init(q, s->init);
         q->buf = ir_find_buf(p, BUF_PARAM, i);
         q->grad_buf = ir_find_buf(p, BUF_GRAD, i);
+        q->offset_of = -1;
+        q->offset_rate = s->offset_rate;
+        for (int u = 0; s->offset_of && u < m->nunits; u++)
+            if (!strcmp(m->units[u]->name, s->offset_of)) q->offset_of = u;
     }
     r->nblocks = an->nblocks;
     r->sweep = an->sweep;
@@ -103,6 +130,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->fe_exact = an->sum_mask == an->hidden_mask;
     r->enum_sum_mask = an->enum_sum_mask;
     r->enum_log2_states = an->enum_log2_states;
+    r->lin = desc_linear(a, an);
     r->exec = interp_backend;
     r->backend = p;
     return r;

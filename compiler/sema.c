@@ -503,6 +503,22 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
+/* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012) */
+static void param_attrs(Checker *c, Sym *s, Stmt *st) {
+    s->offset_rate = 0.01;
+    for (int i = 0; i < st->nentries; i++) {
+        Stmt *e = st->entries[i];
+        const Expr *v = e->expr;
+        if (e->name && !strcmp(e->name, "offset") && v->kind == EX_NAME && !v->has_index) {
+            s->offset_of = v->str;
+        } else if (e->name && !strcmp(e->name, "rate") && v->kind == EX_NUM && v->num > 0 && v->num <= 1) {
+            s->offset_rate = v->num;
+        } else {
+            diag_error(c->d, e->span, "a parameter takes { offset = GROUP, rate = 0.01 }: a centering offset");
+        }
+    }
+}
+
 static void declare_param(Checker *c, Stmt *st) {
     Sym *s = ARENA_NEW(c->a, Sym);
     s->kind = SYM_PARAM;
@@ -511,6 +527,7 @@ static void declare_param(Checker *c, Stmt *st) {
     s->stmt = st;
     s->init = st->expr;
     set_dims(c, s, st);
+    param_attrs(c, s, st);
     Expr *init = st->expr;
     if (init) {
         static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant"};
@@ -594,6 +611,13 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
             *(Sym **)arena_grow(a, &m->params, &m->nparams, &pcap, sizeof(void *)) = s;
             m->nparams++;
         }
+    }
+    for (int i = 0; i < m->nparams; i++) {
+        Sym *p = m->params[i];
+        if (!p->offset_of) continue;
+        Sym *g = sema_lookup(m, p->offset_of);
+        if (!g || g->kind != SYM_UNIT) diag_error(d, p->span, "offset = %s: no unit group of that name", p->offset_of);
+        else if (g->size != p->size) diag_error(d, p->span, "offset '%s' has %lld values but group '%s' has %lld", p->name, p->size, g->name, g->size);
     }
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;

@@ -49,6 +49,9 @@ typedef struct Sym {
     int sampler_steps;
     double sampler_step_size;
     int noise;              /* SYM_UNIT input: NOISE_* refilled by the runtime */
+    const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
+                               the mean of group g (centering) */
+    double offset_rate;
     int ndim;
     long long dims[MAX_DIMS];
     long long size;         /* product of dims (1 for a scalar) */

@@ -3,7 +3,7 @@
  *   stack dbn { layers = rbm1, rbm2, top  kind = dbn }
  *   stack dbm { layers = rbm1, rbm2  kind = dbm  joint = dbm2 }
  *
- * A layer is a model with one hidden group: its output. The next layer's
+ * A layer is a model whose first hidden group is its output. The next layer's
  * first visible group takes that output as data (same size); any further
  * visible groups of the next layer (labels) take the extra columns the
  * stack's data carries. The train block of a stack holds stages (see
@@ -12,14 +12,12 @@
 
 #include "sema.h"
 
+/* the first hidden group: a layer may double its top (a second hidden copy
+ * with tied weights, for DBM pretraining) */
 Sym *sema_layer_output(const Model *m) {
-    Sym *out = NULL;
     for (int u = 0; u < m->nunits; u++)
-        if (m->units[u]->role == ROLE_HIDDEN) {
-            if (out) return NULL;
-            out = m->units[u];
-        }
-    return out;
+        if (m->units[u]->role == ROLE_HIDDEN) return m->units[u];
+    return NULL;
 }
 
 static Model *find_model(SemaResult *r, const char *name) {
@@ -87,7 +85,7 @@ void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b) {
     for (int k = 0; k < s->nlayers; k++) {
         const Model *m = s->layers[k];
         Sym *out = sema_layer_output(m);
-        if (!out) diag_error(d, m->span, "model '%s' is a layer of stack '%s' and needs exactly one hidden group", m->name, s->name);
+        if (!out) diag_error(d, m->span, "model '%s' is a layer of stack '%s' and needs a hidden group", m->name, s->name);
         if (k == 0 || !out) continue;
         Sym *below = sema_layer_output(s->layers[k - 1]), *in = first_visible(m);
         if (below && (!in || in->size != below->size)) {

@@ -27,9 +27,9 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
                 return 0;
             }
             m = s->layers[g->layer];
-        } else if (!strcmp(e->name, "model")) {
+        } else if (!strcmp(e->name, "joint")) {
             if (!s->joint || v->kind != EX_NAME || strcmp(v->str, s->joint->name)) {
-                diag_error(d, v->span, "model must name the stack's joint model%s%s", s->joint ? ": " : "",
+                diag_error(d, v->span, "joint must name the stack's joint model%s%s", s->joint ? ": " : "",
                            s->joint ? s->joint->name : "");
                 return 0;
             }
@@ -40,7 +40,7 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
         }
     }
     if (g->kind == STAGE_LAYER && g->layer < 0) {
-        diag_error(d, st->name_span, "stage '%s' names what it trains: layer = MODEL, model = %s, or method = backprop",
+        diag_error(d, st->name_span, "stage '%s' names what it trains: layer = MODEL, joint = %s, or method = backprop",
                    st->name, s->joint ? s->joint->name : "JOINT");
         return 0;
     }
@@ -56,7 +56,7 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
     int errors = d->errors;
     for (int i = 0; i < st->nentries; i++) {
         const Stmt *e = st->entries[i];
-        if (e->name && (!strcmp(e->name, "layer") || !strcmp(e->name, "model"))) continue;
+        if (e->name && (!strcmp(e->name, "layer") || !strcmp(e->name, "joint"))) continue;
         if (e->name && !strcmp(e->name, "method") && g->kind == STAGE_BACKPROP) continue;
         if (e->name && !strcmp(e->name, "halve")) {
             const Expr *v = e->expr;

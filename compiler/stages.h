@@ -8,7 +8,7 @@
  *
  * A layer stage trains one layer on the stack's data passed up through the
  * layers below it (their hidden groups' conditional means). A joint stage
- * (`model = dbm2`) trains the stack's joint model, starting from the
+ * (`joint = dbm2`) trains the stack's joint model, starting from the
  * layers' parameters of the same names (`halve = W2` halves those copies,
  * as composing pretrained RBMs into a DBM needs). A backprop stage unrolls
  * the layers into an MLP with a softmax output over the label columns the

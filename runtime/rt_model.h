@@ -38,6 +38,8 @@ typedef struct rt_group {
     int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
     int clamp_buf;              /* 1 where a unit is held fixed */
     int noise;                  /* RT_NOISE_*: an input the runtime refills */
+    int k_dsmooth, k_l1;        /* sparse coding, into dstate_buf: d(smooth
+                                   part of E)/dx and the weights of |x|; -1 */
 } rt_group;
 
 typedef struct rt_param {
@@ -48,7 +50,27 @@ typedef struct rt_param {
     int init;
     double init_a, init_b;
     int buf, grad_buf;
+    int offset_of;              /* a centering offset: the group whose mean it
+                                   tracks (not learned); -1 otherwise */
+    double offset_rate;
 } rt_param;
+
+/* x = W.h + b + noise, as the compiler recognised it in the energy
+ * (compiler/linear_gaussian.c); the closed-form methods (EM, ICA, sparse
+ * coding) read the roles from here. */
+enum { RT_PRIOR_NONE, RT_PRIOR_GAUSSIAN, RT_PRIOR_L1, RT_PRIOR_FACTORIAL, RT_PRIOR_OTHER };
+typedef struct rt_linear {
+    int gaussian;               /* linear-Gaussian: exact posterior and marginal */
+    int x, h;                   /* the observed and the latent group; -1: no roles */
+    int loading, loading_t;     /* param W of x's mean W.h + b; _t: indexed [h, x] */
+    int mean;                   /* param b, or -1 */
+    int noise;                  /* param: x's precision given h is c*noise^power; -1: fixed */
+    double noise_power;
+    int isotropic;              /* one noise value for every unit of x (PPCA) */
+    int prior;                  /* RT_PRIOR_*: what the terms without x say about h */
+    const char *em_why;         /* NULL when closed-form EM applies */
+    const char *why_not;        /* NULL when linear-Gaussian */
+} rt_linear;
 
 typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);
 
@@ -72,6 +94,7 @@ typedef struct rt_model {
     double enum_log2_states;    /* < 0: not enumerable */
     rt_exec_fn exec;
     void *backend;
+    const rt_linear *lin;       /* NULL when the compiler found no such structure */
 } rt_model;
 
 /* Parameters with their gradient and momentum buffers. */

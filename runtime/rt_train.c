@@ -220,8 +220,28 @@ static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweep
     free(v);
 }
 
+/* Centering offsets follow the mean of their group in the positive phase
+ * (data for visible groups, conditional means for hidden ones), by an
+ * exponential moving average; they take no gradient step. */
+static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->offset_of < 0) continue;
+        const rt_group *g = &m->groups[q->offset_of];
+        if (g->role == RT_HIDDEN && m->fe_exact) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
+        const float *x = pos->bufs[g->role == RT_HIDDEN ? g->mean_buf : g->state_buf];
+        for (int64_t k = 0; k < q->size; k++) {
+            double mean = 0;
+            for (int64_t r = 0; r < rows; r++) mean += x[r * g->size + k];
+            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * mean / (double)rows);
+        }
+    }
+}
+
 static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
     double decay = cfg->weight_decay;
+    for (int i = 0; i < m->nparams; i++)
+        if (m->params[i].offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
     p->steps++;
     if (cfg->optimizer == RT_ADAM) {
         /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
@@ -307,6 +327,21 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if (m->groups[g].role != RT_HIDDEN) neg->bufs[m->groups[g].state_buf] -= r0 * m->groups[g].size;
         }
     }
+    /* centering offsets start at the data mean (visible) or 1/2 (hidden) */
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->offset_of < 0) continue;
+        const rt_group *g = &m->groups[q->offset_of];
+        int64_t off = 0;
+        for (int k = 0; k < q->offset_of; k++)
+            if (m->groups[k].role == RT_VISIBLE) off += m->groups[k].size;
+        for (int64_t k = 0; k < q->size; k++) {
+            double mean = 0;
+            if (g->role == RT_VISIBLE)
+                for (int64_t r = 0; r < n; r++) mean += data->data[r * rf + off + k] / (double)n;
+            p->value[i][k] = g->role == RT_VISIBLE ? (float)mean : 0.5f;
+        }
+    }
     int rc = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
@@ -344,6 +379,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
                 fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
                 rt_ws_run(neg, m->k_grad);
+                update_offsets(m, p, pos, nb);
             }
             update(m, p, cfg, lr, mom);
             if (rec && cfg->method != RT_MINIMIZE) {

@@ -15,7 +15,9 @@ typedef struct rt_schedule {
 double rt_schedule_at(const rt_schedule *s, int epoch);
 rt_schedule rt_schedule_const(double v);
 
-enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE };
+enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
+       /* methods with their own loops (runtime/rt_methods.c dispatches) */
+       RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
 enum { RT_SGD, RT_ADAM };
 
 typedef struct rt_train_cfg {
@@ -38,6 +40,15 @@ typedef struct rt_train_cfg {
     int mon_recon, mon_pll, mon_exact, mon_accuracy;
     int mon_every;
     int quiet;
+    /* RT_EM .. RT_REINFORCE (runtime/rt_methods.c) */
+    double tol;            /* em, ica: stop when an iteration gains less */
+    int ica_fast;          /* ica: FastICA (symmetric, tanh) instead of the natural gradient */
+    int iters;             /* sparse coding: FISTA iterations per batch */
+    int sfa_quadratic;     /* sfa: features of the quadratic expansion */
+    double l1_scale;       /* sparse coding: multiplies the derived |h| weights */
+    const rt_model *recognition;   /* wake_sleep, reinforce: q(h | x) */
+    rt_params *recognition_params;
+    int64_t samples;       /* reinforce: samples of h per example */
 } rt_train_cfg;
 
 typedef struct rt_epoch_stats {
