@@ -1,5 +1,6 @@
 /* cli_train.c — ebmc train. */
 #include <libgen.h>
+#include <signal.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static const Flag train_flags[] = {
     {"--seed", 1, "random seed"},
     {"--backend", 1, "interp (the reference interpreter) or jit"},
     {"--quiet", 0, "no progress lines"},
-    {"--resume", 1, "a stack's checkpoint: skip the stages it completed"},
+    {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)"},
     {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)"},
     {NULL, 0, NULL},
 };
@@ -28,6 +29,13 @@ static const char *default_out(Arena *a, const char *spec) {
     char *dot = strrchr(base, '.');
     if (dot) *dot = 0;
     return arena_printf(a, "%s.safetensors", base);
+}
+
+/* Ctrl-C: stop after the current batch, with a checkpoint */
+static volatile int interrupted;
+static void on_interrupt(int sig) {
+    (void)sig;
+    interrupted = 1;
 }
 
 int cmd_train(const Command *cmd, int argc, char **argv) {
@@ -71,14 +79,33 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     rt_params_init(b.m, p, tc.rt.seed);
+    const char *out = opt_str(&o, "--out");
+    if (!out) out = default_out(b.c->arena, o.spec);
+    /* the run's state goes to the output file as it trains: periodically when
+     * asked, and on Ctrl-C */
+    tc.rt.checkpoint_path = out;
+    tc.rt.resume_path = opt_str(&o, "--resume");
+    tc.rt.stop = &interrupted;
+    char seedtxt[32];
+    snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)tc.rt.seed);
+    rt_meta cmeta[] = {{"spec", o.spec}, {"model", b.m->name}, {"seed", seedtxt}};
+    tc.rt.meta = cmeta;
+    tc.rt.nmeta = 3;
+    signal(SIGINT, on_interrupt);
     rt_train_report rep = {0};
-    if (rt_train(b.m, p, &data, &tc.rt, stdout, &rep)) {
+    int trc = rt_train(b.m, p, &data, &tc.rt, stdout, &rep);
+    signal(SIGINT, SIG_DFL);
+    if (trc) {
         free(rep.per_epoch);
         cli_fail_rt();
         goto done;
     }
-    const char *out = opt_str(&o, "--out");
-    if (!out) out = default_out(b.c->arena, o.spec);
+    if (rep.stopped) {
+        printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
+        free(rep.per_epoch);
+        rc = 130;
+        goto done;
+    }
     char epochs[32], seedbuf[32];
     snprintf(epochs, sizeof epochs, "%d", rep.epochs);
     snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)tc.rt.seed);

@@ -241,8 +241,86 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
     return 1;
 }
 
-static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
+/* em(tol) | ica(algorithm, tol) | sfa(expand) | sparse_coding(iters, l1)
+ * | wake_sleep(recognition) | reinforce(recognition, samples): the methods
+ * with loops of their own (runtime/rt_methods.h) */
+static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    ArgSpec a[2] = {{NULL, NULL}, {NULL, NULL}};
+    int na = 0;
+    if (!strcmp(name, "em")) {
+        t->method = RT_EM;
+        a[0].name = "tol", na = 1;
+    } else if (!strcmp(name, "ica")) {
+        t->method = RT_ICA;
+        a[0].name = "algorithm", a[1].name = "tol", na = 2;
+    } else if (!strcmp(name, "sfa")) {
+        t->method = RT_SFA;
+        a[0].name = "expand", na = 1;
+    } else if (!strcmp(name, "sparse_coding")) {
+        t->method = RT_SPARSE;
+        a[0].name = "iters", a[1].name = "l1", na = 2;
+    } else if (!strcmp(name, "wake_sleep") || !strcmp(name, "reinforce")) {
+        t->method = !strcmp(name, "reinforce") ? RT_REINFORCE : RT_WAKE_SLEEP;
+        a[0].name = "recognition", a[1].name = "samples", na = t->method == RT_REINFORCE ? 2 : 1;
+    } else {
+        return -1;
+    }
+    if (e->kind == EX_CALL && !bind_args(c, e, a, na)) return 0;
+    long long v;
+    switch (t->method) {
+    case RT_EM: return !a[0].value || get_pos(c, a[0].value, &t->tol, "tol");
+    case RT_ICA:
+        if (a[0].value) {
+            const Expr *al = a[0].value;
+            const char *s = al->kind == EX_NAME && !al->has_index ? al->str : "";
+            if (strcmp(s, "natural") && strcmp(s, "fastica")) {
+                diag_error(c->d, al->span, "algorithm must be natural (Amari's natural gradient) or fastica");
+                static const char *const algs[] = {"natural", "fastica"};
+                const char *best = *s ? sema_suggest(s, algs, 2) : NULL;
+                if (best) diag_note(c->d, al->span, "did you mean '%s'?", best);
+                return 0;
+            }
+            t->ica_fast = !strcmp(s, "fastica");
+        }
+        return !a[1].value || get_pos(c, a[1].value, &t->tol, "tol");
+    case RT_SFA:
+        if (a[0].value) {
+            const Expr *x = a[0].value;
+            const char *s = x->kind == EX_NAME && !x->has_index ? x->str : "";
+            if (strcmp(s, "linear") && strcmp(s, "quadratic")) {
+                diag_error(c->d, x->span, "expand must be linear or quadratic");
+                return 0;
+            }
+            t->sfa_quadratic = !strcmp(s, "quadratic");
+        }
+        return 1;
+    case RT_SPARSE:
+        if (a[0].value && !get_int(c, a[0].value, 1, &v, "iters")) return 0;
+        if (a[0].value) t->iters = (int)v;
+        return !a[1].value || get_pos(c, a[1].value, &t->l1_scale, "l1");
+    default:
+        if (!a[0].value) {
+            diag_error(c->d, e->span, "%s(recognition = q) names the model of q(h | x): a second model in this spec", name);
+            return 0;
+        }
+        if (a[0].value->kind != EX_NAME || a[0].value->has_index) {
+            diag_error(c->d, a[0].value->span, "recognition must name a model of this spec");
+            return 0;
+        }
+        tc->recognition = a[0].value->str;
+        tc->recognition_span = a[0].value->span;
+        if (a[1].value && !get_int(c, a[1].value, 1, &v, "samples")) return 0;
+        if (a[1].value) t->samples = v;
+        return 1;
+    }
+}
+
+static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
+    int latent = name ? set_latent_method(c, e, name, tc) : -1;
+    if (latent >= 0) return latent;
     if (name && !strcmp(name, "minimize")) {
         t->method = RT_MINIMIZE;
         return 1;
@@ -264,9 +342,11 @@ static int set_method(Ctx *c, const Expr *e, rt_train_cfg *t) {
         return 1;
     }
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
-        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), discriminative(target = y) or minimize");
-        static const char *const m[] = {"cd", "pcd", "discriminative", "minimize"};
-        const char *best = name ? sema_suggest(name, m, 4) : NULL;
+        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), discriminative(target = y), "
+                                  "minimize, em, ica, sfa, sparse_coding, wake_sleep(recognition = q) or reinforce(recognition = q)");
+        static const char *const m[] = {"cd", "pcd", "discriminative", "minimize", "em", "ica", "sfa", "sparse_coding",
+                                        "wake_sleep", "reinforce"};
+        const char *best = name ? sema_suggest(name, m, 10) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
@@ -352,7 +432,7 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
         return 0;
     }
     if (!strcmp(k, "data")) return set_data(c, e, &tc->data);
-    if (!strcmp(k, "method")) return set_method(c, e, t);
+    if (!strcmp(k, "method")) return set_method(c, e, tc);
     if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
     if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
@@ -363,12 +443,15 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
     if (!strcmp(k, "target")) return (t->target = group_index(c, e, "target")) >= 0;
     if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
+    if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
+    if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
-                                       "weight_decay", "seed", "monitor", "mean_field", "target", "optimizer"};
+                                       "weight_decay", "seed", "monitor", "mean_field", "target", "optimizer",
+                                       "checkpoint_every", "checkpoint_minutes"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
-    const char *best = sema_suggest(k, keys, 12);
+    const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer, checkpoint_every, checkpoint_minutes");
     return 0;
 }
 

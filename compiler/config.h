@@ -26,6 +26,8 @@ typedef struct DataSpec {
 typedef struct TrainConfig {
     rt_train_cfg rt;
     DataSpec data;
+    const char *recognition;  /* wake_sleep / reinforce: the model of q(h | x) */
+    Span recognition_span;
 } TrainConfig;
 
 /* units held fixed while sampling: GROUP(file = "f.csv" | value = c

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "rt_checkpoint.h"
 #include "rt_classify.h"
 #include "rt_exact.h"
+#include "rt_methods.h"
 
 double rt_schedule_at(const rt_schedule *s, int epoch) {
     for (int i = 0; i < s->n; i++)
@@ -46,6 +48,10 @@ rt_train_cfg rt_train_defaults(void) {
     c.beta1 = 0.9;
     c.beta2 = 0.999;
     c.adam_eps = 1e-8;
+    c.tol = 1e-9;
+    c.iters = 200;
+    c.l1_scale = 1;
+    c.samples = 1;
     return c;
 }
 
@@ -285,6 +291,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",
                        (long long)rt_dataset_row(data), (long long)rf);
     if (n == 0) return rt_fail("the training data is empty");
+    if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
     int64_t B = cfg->batch < n ? cfg->batch : n;
     int64_t C = cfg->method == RT_PCD ? cfg->chains : B;
     int inputs = 0;
@@ -343,12 +350,39 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
     }
     int rc = 0;
-    for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
+    rt_train_position at = {1, 0, 0, 0};
+    if (cfg->resume_path) {
+        if (rt_checkpoint_load(cfg->resume_path, m, p, cfg->method == RT_PCD ? neg : NULL, &at)) {
+            rc = -1;
+            goto out;
+        }
+        pos->step = at.pos_step;
+        neg->step = at.neg_step;
+    }
+    double last_save = now();
+    int trained = 0;   /* a batch has run since the start (or the resume) */
+    for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
         double err = 0, loss_sum = 0;
         shuffle(order, n, cfg->seed, epoch);
-        for (int64_t b0 = 0; b0 < n; b0 += B) {
+        int64_t first = epoch == at.epoch ? at.batch * B : 0;
+        for (int64_t b0 = first; b0 < n; b0 += B) {
+            /* a checkpoint here: on a signal, or when the minutes are up */
+            if (trained && cfg->checkpoint_path &&
+                ((cfg->stop && *cfg->stop) || (cfg->checkpoint_minutes > 0 && now() - last_save > 60 * cfg->checkpoint_minutes))) {
+                if ((rc = check_finite(m, p, epoch, lr))) break;
+                rt_train_position here = {epoch, b0 / B, pos->step, neg->step};
+                if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &here, cfg->meta,
+                                             cfg->nmeta)))
+                    break;
+                last_save = now();
+                if (cfg->stop && *cfg->stop) {
+                    rep->stopped = 1;
+                    break;
+                }
+            }
             int64_t nb = n - b0 < B ? n - b0 : B;
+            trained = 1;
             for (int64_t r = 0; r < nb; r++) memcpy(rows + r * rf, data->data + order[b0 + r] * rf, sizeof(float) * (size_t)rf);
             pos->B = nb;
             rt_ws_set_visible(pos, rows, nb, rf);
@@ -388,8 +422,16 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 err += recon_error(rec, nb);
             }
         }
+        if (rc || rep->stopped) break;
         rc = check_finite(m, p, epoch, lr);
         if (rc) break;
+        if (cfg->checkpoint_path && cfg->checkpoint_every > 0 && epoch % cfg->checkpoint_every == 0 && epoch < cfg->epochs) {
+            rt_train_position next = {epoch + 1, 0, pos->step, neg->step};
+            if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
+                                         cfg->nmeta)))
+                break;
+            last_save = now();
+        }
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
         st->epoch = epoch;
         st->recon = err / (double)n / (double)rf;
@@ -426,6 +468,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             fflush(progress);
         }
     }
+out:
     free(order);
     free(rows);
     rt_ws_free(pos);

@@ -40,6 +40,19 @@ typedef struct rt_train_cfg {
     int mon_recon, mon_pll, mon_exact, mon_accuracy;
     int mon_every;
     int quiet;
+    /* crash safety: the training state (parameters, optimiser state,
+     * persistent chains, random-number positions, epoch and batch) written
+     * atomically to checkpoint_path every checkpoint_every epochs and every
+     * checkpoint_minutes; resume_path continues such a checkpoint bit for
+     * bit; *stop (set by a signal handler) ends the run after the current
+     * batch with a checkpoint */
+    const char *checkpoint_path;
+    int checkpoint_every;
+    double checkpoint_minutes;
+    const char *resume_path;
+    volatile int *stop;
+    const rt_meta *meta;   /* embedded in checkpoints (the resolved config) */
+    int nmeta;
     /* RT_EM .. RT_REINFORCE (runtime/rt_methods.c) */
     double tol;            /* em, ica: stop when an iteration gains less */
     int ica_fast;          /* ica: FastICA (symmetric, tanh) instead of the natural gradient */
@@ -64,6 +77,7 @@ typedef struct rt_epoch_stats {
 } rt_epoch_stats;
 
 typedef struct rt_train_report {
+    int stopped;           /* ended early by *stop, after a checkpoint */
     int epochs;
     rt_epoch_stats *per_epoch;  /* epochs entries, malloc'd */
     double optimum;        /* -entropy of the data: the best loglik possible */

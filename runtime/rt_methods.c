@@ -1,0 +1,72 @@
+/* rt_methods.c — the dispatch from rt_train to the methods with loops of
+ * their own, and what they share: epoch reports, progress lines, the roles
+ * of a linear latent model. */
+#include "rt_methods.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+int rt_train_method(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
+                    rt_train_report *rep) {
+    rep->epochs = 0;
+    rep->per_epoch = NULL;
+    rep->optimum = NAN;
+    if (data->n == 0) return rt_fail("the training data is empty");
+    switch (cfg->method) {
+    case RT_EM: return rt_em(m, p, data, cfg, progress, rep);
+    case RT_ICA: return rt_ica(m, p, data, cfg, progress, rep);
+    case RT_SFA: return rt_sfa(m, p, data, cfg, progress, rep);
+    case RT_SPARSE: return rt_sparse(m, p, data, cfg, progress, rep);
+    case RT_WAKE_SLEEP:
+    case RT_REINFORCE: return rt_wake_sleep(m, p, data, cfg, progress, rep);
+    default: return rt_fail("internal: training method %d", cfg->method);
+    }
+}
+
+double rt_method_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, int epoch) {
+    if (!rep->per_epoch) rep->per_epoch = calloc((size_t)(cfg->epochs > 0 ? cfg->epochs : 1) + 1, sizeof(rt_epoch_stats));
+    rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
+    st->epoch = epoch;
+    st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = NAN;
+    return st;
+}
+
+void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
+                        double value) {
+    if (!progress || cfg->quiet) return;
+    fprintf(progress, "epoch %3d/%d  %s %.6f  %.2f s\n", st->epoch, cfg->epochs, what, value, st->seconds);
+    fflush(progress);
+}
+
+const rt_linear *rt_method_linear(const rt_model *m, const char *method, int prior) {
+    static const char *const priors[] = {"", "Gaussian", "Laplace (L1)", "factorial non-Gaussian", ""};
+    const rt_linear *lin = m->lin;
+    if (!lin || lin->x < 0) {
+        rt_fail("method = %s needs a model x = W.h + b + noise: one visible and one hidden group, with x ~ "
+                "normal(sum(j) W[i, j]*h[j] + b[i], sd) (see `ebmc explain`)",
+                method);
+        return NULL;
+    }
+    if (lin->prior != prior) {
+        rt_fail("method = %s needs a %s prior on '%s'; the compiler found a %s one", method, priors[prior],
+                m->groups[lin->h].name,
+                lin->prior == RT_PRIOR_OTHER ? "non-factorial" : priors[lin->prior]);
+        return NULL;
+    }
+    return lin;
+}
+
+int rt_method_check_rows(const rt_model *m, const rt_dataset *data, int x) {
+    int64_t rf = rt_dataset_row(data);
+    if (rf != m->groups[x].size || rt_visible_floats(m) != rf)
+        return rt_fail("the data has %lld values per example; '%s' has %lld units", (long long)rf, m->groups[x].name,
+                       (long long)m->groups[x].size);
+    return 0;
+}

@@ -1,0 +1,205 @@
+/* rt_sparse.c — sparse coding: MAP codes by FISTA, and dictionary learning.
+ *
+ * The energy of x = W.h + b + noise with a Laplace prior on h is a smooth
+ * part (the Gaussian likelihood, quadratic in h) plus sum_j l1[j] |h[j]|.
+ * The compiler splits it (compiler/linear_gaussian.c) and emits the smooth
+ * part's gradient (dEs.h) and the weights (l1.h), so the encoder is FISTA
+ * (Beck & Teboulle 2009) with nothing model-specific here:
+ *     h' = soft(y - grad(y)/L, l1/L),  t' = (1 + sqrt(1 + 4t^2))/2,
+ *     y = h' + (t - 1)/t' (h' - h)
+ * with L the largest eigenvalue of the smooth part's Hessian in h, found by
+ * power iteration on Hessian-vector products grad(v) - grad(0) (exact: the
+ * smooth part is quadratic in h).
+ *
+ * Dictionary learning alternates: codes of a minibatch by FISTA, then a
+ * gradient step on the loading W (and the mean b) at those codes (the
+ * compiled "grad" kernel: dE/dW at the states), then each atom W[:, j] is
+ * projected back onto the unit ball (without that constraint the L1 term
+ * is beaten by shrinking h and growing W). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_methods.h"
+
+static void set_rows(rt_ws *w, int g, const float *v, int64_t rows) {
+    const rt_group *gr = &w->m->groups[g];
+    memcpy(w->bufs[gr->state_buf], v, sizeof(float) * (size_t)(rows * gr->size));
+}
+
+/* The largest eigenvalue of the smooth part's Hessian in h. It does not
+ * depend on x (the likelihood is linear-Gaussian), so a workspace of two
+ * rows with x = 0 gives H v as the difference of the gradients at h = v and
+ * h = 0, for the power iteration. */
+static double lipschitz(rt_ws *w, int h) {
+    const rt_model *m = w->m;
+    const rt_group *gr = &m->groups[h];
+    int64_t k = gr->size;
+    float **val = calloc((size_t)m->nparams + 1, sizeof(float *)), **grad = calloc((size_t)m->nparams + 1, sizeof(float *));
+    for (int i = 0; i < m->nparams; i++) {
+        val[i] = w->bufs[m->params[i].buf];
+        grad[i] = w->bufs[m->params[i].grad_buf];
+    }
+    rt_params q = {.n = m->nparams, .value = val, .grad = grad};
+    rt_ws *two = rt_ws_new(m, 2, &q, 0);
+    float *st = two->bufs[gr->state_buf];
+    const float *g = two->bufs[gr->dstate_buf];
+    double *v = malloc(sizeof(double) * (size_t)k), lam = 0;
+    for (int64_t i = 0; i < k; i++) v[i] = 1.0 + 0.01 * (double)(i % 7);
+    for (int it = 0; it < 200; it++) {
+        double nv = 0, next = 0;
+        for (int64_t i = 0; i < k; i++) nv += v[i] * v[i];
+        nv = sqrt(nv);
+        for (int64_t i = 0; i < k; i++) st[k + i] = (float)(v[i] / nv);
+        rt_ws_run(two, gr->k_dsmooth);
+        for (int64_t i = 0; i < k; i++) {
+            v[i] = (double)g[k + i] - g[i];
+            next += v[i] * (double)st[k + i];
+        }
+        int done = it > 5 && fabs(next - lam) <= 1e-7 * fabs(next);
+        lam = next;
+        if (done) break;
+    }
+    rt_ws_free(two);
+    free(v), free(val), free(grad);
+    return lam;
+}
+
+int rt_fista(rt_ws *w, int h, int iters, double tol, double l1_scale, double *lip) {
+    const rt_model *m = w->m;
+    const rt_group *gr = &m->groups[h];
+    if (gr->k_dsmooth < 0 || gr->k_l1 < 0)
+        return rt_fail("'%s' has no L1 prior the compiler could split off (see `ebmc explain`)", gr->name);
+    int64_t n = w->B * gr->size;
+    float *st = w->bufs[gr->state_buf];
+    const float *g = w->bufs[gr->dstate_buf];
+    double *lam = malloc(sizeof(double) * (size_t)n), *x = malloc(sizeof(double) * (size_t)n);
+    double *xn = malloc(sizeof(double) * (size_t)n), *y = malloc(sizeof(double) * (size_t)n);
+    double L = lipschitz(w, h);
+    if (!(L > 0)) {
+        free(lam), free(x), free(xn), free(y);
+        return rt_fail("sparse coding: the smooth part of the energy is not convex in '%s' (curvature %g)", gr->name, L);
+    }
+    L *= 1.0001;
+    if (lip) *lip = L;
+    rt_ws_run(w, gr->k_l1);
+    for (int64_t i = 0; i < n; i++) lam[i] = l1_scale * g[i] / L;
+    for (int64_t i = 0; i < n; i++) x[i] = y[i] = st[i];
+    double t = 1;
+    for (int it = 0; it < iters; it++) {
+        for (int64_t i = 0; i < n; i++) st[i] = (float)y[i];
+        rt_ws_run(w, gr->k_dsmooth);
+        double moved = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double z = y[i] - g[i] / L;
+            xn[i] = z > lam[i] ? z - lam[i] : z < -lam[i] ? z + lam[i] : 0;
+            moved = fmax(moved, fabs(xn[i] - x[i]));
+        }
+        double tn = 0.5 * (1 + sqrt(1 + 4 * t * t));
+        for (int64_t i = 0; i < n; i++) {
+            y[i] = xn[i] + (t - 1) / tn * (xn[i] - x[i]);
+            x[i] = xn[i];
+        }
+        t = tn;
+        if (moved < tol) break;
+    }
+    for (int64_t i = 0; i < n; i++) st[i] = (float)x[i];
+    /* the mean buffer holds the codes too, so monitors see them */
+    memcpy(w->bufs[gr->mean_buf], st, sizeof(float) * (size_t)n);
+    free(lam), free(x), free(xn), free(y);
+    return 0;
+}
+
+double rt_sparse_objective(rt_ws *w, int h, double l1_scale, int64_t row) {
+    const rt_model *m = w->m;
+    const rt_group *gr = &m->groups[h];
+    float *st = w->bufs[gr->state_buf], *keep = malloc(sizeof(float) * (size_t)(w->B * gr->size));
+    memcpy(keep, st, sizeof(float) * (size_t)(w->B * gr->size));
+    rt_ws_run(w, gr->k_l1);
+    double extra = 0;
+    for (int64_t i = 0; i < gr->size; i++) extra += (l1_scale - 1) * w->bufs[gr->dstate_buf][row * gr->size + i] * fabs(keep[row * gr->size + i]);
+    rt_ws_run(w, m->k_energy);
+    double e = w->bufs[m->energy_buf][row] + extra;
+    free(keep);
+    return e;
+}
+
+/* each atom (the loading's column for one unit of h) onto the unit ball */
+static void project_atoms(const rt_model *m, rt_params *p, const rt_linear *lin) {
+    int64_t d = m->groups[lin->x].size, k = m->groups[lin->h].size;
+    float *W = p->value[lin->loading];
+    for (int64_t j = 0; j < k; j++) {
+        double s = 0;
+        for (int64_t i = 0; i < d; i++) {
+            double v = W[lin->loading_t ? j * d + i : i * k + j];
+            s += v * v;
+        }
+        if (s <= 1) continue;
+        float c = (float)(1 / sqrt(s));
+        for (int64_t i = 0; i < d; i++) W[lin->loading_t ? j * d + i : i * k + j] *= c;
+    }
+}
+
+int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
+              rt_train_report *rep) {
+    const rt_linear *lin = rt_method_linear(m, "sparse_coding", RT_PRIOR_L1);
+    if (!lin) return -1;
+    if (rt_method_check_rows(m, data, lin->x)) return -1;
+    int64_t n = data->n, d = m->groups[lin->x].size, k = m->groups[lin->h].size;
+    int64_t B = cfg->batch < n ? cfg->batch : n;
+    rt_ws *w = rt_ws_new(m, B, p, cfg->seed);
+    int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
+    float *rows = malloc(sizeof(float) * (size_t)(B * d)), *zero = calloc((size_t)(B * k), sizeof(float));
+    project_atoms(m, p, lin);
+    int rc = 0;
+    for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
+        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), obj = 0, nonzero = 0;
+        for (int64_t i = 0; i < n; i++) order[i] = i;
+        for (int64_t i = n - 1; i > 0; i--) {
+            int64_t j = (int64_t)(rt_uniform(cfg->seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
+            if (j > i) j = i;
+            int64_t tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (int64_t b0 = 0; b0 < n && !rc; b0 += B) {
+            int64_t nb = n - b0 < B ? n - b0 : B;
+            for (int64_t r = 0; r < nb; r++) memcpy(rows + r * d, data->data + order[b0 + r] * d, sizeof(float) * (size_t)d);
+            w->B = nb;
+            set_rows(w, lin->x, rows, nb);
+            set_rows(w, lin->h, zero, nb);
+            if ((rc = rt_fista(w, lin->h, cfg->iters, 1e-6, cfg->l1_scale, NULL))) break;
+            for (int64_t r = 0; r < nb; r++) obj += rt_sparse_objective(w, lin->h, cfg->l1_scale, r);
+            const float *codes = w->bufs[m->groups[lin->h].state_buf];
+            for (int64_t i = 0; i < nb * k; i++) nonzero += codes[i] != 0;
+            /* the dictionary step at these codes */
+            for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+            float *wt = w->bufs[m->weight_buf];
+            for (int64_t r = 0; r < nb; r++) wt[r] = 1.0f / (float)nb;
+            rt_ws_run(w, m->k_grad);
+            for (int i = 0; i < m->nparams; i++) {
+                if (i != lin->loading && i != lin->mean) continue;
+                for (int64_t q = 0; q < m->params[i].size; q++) p->value[i][q] -= (float)lr * p->grad[i][q];
+            }
+            project_atoms(m, p, lin);
+        }
+        if (rc) break;
+        rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
+        st->loss = obj / (double)n;
+        st->recon = nonzero / (double)(n * k);
+        st->seconds = rt_method_now() - t0;
+        rep->epochs = epoch;
+        if (progress && !cfg->quiet) {
+            fprintf(progress, "epoch %3d/%d  objective %.5f  nonzero codes %.4f  %.2f s\n", epoch, cfg->epochs, st->loss,
+                    st->recon, st->seconds);
+            fflush(progress);
+        }
+        for (int i = 0; i < m->nparams; i++)
+            for (int64_t q = 0; q < m->params[i].size && !rc; q++)
+                if (!isfinite(p->value[i][q]))
+                    rc = rt_fail("sparse coding diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
+    }
+    free(order), free(rows), free(zero);
+    rt_ws_free(w);
+    return rc;
+}
