@@ -19,7 +19,7 @@ LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
 # Debian's OpenBLAS ships cblas.h in the openblas include dir.
 CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
 
-PACKAGES := flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev
+PACKAGES := flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev
 
 RT_SRC       := $(sort $(wildcard runtime/*.c))
 COMPILER_SRC := $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
@@ -43,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STATS_SRC := $(sort $(wildcard tests/stats/test_*.c))
 STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test demo deps clean check-asan bench golden-update install uninstall
+.PHONY: all test demo deps clean check-asan bench fuzz golden-update install uninstall
 all: ebmc $(BUILD)/libebmrt.a
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: compiler/parser.y
@@ -97,6 +97,11 @@ golden-update: all
 bench: all
 	@EBMC=./ebmc sh tests/bench/run.sh
 
+# libFuzzer harnesses (clang): the spec front end and every loader
+FUZZ_SECONDS ?= 30
+fuzz: all
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
 # Installs only what is missing; as root via apt-get, otherwise it prints the
 # exact command and stops.
 deps:
@@ -130,6 +135,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ebmc
 
 clean:
-	rm -rf $(BUILD) build-asan ebmc tests/out
+	rm -rf $(BUILD) build-asan build-fuzz ebmc tests/out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,5 +1,6 @@
 /* main.c — the ebmc command line: subcommands, flags, exit codes.
  * Exit codes: 0 ok, 1 user error (bad spec, data, flags), 2 internal. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* a full disk (or ulimit -f) must be an error from write(), not a kill:
+     * the atomic writers then leave the old file as it was */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 1;

@@ -10,6 +10,7 @@
 #include "directed.h"
 
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,13 +123,24 @@ static long long const_int(Checker *c, Expr *e, const char *what) {
     case EX_BIN: {
         long long l = const_int(c, e->lhs, what), r = const_int(c, e->rhs, what);
         if (l < 0 || r < 0) return -1;
+        long long x;
+        int over = 0;
         switch (e->op) {
-        case '+': return l + r;
-        case '-': return l - r;
-        case '*': return l * r;
-        case '/': return r ? l / r : -1;
-        default: return (long long)pow((double)l, (double)r);
+        case '+': over = __builtin_add_overflow(l, r, &x); break;
+        case '-': x = l - r; break;
+        case '*': over = __builtin_mul_overflow(l, r, &x); break;
+        case '/': x = r ? l / r : -1; break;
+        default: {
+            double p = pow((double)l, (double)r);
+            over = p > 1e15;
+            x = over ? 0 : (long long)p;
         }
+        }
+        if (over || x > (1LL << 40)) {
+            diag_error(c->d, e->span, "%s is too large", what);
+            return -1;
+        }
+        return x;
     }
     default:
         diag_error(c->d, e->span, "%s must be a constant integer", what);
@@ -404,7 +416,14 @@ static void set_dims(Checker *c, Sym *s, Stmt *st) {
         long long v = const_int(c, st->dims[i], "a dimension");
         if (v == 0) diag_error(c->d, st->dims[i]->span, "a dimension must be at least 1");
         s->dims[i] = v > 0 ? v : 1;
-        s->size *= s->dims[i];
+        long long size;
+        /* 2^36 floats is 256 GiB: beyond that a shape is a mistake */
+        if (__builtin_mul_overflow(s->size, s->dims[i], &size) || size > (1LL << 36)) {
+            diag_error(c->d, st->span, "'%s' is too large: more than 2^36 values", s->name);
+            s->size = 1;
+            return;
+        }
+        s->size = size;
     }
 }
 
@@ -611,6 +630,21 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
             *(Sym **)arena_grow(a, &m->params, &m->nparams, &pcap, sizeof(void *)) = s;
             m->nparams++;
         }
+    }
+    /* parameters live four times while training (values, gradients, two
+     * optimiser buffers): refuse a model that cannot fit */
+    long long floats = 0;
+    const Sym *biggest = NULL;
+    for (int i = 0; i < m->nparams; i++) {
+        floats += m->params[i]->size;
+        if (!biggest || m->params[i]->size > biggest->size) biggest = m->params[i];
+    }
+    long long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double need = 16.0 * (double)floats, have = (double)pages * (double)page;
+    if (pages > 0 && page > 0 && need > have) {
+        diag_error(d, b->name_span, "model '%s' needs %.1f GiB for its parameters and their training state; this machine has %.1f GiB",
+                   m->name, need / (1 << 30), have / (1 << 30));
+        diag_note(d, biggest->span, "the largest is '%s', %lld values", biggest->name, biggest->size);
     }
     for (int i = 0; i < m->nparams; i++) {
         Sym *p = m->params[i];

@@ -21,6 +21,8 @@
 /* ---- errors ------------------------------------------------------------ */
 int rt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *rt_last_error(void);
+/* 0 if path names a file that exists and is not a directory */
+int rt_check_readable(const char *path);
 
 /* ---- memory ------------------------------------------------------------ */
 void *rt_alloc(size_t bytes);             /* zeroed, 64-byte aligned, aborts on OOM */
@@ -35,7 +37,7 @@ typedef struct rt_tensor {
     float *data;
 } rt_tensor;
 
-int64_t rt_numel(int ndim, const int64_t *dims);
+int64_t rt_numel(int ndim, const int64_t *dims);   /* -1 on overflow */
 rt_tensor *rt_tensor_new(const char *name, int ndim, const int64_t *dims);
 void rt_tensor_free(rt_tensor *t);
 
@@ -86,6 +88,10 @@ int rt_make_bars_stripes(int rows, int cols, rt_dataset *out);
 int rt_make_moving_bar(int width, int history, rt_dataset *out);
 /* size x size patches at seeded random places of 2-D examples */
 int rt_extract_patches(rt_dataset *d, int size, int64_t count, uint64_t seed);
+/* A time series stored one step per example becomes rows "step t, then
+ * steps t-1 .. t-history" (t >= history): what a model with the previous
+ * frames as input groups reads. */
+int rt_add_history(rt_dataset *d, int history);
 void rt_to_spins(rt_dataset *d);                         /* x -> 2x - 1 */
 void rt_binarize(rt_dataset *d, float threshold);       /* x > t -> 1 else 0 */
 /* Per-feature zero mean, unit variance; features with variance below 1e-8

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rt.h"
@@ -34,9 +35,11 @@ void *rt_alloc(size_t bytes) {
 
 void rt_free(void *p) { free(p); }
 
+/* -1 when the product overflows: a corrupt header must not wrap around */
 int64_t rt_numel(int ndim, const int64_t *dims) {
     int64_t n = 1;
-    for (int i = 0; i < ndim; i++) n *= dims[i];
+    for (int i = 0; i < ndim; i++)
+        if (dims[i] < 0 || __builtin_mul_overflow(n, dims[i], &n)) return -1;
     return n;
 }
 
@@ -142,4 +145,11 @@ int rt_atomic_commit(rt_atomic *a, int ok) {
     free(a->path);
     a->tmp = a->path = NULL;
     return ok ? rc : -1;
+}
+
+int rt_check_readable(const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) return rt_fail("cannot read '%s': %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return rt_fail("cannot read '%s': it is a directory", path);
+    return 0;
 }

@@ -45,6 +45,7 @@ static int gz_read(gzFile f, void *buf, size_t n, size_t *got) {
 }
 
 int rt_load_idx(const char *path, rt_dataset *out) {
+    if (rt_check_readable(path)) return -1;
     memset(out, 0, sizeof *out);
     gzFile f = gzopen(path, "rb");
     if (!f) return rt_fail("cannot read '%s': %s", path, strerror(errno ? errno : ENOENT));
@@ -80,11 +81,29 @@ int rt_load_idx(const char *path, rt_dataset *out) {
     if (ndim == 1) out->dims[0] = 1;
     for (int i = 1; i < ndim; i++) out->dims[i - 1] = dims[i];
     size_t bytes = (size_t)count * (size_t)esize;
-    raw = malloc(bytes ? bytes : 1);
-    if (!raw || gz_read(f, raw, bytes, &got)) {
-        rc = rt_fail("%s: cannot read the data", path);
+    /* the header may claim anything: grow the buffer only as data arrive */
+    size_t cap = bytes < (1 << 20) ? bytes : (1 << 20), have = 0;
+    raw = malloc(cap ? cap : 1);
+    while (raw && have < bytes) {
+        if (have == cap) {
+            cap = cap * 2 < bytes ? cap * 2 : bytes;
+            unsigned char *more = realloc(raw, cap);
+            if (!more) break;
+            raw = more;
+        }
+        size_t want = cap - have;
+        if (gz_read(f, raw + have, want, &got)) {
+            rc = rt_fail("%s: cannot read the data", path);
+            goto done;
+        }
+        have += got;
+        if (got < want) break;
+    }
+    if (!raw) {
+        rc = rt_fail("%s: out of memory", path);
         goto done;
     }
+    got = have;
     if (got != bytes) {
         rc = rt_fail("%s: truncated IDX file: expected %zu data bytes, got %zu", path, bytes, got);
         goto done;
@@ -153,6 +172,7 @@ static int64_t parse_csv_line(char *line, float *vals, int64_t max, int *badcol)
 }
 
 int rt_load_csv(const char *path, rt_dataset *out) {
+    if (rt_check_readable(path)) return -1;
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "r");
     if (!f) return rt_fail("cannot read '%s': %s", path, strerror(errno));
@@ -209,6 +229,7 @@ int rt_load_csv(const char *path, rt_dataset *out) {
 /* ---- NPY ---------------------------------------------------------------------------- */
 
 int rt_load_npy(const char *path, rt_dataset *out) {
+    if (rt_check_readable(path)) return -1;
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
     if (!f) return rt_fail("cannot read '%s': %s", path, strerror(errno));
@@ -280,7 +301,19 @@ int rt_load_npy(const char *path, rt_dataset *out) {
         goto done;
     }
     int64_t count = 1;
-    for (int i = 0; i < nd; i++) count *= dims[i];
+    for (int i = 0; i < nd; i++)
+        if (__builtin_mul_overflow(count, dims[i], &count) || count > ((int64_t)1 << 40)) {
+            rc = rt_fail("%s: the shape in the .npy header is too large", path);
+            goto done;
+        }
+    long here = ftell(f);
+    fseek(f, 0, SEEK_END);
+    long fsize = ftell(f);
+    fseek(f, here, SEEK_SET);
+    if (here < 0 || fsize < here || (uint64_t)(fsize - here) < (uint64_t)count * (uint64_t)esize) {
+        rc = rt_fail("%s: truncated .npy data: the header promises %lld values", path, (long long)count);
+        goto done;
+    }
     out->ndim = nd == 1 ? 1 : nd - 1;
     out->dims[0] = 1;
     for (int i = 1; i < nd; i++) out->dims[i - 1] = dims[i];
@@ -380,6 +413,23 @@ int rt_make_moving_bar(int width, int history, rt_dataset *out) {
             float *f = out->data + (int64_t)t * out->dims[0] + (int64_t)h * width;
             for (int k = 0; k < 3; k++) f[pos + k] = 1;
         }
+    return 0;
+}
+
+int rt_add_history(rt_dataset *d, int history) {
+    if (history < 1) return 0;
+    int64_t row = rt_dataset_row(d), n = d->n - history;
+    if (n < 1) return rt_fail("history = %d needs more than %d examples (one per time step); there are %lld", history,
+                              history, (long long)d->n);
+    float *x = rt_alloc(sizeof(float) * (size_t)(n * row * (history + 1)));
+    for (int64_t t = 0; t < n; t++)
+        for (int h = 0; h <= history; h++)
+            memcpy(x + (t * (history + 1) + h) * row, d->data + (t + history - h) * row, sizeof(float) * (size_t)row);
+    rt_free(d->data);
+    d->data = x;
+    d->n = n;
+    d->ndim = 1;
+    d->dims[0] = row * (history + 1);
     return 0;
 }
 

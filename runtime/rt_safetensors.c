@@ -166,6 +166,7 @@ static int peek(J *j, char c) {
 }
 
 int rt_load_safetensors(const char *path, rt_tensor ***out, int *n, rt_meta **meta, int *nmeta) {
+    if (rt_check_readable(path)) return -1;
     *out = NULL;
     *n = 0;
     if (meta) *meta = NULL;
