@@ -44,7 +44,9 @@ STATS_SRC := $(sort $(wildcard tests/stats/test_*.c))
 STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test demo deps clean check-asan bench fuzz golden-update install uninstall
-all: ebmc $(BUILD)/libebmrt.a
+# the sanitizer build has its own binary, so it never replaces ./ebmc
+EBMC_BIN ?= ebmc
+all: $(EBMC_BIN) $(BUILD)/libebmrt.a
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: compiler/parser.y
 	@mkdir -p $(BUILD)/gen
@@ -74,7 +76,7 @@ $(BUILD)/libebmc.a: $(COMPILER_OBJ) $(LLVM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-ebmc: $(BUILD)/compiler/main.o $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
+$(EBMC_BIN): $(BUILD)/compiler/main.o $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/unit/check.h
@@ -86,10 +88,10 @@ $(BUILD)/tests/%: tests/stats/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/u
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 
 test: all $(UNIT_BIN) $(STATS_BIN)
-	@EBMC=./ebmc BUILD=$(BUILD) sh tests/run.sh
+	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+	$(MAKE) BUILD=build-asan EBMC_BIN=build-asan/ebmc OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
 golden-update: all
 	@EBMC=./ebmc sh tests/golden/update.sh
