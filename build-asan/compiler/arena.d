@@ -1,2 +1,0 @@
-build-asan/compiler/arena.o: compiler/arena.c compiler/arena.h
-compiler/arena.h:

@@ -1,2 +1,0 @@
-build-asan/compiler/diag.o: compiler/diag.c compiler/diag.h
-compiler/diag.h:

@@ -1,2 +1,0 @@
-build-asan/compiler/ir.o: compiler/ir.c compiler/ir.h
-compiler/ir.h:
