@@ -14,7 +14,7 @@ BUILD       ?= build
 OPT         ?= -O2
 SAN         ?=
 CFLAGS      ?= $(OPT) -g
-CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icompiler -Iruntime -I$(BUILD)/gen $(SAN)
+CFLAGS      += -std=c11 -ffp-contract=off -D_GNU_SOURCE -Wall -Wextra -Icompiler -Iruntime -I$(BUILD)/gen $(SAN)
 LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
 # Debian's OpenBLAS ships cblas.h in the openblas include dir.
 CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
@@ -27,7 +27,8 @@ LLVM_SRC     := $(sort $(wildcard compiler/llvm/*.c))
 GEN_SRC      := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 RT_OBJ       := $(RT_SRC:%.c=$(BUILD)/%.o)
-COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o $(BUILD)/gen/help_pages.o
+HELP_TXT     := $(sort $(wildcard compiler/help/*.txt))
 LLVM_OBJ     := $(LLVM_SRC:%.c=$(BUILD)/%.o)
 
 ifeq ($(EBMC_NO_LLVM),)
@@ -48,13 +49,21 @@ STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 EBMC_BIN ?= ebmc
 all: $(EBMC_BIN) $(BUILD)/libebmrt.a
 
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: compiler/parser.y
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: compiler/parser.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror -o $(BUILD)/gen/parser.c --header=$(BUILD)/gen/parser.h $<
 
-$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: compiler/lexer.l $(BUILD)/gen/parser.h
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: compiler/lexer.l $(BUILD)/gen/parser.h
 	@mkdir -p $(BUILD)/gen
 	flex -o $(BUILD)/gen/lexer.c --header-file=$(BUILD)/gen/lexer.h $<
+
+# 'ebmc help TOPIC': the pages compiled in
+$(BUILD)/gen/help_pages.c: $(HELP_TXT) compiler/help/embed.sh
+	@mkdir -p $(BUILD)/gen
+	sh compiler/help/embed.sh $(HELP_TXT) >$@
+
+# the parser's actions call the scanner's functions
+$(BUILD)/gen/parser.o: $(BUILD)/gen/lexer.h
 
 # Generated code is not ours to keep warning-clean.
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
@@ -88,7 +97,7 @@ $(BUILD)/tests/%: tests/stats/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/u
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 
 test: all $(UNIT_BIN) $(STATS_BIN)
-	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) sh tests/run.sh
+	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) SAN="$(SAN)" sh tests/run.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan EBMC_BIN=build-asan/ebmc OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
@@ -96,8 +105,17 @@ check-asan:
 golden-update: all
 	@EBMC=./ebmc sh tests/golden/update.sh
 
-bench: all
-	@EBMC=./ebmc sh tests/bench/run.sh
+# timing programs of the benchmarks (built only here, never by make test)
+BENCH_BIN := $(BUILD)/bench/bench_ebmc $(BUILD)/bench/sgemm_rate
+$(BUILD)/bench/bench_ebmc: tests/bench/bench_ebmc.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+$(BUILD)/bench/sgemm_rate: tests/bench/sgemm_rate.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: all $(BENCH_BIN)
+	@EBMC=./ebmc BUILD=$(BUILD) sh tests/bench/run.sh
 
 # libFuzzer harnesses (clang): the spec front end and every loader
 FUZZ_SECONDS ?= 30
@@ -125,16 +143,28 @@ demo: deps
 	./ebmc sample specs/rbm_bas.ebm --params rbm_bas.safetensors --out samples.png
 	@echo "demo: samples written to samples.png"
 
-PREFIX ?= /usr/local
+# make install PREFIX=... [DESTDIR=...]: the tool, the runtime library with its
+# headers and pkg-config file, the man page, the specs as examples;
+# make uninstall removes exactly those files (and the directories of ebmc's own).
+PREFIX      ?= /usr/local
+VERSION     := $(shell sed -n 's/.*EBMC_VERSION "\(.*\)"/\1/p' compiler/cli.h)
+RT_HEADERS  := $(sort $(wildcard runtime/rt*.h))
+EXAMPLES    := $(sort $(wildcard specs/*.ebm))
+I           := $(DESTDIR)$(PREFIX)
+INSTALLED   := $(I)/bin/ebmc $(I)/lib/libebmrt.a $(I)/lib/pkgconfig/ebmrt.pc $(I)/share/man/man1/ebmc.1 \
+               $(RT_HEADERS:runtime/%=$(I)/include/ebmc/%) $(EXAMPLES:specs/%=$(I)/share/ebmc/examples/%)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ebmc
-	install -m 755 ebmc $(DESTDIR)$(PREFIX)/bin/ebmc
-	install -m 644 $(BUILD)/libebmrt.a $(DESTDIR)$(PREFIX)/lib/libebmrt.a
-	install -m 644 runtime/rt.h $(DESTDIR)$(PREFIX)/include/ebmc/rt.h
+	install -d $(I)/bin $(I)/lib/pkgconfig $(I)/include/ebmc $(I)/share/man/man1 $(I)/share/ebmc/examples
+	install -m 755 $(EBMC_BIN) $(I)/bin/ebmc
+	install -m 644 $(BUILD)/libebmrt.a $(I)/lib/libebmrt.a
+	install -m 644 $(RT_HEADERS) $(I)/include/ebmc/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' runtime/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
+	install -m 644 docs/ebmc.1 $(I)/share/man/man1/ebmc.1
+	install -m 644 $(EXAMPLES) $(I)/share/ebmc/examples/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ebmc $(DESTDIR)$(PREFIX)/lib/libebmrt.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/ebmc
+	rm -f $(INSTALLED)
+	-rmdir $(I)/include/ebmc $(I)/share/ebmc/examples $(I)/share/ebmc 2>/dev/null
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz ebmc tests/out

@@ -45,6 +45,9 @@ typedef struct Built {
 } Built;
 
 int cli_build(const char *spec, const Opts *o, Built *b);   /* 0 or an exit code */
+/* m onto the back end --backend names (the JIT by default when LLVM
+ * initialises): 0 or an exit code; cli_unbuild releases it */
+int cli_backend(const Opts *o, const IrProgram *ir, rt_model *m);
 void cli_unbuild(Built *b);
 int cli_fail_rt(void);   /* prints rt_last_error(); returns 1 */
 

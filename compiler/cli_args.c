@@ -4,12 +4,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_help.h"
 
 static void usage(const Command *c, const Flag *flags, FILE *out) {
     fprintf(out, "usage: ebmc %s %s\n\n%s\n", c->name, c->usage, c->help);
     if (flags[0].name) fprintf(out, "\nflags:\n");
+    int width = 0;
+    for (int i = 0; flags[i].name; i++) {
+        int w = (int)strlen(flags[i].name) + (flags[i].takes_value ? 6 : 0);
+        if (w > width) width = w;
+    }
     for (int i = 0; flags[i].name; i++)
-        fprintf(out, "  %s%s  %s\n", flags[i].name, flags[i].takes_value ? " VALUE" : "", flags[i].help);
+        fprintf(out, "  %s%-*s  %s\n", flags[i].name, width - (int)strlen(flags[i].name),
+                flags[i].takes_value ? " VALUE" : "", flags[i].help);
+    if (cli_help_page(c->name)) fprintf(out, "\nMore: 'ebmc help %s', 'man ebmc'.\n", c->name);
+    else fprintf(out, "\nMore: 'man ebmc'.\n");
 }
 
 int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *o, int need_spec) {

@@ -1,24 +1,146 @@
-/* cli_eval.c — ebmc eval: a YAML report on a trained model. */
+/* cli_eval.c — ebmc eval: a YAML report on a trained model.
+ *
+ * Keys (DESIGN.md's contract): recon_error, pseudo_loglik; exact_logz and
+ * exact_loglik when the model can be enumerated; with AIS (--ais, or
+ * ais(...) in the spec's eval block) ais_logz, ais_logz_stderr,
+ * ais_logz_minus_3sd / plus_3sd and the test log-likelihood they give;
+ * loglik, the best estimate of the average log-likelihood there is (exact,
+ * else AIS, else the AIS variational lower bound), and loglik_source. The
+ * report is built in memory first, so --html can embed it. */
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cli_anneal.h"
+#include "cli_config.h"
+#include "cli_pictures.h"
 #include "config.h"
+#include "rt_ais.h"
 #include "rt_exact.h"
+#include "rt_report.h"
 
 /* ---- eval ------------------------------------------------------------------------ */
 
 static const Flag eval_flags[] = {
     {"--params", 1, "trained parameters (.safetensors)"},
-    {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the train block's data)"},
+    {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)"},
     {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
-    {"--ais", 0, "annealed importance sampling of log Z (not supported yet)"},
+    {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))"},
+    {"--runs", 1, "AIS runs (default 100)"},
+    {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)"},
+    {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)"},
+    {"--filters", 1, "each hidden unit's weights to the first visible group, drawn as a PNG grid"},
+    {"--html", 1, "a self-contained HTML report: these numbers, filters and samples inline"},
     {"--seed", 1, "random seed"},
     {"--backend", 1, "interp or jit"},
     {NULL, 0, NULL},
 };
+
+/* YAML numbers: .inf / -.inf where a bound is infinite */
+static void key(FILE *y, const char *k, double v) {
+    if (isinf(v)) fprintf(y, "%s: %s.inf\n", k, v < 0 ? "-" : "");
+    else fprintf(y, "%s: %.6f\n", k, v);
+}
+
+/* the settings of this run: the eval block, then the flags */
+static int settings(Built *b, const Opts *o, EvalConfig *ec) {
+    if (!config_eval(b->c->arena, &b->c->diag, b->an->m->eval, ec)) return 1;
+    long long v;
+    if (opt_ll(o, "--runs", 2, &ec->runs) < 0 || opt_ll(o, "--betas", 3, &ec->betas) < 0 || opt_ll(o, "--seed", 0, &v) < 0)
+        return 1;
+    if (opt_has(o, "--seed")) ec->seed = (unsigned long long)v;
+    if (opt_str(o, "--schedule")) ec->schedule = opt_str(o, "--schedule");
+    if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule")) ec->ais = 1;
+    if (opt_has(o, "--exact")) ec->exact = 1;
+    if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
+    if (opt_str(o, "--html")) ec->html = opt_str(o, "--html");
+    return 0;
+}
+
+typedef struct Estimates {
+    double exact_loglik, ais_loglik, bound;
+} Estimates;
+
+/* AIS of log Z, and the test log-likelihood it gives: -F(v) - log Z where
+ * F sums every hidden group out, else the mean-field lower bound */
+static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, const rt_dataset *data, FILE *y,
+                   Estimates *est) {
+    int rc;
+    Tempered *t = cli_tempered(b, o, &rc);
+    if (!t) return rc;
+    rt_params *tp = rt_tempered_params(&t->rt, p);
+    double *schedule = NULL;
+    int64_t nsched = 0;
+    const char *from;
+    rt_ais_result r;
+    rc = cli_base_rates(b, t, tp, data, &from);
+    if (!rc && ec->schedule && rt_ais_load_schedule(ec->schedule, &schedule, &nsched)) rc = cli_fail_rt();
+    rt_ais_cfg cfg = {ec->runs, ec->betas, schedule, nsched, ec->seed};
+    if (!rc && rt_ais(&t->rt, tp, &cfg, &r)) rc = cli_fail_rt();
+    int64_t rf = rt_visible_floats(b->m);
+    double sum;
+    if (!rc) {
+        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\n", (long long)r.runs, (long long)r.steps, from);
+        key(y, "ais_logz_base", r.logz0);
+        key(y, "ais_logz", r.logz);
+        key(y, "ais_logz_stderr", r.stderr_logz);
+        key(y, "ais_logz_minus_3sd", r.logz_lo);
+        key(y, "ais_logz_plus_3sd", r.logz_hi);
+        fprintf(y, "ais_ess: %.1f\nais_seconds: %.2f\n", r.ess, r.seconds);
+        if (t->rt.marginal_v && b->m->fe_exact) {
+            if (rt_exact_loglik(b->m, p, r.logz, data->data, data->n, rf, &sum)) rc = cli_fail_rt();
+            else {
+                /* log p = -F - log Z: the band of log Z, turned over */
+                est->ais_loglik = sum / (double)data->n;
+                key(y, "ais_loglik", est->ais_loglik);
+                key(y, "ais_loglik_minus_3sd", est->ais_loglik + r.logz - r.logz_hi);
+                key(y, "ais_loglik_plus_3sd", est->ais_loglik + r.logz - r.logz_lo);
+            }
+        } else if (t->rt.bound_ok) {
+            if (rt_variational_bound(&t->rt, p, r.logz, data->data, data->n, rf, 100, &est->bound)) rc = cli_fail_rt();
+            else key(y, "ais_loglik_lower_bound", est->bound);
+        }
+    }
+    free(schedule);
+    rt_tempered_params_free(&t->rt, tp);
+    cli_tempered_free(t);
+    return rc;
+}
+
+/* --html: the report's text with the filters and samples inline */
+static int write_html(Built *b, const EvalConfig *ec, rt_params *p, const char *params, const char *yaml) {
+    char dir[] = "/tmp/ebmc-html-XXXXXX";
+    if (!mkdtemp(dir)) {
+        diag_tool_error("--html: cannot make a temporary directory");
+        return 1;
+    }
+    char fpath[64], spath[64];
+    snprintf(fpath, sizeof fpath, "%s/filters.png", dir);
+    snprintf(spath, sizeof spath, "%s/samples.png", dir);
+    SampleConfig sc;
+    if (!config_sample(b->c->arena, &b->c->diag, b->an->m->sample, NULL, 0, &sc)) return 1;
+    /* a picture that cannot be drawn (no image shape) is left out */
+    long long chains = sc.chains > 100 ? 100 : sc.chains;
+    int have_f = cli_filters_png(b, p, fpath, 0) == 0;
+    int have_s = cli_samples_png(b, p, chains, sc.steps, ec->seed, spath, 0) == 0;
+    rt_html_part parts[3];
+    int n = 0;
+    parts[n++] = (rt_html_part){"Estimates", yaml, NULL};
+    if (have_f) parts[n++] = (rt_html_part){"Receptive fields (one per hidden unit)", NULL, fpath};
+    if (have_s) {
+        char *cap = arena_printf(b->c->arena, "Samples (%lld chains, %lld Gibbs sweeps, conditional means)", chains, sc.steps);
+        parts[n++] = (rt_html_part){cap, NULL, spath};
+    }
+    char *title = arena_printf(b->c->arena, "ebmc eval: model %s, %s", b->m->name, params);
+    int rc = rt_write_html(ec->html, title, parts, n) ? cli_fail_rt() : 0;
+    unlink(fpath);
+    unlink(spath);
+    rmdir(dir);
+    return rc;
+}
 
 int cmd_eval(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -29,12 +151,6 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
         diag_tool_error("ebmc eval needs --params P.safetensors (from ebmc train)");
         return 1;
     }
-    if (opt_has(&o, "--ais")) {
-        diag_tool_error("--ais: annealed importance sampling is not supported yet; --exact works for small models");
-        return 1;
-    }
-    long long seed = 1;
-    if (opt_ll(&o, "--seed", 0, &seed) < 0) return 1;
     Built b;
     if ((rc = cli_build(o.spec, &o, &b))) {
         cli_unbuild(&b);
@@ -43,9 +159,15 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     rc = 1;
     rt_params *p = NULL;
     rt_dataset data = {0};
+    EvalConfig ec;
     TrainConfig tc;
     DataSpec ds;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *y = NULL;
+    if (settings(&b, &o, &ec)) goto done;
     if (opt_str(&o, "--data")) config_data_arg(opt_str(&o, "--data"), &ds);
+    else if (ec.data.kind != DS_NONE) ds = ec.data;
     else if (config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
     else goto done;
     p = rt_params_new(b.m);
@@ -59,26 +181,66 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                         (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
         goto done;
     }
-    int enumerable = b.m->fe_exact && b.m->enum_log2_states >= 0 && b.m->enum_log2_states <= RT_EXACT_MAX_LOG2;
-    if (opt_has(&o, "--exact") && !enumerable) {
+    int enumerable = b.m->enum_log2_states >= 0 && b.m->enum_log2_states <= RT_EXACT_MAX_LOG2, inputs = 0;
+    for (int g = 0; g < b.m->ngroups; g++) inputs |= b.m->groups[g].role == RT_INPUT;
+    if (ec.exact && !enumerable) {
         diag_tool_error("--exact: model '%s' is too large to enumerate (2^%.1f configurations)", b.m->name,
                         b.m->enum_log2_states);
         goto done;
     }
-    printf("model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
+    y = open_memstream(&text, &len);
+    fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
     double pll, mse;
-    if (!rt_recon_error(b.m, p, data.data, data.n, rf, &mse)) printf("recon_error: %.6f\n", mse);
-    if (!rt_pseudo_loglik(b.m, p, data.data, data.n, rf, (uint64_t)seed, &pll)) printf("pseudo_loglik: %.6f\n", pll);
-    if (enumerable && (opt_has(&o, "--exact") || b.m->enum_log2_states <= 22)) {
+    if (!rt_recon_error(b.m, p, data.data, data.n, rf, &mse)) fprintf(y, "recon_error: %.6f\n", mse);
+    if (!rt_pseudo_loglik(b.m, p, data.data, data.n, rf, ec.seed, &pll)) fprintf(y, "pseudo_loglik: %.6f\n", pll);
+    Estimates est = {NAN, NAN, NAN};
+    /* exact by default when small; a conditional model's log Z depends on
+     * its inputs, so only --exact asks (and hears why not) */
+    if (enumerable && (ec.exact || (b.m->enum_log2_states <= 22 && !inputs))) {
         double logz, sum;
-        if (rt_exact_logz(b.m, p, &logz) || rt_exact_loglik(b.m, p, logz, data.data, data.n, rf, &sum)) {
+        if (rt_exact_logz(b.m, p, &logz)) {
             cli_fail_rt();
             goto done;
         }
-        printf("exact_logz: %.6f\nexact_loglik: %.6f\nloglik: %.6f\n", logz, sum / (double)data.n, sum / (double)data.n);
+        key(y, "exact_logz", logz);
+        /* log p(v) needs the hidden groups summed out; a DBM has only log Z */
+        if (b.m->fe_exact) {
+            if (rt_exact_loglik(b.m, p, logz, data.data, data.n, rf, &sum)) {
+                cli_fail_rt();
+                goto done;
+            }
+            est.exact_loglik = sum / (double)data.n;
+            key(y, "exact_loglik", est.exact_loglik);
+        }
     }
+    if (ec.ais) {
+        fflush(y);
+        int arc = run_ais(&b, &o, &ec, p, &data, y, &est);
+        if (arc) {
+            rc = arc;
+            goto done;
+        }
+    }
+    const char *source = !isnan(est.exact_loglik) ? "exact" : !isnan(est.ais_loglik) ? "ais" : !isnan(est.bound) ? "ais_lower_bound" : NULL;
+    if (source) {
+        key(y, "loglik", !isnan(est.exact_loglik) ? est.exact_loglik : !isnan(est.ais_loglik) ? est.ais_loglik : est.bound);
+        fprintf(y, "loglik_source: %s\n", source);
+    }
+    if (ec.filters) {
+        if (cli_filters_png(&b, p, ec.filters, 1)) goto done;
+        fprintf(y, "filters: %s\n", ec.filters);
+    }
+    if (ec.html) fprintf(y, "html: %s\n", ec.html);
+    cli_config_report(y, "train_config", params);   /* how the parameters were trained */
+    fclose(y);
+    y = NULL;
+    fputs(text, stdout);
+    fflush(stdout);
+    if (ec.html && write_html(&b, &ec, p, params, text)) goto done;
     rc = 0;
 done:
+    if (y) fclose(y);
+    free(text);
     rt_params_free(p);
     rt_dataset_free(&data);
     cli_unbuild(&b);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_anneal.h"
+#include "cli_config.h"
 #include "cli_stack.h"
 #include "config.h"
 #include "rt_sample.h"
@@ -18,9 +20,12 @@ static const Flag sample_flags[] = {
     {"--seed", 1, "random seed"},
     {"--out", 1, "F.png (image grid of the visible means), F.csv or F.npy (final states)"},
     {"--set", 1, "override one sample setting (repeatable)"},
+    {"--config", 1, "a run configuration in YAML: its sample: settings apply (see 'ebmc help sample')"},
     {"--clamp", 1, "GROUP=FILE (CSV or .npy, a row per chain, nan = free) or GROUP=VALUE: hold those units (repeatable)"},
     {"--mask", 1, "GROUP=FILE: non-zero entries are left free (with --clamp GROUP=FILE)"},
     {"--mean-field", 0, "complete with conditional means instead of samples (deterministic)"},
+    {"--pt", 1, "parallel tempering with this many replicas per chain (betas 1 .. --beta-min); prints the swap rate"},
+    {"--beta-min", 1, "the hottest replica's inverse temperature with --pt (default 0: the base-rate model)"},
     {"--backend", 1, "interp or jit"},
     {NULL, 0, NULL},
 };
@@ -333,6 +338,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         diag_tool_error("ebmc sample needs --params P.safetensors (from ebmc train)");
         return 1;
     }
+    if (cli_config_use(&o)) return 1;
     Built b;
     if ((rc = cli_build(o.spec, &o, &b))) {
         cli_unbuild(&b);
@@ -401,6 +407,21 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     if (file_rows && !opt_has(&o, "--chains")) sc.chains = file_rows;
     values = malloc(sizeof(float) * (size_t)(sc.chains * rf));
     means = malloc(sizeof(float) * (size_t)(sc.chains * rf));
+    if (opt_has(&o, "--pt")) {
+        /* replicas at other temperatures, swapped with the target chain */
+        if (cl.n || sc.mean_field) {
+            diag_tool_error("--pt samples the model itself: it does not combine with clamped units or --mean-field");
+            goto done;
+        }
+        if ((rc = cli_pt_sample(&b, &o, p, sc.chains, sc.steps, sc.seed, values, means)) ||
+            write_samples(b.m, sc.out, values, means, sc.chains)) {
+            if (!rc) rc = cli_fail_rt();
+            goto done;
+        }
+        printf("%lld samples (%lld steps each) written to %s\n", sc.chains, sc.steps, sc.out);
+        rc = 0;
+        goto done;
+    }
     if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
         write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
         cli_fail_rt();

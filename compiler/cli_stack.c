@@ -412,7 +412,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
     if (upto > r.nstages) upto = r.nstages;
     for (int i = done; i < upto; i++) {
         Stage *st = &r.stages[i];
-        if (nsets && !config_train_sets(c->arena, &c->diag, NULL, sets, nsets, &st->cfg)) goto data_done;
+        if (!config_train_sets(c->arena, &c->diag, NULL, st->name, sets, nsets, &st->cfg)) goto data_done;
         /* each stage its own stream of random numbers, so resuming at a
          * stage repeats exactly what an uninterrupted run does */
         st->cfg.rt.seed = st->cfg.rt.seed * 1000003u + base_seed * 7919u + (uint64_t)i;

@@ -1,4 +1,5 @@
 /* cli_train.c — ebmc train. */
+#include <errno.h>
 #include <libgen.h>
 #include <signal.h>
 #include <math.h>
@@ -7,17 +8,24 @@
 
 #include "cli.h"
 #include "cli_stack.h"
+#include "cli_latent.h"
+#include "cli_config.h"
+#include "cli_anneal.h"
+#include "cli_report.h"
 #include "config.h"
 
 /* ---- train ---------------------------------------------------------------------- */
 
 static const Flag train_flags[] = {
     {"--out", 1, "where to write the parameters (default: SPEC's name .safetensors)"},
-    {"--config", 1, "a run configuration in YAML (not supported yet)"},
-    {"--set", 1, "override one train setting: --set lr=0.01 (repeatable)"},
+    {"--config", 1, "a run configuration in YAML: train: {lr: 0.01, epochs: 5} (see 'ebmc help train')"},
+    {"--set", 1, "override one setting: --set lr=0.01, --set train.lr=0.01 (repeatable; after --config)"},
+    {"--print-config", 0, "print the resolved configuration as YAML and stop (--config reads it back)"},
     {"--seed", 1, "random seed"},
     {"--backend", 1, "interp (the reference interpreter) or jit"},
-    {"--quiet", 0, "no progress lines"},
+    {"--quiet", 0, "no progress lines and no progress bar"},
+    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first)"},
+    {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png"},
     {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)"},
     {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)"},
     {NULL, 0, NULL},
@@ -42,10 +50,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     Opts o;
     int rc = cli_parse(cmd, train_flags, argc, argv, &o, 1);
     if (rc) return rc < 0 ? 0 : rc;
-    if (opt_has(&o, "--config")) {
-        diag_tool_error("--config: run configurations in YAML are not supported yet; use --set KEY=VALUE");
-        return 1;
-    }
+    if (cli_config_use(&o)) return 1;
     long long seed = -1;
     if (opt_ll(&o, "--seed", 0, &seed) < 0) return 1;
     Built b;
@@ -55,18 +60,36 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     char *sets[64];
     int nsets = opt_all(&o, "--set", sets, 64);
-    if (b.c->sema->nstacks > 0) {
-        rc = stack_train(b.c, &o, seed, sets, nsets);
+    if (b.c->sema->nstacks > 0 && opt_has(&o, "--log")) {
+        diag_tool_error("--log: a stack's stages print their progress lines; a YAML log is for single models so far");
         cli_unbuild(&b);
-        return rc;
+        return 1;
+    }
+    if (b.c->sema->nstacks > 0) {
+        /* every stage's settings resolved first: errors before any training */
+        char *text = cli_config_stack_yaml(b.c, sets, nsets);
+        if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
+        else if (text) rc = stack_train(b.c, &o, seed, sets, nsets);
+        free(text);
+        cli_unbuild(&b);
+        return !text ? 1 : rc;
     }
     TrainConfig tc;
     rt_dataset data = {0};
     rt_params *p = NULL;
+    Latent lt = {0};
+    TrainExtras tx = {0};
+    char *config = NULL;
     rc = 1;
     if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, sets, nsets, &tc)) goto done;
     if (seed >= 0) tc.rt.seed = (uint64_t)seed;
     tc.rt.quiet = opt_has(&o, "--quiet");
+    if (!(config = cli_config_yaml(&b, &tc, sets, nsets))) goto done;
+    if (opt_has(&o, "--print-config")) {
+        fputs(config, stdout);
+        rc = 0;
+        goto done;
+    }
     if (config_load_data(&tc.data, &data)) {
         cli_fail_rt();
         goto done;
@@ -79,6 +102,12 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     rt_params_init(b.m, p, tc.rt.seed);
+    if (cli_latent_prepare(&b, &tc, &lt)) goto done;
+    int xrc = cli_train_extras(&b, &o, &tc, &tx);   /* validation data, method = pt */
+    if (xrc) {
+        rc = xrc;
+        goto done;
+    }
     const char *out = opt_str(&o, "--out");
     if (!out) out = default_out(b.c->arena, o.spec);
     /* the run's state goes to the output file as it trains: periodically when
@@ -88,13 +117,34 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     tc.rt.stop = &interrupted;
     char seedtxt[32];
     snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)tc.rt.seed);
-    rt_meta cmeta[] = {{"spec", o.spec}, {"model", b.m->name}, {"seed", seedtxt}};
+    rt_meta cmeta[] = {{"spec", o.spec}, {"model", b.m->name}, {"seed", seedtxt}, {"config", config}};
     tc.rt.meta = cmeta;
-    tc.rt.nmeta = 3;
+    tc.rt.nmeta = 4;
+    /* a bar on a terminal, a YAML log */
+    rt_reporter rpt;
+    FILE *logf = NULL;
+    const char *logpath = opt_str(&o, "--log");
+    if (logpath && !(logf = fopen(logpath, "w"))) {
+        diag_tool_error("--log: cannot write '%s': %s", logpath, strerror(errno));
+        goto done;
+    }
+    if (logf) {
+        fprintf(logf, "# ebmc train %s: the configuration, then a line per epoch\n", o.spec);
+        cli_config_embed(logf, "config", config);
+        fprintf(logf, "epochs:\n");
+        fflush(logf);
+    }
+    rt_reporter_init(&rpt, tc.rt.quiet ? NULL : stderr, logf);
+    if (rpt.bar || rpt.log) {
+        tc.rt.on_progress = rt_reporter_event;
+        tc.rt.progress_ctx = &rpt;
+    }
     signal(SIGINT, on_interrupt);
     rt_train_report rep = {0};
     int trc = rt_train(b.m, p, &data, &tc.rt, stdout, &rep);
     signal(SIGINT, SIG_DFL);
+    rt_reporter_end(&rpt);
+    if (logf) fclose(logf);
     if (trc) {
         free(rep.per_epoch);
         cli_fail_rt();
@@ -109,19 +159,31 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     char epochs[32], seedbuf[32];
     snprintf(epochs, sizeof epochs, "%d", rep.epochs);
     snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)tc.rt.seed);
-    rt_meta meta[] = {{"spec", o.spec}, {"model", b.m->name}, {"epochs", epochs}, {"seed", seedbuf}};
-    if (rt_params_save(b.m, p, out, meta, 4)) {
+    rt_meta meta[] = {{"spec", o.spec}, {"model", b.m->name}, {"epochs", epochs}, {"seed", seedbuf}, {"config", config}};
+    if (rt_params_save(b.m, p, out, meta, 5)) {
         free(rep.per_epoch);
         cli_fail_rt();
         goto done;
     }
+    const char *report = opt_str(&o, "--report");
+    if (report && cli_train_report(&b, report, o.spec, out, &tc.rt, &rep)) {
+        free(rep.per_epoch);
+        goto done;
+    }
+    if (report && !tc.rt.quiet) printf("report written to %s (curves: %s)\n", report, cli_report_plot_path(b.c->arena, report));
     double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;
-    if (!tc.rt.quiet && !isnan(ll))
+    if (!tc.rt.quiet && !isnan(ll) && !isnan(rep.optimum))
         printf("exact average log-likelihood of the training set: %.4f (optimum %.4f)\n", ll, rep.optimum);
+    else if (!tc.rt.quiet && !isnan(ll))
+        printf("exact average log-likelihood of the training set: %.4f\n", ll);
     if (!tc.rt.quiet) printf("parameters written to %s\n", out);
     free(rep.per_epoch);
+    if (cli_latent_finish(&b, &tc, p, &lt, out)) goto done;
     rc = 0;
 done:
+    free(config);
+    cli_latent_free(&lt);
+    cli_train_extras_free(&tx);
     rt_params_free(p);
     rt_dataset_free(&data);
     cli_unbuild(&b);

@@ -32,8 +32,11 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
          * errors before a long run does */
         TrainConfig tc;
         SampleConfig sc;
-        if (m->train) config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc);
+        if (m->train && config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc))
+            config_recognition(&c->diag, c->sema, m, &tc);
         if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
+        EvalConfig ec;
+        if (m->eval) config_eval(c->arena, &c->diag, m->eval, &ec);
     }
     for (int i = 0; i < c->sema->nstacks; i++) {
         Stage *st;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "parse.h"
+#include "runconfig.h"
 
 typedef struct Ctx {
     Arena *a;
@@ -207,17 +208,21 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         return 0;
     }
     ds->kind = !strcmp(fn, "idx") ? DS_IDX : !strcmp(fn, "csv") ? DS_CSV : DS_NPY;
-    ArgSpec a[8] = {{"path", NULL}, {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL},
-                    {"spins", NULL}, {"patch", NULL}, {"patches", NULL}, {"labels", NULL}};
-    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 8 : 5)) return 0;
-    if (a[7].value && !(ds->labels = get_str(c, a[7].value, "labels"))) return 0;
+    ArgSpec a[9] = {{"path", NULL},  {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}, {"spins", NULL},
+                    {"history", NULL}, {"patch", NULL},   {"patches", NULL},     {"labels", NULL}};
+    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 9 : 6)) return 0;
+    if (a[8].value && !(ds->labels = get_str(c, a[8].value, "labels"))) return 0;
     long long pv;
-    if (a[5].value) {
-        if (!get_int(c, a[5].value, 1, &pv, "patch")) return 0;
+    if (a[6].value) {
+        if (!get_int(c, a[6].value, 1, &pv, "patch")) return 0;
         ds->patch = (int)pv;
         ds->patches = 10000;
     }
-    if (a[6].value && !get_int(c, a[6].value, 1, &ds->patches, "patches")) return 0;
+    if (a[7].value && !get_int(c, a[7].value, 1, &ds->patches, "patches")) return 0;
+    if (a[5].value) {
+        if (!get_int(c, a[5].value, 1, &pv, "history")) return 0;
+        ds->history = (int)pv;
+    }
     double sp;
     if (a[4].value) {
         if (!get_num(c, a[4].value, &sp, "spins")) return 0;
@@ -316,6 +321,50 @@ static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfi
     }
 }
 
+/* pt(replicas = 10, k = 1, chains = 100, beta_min = 0, spacing = linear):
+ * persistent chains sampled by parallel tempering (runtime/rt_pt.h) */
+static int set_pt(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    t->method = RT_PT;
+    t->replicas = 10;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[5] = {{"replicas", NULL}, {"k", NULL}, {"chains", NULL}, {"beta_min", NULL}, {"spacing", NULL}};
+    if (!bind_args(c, e, a, 5)) return 0;
+    long long v;
+    if (a[0].value) {
+        if (!get_int(c, a[0].value, 1, &v, "replicas")) return 0;
+        t->replicas = (int)v;
+    }
+    if (a[1].value) {
+        if (!get_int(c, a[1].value, 1, &v, "k")) return 0;
+        t->k = (int)v;
+    }
+    if (a[2].value) {
+        if (!get_int(c, a[2].value, 1, &v, "chains")) return 0;
+        t->chains = v;
+    }
+    if (a[3].value) {
+        if (!get_pos(c, a[3].value, &t->beta_min, "beta_min")) return 0;
+        if (t->beta_min >= 1) {
+            diag_error(c->d, a[3].value->span, "beta_min must be below 1 (the target temperature)");
+            return 0;
+        }
+    }
+    if (a[4].value) {
+        const Expr *x = a[4].value;
+        const char *sp = x->kind == EX_NAME && !x->has_index ? x->str : "";
+        if (strcmp(sp, "linear") && strcmp(sp, "geometric")) {
+            diag_error(c->d, x->span, "spacing must be linear (betas evenly from 1 to beta_min) or geometric");
+            return 0;
+        }
+        t->pt_geometric = !strcmp(sp, "geometric");
+        if (t->pt_geometric && t->beta_min <= 0) {
+            diag_error(c->d, x->span, "geometric spacing needs beta_min > 0");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
@@ -341,12 +390,14 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
         }
         return 1;
     }
+    if (name && !strcmp(name, "pt")) return set_pt(c, e, t);
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
-        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), discriminative(target = y), "
-                                  "minimize, em, ica, sfa, sparse_coding, wake_sleep(recognition = q) or reinforce(recognition = q)");
-        static const char *const m[] = {"cd", "pcd", "discriminative", "minimize", "em", "ica", "sfa", "sparse_coding",
+        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), pt(replicas = 10, k = 1, chains = 100), "
+                                  "discriminative(target = y), minimize, em, ica, sfa, sparse_coding, "
+                                  "wake_sleep(recognition = q) or reinforce(recognition = q)");
+        static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "em", "ica", "sfa", "sparse_coding",
                                         "wake_sleep", "reinforce"};
-        const char *best = name ? sema_suggest(name, m, 10) : NULL;
+        const char *best = name ? sema_suggest(name, m, 11) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
@@ -380,8 +431,8 @@ static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
         for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
     else
         items[n++] = e;
-    t->mon_recon = t->mon_pll = t->mon_exact = t->mon_accuracy = 0;
-    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik", "accuracy"};
+    t->mon_recon = t->mon_pll = t->mon_exact = t->mon_accuracy = t->mon_fe_gap = 0;
+    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik", "accuracy", "fe_gap"};
     for (int i = 0; i < n; i++) {
         const Expr *it = items[i];
         const char *name = it->kind == EX_NAME && !it->has_index ? it->str : "";
@@ -389,11 +440,13 @@ static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
         else if (!strcmp(name, "pseudo_loglik")) t->mon_pll = 1;
         else if (!strcmp(name, "exact_loglik")) t->mon_exact = 1;
         else if (!strcmp(name, "accuracy")) t->mon_accuracy = 1;
+        else if (!strcmp(name, "fe_gap")) t->mon_fe_gap = 1;
+        else if (!strcmp(name, "none")) continue;   /* no monitors (what --print-config writes for none) */
         else {
             diag_error(c->d, it->span, "unknown monitor");
-            const char *best = *name ? sema_suggest(name, names, 4) : NULL;
+            const char *best = *name ? sema_suggest(name, names, 5) : NULL;
             if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
-            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik, accuracy");
+            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik, accuracy, fe_gap");
             return 0;
         }
     }
@@ -432,6 +485,9 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
         return 0;
     }
     if (!strcmp(k, "data")) return set_data(c, e, &tc->data);
+    if (!strcmp(k, "test")) return set_data(c, e, &tc->test);
+    if (!strcmp(k, "validation")) return set_data(c, e, &tc->validation);
+    if (!strcmp(k, "filters")) return (tc->filters = get_str(c, e, "filters")) != NULL;
     if (!strcmp(k, "method")) return set_method(c, e, tc);
     if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
@@ -447,11 +503,11 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
                                        "weight_decay", "seed", "monitor", "mean_field", "target", "optimizer",
-                                       "checkpoint_every", "checkpoint_minutes"};
+                                       "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer, checkpoint_every, checkpoint_minutes");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
     return 0;
 }
 
@@ -523,36 +579,26 @@ static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
     return 0;
 }
 
-/* --set key=value: parsed with the spec grammar as an entry of a block. */
-static Block *parse_sets(Ctx *c, char **sets, int nsets, const char *kind) {
-    if (nsets == 0) return NULL;
-    char *src = arena_printf(c->a, "%s _ {", kind);
-    for (int i = 0; i < nsets; i++) {
-        const char *eq = strchr(sets[i], '=');
-        if (!eq || eq == sets[i]) {
-            diag_tool_error("--set expects KEY=VALUE, not '%s'", sets[i]);
-            c->d->errors++;
-            return NULL;
-        }
-        const char *key = sets[i];
-        /* "train.lr=0.1" and "lr=0.1" both name lr */
-        const char *dot = memchr(key, '.', (size_t)(eq - key));
-        if (dot) key = dot + 1;
-        src = arena_printf(c->a, "%s\n%s", src, key);
-    }
-    src = arena_printf(c->a, "%s\n}\n", src);
-    Diag d2;
-    diag_init(&d2, "--set", src, strlen(src));
-    Program *p = parse_source(c->a, &d2, "--set", src, strlen(src));
-    c->d->errors += d2.errors;
-    return d2.errors || p->nblocks != 1 ? NULL : p->blocks[0];
+/* entries of overrides (--config RUN.yaml, --set: runconfig.c) */
+typedef struct Target {
+    Ctx *c;
+    void *out;
+} Target;
+
+static int train_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return train_entry(t->c, st, t->out);
 }
+
+static int sample_fn(void *ctx, const Stmt *st);
 
 int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out) {
     Ctx c = {a, d, m};
     memset(out, 0, sizeof *out);
     out->rt = rt_train_defaults();
     out->data.kind = DS_NONE;
+    out->test.kind = DS_NONE;
+    out->validation.kind = DS_NONE;
     int errors = d->errors;
     for (int i = 0; block && i < block->nstmts; i++) {
         const Stmt *st = block->stmts[i];
@@ -562,8 +608,8 @@ int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **s
         }
         train_entry(&c, st, out);
     }
-    Block *b = parse_sets(&c, sets, nsets, "train");
-    for (int i = 0; b && i < b->nstmts; i++) train_entry(&c, b->stmts[i], out);
+    Target t = {&c, out};
+    runconfig_apply(a, d, "train", NULL, sets, nsets, train_fn, &t);
     return d->errors == errors;
 }
 
@@ -577,12 +623,33 @@ int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainC
     return train_entry(&c, st, out);
 }
 
-int config_train_sets(Arena *a, Diag *d, const Model *m, char **sets, int nsets, TrainConfig *out) {
+int config_train_sets(Arena *a, Diag *d, const Model *m, const char *stage, char **sets, int nsets, TrainConfig *out) {
     Ctx c = {a, d, m};
-    int errors = d->errors;
-    Block *b = parse_sets(&c, sets, nsets, "train");
-    for (int i = 0; b && i < b->nstmts; i++) train_entry(&c, b->stmts[i], out);
-    return d->errors == errors;
+    Target t = {&c, out};
+    return runconfig_apply(a, d, "train", stage, sets, nsets, train_fn, &t);
+}
+
+int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc) {
+    if (!tc->recognition) return -1;
+    const char *names[64];
+    int n = 0;
+    for (int k = 0; k < s->nmodels; k++) {
+        if (!strcmp(s->models[k]->name, tc->recognition)) {
+            if (s->models[k] == m) break;
+            return k;
+        }
+        if (n < 64 && s->models[k] != m) names[n++] = s->models[k]->name;
+    }
+    if (!strcmp(m->name, tc->recognition)) {
+        diag_error(d, tc->recognition_span, "the recognition model must be another model than '%s'", m->name);
+        diag_note(d, tc->recognition_span, "declare q(h | x) as its own model: input x, visible h, h[j] ~ bernoulli(...)");
+        return -1;
+    }
+    diag_error(d, tc->recognition_span, "this spec has no model '%s'", tc->recognition);
+    const char *best = sema_suggest(tc->recognition, names, n);
+    if (best) diag_note(d, tc->recognition_span, "did you mean '%s'?", best);
+    else diag_note(d, tc->recognition_span, "declare q(h | x) as a model of this spec: input x, visible h, h[j] ~ bernoulli(...)");
+    return -1;
 }
 
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
@@ -594,8 +661,70 @@ int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets,
     out->seed = 1;
     int errors = d->errors;
     for (int i = 0; block && i < block->nstmts; i++) sample_entry(&c, block->stmts[i], out);
-    Block *b = parse_sets(&c, sets, nsets, "sample");
-    for (int i = 0; b && i < b->nstmts; i++) sample_entry(&c, b->stmts[i], out);
+    Target t = {&c, out};
+    runconfig_apply(a, d, "sample", NULL, sets, nsets, sample_fn, &t);
+    return d->errors == errors;
+}
+
+static int sample_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return sample_entry(t->c, st, t->out);
+}
+
+/* ---- eval --------------------------------------------------------------------------- */
+
+/* ais(runs = 100, betas = 10000, schedule = "betas.txt") | exact */
+static int eval_item(Ctx *c, const Expr *e, EvalConfig *ec) {
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : "";
+    if (!strcmp(name, "exact") && e->kind == EX_NAME) return ec->exact = 1;
+    if (strcmp(name, "ais")) {
+        static const char *const items[] = {"ais", "exact"};
+        diag_error(c->d, e->span, "unknown eval item%s%s%s", *name ? " '" : "", name, *name ? "'" : "");
+        const char *best = *name ? sema_suggest(name, items, 2) : NULL;
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        else diag_note(c->d, e->span, "an eval block holds ais(runs = 100, betas = 10000), exact, and settings data, filters, html, seed");
+        return 0;
+    }
+    ec->ais = 1;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[3] = {{"runs", NULL}, {"betas", NULL}, {"schedule", NULL}};
+    if (!bind_args(c, e, a, 3)) return 0;
+    if (a[0].value && !get_int(c, a[0].value, 2, &ec->runs, "runs")) return 0;
+    if (a[1].value && !get_int(c, a[1].value, 3, &ec->betas, "betas")) return 0;
+    return !a[2].value || (ec->schedule = get_str(c, a[2].value, "schedule")) != NULL;
+}
+
+static int eval_entry(Ctx *c, const Stmt *st, EvalConfig *ec) {
+    const Expr *e = st->expr;
+    const char *k = st->name;
+    long long v;
+    if (!k) {
+        if (e->kind != EX_LIST) return eval_item(c, e, ec);
+        int ok = 1;
+        for (int i = 0; i < e->nargs; i++) ok &= eval_item(c, e->args[i].value, ec);
+        return ok;
+    }
+    if (!strcmp(k, "data")) return set_data(c, e, &ec->data);
+    if (!strcmp(k, "filters")) return (ec->filters = get_str(c, e, "filters")) != NULL;
+    if (!strcmp(k, "html")) return (ec->html = get_str(c, e, "html")) != NULL;
+    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (ec->seed = (unsigned long long)v, 1);
+    static const char *const keys[] = {"data", "filters", "html", "seed"};
+    diag_error(c->d, st->name_span, "unknown eval setting '%s'", k);
+    const char *best = sema_suggest(k, keys, 4);
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    else diag_note(c->d, st->name_span, "an eval block holds ais(runs = 100, betas = 10000), exact, and settings data, filters, html, seed");
+    return 0;
+}
+
+int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out) {
+    Ctx c = {a, d, NULL};
+    memset(out, 0, sizeof *out);
+    out->runs = 100;
+    out->betas = 10000;
+    out->seed = 1;
+    out->data.kind = DS_NONE;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) eval_entry(&c, block->stmts[i], out);
     return d->errors == errors;
 }
 
@@ -682,5 +811,9 @@ int config_load_data(const DataSpec *ds, rt_dataset *out) {
     if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
     if (ds->standardize) rt_standardize(out, NULL, NULL);
     if (ds->spins) rt_to_spins(out);
+    if (ds->history && rt_add_history(out, ds->history)) {
+        rt_dataset_free(out);
+        return -1;
+    }
     return 0;
 }

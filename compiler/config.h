@@ -20,6 +20,7 @@ typedef struct DataSpec {
     double binarize;         /* NAN: keep values */
     int standardize;
     long long limit;         /* first N examples; 0: all */
+    int history;             /* rows become step t then steps t-1 .. t-history */
     Span span;
 } DataSpec;
 
@@ -28,6 +29,9 @@ typedef struct TrainConfig {
     DataSpec data;
     const char *recognition;  /* wake_sleep / reinforce: the model of q(h | x) */
     Span recognition_span;
+    DataSpec test;            /* test = ...: held-out data scored after training */
+    DataSpec validation;      /* validation = ...: the fe_gap monitor's held-out data */
+    const char *filters;      /* filters = "f.png": the loading's columns as images */
 } TrainConfig;
 
 /* units held fixed while sampling: GROUP(file = "f.csv" | value = c
@@ -52,16 +56,34 @@ typedef struct SampleConfig {
     int mean_field;
 } SampleConfig;
 
+/* eval m { ais(runs = 100, betas = 10000), exact, data = idx(...), filters =
+ * "f.png", html = "r.html", seed = 1 }: what ebmc eval runs by default */
+typedef struct EvalConfig {
+    int ais;                 /* ais(...) given */
+    long long runs, betas;   /* AIS runs and steps (100, 10000) */
+    const char *schedule;    /* a file of betas instead of the standard schedule */
+    int exact;
+    DataSpec data;           /* the data to evaluate (DS_NONE: the train block's) */
+    const char *filters, *html;
+    unsigned long long seed;
+} EvalConfig;
+
 /* Entries of block (may be NULL: defaults), then overrides "key=value" (from
  * --set) on top. Returns 0 if there were errors (reported to d). */
 int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out);
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out);
+int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out);
+/* The model a train block's recognition = q names (another model of the
+ * spec): its index among s's models, or -1 (after an error when one was
+ * named). */
+int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc);
 /* a data source expression: idx(...), csv(...), ... */
 int config_data(Arena *a, Diag *d, const Expr *e, DataSpec *out);
 /* one train setting onto out (stages parse theirs one by one) */
 int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainConfig *out);
-/* --set overrides onto out */
-int config_train_sets(Arena *a, Diag *d, const Model *m, char **sets, int nsets, TrainConfig *out);
+/* the run's overrides (--config, --set: runconfig.h) onto out; stage: the
+ * stack stage out configures */
+int config_train_sets(Arena *a, Diag *d, const Model *m, const char *stage, char **sets, int nsets, TrainConfig *out);
 /* Loads the data a DataSpec names; reports "ebmc: error:" messages. */
 int config_load_data(const DataSpec *ds, rt_dataset *out);
 /* A data source given on the command line: "idx:PATH", a path ending in

@@ -66,6 +66,7 @@ typedef struct Analysis {
     Poly *loss;             /* the per-example loss to minimise (empty if none) */
     Poly **loss_grad;       /* per parameter: dL/dparam[grad_out] */
     struct Linear *lin;     /* x = W.h + b + noise structure (linear_gaussian.h) */
+    struct Ancestral *ancestral;      /* derive_directed.h; computed on demand */
     unsigned long long enum_sum_mask; /* for exact log Z: summed-out groups */
     double enum_log2_states;          /* log2 of the configurations left to
                                          enumerate; < 0 if not enumerable */

@@ -125,6 +125,9 @@ Term term_copy(Energy *en, const Term *t);
 Term term_mul(Energy *en, const Term *x, const Term *y);
 /* Expands the model's energy lines into en->E; returns 0 on errors. */
 int energy_expand(Energy *en);
+/* One checked expression (an energy line, a directed statement's term),
+ * expanded and simplified the same way. */
+Poly *energy_expand_expr(Energy *en, const Expr *e);
 
 /* ---- reading --------------------------------------------------------------- */
 /* Degree of sym in the term: the sum of the powers of its tensor factors;

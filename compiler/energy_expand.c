@@ -240,6 +240,12 @@ static Poly *expand(Energy *en, const Expr *e, const Env *env) {
     return poly_new(en);
 }
 
+Poly *energy_expand_expr(Energy *en, const Expr *e) {
+    Poly *p = expand(en, e, NULL);
+    poly_unit_algebra(en, p);
+    return poly_simplify(en, p);
+}
+
 int energy_expand(Energy *en) {
     int errors = en->d->errors;
     Poly *E = poly_new(en), *L = poly_new(en);

@@ -98,7 +98,9 @@ static void explain_linear_text(FILE *out, Analysis *an) {
         fprintf(out, "  ica fits the noiseless limit %s = %s.%s; the score of the prior is dE/d%s at %s = %s^-1 %s\n", x,
                 lin->loading->name, h, h, h, lin->loading->name, x);
     const char *meth = lin_methods(lin);
-    if (*meth) fprintf(out, "  training in closed form: method = %s\n", meth);
+    static const char *const how[] = {"", "closed-form EM", "FISTA for the codes, block-coordinate descent for the dictionary",
+                                      "the natural gradient or FastICA, after whitening", ""};
+    if (*meth) fprintf(out, "  training: method = %s (%s)\n", meth, how[lin->prior]);
     else if (lin->em_why) fprintf(out, "  closed-form EM: not available (%s)\n", lin->em_why);
 }
 

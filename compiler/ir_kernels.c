@@ -7,11 +7,24 @@
  *   free_energy    F per row, with the hidden groups summed out when they can be
  *   energy         E per row
  *   free_energy_enum  F with the groups of the enumeration plan summed out
- *   grad           every parameter's weighted statistic sum_b w[b] dF/dparam */
+ *   grad           every parameter's weighted statistic sum_b w[b] dF/dparam
+ *   grad.mean      the same statistic from the summed-out groups' mean
+ *                  buffers (sum_b w[b] dE/dparam at h = E[h | rest]), when E
+ *                  is affine in each of their units: the training loop runs
+ *                  it right after those groups' cond kernels, which saves
+ *                  recomputing their fields (one GEMM per phase for an RBM)
+ *   dE.G           dE/dG per row: HMC's force, and for linear latent models
+ *                  (compiler/linear_gaussian.c) the precision and the prior's
+ *                  score the closed-form methods read
+ *   dEs.G, l1.G    sparse coding: the gradient of the energy's smooth part
+ *                  and the weights of |G| (FISTA's two steps)
+ *   prior.G        a draw of G from its own "~" statement given its parents
+ *                  (ancestral sampling, compiler/derive_directed.c) */
 #include "ir_kernels.h"
 
 #include <string.h>
 
+#include "derive_directed.h"
 #include "ir_lower.h"
 #include "linear_gaussian.h"
 
@@ -88,9 +101,10 @@ static void assign(Lower *L, IrStmt *s, AssignKind kind, int target, int nvars, 
     s->nassign++;
 }
 
-static void cond_kernel(Lower *L, const GroupInfo *gi, int sample) {
+/* name: the kernel's, NULL for cond.G.sample / cond.G.mean */
+static void cond_kernel(Lower *L, const GroupInfo *gi, int sample, const char *name) {
     const Sym *g = gi->sym;
-    lower_begin_kernel(L, arena_printf(L->a, "cond.%s.%s", g->name, sample ? "sample" : "mean"));
+    lower_begin_kernel(L, name ? name : arena_printf(L->a, "cond.%s.%s", g->name, sample ? "sample" : "mean"));
     int vars[IR_MAX_DIMS + 1], n = 0;
     vars[n++] = VAR_BATCH;
     for (int d = 0; d < g->ndim; d++) vars[n++] = gi->out[d];
@@ -188,6 +202,51 @@ static void cond_kernel(Lower *L, const GroupInfo *gi, int sample) {
     assign(L, s, A_STORE, state, n, sample ? x : m);
 }
 
+/* E[dE/dparam | rest] is dE/dparam at the conditional means when every
+ * term holds each summed-out group at most once, to the first power (the
+ * units of one group are independent given the rest, and so are different
+ * summed-out groups), and the group's mean buffer holds that expectation. */
+static int grad_mean_ok(const Analysis *an, Poly **dE) {
+    Model *m = an->m;
+    if (!an->sum_mask || an->sum_mask != an->hidden_mask) return 0;
+    for (int u = 0; u < m->nunits; u++) {
+        if (!(an->sum_mask >> u & 1)) continue;
+        CondKind c = an->g[u].cond;
+        if (c != COND_SIGMOID && c != COND_TANH && c != COND_SOFTMAX && c != COND_GAUSS_DIAG && c != COND_BINOMIAL)
+            return 0;
+    }
+    for (int p = 0; p < m->nparams; p++)
+        for (int i = 0; i < dE[p]->n; i++) {
+            const Term *t = &dE[p]->t[i];
+            for (int u = 0; u < m->nunits; u++) {
+                if (!(an->sum_mask >> u & 1)) continue;
+                if (term_degree(t, m->units[u]) < 0) return 0;   /* inside a function */
+                int seen = 0;
+                for (int f = 0; f < t->nf; f++) {
+                    const Factor *fa = &t->f[f];
+                    if (fa->kind == FK_TENSOR && fa->sym == m->units[u] && (fa->power != 1 || fa->fn != FN_NONE || seen++))
+                        return 0;
+                }
+            }
+        }
+    return 1;
+}
+
+static void grad_mean_kernel(Lower *L) {
+    Analysis *an = L->an;
+    Model *m = an->m;
+    Poly **dE = ARENA_ARRAY(L->a, Poly *, m->nparams + 1);
+    int **out = ARENA_ARRAY(L->a, int *, m->nparams + 1);
+    for (int p = 0; p < m->nparams; p++) dE[p] = derive_gradient(an, an->en->E, m->params[p], &out[p]);
+    if (!grad_mean_ok(an, dE)) return;
+    lower_begin_kernel(L, "grad.mean");
+    L->mean_units = an->sum_mask;
+    int w = ir_find_buf(L->p, BUF_WEIGHT, 0);
+    for (int p = 0; p < m->nparams; p++)
+        lower_into(L, lower_weighted(L, dE[p], w), ir_find_buf(L->p, BUF_GRAD, p), out[p], m->params[p]->ndim, 1);
+    L->mean_units = 0;
+}
+
 static void row_kernel(Lower *L, const char *name, const Poly *P, int row) {
     lower_begin_kernel(L, name);
     int vars[1] = {VAR_BATCH};
@@ -220,8 +279,15 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
             }
         }
         if (gi->cond == COND_OBSERVED || gi->cond == COND_INTRACTABLE) continue;
-        cond_kernel(&L, gi, 1);
-        cond_kernel(&L, gi, 0);
+        cond_kernel(&L, gi, 1, NULL);
+        cond_kernel(&L, gi, 0, NULL);
+    }
+    /* directed models: each group drawn from its own statement, parents
+     * first (ancestral sampling: wake-sleep's sleep phase) */
+    Ancestral *anc = an->m->nenergy ? derive_ancestral(an) : NULL;
+    for (int k = 0; anc && k < anc->n; k++) {
+        const GroupInfo *gi = &anc->g[anc->order[k]];
+        cond_kernel(&L, gi, 1, arena_printf(a, "prior.%s", gi->sym->name));
     }
     row_kernel(&L, "free_energy", an->free_energy, 0);
     row_kernel(&L, "energy", an->en->E, 1);
@@ -234,6 +300,7 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
         Poly *g = lower_weighted(&L, an->grad[p], w);
         lower_into(&L, g, ir_find_buf(L.p, BUF_GRAD, p), an->grad_out[p], s->ndim, 1);
     }
+    grad_mean_kernel(&L);
     if (an->loss->n) {
         row_kernel(&L, "loss", an->loss, 3);
         lower_begin_kernel(&L, "grad_loss");

@@ -36,6 +36,7 @@ void lower_begin_kernel(Lower *L, const char *name) {
     L->k = k;
     L->capstmts = 0;
     L->cse_n = 0;
+    L->nshared = 0;
 }
 
 IrX *ir_const(Lower *L, double c) {
@@ -100,7 +101,8 @@ static int factor_batched(const Factor *f) {
 
 static int factor_buf(Lower *L, const Factor *f) {
     if (f->temp) return f->temp->buf;
-    return ir_find_buf(L->p, f->sym->kind == SYM_UNIT ? BUF_STATE : BUF_PARAM, f->sym->id);
+    if (f->sym->kind != SYM_UNIT) return ir_find_buf(L->p, BUF_PARAM, f->sym->id);
+    return ir_find_buf(L->p, L->mean_units >> f->sym->id & 1 ? BUF_MEAN : BUF_STATE, f->sym->id);
 }
 
 static int add_unique(int *vars, int n, int v) {
@@ -245,27 +247,33 @@ int lower_materialize(Lower *L, const Poly *P, const int *vars, int nvars) {
     return buf;
 }
 
-/* buf[vars] = product of factors (an elementwise pass). */
+/* buf[vars] = product of factors (an elementwise pass), or an earlier
+ * identical pass's temporary. */
 static int product_temp(Lower *L, const Factor *fs, int nf, const int *vars, int nvars) {
-    int buf = new_temp(L, vars, nvars, "prod");
-    IrStmt *s = lower_stmt(L, S_LOOP);
     int *slots = new_slots(L);
-    s->nvars = nvars;
+    IrExt ext[16];
     for (int i = 0; i < nvars; i++) {
         slots[vars[i]] = i;
         long long r = L->en->vars[vars[i]].range;
-        s->ext[i] = r < 0 ? (IrExt){1, 1} : (IrExt){r, 0};
+        ext[i] = r < 0 ? (IrExt){1, 1} : (IrExt){r, 0};
     }
     Term t = {.coef = 1, .nf = nf, .f = (Factor *)fs};
-    s->assign = ARENA_NEW(L->a, IrAssign);
-    s->nassign = 1;
-    s->assign->kind = A_STORE;
-    s->assign->buf = buf;
+    IrAssign *as = ARENA_NEW(L->a, IrAssign);
+    as->kind = A_STORE;
     int n = 0, k = 0;
-    if (nvars && vars[0] == VAR_BATCH) s->assign->idx[n++] = (IrIdx){.n = 1, .var = {0}, .coef = {1}}, k = 1;
-    for (; k < nvars; k++) s->assign->idx[n++] = (IrIdx){.n = 1, .var = {slots[vars[k]]}, .coef = {1}};
-    s->assign->nidx = n;
-    s->assign->x = term_expr(L, &t, slots);
+    if (nvars && vars[0] == VAR_BATCH) as->idx[n++] = (IrIdx){.n = 1, .var = {0}, .coef = {1}}, k = 1;
+    for (; k < nvars; k++) as->idx[n++] = (IrIdx){.n = 1, .var = {slots[vars[k]]}, .coef = {1}};
+    as->nidx = n;
+    as->x = term_expr(L, &t, slots);
+    int old = lower_find_same_loop(L, ext, nvars, as);
+    if (old >= 0) return old;
+    int buf = new_temp(L, vars, nvars, "prod");
+    as->buf = buf;
+    IrStmt *s = lower_stmt(L, S_LOOP);
+    s->nvars = nvars;
+    for (int i = 0; i < nvars; i++) s->ext[i] = ext[i];
+    s->assign = as;
+    s->nassign = 1;
     return buf;
 }
 
@@ -482,15 +490,8 @@ static int try_gemm(Lower *L, Term *t, int x) {
     int cv[128], ncv = 0;
     for (int i = 0; i < nMo; i++) cv[ncv++] = Mo[i];
     for (int i = 0; i < nNo; i++) cv[ncv++] = No[i];
-    int cbuf = new_temp(L, cv, ncv, "gemm");
-    IrStmt *s = lower_stmt(L, S_GEMM);
-    s->a = factor_buf(L, &A);
-    s->b = factor_buf(L, &B);
-    s->c = cbuf;
-    s->ta = ta;
-    s->tb = tb;
-    s->alpha = 1;
-    s->beta = 0;
+    IrStmt g = {.kind = S_GEMM, .a = factor_buf(L, &A), .b = factor_buf(L, &B), .ta = ta, .tb = tb, .alpha = 1, .aux = -1};
+    IrStmt *s = &g;
     IrExt m = {1, 0}, n = {1, 0}, k = {1, 0};
     for (int i = 0; i < nMo; i++) {
         if (Mo[i] == VAR_BATCH) m.batch = 1;
@@ -507,6 +508,14 @@ static int try_gemm(Lower *L, Term *t, int x) {
     s->m = m;
     s->n = n;
     s->k = k;
+    int cbuf = lower_find_same_gemm(L, &g);
+    if (cbuf >= 0) {
+        if (L->nshared < 256 && !lower_is_shared(L, cbuf)) L->shared[L->nshared++] = cbuf;
+    } else {
+        cbuf = new_temp(L, cv, ncv, "gemm");
+        g.c = cbuf;
+        *lower_stmt(L, S_GEMM) = g;
+    }
     /* the term: the pair becomes the product matrix, K is summed */
     int hi = cand[l1] > cand[l2] ? cand[l1] : cand[l2], lo = cand[l1] + cand[l2] - hi;
     t->f[lo] = temp_factor(L, cbuf, cv, ncv);
@@ -682,6 +691,8 @@ void lower_into(Lower *L, const Poly *P, int buf, const int *vars, int nvars, in
         Term *t = &planned[i];
         if (t->nf != 1 || t->nvars || t->nguard || !t->f[0].temp || t->f[0].power != 1 || t->f[0].fn != FN_NONE)
             continue;
+        /* a GEMM result another term reads too stays where it is */
+        if (lower_is_shared(L, t->f[0].temp->buf)) continue;
         int tv[64], n = factor_vars(&t->f[0], tv);
         if (!order_matches(tv, n, vars, nvars)) continue;
         /* find the GEMM that produced the temporary */

@@ -21,6 +21,10 @@ typedef struct Lower {
     int cse_n;              /* temporaries of this kernel, by content */
     const char *cse_key[256];
     int cse_buf[256];
+    int nshared;            /* GEMM results reused by several terms: lower_into */
+    int shared[256];        /* must not redirect their GEMM into its target */
+    unsigned long long mean_units;  /* unit groups read from their BUF_MEAN
+                                       instead of their state (grad.mean) */
 } Lower;
 
 int lower_add_buf(Lower *L, IrBuf b);
@@ -37,6 +41,13 @@ void lower_into(Lower *L, const Poly *P, int buf, const int *vars, int nvars, in
 IrX *lower_value(Lower *L, const Poly *P, const int *vars, int nvars, const int *slots);
 /* P times the per-row weights wbuf[b], summed over rows. */
 Poly *lower_weighted(Lower *L, const Poly *P, int wbuf);
+/* Reuse (ir_lower_reuse.c): the temporary of an earlier elementwise pass
+ * (one A_STORE over ext) or GEMM of this kernel that computes the same
+ * from operands not written since, or -1. GEMM results read by several
+ * terms are recorded as shared: lower_into must not redirect them. */
+int lower_find_same_loop(Lower *L, const IrExt *ext, int nvars, const IrAssign *as);
+int lower_find_same_gemm(Lower *L, const IrStmt *g);
+int lower_is_shared(const Lower *L, int buf);
 IrX *ir_const(Lower *L, double c);
 IrX *ir_op(Lower *L, XOp op, IrX *a, IrX *b);
 IrX *ir_fn(Lower *L, IrFn fn, IrX *a);

@@ -40,8 +40,6 @@ static const char *not_gaussian(Analysis *an) {
         const Sym *s = m->units[u];
         if (s->role == ROLE_INPUT) return arena_printf(en->a, "'%s' is an input, so the coefficients are not parameters only", s->name);
         if (s->utype != UT_GAUSSIAN) return arena_printf(en->a, "'%s' is %s, not Gaussian", s->name, sema_unit_type_name(s->utype));
-        if (an->g[u].cond != COND_GAUSS_DIAG && an->g[u].cond != COND_GAUSS_FULL)
-            return arena_printf(en->a, "'%s' has no Gaussian conditional", s->name);
     }
     for (int i = 0; i < en->E->n; i++) {
         const Term *t = &en->E->t[i];
@@ -53,6 +51,9 @@ static const char *not_gaussian(Analysis *an) {
         }
         if (total > 2) return arena_printf(en->a, "the term %s is of degree %d in the units", term_text(en, t), total);
     }
+    for (int u = 0; u < m->nunits; u++)
+        if (an->g[u].cond != COND_GAUSS_DIAG && an->g[u].cond != COND_GAUSS_FULL)
+            return arena_printf(en->a, "'%s' is not sampled from its Gaussian conditional", m->units[u]->name);
     return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_help.h"
 
 static const Command commands[] = {
     {"check", "SPEC", "parse and analyse a spec; exit 0 or print errors", cmd_check},
@@ -24,7 +25,32 @@ static void usage(FILE *out) {
                  "ebmc compiles energy-based model specs into samplers, mean-field updates\n"
                  "and gradients, and trains, samples and evaluates them.\n\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++) fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\n'ebmc COMMAND --help' shows a command's flags.\n");
+    fprintf(out, "\n'ebmc COMMAND --help' shows a command's flags. 'ebmc help TOPIC' explains, with\n"
+                 "examples: %s.\nTo start: docs/tutorial.md; all of it: 'man ebmc' (docs/ebmc.1).\n",
+            cli_help_topics());
+}
+
+/* ebmc help TOPIC: a page, or a command's flags; a misspelt topic gets a suggestion */
+static int help(const char *topic) {
+    const char *page = cli_help_page(topic);
+    if (page) {
+        fputs(page, stdout);
+        return 0;
+    }
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(topic, commands[i].name)) {
+            char flag[] = "--help", *args[] = {flag, NULL};
+            return commands[i].run(&commands[i], 1, args);
+        }
+    const char *names[64];
+    int n = 0;
+    for (int i = 0; help_pages[i].name && n < 48; i++) names[n++] = help_pages[i].name;
+    for (int i = 0; i < NCOMMANDS && n < 64; i++) names[n++] = commands[i].name;
+    diag_tool_error("no help on '%s'", topic);
+    const char *best = sema_suggest(topic, names, n);
+    if (best) fprintf(stderr, "note: did you mean 'ebmc help %s'?\n", best);
+    else fprintf(stderr, "note: the topics are %s\n", cli_help_topics());
+    return 1;
 }
 
 int main(int argc, char **argv) {
@@ -35,6 +61,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 1;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) return help(argv[2]);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "derive_directed.h"
 #include "interp.h"
 #include "linear_gaussian.h"
 
@@ -87,6 +88,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         g->noise = s->noise;
         g->k_dsmooth = ir_find_kernel(p, arena_printf(a, "dEs.%s", s->name));
         g->k_l1 = ir_find_kernel(p, arena_printf(a, "l1.%s", s->name));
+        g->k_prior = ir_find_kernel(p, arena_printf(a, "prior.%s", s->name));
     }
     r->nparams = m->nparams;
     r->params = ARENA_ARRAY(a, rt_param, m->nparams + 1);
@@ -120,6 +122,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->k_energy = ir_find_kernel(p, "energy");
     r->k_free_energy_enum = ir_find_kernel(p, "free_energy_enum");
     r->k_grad = ir_find_kernel(p, "grad");
+    r->k_grad_mean = ir_find_kernel(p, "grad.mean");
     r->fe_buf = ir_find_buf(p, BUF_ROW, 0);
     r->energy_buf = ir_find_buf(p, BUF_ROW, 1);
     r->fe_enum_buf = ir_find_buf(p, BUF_ROW, 2);
@@ -131,6 +134,9 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->enum_sum_mask = an->enum_sum_mask;
     r->enum_log2_states = an->enum_log2_states;
     r->lin = desc_linear(a, an);
+    const Ancestral *anc = an->ancestral;   /* ir_build derived it */
+    r->nancestral = anc ? anc->n : 0;
+    r->ancestral = anc ? anc->order : NULL;
     r->exec = interp_backend;
     r->backend = p;
     return r;

@@ -6,6 +6,10 @@
 #include "ast.h"
 
 Program *parse_source(Arena *a, Diag *d, const char *file, const char *src, size_t len);
+/* The same with the first line numbered first_line: text made to stand at
+ * the lines and columns of another file (runconfig.c puts a block header on
+ * line 0 and each value where it stands in a YAML file). */
+Program *parse_source_from(Arena *a, Diag *d, const char *file, const char *src, size_t len, int first_line);
 /* Reads a whole file into malloc'd memory (NUL-terminated); NULL with errno
  * set on failure. */
 char *parse_read_file(const char *path, size_t *len);

@@ -410,13 +410,13 @@ static int yyreport_syntax_error(const yypcontext_t *pc, yyscan_t scanner) {
     return 0;
 }
 
-Program *parse_source(Arena *a, Diag *d, const char *file, const char *src, size_t len) {
+Program *parse_source_from(Arena *a, Diag *d, const char *file, const char *src, size_t len, int first_line) {
     ParseCtx ctx = {0};
     ctx.arena = a;
     ctx.diag = d;
     ctx.src = src;
     ctx.len = len;
-    ctx.line = 1;
+    ctx.line = first_line;
     ctx.col = 1;
     ctx.prog = ARENA_NEW(a, Program);
     ctx.prog->file = file;
@@ -427,4 +427,8 @@ Program *parse_source(Arena *a, Diag *d, const char *file, const char *src, size
     yy_delete_buffer(buf, scanner);
     yylex_destroy(scanner);
     return ctx.prog;
+}
+
+Program *parse_source(Arena *a, Diag *d, const char *file, const char *src, size_t len) {
+    return parse_source_from(a, d, file, src, len, 1);
 }

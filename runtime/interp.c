@@ -201,7 +201,34 @@ static void run_loop(Run *r, const IrStmt *st) {
     }
 }
 
-void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
+static void run_stmt(Run *r, const IrStmt *st) {
+    const IrProgram *p = r->p;
+    float **bufs = r->bufs;
+    int64_t B = r->B;
+    uint64_t seed = r->seed, step = r->step;
+    switch (st->kind) {
+    case S_LOOP: run_loop(r, st); break;
+    case S_ZERO: memset(bufs[st->buf], 0, sizeof(float) * (size_t)ir_buf_floats(&p->bufs[st->buf], B)); break;
+    case S_GEMM:
+        rt_gemm(st->ta, st->tb, ir_ext(st->m, B), ir_ext(st->n, B), ir_ext(st->k, B), (float)st->alpha, bufs[st->a],
+                bufs[st->b], (float)st->beta, bufs[st->c]);
+        break;
+    case S_SEQ:
+        rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
+                     ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step);
+        break;
+    case S_GAUSS:
+        rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
+                      ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step);
+        break;
+    case S_SOFTMAX:
+        rt_softmax_rows(bufs[st->in], bufs[st->out], st->aux >= 0 ? bufs[st->aux] : NULL, ir_ext(st->rows, B), st->width,
+                        st->mode, seed, st->stream, step);
+        break;
+    }
+}
+
+static Run *run_new(const IrProgram *p, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
     Run *r = malloc(sizeof *r);
     if (!r) abort();
     r->p = p;
@@ -209,29 +236,19 @@ void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64
     r->B = B;
     r->seed = seed;
     r->step = step;
+    return r;
+}
+
+void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
+    Run *r = run_new(p, bufs, B, seed, step);
     const IrKernel *k = &p->kernels[kernel];
-    for (int i = 0; i < k->nstmts; i++) {
-        const IrStmt *st = &k->stmts[i];
-        switch (st->kind) {
-        case S_LOOP: run_loop(r, st); break;
-        case S_ZERO: memset(bufs[st->buf], 0, sizeof(float) * (size_t)ir_buf_floats(&p->bufs[st->buf], B)); break;
-        case S_GEMM:
-            rt_gemm(st->ta, st->tb, ir_ext(st->m, B), ir_ext(st->n, B), ir_ext(st->k, B), (float)st->alpha,
-                    bufs[st->a], bufs[st->b], (float)st->beta, bufs[st->c]);
-            break;
-        case S_SEQ:
-            rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
-                         ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step);
-            break;
-        case S_GAUSS:
-            rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
-                          ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step);
-            break;
-        case S_SOFTMAX:
-            rt_softmax_rows(bufs[st->in], bufs[st->out], st->aux >= 0 ? bufs[st->aux] : NULL, ir_ext(st->rows, B),
-                            st->width, st->mode, seed, st->stream, step);
-            break;
-        }
-    }
+    for (int i = 0; i < k->nstmts; i++) run_stmt(r, &k->stmts[i]);
+    free(r);
+}
+
+void interp_stmt(const IrProgram *p, int32_t kernel, int32_t stmt, float **bufs, int64_t B, uint64_t seed,
+                 uint64_t step) {
+    Run *r = run_new(p, bufs, B, seed, step);
+    run_stmt(r, &p->kernels[kernel].stmts[stmt]);
     free(r);
 }

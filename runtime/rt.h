@@ -76,10 +76,10 @@ int rt_load_idx(const char *path, rt_dataset *out);
 int rt_load_csv(const char *path, rt_dataset *out);
 /* NumPy .npy (float32/float64/uint8/int32/int64, C order). First axis = n. */
 int rt_load_npy(const char *path, rt_dataset *out);
-/* All 2^(rows+1) + 2^(cols+1) - 4 ... distinct bars-and-stripes patterns of
- * a rows x cols image: every set of rows on (stripes) and every set of
- * columns on (bars); the all-off and all-on images appear once each. For a
- * 4x4 image: 30 patterns. dims = {rows, cols}. */
+/* All 2^rows + 2^cols - 2 distinct bars-and-stripes patterns of a rows x
+ * cols image: every set of rows on (stripes) and every set of columns on
+ * (bars); the all-off and all-on images appear once each. For a 4x4 image:
+ * 30 patterns. dims = {rows, cols}. */
 int rt_make_bars_stripes(int rows, int cols, rt_dataset *out);
 /* A bar 3 units long bouncing across a 1-D image of `width` units, one row
  * per time step t of the period: frame t, then frames t-1 .. t-history
@@ -116,7 +116,10 @@ void rt_meta_free(rt_meta *m, int n);
 
 /* ---- outputs ----------------------------------------------------------- */
 /* A grid of n images of h x w (channels 1) as 8-bit greyscale PNG, ncols per
- * row, 1-pixel separators. Values are clipped to [0,1] when normalize == 0,
+ * row, 1-pixel grey separators. Images smaller than 64 pixels a side are
+ * drawn with s x s pixels, s = min(8, 64 / max(h, w)): the PNG is
+ * ncols * (w*s + 1) + 1 wide and ceil(n / ncols) * (h*s + 1) + 1 high.
+ * Values are clipped to [0,1] when normalize == 0,
  * and each image is scaled from its own min..max when normalize != 0
  * (filters). Atomic like checkpoints. */
 int rt_write_png_grid(const char *path, const float *images, int n, int h,

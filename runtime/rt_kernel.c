@@ -4,17 +4,50 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rt.h"
+#include "rt_par.h"
 
-float rt_fn_exp(float x) { return expf(x); }
+/* exp in float by an explicit algorithm (Cephes' expf: n = floor(x log2 e +
+ * 1/2), r = x - n ln 2 in two parts, a degree-7 polynomial, times 2^n as two
+ * exact power-of-two factors so that results in the subnormal range round
+ * once). The LLVM back end emits exactly these operations in this order
+ * (compiler/llvm/llvm_expr.c), vectorised; the interpreter calls this, so
+ * both agree bit for bit. Relative error below 2.5e-7 on [-87, 88];
+ * exp(x) = +inf above 88.72, 0 below -103.97, NaN stays NaN. Compiled
+ * without FMA contraction (-ffp-contract=off in the Makefile). */
+float rt_fn_exp(float x) {
+    float xs = x > 89.0f ? 89.0f : x;
+    xs = xs < -104.0f ? -104.0f : xs;
+    xs = x != x ? 0.0f : xs;
+    float fx = floorf(xs * 1.44269504088896341f + 0.5f);
+    float r = xs - fx * 0.693359375f;
+    r = r - fx * -2.12194440e-4f;
+    float z = r * r;
+    float y = 1.9875691500e-4f;
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * z + r + 1.0f;
+    int32_t n = (int32_t)fx, n1 = n >> 1, n2 = n - n1;
+    uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
+    float s1, s2;
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    y = y * s1 * s2;
+    return x != x ? x : y;
+}
 float rt_fn_log(float x) { return logf(x); }
 /* log(1 + e^x) without overflow for large x or loss for very negative x */
 float rt_fn_softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+/* one exp of -|x|: 1/(1 + e) for x >= 0, e/(1 + e) below (no overflow);
+ * the LLVM back end inlines the same operations */
 float rt_fn_sigmoid(float x) {
-    if (x >= 0) return 1.0f / (1.0f + expf(-x));
-    float e = expf(x);
-    return e / (1.0f + e);
+    float e = rt_fn_exp(-fabsf(x));
+    return x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
 }
 float rt_fn_abs(float x) { return fabsf(x); }
 float rt_fn_sqrt(float x) { return sqrtf(x); }
@@ -50,6 +83,39 @@ float rt_fn_apply(int fn, float x, float c) {
     }
 }
 
+/* A GEMM big enough is split over the worker threads (runtime/rt_par.c)
+ * along the larger of C's dimensions, each part a single-threaded sgemm
+ * (OpenBLAS's own threads are off while it runs): they would compete with
+ * the workers for the cores, and on the machine measured
+ * (docs/performance.md) the split is faster than OpenBLAS's threading at
+ * these sizes. Every element of C is then the same single-threaded dot
+ * product whatever the number of threads (OpenBLAS's threading changes the
+ * last bits), so results do not depend on EBMC_THREADS. */
+typedef struct GemmPart {
+    int32_t ta, tb, by_rows;
+    int64_t m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+} GemmPart;
+
+static void sgemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                  const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
+                alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+}
+
+static void gemm_part(void *ctx, int64_t lo, int64_t hi) {
+    const GemmPart *g = ctx;
+    int64_t lda = g->ta ? g->m : g->k, ldb = g->tb ? g->k : g->n;
+    if (g->by_rows)   /* rows lo..hi of C: those rows of op(A) */
+        sgemm(g->ta, g->tb, hi - lo, g->n, g->k, g->alpha, g->ta ? g->a + lo : g->a + lo * g->k, lda, g->b, ldb,
+              g->beta, g->c + lo * g->n, g->n);
+    else              /* columns lo..hi of C: those columns of op(B) */
+        sgemm(g->ta, g->tb, g->m, hi - lo, g->k, g->alpha, g->a, lda, g->tb ? g->b + lo * g->k : g->b + lo, ldb,
+              g->beta, g->c + lo, g->n);
+}
+
 void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, const float *b, float beta, float *c) {
     if (m == 0 || n == 0) return;
@@ -57,8 +123,13 @@ void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alph
         for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
         return;
     }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
-                (int)k, alpha, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
+    GemmPart g = {ta, tb, m >= n, m, n, k, alpha, beta, a, b, c};
+    int blas = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    /* parts of at least 16 rows or columns, and ~1M multiply-adds */
+    int64_t len = g.by_rows ? m : n;
+    rt_par_for(gemm_part, &g, len, len / 16 * 16384 < m * n * k / 64 ? len / 16 * 16384 : m * n * k / 64);
+    openblas_set_num_threads(blas);
 }
 
 void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int64_t width,

@@ -9,7 +9,11 @@
 #define EBMC_RT_KERNEL_H
 #include <stdint.h>
 
-/* X(name, llvm return type, llvm parameter types as a string) */
+/* X(name, llvm return type, llvm parameter types as a string): v void,
+ * f float, i and I 32-bit integers, l 64-bit integers, p pointers.
+ * interp_stmt (runtime/interp.h) is the interpreter's entry for one
+ * statement, the compiled kernels' fallback; rt_par_for (runtime/rt_par.h)
+ * runs parts of a loop nest on the worker threads. */
 #define RT_KERNEL_ABI(X)                                                      \
     X(rt_fn_exp, "f", "f")                                                    \
     X(rt_fn_log, "f", "f")                                                    \
@@ -28,7 +32,9 @@
     X(rt_gemm, "v", "iilllfppfp")                                             \
     X(rt_softmax_rows, "v", "pppllilil")                                      \
     X(rt_seq_gibbs, "v", "ppippplliilil")                                     \
-    X(rt_gauss_full, "v", "ppippplliil")
+    X(rt_gauss_full, "v", "ppipppllilil")                                     \
+    X(interp_stmt, "v", "piiplll")                                            \
+    X(rt_par_for, "v", "ppll")
 
 float rt_fn_exp(float x);
 float rt_fn_log(float x);

@@ -269,26 +269,98 @@ static int check_roles(const rt_model *m, const rt_params *p, const Effective *e
     return 0;
 }
 
-/* Average exact log-likelihood from the moments and the marginal. */
-static int loglik_moments(const rt_model *m, rt_params *p, const Moments *mo, double *ll) {
-    Marginal mg;
-    if (marginal(m, p, &mg)) return -1;
+/* Average log N(x; mu, L L') of the data, from their moments. */
+static double moments_loglik(const Moments *mo, const double *mu, const double *L) {
     int64_t d = mo->d;
     /* E[(x - mu)(x - mu)'] = Sxx/n - mean mu' - mu mean' + mu mu' */
-    double *S = malloc(sizeof(double) * (size_t)(d * d)), *L = mg.L;
+    double *S = malloc(sizeof(double) * (size_t)(d * d));
     double nn = (double)mo->n;
     for (int64_t i = 0; i < d; i++)
         for (int64_t j = 0; j < d; j++)
-            S[i * d + j] = mo->sxx[i * d + j] / nn - mo->sx[i] / nn * mg.mu[j] - mg.mu[i] * mo->sx[j] / nn + mg.mu[i] * mg.mu[j];
-    /* tr(Sigma^-1 S) = tr(L^-1 S L'^-T) */
+            S[i * d + j] = mo->sxx[i * d + j] / nn - mo->sx[i] / nn * mu[j] - mu[i] * mo->sx[j] / nn + mu[i] * mu[j];
+    /* tr(Sigma^-1 S) = tr(L^-1 S L'^-1) */
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)d, (int)d, 1.0, L, (int)d, S, (int)d);
     cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)d, (int)d, 1.0, L, (int)d, S, (int)d);
     double tr = 0;
     for (int64_t i = 0; i < d; i++) tr += S[i * d + i];
-    *ll = -0.5 * tr - 0.5 * rt_la_chol_logdet(L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
     free(S);
+    return -0.5 * tr - 0.5 * rt_la_chol_logdet(L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
+}
+
+/* The same with the model's marginal read from its kernels. */
+static int loglik_moments(const rt_model *m, rt_params *p, const Moments *mo, double *ll) {
+    Marginal mg;
+    if (marginal(m, p, &mg)) return -1;
+    *ll = moments_loglik(mo, mg.mu, mg.L);
     marginal_free(&mg);
     return 0;
+}
+
+/* The prior EM keeps: h ~ N(Lam^-1 a0, Lam^-1) with Lam = P_hh - W'DW and
+ * a0 = a_h + W'D b, read once from the model. */
+typedef struct Prior {
+    double *Lam, *a0, *S0, *mu0;    /* S0 = Lam^-1, mu0 = S0 a0 */
+} Prior;
+
+static int prior_of(const Effective *e, Prior *pr) {
+    int64_t d = e->d, k = e->k;
+    pr->Lam = malloc(sizeof(double) * (size_t)(k * k));
+    pr->S0 = malloc(sizeof(double) * (size_t)(k * k));
+    pr->a0 = malloc(sizeof(double) * (size_t)k);
+    pr->mu0 = calloc((size_t)k, sizeof(double));
+    for (int64_t j = 0; j < k; j++) {
+        pr->a0[j] = e->ah[j];
+        for (int64_t i = 0; i < d; i++) pr->a0[j] += e->W[i * k + j] * e->D[i] * e->b[i];
+        for (int64_t l = 0; l < k; l++) {
+            double v = e->Phh[j * k + l];
+            for (int64_t i = 0; i < d; i++) v -= e->W[i * k + j] * e->D[i] * e->W[i * k + l];
+            pr->Lam[j * k + l] = v;
+        }
+    }
+    memcpy(pr->S0, pr->Lam, sizeof(double) * (size_t)(k * k));
+    if (rt_la_spd_inverse(pr->S0, (int)k)) return rt_fail("EM: the prior on the latent group is not a proper Gaussian");
+    for (int64_t j = 0; j < k; j++)
+        for (int64_t l = 0; l < k; l++) pr->mu0[j] += pr->S0[j * k + l] * pr->a0[l];
+    return 0;
+}
+
+static void prior_free(Prior *pr) {
+    free(pr->Lam), free(pr->a0), free(pr->S0), free(pr->mu0);
+}
+
+/* The effective model after an M-step: W, b, psi, with the prior held. */
+static void set_effective(Effective *e, const Prior *pr, const double *W, const double *b, const double *psi) {
+    int64_t d = e->d, k = e->k;
+    memcpy(e->W, W, sizeof(double) * (size_t)(d * k));
+    memcpy(e->b, b, sizeof(double) * (size_t)d);
+    for (int64_t i = 0; i < d; i++) e->D[i] = 1 / psi[i];
+    for (int64_t j = 0; j < k; j++) {
+        e->ah[j] = pr->a0[j];
+        for (int64_t i = 0; i < d; i++) e->ah[j] -= W[i * k + j] * e->D[i] * b[i];
+        for (int64_t l = 0; l < k; l++) {
+            double v = pr->Lam[j * k + l];
+            for (int64_t i = 0; i < d; i++) v += W[i * k + j] * e->D[i] * W[i * k + l];
+            e->Phh[j * k + l] = v;
+        }
+    }
+}
+
+/* Exact average log-likelihood of x ~ N(b + W mu0, W S0 W' + diag(psi)). */
+static int effective_loglik(const Effective *e, const Prior *pr, const Moments *mo, double *ll) {
+    int64_t d = e->d, k = e->k;
+    double *WS = malloc(sizeof(double) * (size_t)(d * k)), *C = malloc(sizeof(double) * (size_t)(d * d));
+    double *mu = malloc(sizeof(double) * (size_t)d);
+    rt_la_gemm(0, 0, (int)d, (int)k, (int)k, 1.0, e->W, pr->S0, 0.0, WS);
+    rt_la_gemm(0, 1, (int)d, (int)d, (int)k, 1.0, WS, e->W, 0.0, C);
+    for (int64_t i = 0; i < d; i++) {
+        C[i * d + i] += 1 / e->D[i];
+        mu[i] = e->b[i];
+        for (int64_t j = 0; j < k; j++) mu[i] += e->W[i * k + j] * pr->mu0[j];
+    }
+    int rc = rt_la_chol(C, (int)d) ? rt_fail("EM: the marginal covariance became singular") : 0;
+    if (!rc) *ll = moments_loglik(mo, mu, C);
+    free(WS), free(C), free(mu);
+    return rc;
 }
 
 /* One EM iteration from the effective parameters; the new W, b and noise
@@ -362,6 +434,51 @@ static int em_step(const Effective *e, const Moments *mo, int has_mean, int isot
     return rc;
 }
 
+/* The prior on h is N(0, I): P_hh - W'DW = I and a_h + W'D b = 0. */
+static int standard_prior(const Effective *e) {
+    int64_t d = e->d, k = e->k;
+    for (int64_t j = 0; j < k; j++) {
+        double a0 = e->ah[j];
+        for (int64_t i = 0; i < d; i++) a0 += e->W[i * k + j] * e->D[i] * e->b[i];
+        if (fabs(a0) > 1e-4) return 0;
+        for (int64_t l = 0; l < k; l++) {
+            double lam = e->Phh[j * k + l];
+            for (int64_t i = 0; i < d; i++) lam -= e->W[i * k + j] * e->D[i] * e->W[i * k + l];
+            if (fabs(lam - (j == l)) > 1e-4) return 0;
+        }
+    }
+    return 1;
+}
+
+/* PPCA: EM's result next to Tipping & Bishop's closed form. */
+static void ppca_report(const rt_model *m, rt_params *p, const rt_dataset *data, const Moments *mo, const double *c,
+                        FILE *progress) {
+    const rt_linear *lin = m->lin;
+    int64_t d = mo->d, k = m->groups[lin->h].size;
+    Effective e;
+    if (effective(m, p, &e)) return;
+    int standard = standard_prior(&e);
+    effective_free(&e);
+    if (!standard || k >= d) return;
+    double *W = malloc(sizeof(double) * (size_t)(d * k)), *b = malloc(sizeof(double) * (size_t)d), s2, ll_em, ll_cf;
+    rt_params *q = rt_params_new(m);
+    for (int i = 0; i < m->nparams; i++) memcpy(q->value[i], p->value[i], sizeof(float) * (size_t)m->params[i].size);
+    if (!rt_ppca_closed_form(data->data, mo->n, d, (int)k, W, b, &s2)) {
+        for (int64_t i = 0; i < d; i++) {
+            for (int64_t j = 0; j < k; j++) q->value[lin->loading][lin->loading_t ? j * d + i : i * k + j] = (float)W[i * k + j];
+            q->value[lin->mean][i] = (float)b[i];
+        }
+        q->value[lin->noise][0] = (float)pow(1 / (s2 * c[0]), 1 / lin->noise_power);
+        if (!loglik_moments(m, p, mo, &ll_em) && !loglik_moments(m, q, mo, &ll_cf))
+            fprintf(progress,
+                    "PPCA closed form (eigendecomposition of the sample covariance): loglik %.6f, noise variance %.6g;\n"
+                    "EM: loglik %.6f, noise variance %.6g\n",
+                    ll_cf, s2, ll_em, 1 / (c[0] * pow(p->value[lin->noise][0], lin->noise_power)));
+    }
+    rt_params_free(q);
+    free(W), free(b);
+}
+
 int rt_em(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
           rt_train_report *rep) {
     const rt_linear *lin = rt_method_linear(m, "em", RT_PRIOR_GAUSSIAN);
@@ -373,35 +490,50 @@ int rt_em(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_trai
     double *W = malloc(sizeof(double) * (size_t)(d * k)), *b = malloc(sizeof(double) * (size_t)d);
     double *psi = malloc(sizeof(double) * (size_t)d), *c = malloc(sizeof(double) * (size_t)d);
     double prev = -INFINITY;
-    int rc = 0;
+    /* the model is read from its kernels once; the iterations then run in
+     * double on W, b, psi with the prior held, and the parameters are
+     * written back at the end */
+    Effective e;
+    Prior pr = {0};
+    int rc = effective(m, p, &e);
+    if (rc) goto out;
+    if ((rc = check_roles(m, p, &e, c)) || (rc = prior_of(&e, &pr))) {
+        effective_free(&e);
+        goto out;
+    }
     for (int it = 1; it <= cfg->epochs && !rc; it++) {
         double t0 = rt_method_now();
-        Effective e;
-        if ((rc = effective(m, p, &e))) break;
-        if (it == 1 && (rc = check_roles(m, p, &e, c))) {
-            effective_free(&e);
-            break;
-        }
-        rc = em_step(&e, &mo, lin->mean >= 0, lin->isotropic, W, b, psi);
-        effective_free(&e);
-        if (rc) break;
-        for (int64_t i = 0; i < d; i++) {
-            for (int64_t j = 0; j < k; j++)
-                p->value[lin->loading][lin->loading_t ? j * d + i : i * k + j] = (float)W[i * k + j];
-            if (lin->mean >= 0) p->value[lin->mean][i] = (float)b[i];
-            /* precision 1/psi = c * noise^power */
-            if (lin->noise >= 0 && (!lin->isotropic || i == 0))
-                p->value[lin->noise][lin->isotropic ? 0 : i] = (float)pow(1 / (psi[i] * c[i]), 1 / lin->noise_power);
-        }
+        if ((rc = em_step(&e, &mo, lin->mean >= 0, lin->isotropic, W, b, psi))) break;
+        set_effective(&e, &pr, W, b, psi);
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, it);
-        if ((rc = loglik_moments(m, p, &mo, &st->loglik))) break;
+        if ((rc = effective_loglik(&e, &pr, &mo, &st->loglik))) break;
         st->seconds = rt_method_now() - t0;
         rep->epochs = it;
         rt_method_progress(progress, cfg, st, "loglik", st->loglik);
-        /* EM never lowers the likelihood; float parameters can, by rounding */
         if (st->loglik - prev < cfg->tol) break;
         prev = st->loglik;
     }
+    if (!rc && rep->epochs > 0) {
+        for (int64_t i = 0; i < d; i++) {
+            for (int64_t j = 0; j < k; j++)
+                p->value[lin->loading][lin->loading_t ? j * d + i : i * k + j] = (float)e.W[i * k + j];
+            if (lin->mean >= 0) p->value[lin->mean][i] = (float)e.b[i];
+            /* precision 1/psi = c * noise^power */
+            if (lin->noise >= 0 && (!lin->isotropic || i == 0))
+                p->value[lin->noise][lin->isotropic ? 0 : i] = (float)pow(e.D[i] / c[i], 1 / lin->noise_power);
+        }
+        /* the written parameters, read back through the kernels, give the
+         * log-likelihood EM reached (up to their rounding to float) */
+        double back = NAN;
+        rt_epoch_stats *st = &rep->per_epoch[rep->epochs - 1];
+        if (!(rc = loglik_moments(m, p, &mo, &back)) && fabs(back - st->loglik) > 1e-3 * (1 + fabs(back)))
+            rc = rt_fail("internal: EM reached log-likelihood %g, the written parameters give %g", st->loglik, back);
+        st->loglik = back;
+    }
+    effective_free(&e);
+    if (!rc && lin->isotropic && lin->mean >= 0 && progress && !cfg->quiet) ppca_report(m, p, data, &mo, c, progress);
+out:
+    prior_free(&pr);
     free(W), free(b), free(psi), free(c);
     free(mo.sx), free(mo.sxx);
     return rc;

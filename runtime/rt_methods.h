@@ -50,6 +50,26 @@ int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
  * eigenvalues. */
 int rt_ppca_closed_form(const float *rows, int64_t n, int64_t d, int k, double *W, double *b, double *s2);
 
+/* ---- REINFORCE (rt_wake_sleep.c) ---- */
+/* The model p and its recognition model q (q reads p's visible group as an
+ * input of the same name and produces p's hidden group as a visible one),
+ * with workspaces for rows = examples x samples. NULL after an error. */
+typedef struct rt_reinforce rt_reinforce;
+rt_reinforce *rt_reinforce_new(const rt_model *p, rt_params *pp, const rt_model *q, rt_params *qp, int64_t rows,
+                               uint64_t seed);
+/* One batch of n examples of x with S samples of h ~ q(h | x) each: fills
+ * pp->grad with the ascent direction of the ELBO in p's parameters and
+ * qp->grad with REINFORCE's in q's (the learning signal minus the baseline,
+ * divided by its running deviation when normalize; the raw signal without
+ * use_baseline), then lets the baseline learn from the batch. Returns the
+ * batch's average of log p(x, h) - log q(h | x): an unbiased ELBO estimate. */
+double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int use_baseline, int normalize);
+void rt_reinforce_free(rt_reinforce *r);
+/* Ancestral sampling of a directed model: every group of every row of w
+ * drawn from its own "~" statement, parents first. 0, or -1 when the
+ * model has no ancestral sampler. */
+int rt_ancestral(rt_ws *w);
+
 /* ---- sparse coding (rt_sparse.c) ---- */
 /* FISTA on the codes of group h for the rows already in ws (x set): the
  * smooth gradient from dEs.h, the proximal step from l1.h's weights; from

@@ -40,6 +40,8 @@ typedef struct rt_group {
     int noise;                  /* RT_NOISE_*: an input the runtime refills */
     int k_dsmooth, k_l1;        /* sparse coding, into dstate_buf: d(smooth
                                    part of E)/dx and the weights of |x|; -1 */
+    int k_prior;                /* a draw from the group's own "~" statement
+                                   given its parents; -1 */
 } rt_group;
 
 typedef struct rt_param {
@@ -87,6 +89,8 @@ typedef struct rt_model {
     int *buf_batched;
     int64_t *buf_size;          /* floats per row (batched) or in all */
     int k_free_energy, k_energy, k_free_energy_enum, k_grad;
+    int k_grad_mean;            /* grad from the summed-out groups' mean
+                                   buffers (fresh from their cond kernels); -1 */
     int fe_buf, energy_buf, fe_enum_buf, weight_buf;
     int k_loss, k_grad_loss, loss_buf;   /* -1 without a loss */
     int fe_exact;               /* free_energy sums out every hidden group */
@@ -95,6 +99,8 @@ typedef struct rt_model {
     rt_exec_fn exec;
     void *backend;
     const rt_linear *lin;       /* NULL when the compiler found no such structure */
+    int nancestral;             /* directed models: groups in an order with */
+    const int *ancestral;       /* parents first (0: no ancestral sampling) */
 } rt_model;
 
 /* Parameters with their gradient and momentum buffers. */
@@ -135,6 +141,9 @@ void rt_ws_fill_noise(rt_ws *w);
 /* rows of data -> the visible (then input) groups' states, rows [0, n);
  * noise inputs are not part of a data row */
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
+/* the same for workspace rows [lo, hi), from data rows order[r] (order
+ * NULL: row r) */
+void rt_ws_set_visible_at(rt_ws *w, const float *data, const int64_t *order, int64_t lo, int64_t hi, int64_t row_floats);
 int64_t rt_visible_floats(const rt_model *m);
 /* log of the base measure of row r of the groups in mask: binomial(n)
  * units count each value k C(n, k) times (n replicas sharing weights);

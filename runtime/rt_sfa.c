@@ -124,7 +124,8 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     }
     st->seconds = rt_method_now() - t0;
     rep->epochs = 1;
-    if (!rc) rt_method_progress(progress, cfg, st, "loss", st->loss);
+    if (!rc && progress && !cfg->quiet)
+        fprintf(progress, "loss %.6f (half the summed slowness: the spec's loss at the solution)  %.2f s\n", st->loss, st->seconds);
     free(mean), free(f), free(fp), free(mf), free(C), free(Cd), free(ev);
     return rc;
 }

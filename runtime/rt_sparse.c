@@ -11,11 +11,16 @@
  * power iteration on Hessian-vector products grad(v) - grad(0) (exact: the
  * smooth part is quadratic in h).
  *
- * Dictionary learning alternates: codes of a minibatch by FISTA, then a
- * gradient step on the loading W (and the mean b) at those codes (the
- * compiled "grad" kernel: dE/dW at the states), then each atom W[:, j] is
- * projected back onto the unit ball (without that constraint the L1 term
- * is beaten by shrinking h and growing W). */
+ * Dictionary learning alternates: codes of a minibatch by FISTA, then the
+ * dictionary by block-coordinate descent on its statistics A = sum g g' and
+ * Bx = sum x g' (g = the codes and a 1 for the mean b; Mairal, Bach, Ponce
+ * & Sapiro 2009, "Online dictionary learning"): each atom W[:, j] in turn
+ * solves the least-squares problem with the others held and is projected
+ * back onto the unit ball (without that constraint the L1 term is beaten
+ * by shrinking h and growing W). This step uses the roles the compiler
+ * found (loading, mean) and assumes the noise is the same for every unit of
+ * x, as in the usual sparse coding model; it needs no learning rate.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,20 +129,62 @@ double rt_sparse_objective(rt_ws *w, int h, double l1_scale, int64_t row) {
     return e;
 }
 
-/* each atom (the loading's column for one unit of h) onto the unit ball */
-static void project_atoms(const rt_model *m, rt_params *p, const rt_linear *lin) {
-    int64_t d = m->groups[lin->x].size, k = m->groups[lin->h].size;
-    float *W = p->value[lin->loading];
-    for (int64_t j = 0; j < k; j++) {
-        double s = 0;
-        for (int64_t i = 0; i < d; i++) {
-            double v = W[lin->loading_t ? j * d + i : i * k + j];
-            s += v * v;
-        }
-        if (s <= 1) continue;
-        float c = (float)(1 / sqrt(s));
-        for (int64_t i = 0; i < d; i++) W[lin->loading_t ? j * d + i : i * k + j] *= c;
+/* The dictionary's sufficient statistics (Mairal et al. 2009): A = sum of
+ * g g' and Bx = sum of x g' over the codes seen, g = (h, 1) when the model
+ * has a mean b, forgotten by a factor per batch so the early codes (from a
+ * worse dictionary) fade. */
+typedef struct Dict {
+    int64_t d, k, q;        /* q = k + 1 with a mean */
+    double *A, *Bx, *W;     /* A q x q, Bx d x q, W d x q (the mean last) */
+} Dict;
+
+static void dict_load(Dict *D, const rt_params *p, const rt_linear *lin) {
+    for (int64_t i = 0; i < D->d; i++) {
+        for (int64_t j = 0; j < D->k; j++)
+            D->W[i * D->q + j] = p->value[lin->loading][lin->loading_t ? j * D->d + i : i * D->k + j];
+        if (D->q > D->k) D->W[i * D->q + D->k] = p->value[lin->mean][i];
     }
+}
+
+static void dict_store(const Dict *D, rt_params *p, const rt_linear *lin) {
+    for (int64_t i = 0; i < D->d; i++) {
+        for (int64_t j = 0; j < D->k; j++)
+            p->value[lin->loading][lin->loading_t ? j * D->d + i : i * D->k + j] = (float)D->W[i * D->q + j];
+        if (D->q > D->k) p->value[lin->mean][i] = (float)D->W[i * D->q + D->k];
+    }
+}
+
+/* One sweep of block-coordinate descent over the atoms: each column of W
+ * minimises sum ||x - W g||^2 with the others held, then is projected onto
+ * the unit ball; the mean column is not constrained. An atom no code has
+ * used restarts at a data residual (Mairal's remedy for dead atoms). */
+static void dict_update(Dict *D, const float *x, int64_t nb, uint64_t seed, uint64_t step) {
+    int64_t d = D->d, q = D->q;
+    double *u = malloc(sizeof(double) * (size_t)d);
+    for (int64_t j = 0; j < q; j++) {
+        double ajj = D->A[j * q + j];
+        if (j < D->k && ajj < 1e-8) {
+            int64_t r = (int64_t)(rt_uniform(seed, 1u << 22, step, (uint32_t)j) * (float)nb) % nb;
+            double nrm = 0;
+            for (int64_t i = 0; i < d; i++) {
+                u[i] = x[r * d + i] - (q > D->k ? D->W[i * q + D->k] : 0);
+                nrm += u[i] * u[i];
+            }
+            for (int64_t i = 0; i < d; i++) D->W[i * q + j] = nrm > 0 ? u[i] / sqrt(nrm) : 0;
+            continue;
+        }
+        if (ajj <= 0) continue;
+        double nrm = 0;
+        for (int64_t i = 0; i < d; i++) {
+            double wa = 0;
+            for (int64_t l = 0; l < q; l++) wa += D->W[i * q + l] * D->A[l * q + j];
+            u[i] = D->W[i * q + j] + (D->Bx[i * q + j] - wa) / ajj;
+            nrm += u[i] * u[i];
+        }
+        double c = j < D->k && nrm > 1 ? 1 / sqrt(nrm) : 1;
+        for (int64_t i = 0; i < d; i++) D->W[i * q + j] = u[i] * c;
+    }
+    free(u);
 }
 
 int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
@@ -150,10 +197,22 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
     rt_ws *w = rt_ws_new(m, B, p, cfg->seed);
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
     float *rows = malloc(sizeof(float) * (size_t)(B * d)), *zero = calloc((size_t)(B * k), sizeof(float));
-    project_atoms(m, p, lin);
+    Dict D = {d, k, lin->mean >= 0 ? k + 1 : k, NULL, NULL, NULL};
+    D.A = calloc((size_t)(D.q * D.q), sizeof(double));
+    D.Bx = calloc((size_t)(d * D.q), sizeof(double));
+    D.W = calloc((size_t)(d * D.q), sizeof(double));
+    dict_load(&D, p, lin);
+    for (int64_t j = 0; j < k; j++) {
+        double nrm = 0;
+        for (int64_t i = 0; i < d; i++) nrm += D.W[i * D.q + j] * D.W[i * D.q + j];
+        for (int64_t i = 0; nrm > 1 && i < d; i++) D.W[i * D.q + j] /= sqrt(nrm);
+    }
+    dict_store(&D, p, lin);
+    double *g = malloc(sizeof(double) * (size_t)(B * D.q));
     int rc = 0;
+    uint64_t steps = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
-        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), obj = 0, nonzero = 0;
+        double t0 = rt_method_now(), obj = 0, nonzero = 0;
         for (int64_t i = 0; i < n; i++) order[i] = i;
         for (int64_t i = n - 1; i > 0; i--) {
             int64_t j = (int64_t)(rt_uniform(cfg->seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
@@ -172,16 +231,21 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
             for (int64_t r = 0; r < nb; r++) obj += rt_sparse_objective(w, lin->h, cfg->l1_scale, r);
             const float *codes = w->bufs[m->groups[lin->h].state_buf];
             for (int64_t i = 0; i < nb * k; i++) nonzero += codes[i] != 0;
-            /* the dictionary step at these codes */
-            for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
-            float *wt = w->bufs[m->weight_buf];
-            for (int64_t r = 0; r < nb; r++) wt[r] = 1.0f / (float)nb;
-            rt_ws_run(w, m->k_grad);
-            for (int i = 0; i < m->nparams; i++) {
-                if (i != lin->loading && i != lin->mean) continue;
-                for (int64_t q = 0; q < m->params[i].size; q++) p->value[i][q] -= (float)lr * p->grad[i][q];
+            /* the statistics, forgetting 5% per batch */
+            for (int64_t r = 0; r < nb; r++) {
+                for (int64_t j = 0; j < k; j++) g[r * D.q + j] = codes[r * k + j];
+                if (D.q > k) g[r * D.q + k] = 1;
             }
-            project_atoms(m, p, lin);
+            for (int64_t i = 0; i < D.q * D.q; i++) D.A[i] *= 0.95;
+            for (int64_t i = 0; i < d * D.q; i++) D.Bx[i] *= 0.95;
+            for (int64_t r = 0; r < nb; r++)
+                for (int64_t j = 0; j < D.q; j++) {
+                    if (g[r * D.q + j] == 0) continue;
+                    for (int64_t l = 0; l < D.q; l++) D.A[j * D.q + l] += g[r * D.q + j] * g[r * D.q + l] / (double)nb;
+                    for (int64_t i = 0; i < d; i++) D.Bx[i * D.q + j] += rows[r * d + i] * g[r * D.q + j] / (double)nb;
+                }
+            dict_update(&D, rows, nb, cfg->seed, steps++);
+            dict_store(&D, p, lin);
         }
         if (rc) break;
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
@@ -194,12 +258,10 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
                     st->recon, st->seconds);
             fflush(progress);
         }
-        for (int i = 0; i < m->nparams; i++)
-            for (int64_t q = 0; q < m->params[i].size && !rc; q++)
-                if (!isfinite(p->value[i][q]))
-                    rc = rt_fail("sparse coding diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
+        for (int64_t i = 0; i < d * D.q && !rc; i++)
+            if (!isfinite(D.W[i])) rc = rt_fail("sparse coding diverged in epoch %d", epoch);
     }
-    free(order), free(rows), free(zero);
+    free(order), free(rows), free(zero), free(g), free(D.A), free(D.Bx), free(D.W);
     rt_ws_free(w);
     return rc;
 }

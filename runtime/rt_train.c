@@ -18,6 +18,8 @@
 #include "rt_classify.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
+#include "rt_par.h"
+#include "rt_pt.h"
 
 double rt_schedule_at(const rt_schedule *s, int epoch) {
     for (int i = 0; i < s->n; i++)
@@ -244,6 +246,45 @@ static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t 
     }
 }
 
+/* momentum SGD on elements [lo, hi) of one parameter (the worker threads
+ * take parts of it: the update is memory-bound) */
+typedef struct Sgd {
+    float *v, *x;
+    const float *g;
+    float mom, lr, decay;
+} Sgd;
+
+static void sgd_part(void *ctx, int64_t lo, int64_t hi) {
+    const Sgd *s = ctx;
+    float *restrict v = s->v, *restrict x = s->x;
+    const float *restrict g = s->g;
+    float mom = s->mom, lr = s->lr, d = s->decay;
+    for (int64_t k = lo; k < hi; k++) {
+        v[k] = mom * v[k] + lr * (g[k] - d * x[k]);
+        x[k] += v[k];
+    }
+}
+
+/* a batch's data rows (in the shuffled order) into a block of rows, or
+ * straight into a workspace's visible groups; parts of the batch */
+typedef struct Gather {
+    float *rows;
+    rt_ws *ws;
+    const float *data;
+    const int64_t *order;
+    int64_t rf;
+} Gather;
+
+static void gather_part(void *ctx, int64_t lo, int64_t hi) {
+    const Gather *g = ctx;
+    if (g->ws) rt_ws_set_visible_at(g->ws, g->data, g->order, lo, hi, g->rf);
+    else
+        for (int64_t r = lo; r < hi; r++)
+            memcpy(g->rows + r * g->rf, g->data + g->order[r] * g->rf, sizeof(float) * (size_t)g->rf);
+}
+
+static void zero_part(void *x, int64_t lo, int64_t hi) { memset((float *)x + lo, 0, sizeof(float) * (size_t)(hi - lo)); }
+
 static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
     double decay = cfg->weight_decay;
     for (int i = 0; i < m->nparams; i++)
@@ -267,13 +308,64 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
     }
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
-        float d = q->ndim >= 2 ? (float)decay : 0.0f;
-        float *v = p->velocity[i], *x = p->value[i], *g = p->grad[i];
-        for (int64_t k = 0; k < q->size; k++) {
-            v[k] = (float)mom * v[k] + (float)lr * (g[k] - d * x[k]);
-            x[k] += v[k];
-        }
+        Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom, (float)lr, q->ndim >= 2 ? (float)decay : 0.0f};
+        rt_par_for(sgd_part, &s, q->size, q->size);
     }
+}
+
+/* the reporter's event (rt_progress.h): after a batch that brought the
+ * epoch to `done` rows (`rows` of them summed in err and loss), or at the
+ * end of an epoch with its stats */
+static void report(const rt_train_cfg *cfg, int epoch, int64_t done, int64_t n, int64_t B, int64_t rows, double err,
+                   double loss, int64_t rf, const rt_epoch_stats *st, double optimum) {
+    if (!cfg->on_progress) return;
+    rt_progress ev = {epoch, cfg->epochs, (done + B - 1) / B, (n + B - 1) / B,
+                      rows > 0 && !isnan(err) ? err / (double)rows / (double)rf : NAN,
+                      rows > 0 && !isnan(loss) ? loss / (double)rows : NAN, st, optimum};
+    cfg->on_progress(cfg->progress_ctx, &ev);
+}
+
+/* CD and PCD through the conditional means: when the compiler gave a
+ * grad.mean kernel (the statistic read from the summed-out groups' mean
+ * buffers) and every block is all hidden or all visible, a batch runs
+ *     pos: hidden | data (means, and samples for the chain), grad.mean
+ *     neg: k times (visible | hidden, then hidden | visible), grad.mean
+ * which is CD-k / PCD with each field computed once: an RBM's CD-1 costs
+ * 5 GEMMs instead of 6. Otherwise the general path below runs. */
+static int means_flow(const rt_model *m, const rt_train_cfg *cfg, int missing) {
+    if (m->k_grad_mean < 0 || !m->fe_exact || missing || (cfg->method != RT_CD && cfg->method != RT_PCD)) return 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role == RT_INPUT) continue;
+        if (gr->sampler != RT_SAMPLER_EXACT || gr->k_sample < 0 || gr->k_mean < 0) return 0;
+        for (int h = 0; h < m->ngroups; h++)
+            if (m->groups[h].block == gr->block && m->groups[h].role != RT_INPUT &&
+                (m->groups[h].role == RT_HIDDEN) != (gr->role == RT_HIDDEN))
+                return 0;
+    }
+    return 1;
+}
+
+/* one update of the groups of `role` in sweep order; mean: the conditional
+ * means instead of draws (the state becomes the mean) */
+static void update_role(rt_ws *w, int role, int mean) {
+    const rt_model *m = w->m;
+    for (int k = 0; k < m->nblocks; k++)
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].block == m->sweep[k] && m->groups[g].role == role) {
+                rt_ws_run(w, mean ? m->groups[g].k_mean : m->groups[g].k_sample);
+                rt_ws_apply_clamp(w, g);
+            }
+}
+
+/* the states the negative phase starts from: the hidden groups' draws and
+ * the inputs (the visible groups are drawn first, from the hidden ones) */
+static void copy_states(rt_ws *to, const rt_ws *from, int64_t rows) {
+    const rt_model *m = to->m;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role != RT_VISIBLE)
+            memcpy(to->bufs[m->groups[g].state_buf], from->bufs[m->groups[g].state_buf],
+                   sizeof(float) * (size_t)(rows * m->groups[g].size));
 }
 
 static void copy_visible(rt_ws *to, const rt_ws *from, int64_t rows) {
@@ -292,8 +384,20 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                        (long long)rt_dataset_row(data), (long long)rf);
     if (n == 0) return rt_fail("the training data is empty");
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
+    /* fe_gap's held-out rows: the validation set, or the last 10% of the
+     * data, which then stay out of training */
+    const float *held = cfg->validation ? cfg->validation->data : NULL;
+    int64_t nheld = cfg->validation ? cfg->validation->n : 0;
+    if (cfg->validation && rt_dataset_row(cfg->validation) != rf)
+        return rt_fail("the validation data has %lld values per example but the model's visible groups hold %lld",
+                       (long long)rt_dataset_row(cfg->validation), (long long)rf);
+    if (cfg->mon_fe_gap && !held && n >= 10) {
+        nheld = n / 10;
+        n -= nheld;
+        held = data->data + n * rf;
+    }
     int64_t B = cfg->batch < n ? cfg->batch : n;
-    int64_t C = cfg->method == RT_PCD ? cfg->chains : B;
+    int64_t C = cfg->method == RT_PCD || cfg->method == RT_PT ? cfg->chains : B;
     int inputs = 0;
     for (int g = 0; g < m->ngroups; g++) inputs |= m->groups[g].role == RT_INPUT;
     if (inputs && cfg->method == RT_PCD)
@@ -315,6 +419,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     int missing = 0;
     for (int64_t i = 0; i < n * rf && !missing; i++) missing = isnan(data->data[i]);
     /* with missing values, likelihood monitors would need the marginal */
+    int means = means_flow(m, cfg, missing);
     int exact = !missing && cfg->mon_exact && m->fe_exact && m->enum_log2_states >= 0 && m->enum_log2_states <= 22;
     rep->epochs = 0;
     rep->per_epoch = calloc((size_t)cfg->epochs + 1, sizeof(rt_epoch_stats));
@@ -333,6 +438,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             for (int g = 0; g < m->ngroups; g++)
                 if (m->groups[g].role != RT_HIDDEN) neg->bufs[m->groups[g].state_buf] -= r0 * m->groups[g].size;
         }
+        /* the means flow's sweeps start with the visible groups: draw the
+         * hidden ones from the data first */
+        if (means) update_role(neg, RT_HIDDEN, 0);
     }
     /* centering offsets start at the data mean (visible) or 1/2 (hidden) */
     for (int i = 0; i < m->nparams; i++) {
@@ -350,6 +458,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
     }
     int rc = 0;
+    rt_pt *pt = NULL;   /* RT_PT: the chains' temperature ladders (rt_pt.c) */
+    if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {
+        rc = -1;
+        goto out;
+    }
     rt_train_position at = {1, 0, 0, 0};
     if (cfg->resume_path) {
         if (rt_checkpoint_load(cfg->resume_path, m, p, cfg->method == RT_PCD ? neg : NULL, &at)) {
@@ -383,11 +496,15 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             }
             int64_t nb = n - b0 < B ? n - b0 : B;
             trained = 1;
-            for (int64_t r = 0; r < nb; r++) memcpy(rows + r * rf, data->data + order[b0 + r] * rf, sizeof(float) * (size_t)rf);
+            /* the rows themselves are needed only to impute or for the
+             * discriminative pass; otherwise they go straight to pos */
+            int direct = !missing && !dis;
+            Gather ga = {rows, direct ? pos : NULL, data->data, order + b0, rf};
             pos->B = nb;
-            rt_ws_set_visible(pos, rows, nb, rf);
+            rt_par_for(gather_part, &ga, nb, nb * rf);
+            if (!direct) rt_ws_set_visible(pos, rows, nb, rf);
             if (missing) impute(pos, rows, nb, rf, cfg->k);
-            for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+            for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
             if (cfg->method == RT_MINIMIZE) {
                 /* descend the loss: weights -1/B make the ascent direction */
                 rt_ws_fill_noise(pos);
@@ -396,21 +513,42 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(pos, m->k_loss);
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
                 update(m, p, cfg, lr, mom);
+                report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN);
                 continue;
             }
             /* discriminative: the gradient of log p(target | rest), plus
              * `generative` times the likelihood's (a hybrid) */
             double gen = cfg->method == RT_DISCRIMINATIVE ? cfg->generative : 1.0;
             if (dis) rt_conditional_pass(m, dis, cfg->target, rows, nb, rf, 1, NULL, NULL);
-            if (gen > 0) {
+            if (gen > 0 && means) {
+                update_role(pos, RT_HIDDEN, 0);
+                fill_weights(pos, nb, (float)(-gen / (double)nb));
+                rt_ws_run(pos, m->k_grad_mean);
+                if (cfg->method != RT_PCD) {
+                    neg->B = nb;
+                    copy_states(neg, pos, nb);
+                }
+                for (int s = 0; s < cfg->k; s++) {
+                    update_role(neg, RT_VISIBLE, 0);
+                    /* CD's last hidden states are not kept: means suffice */
+                    update_role(neg, RT_HIDDEN, cfg->method == RT_CD && s == cfg->k - 1);
+                }
+                fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
+                rt_ws_run(neg, m->k_grad_mean);
+                update_offsets(m, p, pos, nb);
+            } else if (gen > 0) {
                 if (!m->fe_exact) mean_field(pos, cfg->mf_iters);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad);
-                if (cfg->method != RT_PCD) {
-                    neg->B = nb;
-                    copy_visible(neg, pos, nb);
+                if (pt) {
+                    rt_pt_negative(pt, neg, cfg->k);   /* the target replicas */
+                } else {
+                    if (cfg->method != RT_PCD) {
+                        neg->B = nb;
+                        copy_visible(neg, pos, nb);
+                    }
+                    for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
                 }
-                for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
                 fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
                 rt_ws_run(neg, m->k_grad);
                 update_offsets(m, p, pos, nb);
@@ -421,6 +559,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 copy_visible(rec, pos, nb);
                 err += recon_error(rec, nb);
             }
+            report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, rec ? err : NAN, NAN, rf, NULL, NAN);
         }
         if (rc || rep->stopped) break;
         rc = check_finite(m, p, epoch, lr);
@@ -435,7 +574,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
         st->epoch = epoch;
         st->recon = err / (double)n / (double)rf;
-        st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = NAN;
+        st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->fe_gap = st->swap_rate = NAN;
         st->loss = cfg->method == RT_MINIMIZE ? loss_sum / (double)n : NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
         if (monitor && !missing && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
@@ -446,6 +585,13 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             int64_t k = n < 2000 ? n : 2000;
             rt_classify(m, p, cfg->target, data->data, k, rf, &st->cond_loglik, &st->accuracy);
         }
+        if (monitor && cfg->mon_fe_gap && held && m->fe_exact &&
+            rt_fe_gap(m, p, data->data, n, held, nheld, rf, &st->fe_gap))
+            st->fe_gap = NAN;
+        if (pt) {
+            st->swap_rate = rt_pt_swap_rate(pt, NULL);
+            rt_pt_reset_rates(pt);
+        }
         if (monitor && exact) {
             double sum;
             if (!rt_exact_logz(m, p, &st->logz) && !rt_exact_loglik(m, p, st->logz, data->data, n, rf, &sum))
@@ -453,11 +599,14 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
         st->seconds = now() - t0;
         rep->epochs = epoch;
+        report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum);
         if (progress && !cfg->quiet && monitor) {
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
             if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
             if (!isnan(st->loss)) fprintf(progress, "  loss %.5f", st->loss);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
+            if (!isnan(st->fe_gap)) fprintf(progress, "  fe_gap %.4f", st->fe_gap);
+            if (!isnan(st->swap_rate)) fprintf(progress, "  swap %.3f", st->swap_rate);
             if (!isnan(st->loglik)) fprintf(progress, "  loglik %.4f (exact; optimum %.4f)", st->loglik, rep->optimum);
             if (!isnan(st->accuracy))
                 fprintf(progress, "  log p(%s|rest) %.4f  accuracy %.4f", m->groups[cfg->target].name, st->cond_loglik, st->accuracy);
@@ -469,6 +618,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
     }
 out:
+    rt_pt_free(pt);
     free(order);
     free(rows);
     rt_ws_free(pos);

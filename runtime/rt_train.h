@@ -3,6 +3,7 @@
 #ifndef EBMC_RT_TRAIN_H
 #define EBMC_RT_TRAIN_H
 #include "rt_model.h"
+#include "rt_progress.h"
 
 /* A value per epoch: value[i] while epoch <= until[i] (1-based), the last
  * one after that ("0.5 until 5, 0.9"). */
@@ -16,6 +17,7 @@ double rt_schedule_at(const rt_schedule *s, int epoch);
 rt_schedule rt_schedule_const(double v);
 
 enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
+       RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
        /* methods with their own loops (runtime/rt_methods.c dispatches) */
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
 enum { RT_SGD, RT_ADAM };
@@ -38,6 +40,16 @@ typedef struct rt_train_cfg {
     int mf_iters;          /* mean-field iterations of the positive phase */
     double mf_tol;
     int mon_recon, mon_pll, mon_exact, mon_accuracy;
+    int mon_fe_gap;        /* mean F(held-out) - mean F(training), same count */
+    const rt_dataset *validation;  /* fe_gap's held-out rows; NULL: the last
+                              10% of the data, then left out of training */
+    /* RT_PT: `chains` persistent chains, each with `replicas` temperatures
+     * from 1 down to beta_min of the tempered model (rt_tempered.h, built by
+     * the compiler); its base rates are fitted to the training data */
+    int replicas;
+    double beta_min;
+    int pt_geometric;
+    const struct rt_tempered *tempered;
     int mon_every;
     int quiet;
     /* crash safety: the training state (parameters, optimiser state,
@@ -53,6 +65,8 @@ typedef struct rt_train_cfg {
     volatile int *stop;
     const rt_meta *meta;   /* embedded in checkpoints (the resolved config) */
     int nmeta;
+    rt_progress_fn on_progress;   /* after every batch and epoch (a bar, a log); may be NULL */
+    void *progress_ctx;
     /* RT_EM .. RT_REINFORCE (runtime/rt_methods.c) */
     double tol;            /* em, ica: stop when an iteration gains less */
     int ica_fast;          /* ica: FastICA (symmetric, tanh) instead of the natural gradient */
@@ -73,6 +87,8 @@ typedef struct rt_epoch_stats {
     double accuracy;       /* predicting the target group (NAN if off) */
     double cond_loglik;    /* average log p(target | rest) (NAN if off) */
     double loss;           /* RT_MINIMIZE: average loss over the epoch */
+    double fe_gap;         /* mean free energy of held-out minus training rows (NAN if off) */
+    double swap_rate;      /* RT_PT: fraction of swaps accepted in the epoch (NAN if off) */
     double seconds;
 } rt_epoch_stats;
 
@@ -91,6 +107,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
  * random unit flipped per row, scaled by the number of visible units. */
 int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
                      uint64_t seed, double *avg);
+/* The mean free energy of held-out rows minus that of as many training
+ * rows (at most 1000 of each, spread evenly): an overfitting monitor
+ * (rt_fegap.c); needs m->fe_exact. */
+int rt_fe_gap(const rt_model *m, rt_params *p, const float *train, int64_t ntrain, const float *held, int64_t nheld,
+              int64_t row_floats, double *gap);
 /* Mean squared error per visible unit of v -> E[h|v] -> E[v|h]. */
 int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse);
 /* For each row: p(target | the other visible and input groups), exactly,

@@ -1,8 +1,277 @@
-/* rt_wake_sleep.c — placeholder */
+/* rt_wake_sleep.c — directed models with discrete latent variables trained
+ * through a recognition model q(h | x): wake-sleep (Hinton, Dayan, Frey &
+ * Neal 1995), and the variational method with REINFORCE (the
+ * score-function estimator, Williams 1992; Goodfellow et al., Deep
+ * Learning, 20.9.1) and a learned baseline (Mnih & Gregor 2014).
+ *
+ * Wake-sleep: in the wake phase the model takes the gradient of log p(x, h)
+ * at h ~ q(h | x) (as below); in the sleep phase it dreams (x, h) by
+ * ancestral sampling (the compiled prior.<g> kernels, parents first) and q
+ * takes the gradient of log q(h | x) at the dream. Each phase is maximum
+ * likelihood on complete data, so no estimator is needed, but the sleep
+ * phase fits q to the wrong divergence; the ELBO printed is measured in the
+ * wake phase.
+ *
+ * The model p (say a sigmoid belief net, h ~ bernoulli, x ~ bernoulli
+ * (sigmoid(W.h + b))) and q (a second model of the spec: input x, visible
+ * h, h ~ bernoulli(sigmoid(R.x + r))) are compiled separately, and each is
+ * normalised, so their compiled energies are -log p(x, h) and -log q(h | x).
+ * For a batch, h is drawn from q's conditional kernel, and
+ *     l = log p(x, h) - log q(h | x)        (its mean is the ELBO)
+ *     grad_p ELBO = E_q[grad_p log p(x, h)]         p's "grad" kernel with
+ *                                                   weights -1/n
+ *     grad_q ELBO = E_q[(l - b(x)) grad_q log q]    q's "grad" kernel with
+ *                                                   weights -(l - b(x))/n
+ * The baseline b(x) = mu + c + v.x does not change the expectation (E_q of
+ * the score is 0) but removes most of the variance: mu is a running mean
+ * of l, c + v.x a linear regression of l - mu on x learnt by normalised
+ * LMS, and the centred signal is divided by its running standard
+ * deviation (when above 1). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "rt_methods.h"
+
+struct rt_reinforce {
+    const rt_model *pm, *qm;
+    rt_params *pp, *qp;
+    rt_ws *pw, *qw;
+    int64_t rows;
+    int px, ph, qx, qh;     /* p's visible and hidden group, q's input and visible */
+    double *v, c, mu, var;  /* the baseline */
+    int started;
+    double *l;              /* per row: the learning signal */
+};
+
+static int find_group(const rt_model *m, const char *name) {
+    for (int g = 0; g < m->ngroups; g++)
+        if (!strcmp(m->groups[g].name, name)) return g;
+    return -1;
+}
+
+/* q must read p's visible groups as inputs and produce p's hidden groups. */
+static int pair_groups(rt_reinforce *r) {
+    const rt_model *p = r->pm, *q = r->qm;
+    r->px = r->ph = -1;
+    for (int g = 0; g < p->ngroups; g++) {
+        if (p->groups[g].role == RT_INPUT) return rt_fail("the recognition methods do not take input groups ('%s')", p->groups[g].name);
+        int *slot = p->groups[g].role == RT_VISIBLE ? &r->px : &r->ph;
+        if (*slot >= 0)
+            return rt_fail("the recognition methods take one visible and one hidden group; model '%s' has more", p->name);
+        *slot = g;
+    }
+    if (r->px < 0 || r->ph < 0) return rt_fail("model '%s' needs a visible and a hidden group", p->name);
+    const rt_group *x = &p->groups[r->px], *h = &p->groups[r->ph];
+    r->qx = find_group(q, x->name);
+    r->qh = find_group(q, h->name);
+    if (r->qx < 0 || q->groups[r->qx].role != RT_INPUT || q->groups[r->qx].size != x->size)
+        return rt_fail("recognition model '%s' must read '%s' as an input group of %lld units", q->name, x->name, (long long)x->size);
+    if (r->qh < 0 || q->groups[r->qh].role != RT_VISIBLE || q->groups[r->qh].size != h->size || q->groups[r->qh].k_sample < 0)
+        return rt_fail("recognition model '%s' must produce '%s' as a visible group of %lld units with a sampled conditional",
+                       q->name, h->name, (long long)h->size);
+    for (int g = 0; g < q->ngroups; g++)
+        if (g != r->qx && g != r->qh) return rt_fail("recognition model '%s' has a group '%s' model '%s' lacks", q->name, q->groups[g].name, p->name);
+    if (h->utype != RT_BERNOULLI && h->utype != RT_SPIN && h->utype != RT_SOFTMAX && h->utype != RT_BINOMIAL)
+        return rt_fail("REINFORCE is for discrete latent groups; '%s' is real-valued (use the reparameterisation trick: "
+                       "method = minimize with a noise input)", h->name);
+    return 0;
+}
+
+rt_reinforce *rt_reinforce_new(const rt_model *p, rt_params *pp, const rt_model *q, rt_params *qp, int64_t rows,
+                               uint64_t seed) {
+    rt_reinforce *r = calloc(1, sizeof *r);
+    r->pm = p, r->qm = q, r->pp = pp, r->qp = qp, r->rows = rows;
+    if (pair_groups(r)) {
+        free(r);
+        return NULL;
+    }
+    r->pw = rt_ws_new(p, rows, pp, seed);
+    r->qw = rt_ws_new(q, rows, qp, seed + 0x9e3779b97f4a7c15ULL);
+    r->v = calloc((size_t)p->groups[r->px].size, sizeof(double));
+    r->l = calloc((size_t)rows, sizeof(double));
+    return r;
+}
+
+void rt_reinforce_free(rt_reinforce *r) {
+    if (!r) return;
+    rt_ws_free(r->pw);
+    rt_ws_free(r->qw);
+    free(r->v);
+    free(r->l);
+    free(r);
+}
+
+static void zero_grads(const rt_model *m, rt_params *p) {
+    for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+}
+
+double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int use_baseline, int normalize) {
+    const rt_model *p = r->pm, *q = r->qm;
+    int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size, R = n * S;
+    if (R > r->rows) R = r->rows, n = R / S;
+    r->qw->B = r->pw->B = R;
+    float *qx = r->qw->bufs[q->groups[r->qx].state_buf], *px = r->pw->bufs[p->groups[r->px].state_buf];
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t s = 0; s < S; s++) {
+            memcpy(qx + (i * S + s) * dx, x + i * dx, sizeof(float) * (size_t)dx);
+            memcpy(px + (i * S + s) * dx, x + i * dx, sizeof(float) * (size_t)dx);
+        }
+    /* h ~ q(h | x), then -log q and -log p at (x, h) */
+    rt_ws_run(r->qw, q->groups[r->qh].k_sample);
+    memcpy(r->pw->bufs[p->groups[r->ph].state_buf], r->qw->bufs[q->groups[r->qh].state_buf], sizeof(float) * (size_t)(R * dh));
+    rt_ws_run(r->qw, q->k_energy);
+    rt_ws_run(r->pw, p->k_energy);
+    double elbo = 0, mean_s = 0, mean_s2 = 0;
+    const float *eq = r->qw->bufs[q->energy_buf], *ep = r->pw->bufs[p->energy_buf];
+    for (int64_t i = 0; i < R; i++) {
+        r->l[i] = (double)eq[i] - ep[i];
+        elbo += r->l[i] / (double)R;
+    }
+    if (!r->started) {
+        r->mu = elbo;
+        r->started = 1;
+    }
+    /* the centred learning signal and its baseline */
+    double *sig = malloc(sizeof(double) * (size_t)R), *bx = malloc(sizeof(double) * (size_t)R);
+    for (int64_t i = 0; i < R; i++) {
+        double b = r->c;
+        for (int64_t k = 0; k < dx; k++) b += r->v[k] * px[i * dx + k];
+        bx[i] = b;
+        sig[i] = use_baseline ? r->l[i] - r->mu - b : r->l[i];
+        mean_s += sig[i] / (double)R;
+        mean_s2 += sig[i] * sig[i] / (double)R;
+    }
+    double scale = normalize && use_baseline ? 1 / fmax(1.0, sqrt(r->var)) : 1;
+    /* generative: ascent on log p(x, h); recognition: REINFORCE */
+    zero_grads(p, r->pp);
+    zero_grads(q, r->qp);
+    float *pwt = r->pw->bufs[p->weight_buf], *qwt = r->qw->bufs[q->weight_buf];
+    for (int64_t i = 0; i < R; i++) {
+        pwt[i] = -1.0f / (float)R;
+        qwt[i] = (float)(-sig[i] * scale / (double)R);
+    }
+    rt_ws_run(r->pw, p->k_grad);
+    rt_ws_run(r->qw, q->k_grad);
+    if (use_baseline) {
+        /* the baselines learn from this batch after it used them */
+        const double a = 0.9;
+        r->var = a * r->var + (1 - a) * fmax(mean_s2 - mean_s * mean_s, 0) + (1 - a) * mean_s * mean_s;
+        double gmu = 0;
+        for (int64_t i = 0; i < R; i++) gmu += (r->l[i] - r->mu) / (double)R;
+        for (int64_t i = 0; i < R; i++) {
+            /* normalised LMS on l - mu: stable whatever the scale of x */
+            const float *xi = px + i * dx;
+            double err = r->l[i] - r->mu - bx[i], nx = 1;
+            for (int64_t k = 0; k < dx; k++) nx += (double)xi[k] * xi[k];
+            double step = 0.1 * err / nx / (double)R;
+            r->c += step;
+            for (int64_t k = 0; k < dx; k++) r->v[k] += step * xi[k];
+        }
+        r->mu += (1 - a) * gmu;
+    }
+    free(sig);
+    free(bx);
+    return elbo;
+}
+
+/* Adam or SGD with momentum on the ascent direction in p->grad (as
+ * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
+static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
+    p->steps++;
+    double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        float d = q->ndim >= 2 ? (float)cfg->weight_decay : 0.0f;
+        float *x = p->value[i], *g = p->grad[i], *v = p->velocity[i], *s = p->second[i];
+        for (int64_t k = 0; k < q->size; k++) {
+            double gk = g[k] - d * x[k];
+            if (cfg->optimizer == RT_ADAM) {
+                v[k] = (float)(cfg->beta1 * v[k] + (1 - cfg->beta1) * gk);
+                s[k] = (float)(cfg->beta2 * s[k] + (1 - cfg->beta2) * gk * gk);
+                x[k] += (float)(lr * (v[k] / c1) / (sqrt(s[k] / c2) + cfg->adam_eps));
+            } else {
+                v[k] = (float)(mom * v[k] + lr * gk);
+                x[k] += v[k];
+            }
+        }
+    }
+}
+
+int rt_ancestral(rt_ws *w) {
+    const rt_model *m = w->m;
+    if (m->nancestral == 0) return rt_fail("model '%s' has no ancestral sampler: it must be written with '~' statements "
+                                           "alone, each with a bernoulli or normal child", m->name);
+    for (int k = 0; k < m->nancestral; k++) rt_ws_run(w, m->groups[m->ancestral[k]].k_prior);
+    return 0;
+}
+
+/* The sleep phase: (x, h) drawn from the model, q learns to recognise h
+ * from x (ascent on log q(h | x) in q's gradient buffers). */
+static void sleep_phase(rt_reinforce *r, int64_t n) {
+    const rt_model *p = r->pm, *q = r->qm;
+    r->pw->B = r->qw->B = n;
+    rt_ancestral(r->pw);
+    int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size;
+    memcpy(r->qw->bufs[q->groups[r->qx].state_buf], r->pw->bufs[p->groups[r->px].state_buf], sizeof(float) * (size_t)(n * dx));
+    memcpy(r->qw->bufs[q->groups[r->qh].state_buf], r->pw->bufs[p->groups[r->ph].state_buf], sizeof(float) * (size_t)(n * dh));
+    zero_grads(q, r->qp);
+    float *wt = r->qw->bufs[q->weight_buf];
+    for (int64_t i = 0; i < n; i++) wt[i] = -1.0f / (float)n;
+    rt_ws_run(r->qw, q->k_grad);
+}
 
 int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
                   rt_train_report *rep) {
-    (void)m, (void)p, (void)data, (void)cfg, (void)progress, (void)rep;
-    return rt_fail("not yet");
+    const char *name = cfg->method == RT_WAKE_SLEEP ? "wake_sleep" : "reinforce";
+    if (!cfg->recognition) return rt_fail("method = %s needs recognition = q: a model of q(h | x) in this spec", name);
+    if (cfg->method == RT_WAKE_SLEEP && m->nancestral == 0)
+        return rt_fail("method = wake_sleep: model '%s' has no ancestral sampler (it must be written with '~' statements "
+                       "alone, each with a bernoulli or normal child); use method = reinforce", m->name);
+    int64_t n = data->n, S = cfg->samples > 0 ? cfg->samples : 1, B = cfg->batch < n ? cfg->batch : n;
+    if (rt_dataset_row(data) != rt_visible_floats(m))
+        return rt_fail("the data has %lld values per example; model '%s' reads %lld", (long long)rt_dataset_row(data), m->name,
+                       (long long)rt_visible_floats(m));
+    rt_reinforce *r = rt_reinforce_new(m, p, cfg->recognition, cfg->recognition_params, B * S, cfg->seed);
+    if (!r) return -1;
+    int64_t *order = malloc(sizeof(int64_t) * (size_t)n), dx = rt_dataset_row(data);
+    float *rows = malloc(sizeof(float) * (size_t)(B * dx));
+    int rc = 0;
+    for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
+        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double elbo = 0;
+        for (int64_t i = 0; i < n; i++) order[i] = i;
+        for (int64_t i = n - 1; i > 0; i--) {
+            int64_t j = (int64_t)(rt_uniform(cfg->seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
+            if (j > i) j = i;
+            int64_t t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int64_t b0 = 0; b0 < n; b0 += B) {
+            int64_t nb = n - b0 < B ? n - b0 : B;
+            for (int64_t i = 0; i < nb; i++) memcpy(rows + i * dx, data->data + order[b0 + i] * dx, sizeof(float) * (size_t)dx);
+            if (cfg->method == RT_WAKE_SLEEP) {
+                /* wake: the model learns from h ~ q(h | x); sleep: q from
+                 * the model's own dreams */
+                elbo += rt_reinforce_batch(r, rows, nb, 1, 0, 0) * (double)nb;
+                step(m, p, cfg, lr, mom);
+                sleep_phase(r, nb);
+            } else {
+                elbo += rt_reinforce_batch(r, rows, nb, S, 1, 1) * (double)nb;
+                step(m, p, cfg, lr, mom);
+            }
+            step(cfg->recognition, cfg->recognition_params, cfg, lr, mom);
+        }
+        rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
+        st->loss = -elbo / (double)n;
+        st->seconds = rt_method_now() - t0;
+        rep->epochs = epoch;
+        rt_method_progress(progress, cfg, st, "elbo", -st->loss);
+        if (!isfinite(st->loss)) rc = rt_fail("training diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
+    }
+    free(order);
+    free(rows);
+    rt_reinforce_free(r);
+    return rc;
 }

@@ -189,6 +189,10 @@ void rt_ws_fill_noise(rt_ws *w) {
 }
 
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats) {
+    rt_ws_set_visible_at(w, rows, NULL, 0, n, row_floats);
+}
+
+void rt_ws_set_visible_at(rt_ws *w, const float *data, const int64_t *order, int64_t lo, int64_t hi, int64_t row_floats) {
     const rt_model *m = w->m;
     int64_t off = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -196,8 +200,8 @@ void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_float
             const rt_group *gr = &m->groups[g];
             if (gr->role != (pass ? RT_INPUT : RT_VISIBLE) || gr->noise != RT_NOISE_NONE) continue;
             float *dst = w->bufs[gr->state_buf];
-            for (int64_t r = 0; r < n; r++)
-                memcpy(dst + r * gr->size, rows + r * row_floats + off, sizeof(float) * (size_t)gr->size);
+            for (int64_t r = lo; r < hi; r++)
+                memcpy(dst + r * gr->size, data + (order ? order[r] : r) * row_floats + off, sizeof(float) * (size_t)gr->size);
             off += gr->size;
         }
 }

@@ -1,0 +1,88 @@
+/* llvm_int.h — what the LLVM back end's files share (not part of its public
+ * surface, compiler/llvm/llvm.h).
+ *
+ * llvm_codegen.c turns an IrProgram into one module: a function per kernel,
+ *     void @"ebmc.K.NAME"(float **bufs, i64 B, i64 seed, i64 step)
+ * with shapes as constants and B the runtime batch. GEMM, softmax rows and
+ * the sequential / full-covariance updates call the runtime (RT_KERNEL_ABI);
+ * ZERO is a memset; a LOOP becomes a loop nest whose innermost body
+ * evaluates the assignments element by element (llvm_expr.c). A statement
+ * the generator does not know, or a loop whose per-element order could
+ * differ from the interpreter's, calls interp_stmt instead.
+ *
+ * Same numbers as the interpreter: float operations one for one with
+ * runtime/interp.c, no fast-math flags, accumulation in loop order (an
+ * accumulator whose address does not change in the inner loop lives in a
+ * register, added to in the same order), Philox inlined as integer code,
+ * exp and sigmoid inlined as the runtime's own algorithm (rt_kernel.c), the
+ * other functions called. */
+#ifndef EBMC_LLVM_INT_H
+#define EBMC_LLVM_INT_H
+#include <llvm-c/Core.h>
+
+#include "ir.h"
+#include "rt_kernel.h"
+
+enum {
+#define X(name, ret, args) ABI_##name,
+    RT_KERNEL_ABI(X)
+#undef X
+    ABI_COUNT
+};
+
+typedef struct LlvmStats {
+    int kernels;
+    int stmts;          /* statements in all */
+    int interpreted;    /* of them, run through interp_stmt */
+    int interchanged;   /* loop nests reordered so a reduction vectorises */
+    int parallel;       /* loop nests split over the worker threads */
+} LlvmStats;
+
+enum { CG_MAX_VARS = 16, CG_MAX_LOCALS = 64 };
+
+typedef struct Cg {
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    const IrProgram *p;
+    LLVMTypeRef f32, i1, i32, i64, i8p, f32p, f32pp, voidt;
+    LLVMValueRef abi[ABI_COUNT];
+    LLVMTypeRef abi_ty[ABI_COUNT];
+    LLVMValueRef fn_exp, fn_sigmoid;    /* internal helpers, made on first use */
+    /* the kernel being generated */
+    int kernel;
+    LLVMValueRef fn;
+    LLVMValueRef bufs, B, seed, step;
+    LLVMValueRef *buf;                  /* float * per buffer, loaded at entry */
+    int parallel;                       /* split loop nests over threads */
+    LLVMValueRef par_ctx;               /* the kernel's {bufs, B, seed, step} */
+    LLVMBasicBlockRef cur;              /* where the kernel continues */
+    /* the current point of a loop nest */
+    const IrStmt *st;
+    int nvars;
+    LLVMValueRef var[CG_MAX_VARS];      /* i64 */
+    LLVMValueRef ext[CG_MAX_VARS];      /* i64 */
+    LLVMValueRef lo[CG_MAX_VARS], hi[CG_MAX_VARS];  /* the range a variable runs */
+    LLVMValueRef local[CG_MAX_LOCALS];
+    LLVMValueRef elem;                  /* i32 element number, per element */
+} Cg;
+
+/* llvm_expr.c */
+LLVMValueRef cg_expr(Cg *g, const IrX *x);
+/* flat offset (i64) of an indexed access at the current loop point */
+LLVMValueRef cg_address(Cg *g, int buf, const IrIdx *idx, int nidx);
+/* 1 if every index stays inside its dimension for the loop's extents */
+int cg_in_range(const Cg *g, int buf, const IrIdx *idx, int nidx);
+LLVMValueRef cg_call(Cg *g, int abi, LLVMValueRef *args, int n);
+LLVMValueRef cg_i64(Cg *g, long long v);
+LLVMValueRef cg_i32(Cg *g, long long v);
+LLVMValueRef cg_f32(Cg *g, float v);
+/* does the generator handle every node of x? */
+int cg_expr_supported(const IrX *x);
+
+/* llvm_codegen.c: the module for p, or NULL after rt_fail */
+/* parallel: loop nests that can be split are handed to rt_par_for */
+LLVMModuleRef llvm_codegen(LLVMContextRef ctx, const IrProgram *p, const char *name, int parallel, LlvmStats *st);
+/* the symbol of kernel k in that module */
+void llvm_kernel_symbol(const IrProgram *p, int k, char *out, size_t n);
+#endif

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/bench/run.sh — `make bench`: the JIT against the interpreter, the
+# Python peers and the machine's sgemm rate (docs/performance.md).
+#
+#   1. CD-1, 784x500 binary RBM, batch 100, one epoch over the 60,000
+#      binarised Fashion-MNIST images: seconds per epoch for ebmc --backend
+#      jit / interp (the epoch time `ebmc train` prints), scikit-learn's
+#      BernoulliRBM and a plain PyTorch loop; the sgemm bound (5 GEMMs of
+#      100x784x500 per batch at the rate sgemm_rate measures now).
+#   2. Sampling: a 64x32 RBM, 10,000 chains, 1,000 block-Gibbs sweeps.
+#   3. A DBM mean-field pass: 784-500-1000, 10 iterations, batch 100.
+# Every figure is the median of BENCH_REPS runs (default 3), printed with
+# its ratio to the baseline of the same run; each target says MET or MISSED.
+# The Python peers need python3-sklearn and python3-torch (Debian packages,
+# for benchmarking only); without them their rows say so.
+EBMC=${EBMC:-./ebmc}
+BUILD=${BUILD:-build}
+REPS=${BENCH_REPS:-3}
+PY=${BENCH_PYTHON:-/usr/bin/python3}
+BIN=$BUILD/bench
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+median() {   # numbers on stdin -> their median
+    sort -g | awk '{x[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print x[(NR + 1) / 2]; else print (x[NR / 2] + x[NR / 2 + 1]) / 2}'
+}
+field() {    # $1: key; stdin: "key value" lines -> value
+    awk -v k="$1" '$1 == k {print $2}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "nan"}'; }
+verdict() { awk -v x="$1" -v t="$2" 'BEGIN {print (x + 0 >= t + 0 && x != "nan") ? "MET" : "MISSED"}'; }
+
+have_py=1
+"$PY" -c 'import sklearn, torch' 2>/dev/null || have_py=0
+
+echo "ebmc benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'), medians of $REPS runs)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+echo "ebmc: $EBMC; LLVM $(llvm-config-14 --version 2>/dev/null); OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null)"
+if [ $have_py = 1 ]; then
+    echo "python: $("$PY" -c 'import sys, sklearn, torch, numpy; print(sys.version.split()[0], "scikit-learn", sklearn.__version__, "torch", torch.__version__, "numpy", numpy.__version__)')"
+else
+    echo "python peers: not installed (apt-get install python3-sklearn python3-torch); their rows are skipped"
+fi
+echo
+
+# ---- 1. CD-1 ----------------------------------------------------------------------
+echo "1. CD-1, 784x500 binary RBM, batch 100, one epoch of 60,000 Fashion-MNIST images"
+"$BIN/sgemm_rate" >"$tmp/sgemm"
+sg=$(field sgemm_seconds <"$tmp/sgemm")
+gf=$(field sgemm_gflops <"$tmp/sgemm")
+bound=$(awk -v s="$sg" 'BEGIN {printf "%.4f", 600 * 5 * s}')
+for backend in jit interp; do
+    for r in $(seq "$REPS"); do
+        EBMC_VERBOSE=1 "$EBMC" train tests/bench/cd1.ebm --backend $backend --out "$tmp/p.safetensors" >"$tmp/out" 2>&1 ||
+            { cat "$tmp/out"; exit 1; }
+        sed -n 's/^epoch *1\/1 .* \([0-9.]*\) s$/\1/p' "$tmp/out"
+        sed -n 's/.*compiled in \([0-9.]*\) s$/\1/p' "$tmp/out" >>"$tmp/compile.$backend"
+    done | median >"$tmp/cd1.$backend"
+done
+jit=$(cat "$tmp/cd1.jit")
+interp=$(cat "$tmp/cd1.interp")
+sk=nan
+pt=nan
+if [ $have_py = 1 ]; then
+    sk=$("$PY" tests/bench/peers.py cd1 sklearn "$REPS" | field seconds_per_epoch)
+    pt=$("$PY" tests/bench/peers.py cd1 torch "$REPS" | field seconds_per_epoch)
+fi
+"$BIN/bench_ebmc" cd1count tests/bench/cd1.ebm >"$tmp/count"
+gemms=$(awk '$1 == "gemm_flops_per_batch" {printf "%.2f", $2 / (2 * 100 * 784 * 500)}' "$tmp/count")
+printf "  %-28s %9s s/epoch\n" "sgemm bound (5 GEMMs/batch)" "$bound"
+printf "  %-28s %9s s/epoch   1.00\n" "ebmc --backend jit" "$jit"
+printf "  %-28s %9s s/epoch   %s x jit\n" "ebmc --backend interp" "$interp" "$(ratio "$interp" "$jit")"
+printf "  %-28s %9s s/epoch   %s x jit\n" "scikit-learn BernoulliRBM" "$sk" "$(ratio "$sk" "$jit")"
+printf "  %-28s %9s s/epoch   %s x jit\n" "PyTorch CD-1 loop" "$pt" "$(ratio "$pt" "$jit")"
+echo "  sgemm 100x784x500: $gf GFLOP/s ($(awk -v s="$sg" 'BEGIN {printf "%.3f", s * 1000}') ms a call, the BLAS's own threading)"
+"$BIN/bench_ebmc" gemm >"$tmp/rtgemm"
+rg=$(field rt_gemm_seconds <"$tmp/rtgemm")
+echo "  ebmc's rt_gemm on it: $(awk -v s="$rg" 'BEGIN {printf "%.2f GFLOP/s (%.3f ms", 2 * 100 * 784 * 500 / s / 1e9, s * 1000}'), split over $(field threads <"$tmp/rtgemm") threads)"
+echo "  ebmc runs $gemms GEMMs of 100x784x500 (in FLOPs) per batch: $(awk '$1 == "gemm_flops" {printf "%s%s %.2f", sep, $2, $3 / (2 * 100 * 784 * 500); sep = ", "}' "$tmp/count")"
+echo "  JIT compile time: $(median <"$tmp/compile.jit") s"
+faster=$(awk -v a="$sk" -v b="$pt" 'BEGIN {if (a == "nan") print b; else if (b == "nan") print a; else print (a < b ? a : b)}')
+vs=$(ratio "$faster" "$jit")
+frac=$(ratio "$bound" "$jit")
+echo "  target: jit >= 2x the faster Python peer: $vs x -> $(verdict "$vs" 2)"
+echo "  target: jit >= 80% of the sgemm bound: $(awk -v f="$frac" 'BEGIN {printf "%.0f%%", 100 * f}') -> $(verdict "$frac" 0.8)"
+echo
+
+# ---- 2. sampling ------------------------------------------------------------------------
+echo "2. sampling: 64x32 RBM, 10,000 chains, 1,000 block-Gibbs sweeps"
+sj=$("$BIN/bench_ebmc" sample tests/bench/sample.ebm jit 10000 1000 "$REPS" | field sweeps_per_second)
+si=$("$BIN/bench_ebmc" sample tests/bench/sample.ebm interp 10000 1000 "$REPS" | field sweeps_per_second)
+st=nan
+[ $have_py = 1 ] && st=$("$PY" tests/bench/peers.py sample "$REPS" | field sweeps_per_second)
+printf "  %-28s %9s sweeps/s  1.00\n" "ebmc jit" "$sj"
+printf "  %-28s %9s sweeps/s  jit is %s x\n" "ebmc interp" "$si" "$(ratio "$sj" "$si")"
+printf "  %-28s %9s sweeps/s  jit is %s x\n" "PyTorch" "$st" "$(ratio "$sj" "$st")"
+echo "  target: jit >= 5x interp: $(verdict "$(ratio "$sj" "$si")" 5); jit ahead of PyTorch: $(verdict "$(ratio "$sj" "$st")" 1.0000001)"
+echo
+
+# ---- 3. DBM mean-field ------------------------------------------------------------------
+echo "3. DBM mean-field pass: 784-500-1000, 10 iterations, batch 100"
+dj=$("$BIN/bench_ebmc" meanfield tests/bench/dbm.ebm jit 100 10 "$REPS" | field seconds_per_pass)
+di=$("$BIN/bench_ebmc" meanfield tests/bench/dbm.ebm interp 100 10 "$REPS" | field seconds_per_pass)
+dt=nan
+[ $have_py = 1 ] && dt=$("$PY" tests/bench/peers.py dbm "$REPS" | field seconds_per_pass)
+dflop=$(awk 'BEGIN {print 10 * 2 * 100 * (784 * 500 + 500 * 1000 + 500 * 1000)}')
+printf "  %-28s %9s s/pass    1.00\n" "ebmc jit" "$dj"
+printf "  %-28s %9s s/pass    %s x jit\n" "ebmc interp" "$di" "$(ratio "$di" "$dj")"
+printf "  %-28s %9s s/pass    %s x jit\n" "PyTorch" "$dt" "$(ratio "$dt" "$dj")"
+echo "  jit: $(awk -v f="$dflop" -v s="$dj" 'BEGIN {printf "%.1f", f / s / 1e9}') GFLOP/s of GEMM work (sgemm rate above: $gf)"

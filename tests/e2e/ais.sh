@@ -1,0 +1,146 @@
+# ais.sh — ebmc eval --ais end to end (seeds fixed; tolerances: AIS within
+# 0.1 nats of exact log Z and exact inside log(Z -/+ 3 sd)):
+#   1. bars-and-stripes RBM (16 x 16, 300 epochs): 100 runs x 1000 betas;
+#      the YAML keys of DESIGN.md's contract; --filters writes a PNG;
+#      --html a page with the PNGs inline as base64;
+#   2. an eval block's ais(...) turns AIS on without the flag;
+#   3. a tiny DBM 6-4-3 (PCD on the 2 x 3 bars and stripes): AIS against
+#      exact log Z, and the variational lower bound below exact log p(v);
+#   4. refusals: input groups, continuous hidden groups, a bad schedule;
+#   5. the issue's headline figure: a 784 x 20 RBM trained on Fashion-MNIST
+#      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas against the exact
+#      log Z (2^20 hidden states enumerated). Skipped without the data set.
+. tests/e2e/lib.sh
+ROOT=$(pwd)
+key() { sed -n "s/^$1: //p" "$2"; }
+# within TOL and inside [lo, hi]: close EST EXACT LO HI TOL
+close() { awk -v a="$1" -v e="$2" -v lo="$3" -v hi="$4" -v t="$5" 'BEGIN{d=a-e; if(d<0)d=-d; exit !(d < t && lo <= e && e <= hi)}'; }
+
+# 1. bars and stripes
+"$EBMC" train specs/rbm_bas.ebm --set epochs=300 --out "$T/bas.st" --quiet >/dev/null 2>"$T/err" || notok "train bas" "$(cat "$T/err")"
+(cd "$T" && "$EBMC" eval "$ROOT/specs/rbm_bas.ebm" --params bas.st --ais --runs 100 --betas 1000 --filters f.png --html r.html) \
+    >"$T/e.yaml" 2>"$T/err"
+missing=""
+for k in recon_error pseudo_loglik exact_logz exact_loglik ais_logz ais_logz_stderr ais_logz_minus_3sd ais_logz_plus_3sd \
+         ais_loglik loglik loglik_source train_config; do
+    grep -q "^$k:" "$T/e.yaml" || missing="$missing $k"
+done
+[ -z "$missing" ] && ok "eval --ais: every key of the report" || notok "eval --ais keys" "missing:$missing" "$(head -3 "$T/err")"
+ex=$(key exact_logz "$T/e.yaml") ais=$(key ais_logz "$T/e.yaml")
+if close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/e.yaml")" "$(key ais_logz_plus_3sd "$T/e.yaml")" 0.1; then
+    ok "bars and stripes: AIS log Z $ais, exact $ex"
+else notok "bars and stripes AIS" "AIS $ais exact $ex" "$(grep ais_ "$T/e.yaml")"; fi
+[ "$(key loglik_source "$T/e.yaml")" = exact ] && [ "$(key loglik "$T/e.yaml")" = "$(key exact_loglik "$T/e.yaml")" ] &&
+    ok "loglik is the exact one when there is one" || notok "loglik source" "$(grep loglik "$T/e.yaml")"
+magic=$(head -c 8 "$T/f.png" | od -An -tx1 | tr -d ' \n')
+[ "$magic" = 89504e470d0a1a0a ] && ok "--filters writes a PNG" || notok "--filters PNG" "magic $magic"
+b64=$(sed -n 's/.*src="data:image\/png;base64,\([A-Za-z0-9+\/=]*\)".*/\1/p' "$T/r.html" | head -1)
+m2=$(printf '%s' "$b64" | base64 -d 2>/dev/null | head -c 8 | od -An -tx1 | tr -d ' \n')
+if [ "$m2" = 89504e470d0a1a0a ] && grep -q "ais_logz: $ais" "$T/r.html" && grep -q '^<!DOCTYPE html>' "$T/r.html"; then
+    ok "--html: a page with the numbers and base64 PNGs ($(grep -c 'data:image/png;base64' "$T/r.html") pictures)"
+else notok "--html page" "magic '$m2'" "$(head -c 300 "$T/r.html")"; fi
+
+# 2. the eval block's ais(...)
+sed 's/^sample rbm_bas.*//' specs/rbm_bas.ebm >"$T/bas_eval.ebm"
+printf 'eval rbm_bas { ais(runs = 20, betas = 300) }\n' >>"$T/bas_eval.ebm"
+"$EBMC" eval "$T/bas_eval.ebm" --params "$T/bas.st" >"$T/b.yaml" 2>"$T/err"
+[ "$(key ais_runs "$T/b.yaml")" = 20 ] && [ "$(key ais_betas "$T/b.yaml")" = 300 ] && ok "an eval block's ais(runs, betas) runs AIS" ||
+    notok "eval block ais" "$(cat "$T/err")" "$(head -12 "$T/b.yaml")"
+
+# 3. a tiny DBM
+cat >"$T/dbm.ebm" <<'EOF'
+model dbm {
+  visible v[2, 3] : bernoulli
+  hidden  h1[4]   : bernoulli
+  hidden  h2[3]   : bernoulli
+  param W1[2, 3, 4] init normal(0, 0.1)
+  param W2[4, 3]    init normal(0, 0.1)
+  param b[2, 3]
+  param c1[4]
+  param c2[3]
+  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k]
+           - sum(r, s, j) v[r, s]*W1[r, s, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]
+}
+train dbm {
+  data = bars_and_stripes(2, 3)
+  method = pcd(k = 1, chains = 100)
+  batch = 14
+  epochs = 300
+  lr = 0.05
+  mean_field = 10
+  monitor = none
+}
+EOF
+"$EBMC" train "$T/dbm.ebm" --out "$T/dbm.st" --quiet >/dev/null 2>"$T/err" || notok "train dbm" "$(cat "$T/err")"
+"$EBMC" eval "$T/dbm.ebm" --params "$T/dbm.st" --ais --runs 100 --betas 1000 >"$T/d.yaml" 2>"$T/err"
+ex=$(key exact_logz "$T/d.yaml") ais=$(key ais_logz "$T/d.yaml")
+if close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/d.yaml")" "$(key ais_logz_plus_3sd "$T/d.yaml")" 0.1; then
+    ok "DBM 6-4-3: AIS log Z $ais, exact $ex"
+else notok "DBM AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/d.yaml")"; fi
+lb=$(key ais_loglik_lower_bound "$T/d.yaml")
+[ -n "$lb" ] && [ "$(key loglik_source "$T/d.yaml")" = ais_lower_bound ] && ok "DBM: the variational lower bound ($lb) is the loglik" ||
+    notok "DBM bound" "$(grep loglik "$T/d.yaml")"
+
+# 4. refusals, with messages for people
+cat >"$T/cond.ebm" <<'EOF'
+model c {
+  input x[3]
+  visible v[3] : bernoulli
+  param W[3, 3]
+  energy = - sum(i, k) x[i]*W[i, k]*v[k]
+}
+EOF
+printf 'x0,x1,x2,v0,v1,v2\n1,0,1,1,0,1\n' >"$T/cond.csv"
+"$EBMC" train "$T/cond.ebm" --set 'data=csv("'"$T"'/cond.csv")' --set epochs=1 --out "$T/c.st" --quiet >/dev/null 2>&1
+expect_fail "--ais refuses a model with inputs" "input group 'x'" "$EBMC" eval "$T/cond.ebm" --params "$T/c.st" --data "$T/cond.csv" --ais
+cat >"$T/gh.ebm" <<'EOF'
+model g {
+  visible v[4] : bernoulli
+  hidden  h[2] : gaussian
+  param W[4, 2]
+  energy = sum(j) sqr(h[j])/2 - sum(i, j) v[i]*W[i, j]*h[j]
+}
+train g { data = bars_and_stripes(2, 2)  epochs = 1 }
+EOF
+"$EBMC" train "$T/gh.ebm" --out "$T/g.st" --quiet >/dev/null 2>&1
+expect_fail "--ais refuses a continuous hidden group" "hidden group 'h' is continuous" "$EBMC" eval "$T/gh.ebm" --params "$T/g.st" --ais
+printf '0 0.5 0.4 1\n' >"$T/bad_schedule.txt"
+expect_fail "--schedule must rise from 0 to 1" "a schedule rises from 0 to 1" \
+    "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --schedule "$T/bad_schedule.txt"
+expect_fail "--runs needs 2" "at least 2" "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --runs 1
+
+# 5. the headline: 784 x 20 on Fashion-MNIST, 100 runs x 10,000 betas
+F=/usr/share/datasets/fashion-mnist
+if [ -f $F/train-images-idx3-ubyte.gz ]; then
+    cat >"$T/rbm20.ebm" <<EOF
+model rbm20 {
+  visible v[28, 28] : bernoulli
+  hidden  h[20]     : bernoulli
+  param W[28, 28, 20] init normal(0, 0.01)
+  param b[28, 28]
+  param c[20]
+  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c[j]*h[j] - sum(r, s, j) v[r, s]*W[r, s, j]*h[j]
+}
+train rbm20 {
+  data = idx("$F/train-images-idx3-ubyte.gz", binarize = 0.5)
+  method = cd(k = 1)
+  epochs = 5
+  lr = 0.05
+  momentum = 0.5 until 2, 0.9
+  monitor = none
+}
+eval rbm20 {
+  ais(runs = 100, betas = 10000)
+  data = idx("$F/t10k-images-idx3-ubyte.gz", binarize = 0.5)
+}
+EOF
+    start=$(date +%s)
+    "$EBMC" train "$T/rbm20.ebm" --out "$T/rbm20.st" --quiet >/dev/null 2>"$T/err" || notok "train 784x20" "$(cat "$T/err")"
+    "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" >"$T/f.yaml" 2>"$T/err"
+    ex=$(key exact_logz "$T/f.yaml") ais=$(key ais_logz "$T/f.yaml")
+    if close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.1; then
+        ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
+    else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
+else
+    ok "Fashion-MNIST 784x20 AIS # skipped: no data set in $F"
+fi

@@ -1,0 +1,46 @@
+# latent.sh — the latent-variable methods through `ebmc train` (seconds):
+# SFA on examples/sfa/mixture.csv prints both features' slowness, the first
+# far slower than the second (< 0.01 vs > 1); PPCA by EM on a small CSV
+# prints the closed-form line and EM's log-likelihood within 1e-3 of it;
+# test = ... scores held-out data; filters = ... writes a PNG; methods on
+# models without the structure they need fail with a message for people.
+. tests/e2e/lib.sh
+
+if "$EBMC" train specs/sfa.ebm --out "$T/sfa.safetensors" >"$T/sfa.log" 2>&1; then ok "train sfa"
+else notok "train sfa" "$(tail -3 "$T/sfa.log")"; fi
+s1=$(sed -n 's/^feature 1: slowness \([-0-9.e]*\) .*/\1/p' "$T/sfa.log")
+s2=$(sed -n 's/^feature 2: slowness \([-0-9.e]*\) .*/\1/p' "$T/sfa.log")
+if [ -n "$s1" ] && [ -n "$s2" ] && awk "BEGIN{exit !($s1 < 0.01 && $s2 > 1)}"; then ok "sfa: slow feature $s1, next $s2"
+else notok "sfa slowness" "$(cat "$T/sfa.log")"; fi
+
+# a 4-dimensional Gaussian with one dominant direction, 400 rows
+awk 'BEGIN { srand(3); for (r = 0; r < 400; r++) { z = 0; for (k = 0; k < 12; k++) z += rand(); z -= 6
+    printf "%.6f", 2*z; for (i = 1; i < 4; i++) { e = 0; for (k = 0; k < 12; k++) e += rand(); printf ",%.6f", (i + 1)*z + 0.5*(e - 6) }
+    printf "\n" } }' >"$T/x.csv"
+cat >"$T/ppca.ebm" <<EOF
+model ppca {
+  visible x[4] : gaussian
+  hidden  h[1] : gaussian
+  param W[4, 1] init normal(0, 0.1)
+  param b[4]
+  param s2 init 1
+  h ~ normal(0, 1)
+  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], sqrt(s2))
+}
+train ppca { data = csv("$T/x.csv"), test = csv("$T/x.csv"), method = em(tol = 1e-10), epochs = 2000, filters = "$T/w.png" }
+EOF
+if "$EBMC" train "$T/ppca.ebm" --out "$T/ppca.safetensors" >"$T/ppca.log" 2>&1; then ok "train ppca by em"
+else notok "train ppca by em" "$(tail -3 "$T/ppca.log")"; fi
+cf=$(sed -n 's/^PPCA closed form .*: loglik \([-0-9.]*\),.*/\1/p' "$T/ppca.log")
+em=$(sed -n 's/^EM: loglik \([-0-9.]*\),.*/\1/p' "$T/ppca.log")
+if [ -n "$cf" ] && [ -n "$em" ] && awk "BEGIN{d=$cf-($em); exit !(d < 1e-3 && d > -1e-3)}"; then ok "ppca: EM $em = closed form $cf"
+else notok "ppca: EM = closed form" "$(tail -4 "$T/ppca.log")"; fi
+grep -q "^exact average log-likelihood of the test data (400 examples): " "$T/ppca.log" && ok "test data scored" || notok "test data scored" "$(tail -3 "$T/ppca.log")"
+if [ "$(head -c 4 "$T/w.png" | od -An -c | tr -d ' ')" = "211PNG" ]; then ok "filters PNG"; else notok "filters PNG" "$(tail -2 "$T/ppca.log")"; fi
+
+expect_fail "em on a model that is not linear-Gaussian" "method = em needs" \
+    "$EBMC" train specs/rbm_bas.ebm --set method=em --out "$T/x.safetensors"
+expect_fail "ica on a Gaussian prior" "method = ica needs a factorial non-Gaussian prior" \
+    "$EBMC" train "$T/ppca.ebm" --set method=ica --out "$T/x.safetensors"
+expect_fail "reinforce without a recognition model" "recognition" \
+    "$EBMC" train "$T/ppca.ebm" --set "method=reinforce(recognition = ppca)" --out "$T/x.safetensors"

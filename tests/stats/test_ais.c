@@ -1,0 +1,255 @@
+/* test_ais.c — AIS log Z against exact enumeration (seeds 7 / 11 / 13, 200
+ * runs x 2000 betas; |AIS - exact| < 0.1 and exact inside log(Z^ -/+ 3 se)),
+ * the base model's log Z against enumeration at beta = 0 (1e-4), and the
+ * variational bound against exact log p(v) (equal for an RBM, below it for
+ * a DBM, 1e-3).
+ *
+ *   a random RBM, 12 x 6, weights N(0, 0.5^2), base rates fitted to 50
+ *     random rows;
+ *   a tiny DBM 6-4-3, parameters N(0, 0.7^2) (AIS runs on h1 with v and h2
+ *     summed out);
+ *   a spin RBM 8 x 4 with a softmax visible group (base models of spins and
+ *     one-hot rows);
+ *   a Gaussian-Bernoulli RBM 8 x 5 (v summed out for the exact value,
+ *     sampled by AIS; base model 0.5*(v - mean)^2). */
+#include "../unit/check.h"
+#include "rt_ais.h"
+#include "rt_exact.h"
+#include "stats.h"
+#include "tempered.h"
+
+static const char *rbm_src =
+    "model r {\n"
+    "  visible v[12] : bernoulli\n"
+    "  hidden  h[6]  : bernoulli\n"
+    "  param W[12, 6]\n  param b[12]\n  param c[6]\n"
+    "  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+    "}\n";
+
+static const char *dbm_src =
+    "model d {\n"
+    "  visible v[6]  : bernoulli\n"
+    "  hidden  h1[4] : bernoulli\n"
+    "  hidden  h2[3] : bernoulli\n"
+    "  param W1[6, 4]\n  param W2[4, 3]\n  param b[6]\n  param c1[4]\n  param c2[3]\n"
+    "  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k]\n"
+    "           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]\n"
+    "}\n";
+
+static const char *mixed_src =
+    "model s {\n"
+    "  visible v[8]    : spin\n"
+    "  visible y[3]    : softmax\n"
+    "  hidden  h[4]    : spin\n"
+    "  param W[8, 4]\n  param U[3, 4]\n  param b[8]\n  param c[4]\n  param d[3]\n"
+    "  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(k) d[k]*y[k] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+    "           - sum(k, j) y[k]*U[k, j]*h[j]\n"
+    "}\n";
+
+static const char *grbm_src =
+    "model g {\n"
+    "  visible v[8] : gaussian\n"
+    "  hidden  h[5] : bernoulli\n"
+    "  param W[8, 5]\n  param b[8]\n  param c[5]\n"
+    "  energy = sum(i) sqr(v[i] - b[i])/2 - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+    "}\n";
+
+typedef struct Setup {
+    TestModel tm;
+    Tempered *t;
+    rt_params *tp;
+    float *rows;
+    int64_t n, rf;
+} Setup;
+
+/* random rows of the visible groups by type */
+static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
+    memset(s, 0, sizeof *s);
+    if (!test_model(&s->tm, src)) return 0;
+    test_random_params(&s->tm, sd, seed);
+    s->t = tempered_build(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m);
+    if (!s->t) return 0;
+    s->tp = rt_tempered_params(&s->t->rt, s->tm.p);
+    s->rf = rt_visible_floats(s->tm.m);
+    s->n = 50;
+    s->rows = malloc(sizeof(float) * (size_t)(s->n * s->rf));
+    for (int64_t r = 0; r < s->n; r++) {
+        int64_t off = 0;
+        for (int g = 0; g < s->tm.m->ngroups; g++) {
+            const rt_group *gr = &s->tm.m->groups[g];
+            if (gr->role != RT_VISIBLE) continue;
+            for (int64_t i = 0; i < gr->size; i++) {
+                float u = rt_uniform(seed, 77, (uint64_t)r, (uint32_t)(off + i));
+                float x = gr->utype == RT_SPIN ? (u < 0.3f ? 1.0f : -1.0f) : u < 0.3f ? 1.0f : 0.0f;
+                if (gr->utype == RT_SOFTMAX) x = (i == (int64_t)(u * 3)) ? 1.0f : 0.0f;
+                s->rows[r * s->rf + off + i] = x;
+            }
+            off += gr->size;
+        }
+    }
+    return rt_tempered_fit_base(&s->t->rt, s->tp, s->rows, s->n, s->rf) == 0;
+}
+
+static void teardown(Setup *s) {
+    if (s->t) rt_tempered_params_free(&s->t->rt, s->tp);
+    free(s->rows);
+    test_model_free(&s->tm);
+}
+
+/* AIS against enumeration: within tol, and exact inside the 3-sigma band */
+static void check_ais(Setup *s, int64_t runs, int64_t betas, double tol, const char *what) {
+    double exact;
+    CHECK(rt_exact_logz(s->tm.m, s->tm.p, &exact) == 0, "%s: exact: %s", what, rt_last_error());
+    rt_ais_cfg cfg = {runs, betas, NULL, 0, 5};
+    rt_ais_result res;
+    CHECK(rt_ais(&s->t->rt, s->tp, &cfg, &res) == 0, "%s: ais: %s", what, rt_last_error());
+    printf("# %s: exact log Z %.4f, AIS %.4f +- %.4f [%.4f, %.4f], ESS %.1f, %.2f s\n", what, exact, res.logz,
+           res.stderr_logz, res.logz_lo, res.logz_hi, res.ess, res.seconds);
+    CHECK_NEAR(res.logz, exact, tol, what);
+    CHECK(res.logz_lo <= exact && exact <= res.logz_hi, "%s: exact %.4f outside [%.4f, %.4f]", what, exact, res.logz_lo,
+          res.logz_hi);
+}
+
+/* log Z of the base model in closed form against enumeration of the tempered
+ * model at beta = 0 */
+static void check_logz0(Setup *s, const char *what) {
+    double lz0;
+    CHECK(rt_tempered_logz0(&s->t->rt, s->tp, &lz0) == 0, "%s: %s", what, rt_last_error());
+    /* beta = 0 in one row; enumerate the original groups' states */
+    const rt_model *m = s->t->m;
+    uint64_t mask = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (g != s->t->rt.beta_group) mask |= 1ULL << g;
+    rt_ws *w = rt_ws_new(m, 1, s->tp, 0);
+    /* one configuration at a time: E_t from the energy kernel */
+    double lz = -INFINITY;
+    int64_t total = 1;
+    for (int g = 0; g < m->ngroups; g++)
+        if (mask >> g & 1) {
+            const rt_group *gr = &m->groups[g];
+            total *= gr->utype == RT_SOFTMAX ? 3 : (int64_t)1 << gr->size;
+        }
+    for (int64_t c = 0; c < total; c++) {
+        int64_t x = c;
+        for (int g = 0; g < m->ngroups; g++) {
+            if (!(mask >> g & 1)) continue;
+            const rt_group *gr = &m->groups[g];
+            float *st = w->bufs[gr->state_buf];
+            if (gr->utype == RT_SOFTMAX) {
+                for (int64_t i = 0; i < gr->size; i++) st[i] = i == x % 3;
+                x /= 3;
+                continue;
+            }
+            for (int64_t i = 0; i < gr->size; i++, x >>= 1)
+                st[i] = gr->utype == RT_SPIN ? ((x & 1) ? 1.0f : -1.0f) : (float)(x & 1);
+        }
+        rt_tempered_set_beta(&s->t->rt, w, 0.0);
+        rt_ws_run(w, m->k_energy);
+        double e = -(double)w->bufs[m->energy_buf][0];
+        lz = lz > e ? lz + log1p(exp(e - lz)) : e + log1p(exp(lz - e));
+    }
+    rt_ws_free(w);
+    CHECK_NEAR(lz0, lz, 1e-4, what);
+}
+
+static void ais_rbm_12x6(void) {
+    Setup s;
+    CHECK(setup(&s, rbm_src, 0.5, 7), "setup: %s", rt_last_error());
+    if (!check_failed_case) {
+        CHECK(s.t->rt.marginal_v && s.t->rt.sum_mask == 2, "the RBM's hidden group is summed out");
+        check_logz0(&s, "rbm base log Z");
+        check_ais(&s, 200, 2000, 0.1, "rbm 12x6");
+    }
+    teardown(&s);
+}
+
+static void ais_dbm_6_4_3(void) {
+    Setup s;
+    CHECK(setup(&s, dbm_src, 0.7, 11), "setup: %s", rt_last_error());
+    if (!check_failed_case) {
+        CHECK(!s.t->rt.marginal_v && s.t->rt.sum_mask == 5, "v and h2 summed out (mask %llu)",
+              (unsigned long long)s.t->rt.sum_mask);
+        check_logz0(&s, "dbm base log Z");
+        check_ais(&s, 200, 2000, 0.1, "dbm 6-4-3");
+    }
+    teardown(&s);
+}
+
+static void ais_spin_softmax(void) {
+    Setup s;
+    CHECK(setup(&s, mixed_src, 0.5, 13), "setup: %s", rt_last_error());
+    if (!check_failed_case) {
+        check_logz0(&s, "spin/softmax base log Z");
+        check_ais(&s, 200, 2000, 0.1, "spin rbm with softmax");
+    }
+    teardown(&s);
+}
+
+static void ais_gaussian_rbm(void) {
+    Setup s;
+    CHECK(setup(&s, grbm_src, 0.5, 17), "setup: %s", rt_last_error());
+    if (!check_failed_case) check_ais(&s, 200, 2000, 0.1, "gaussian rbm 8x5");
+    teardown(&s);
+}
+
+/* an RBM's mean-field posterior is exact: the bound is log p(v); a DBM's
+ * bound lies below its exact log p(v) */
+static void bound_rbm_exact(void) {
+    Setup s;
+    CHECK(setup(&s, rbm_src, 0.5, 7), "setup: %s", rt_last_error());
+    double logz, sum, bound;
+    if (!check_failed_case) {
+        CHECK(rt_exact_logz(s.tm.m, s.tm.p, &logz) == 0, "exact");
+        CHECK(rt_exact_loglik(s.tm.m, s.tm.p, logz, s.rows, s.n, s.rf, &sum) == 0, "loglik");
+        CHECK(rt_variational_bound(&s.t->rt, s.tm.p, logz, s.rows, s.n, s.rf, 50, &bound) == 0, "%s", rt_last_error());
+        CHECK_NEAR(bound, sum / (double)s.n, 1e-3, "RBM bound = exact log p(v)");
+    }
+    teardown(&s);
+}
+
+/* exact log p(v) of the DBM by enumerating its 2^7 hidden states per row */
+static double dbm_exact_loglik(Setup *s, double logz) {
+    const rt_model *m = s->tm.m;
+    rt_ws *w = rt_ws_new(m, 128, s->tm.p, 0);
+    double sum = 0;
+    for (int64_t r = 0; r < s->n; r++) {
+        for (int64_t c = 0; c < 128; c++) {
+            for (int i = 0; i < 6; i++) w->bufs[m->groups[0].state_buf][c * 6 + i] = s->rows[r * s->rf + i];
+            for (int j = 0; j < 4; j++) w->bufs[m->groups[1].state_buf][c * 4 + j] = (float)(c >> j & 1);
+            for (int k = 0; k < 3; k++) w->bufs[m->groups[2].state_buf][c * 3 + k] = (float)(c >> (4 + k) & 1);
+        }
+        rt_ws_run(w, m->k_energy);
+        double lse = -INFINITY;
+        for (int64_t c = 0; c < 128; c++) {
+            double e = -(double)w->bufs[m->energy_buf][c];
+            lse = lse > e ? lse + log1p(exp(e - lse)) : e + log1p(exp(lse - e));
+        }
+        sum += lse - logz;
+    }
+    rt_ws_free(w);
+    return sum / (double)s->n;
+}
+
+static void bound_dbm_below(void) {
+    Setup s;
+    CHECK(setup(&s, dbm_src, 0.7, 11), "setup: %s", rt_last_error());
+    double logz, bound;
+    if (!check_failed_case) {
+        CHECK(rt_exact_logz(s.tm.m, s.tm.p, &logz) == 0, "exact");
+        CHECK(rt_variational_bound(&s.t->rt, s.tm.p, logz, s.rows, s.n, s.rf, 100, &bound) == 0, "%s", rt_last_error());
+        double ll = dbm_exact_loglik(&s, logz);
+        printf("# dbm: exact average log p(v) %.4f, mean-field bound %.4f\n", ll, bound);
+        CHECK(bound <= ll + 1e-4 && bound > ll - 1.0, "DBM bound %.4f vs exact %.4f", bound, ll);
+    }
+    teardown(&s);
+}
+
+int main(void) {
+    TEST(ais_rbm_12x6);
+    TEST(ais_dbm_6_4_3);
+    TEST(ais_spin_softmax);
+    TEST(ais_gaussian_rbm);
+    TEST(bound_rbm_exact);
+    TEST(bound_dbm_below);
+    CHECK_DONE();
+}
