@@ -69,12 +69,19 @@ int64_t rt_dataset_row(const rt_dataset *d);   /* floats per example */
 void rt_dataset_free(rt_dataset *d);           /* frees contents, not d */
 
 /* IDX files (MNIST format), plain or gzip (zlib detects which). uint8 data
- * are scaled to [0,1]; other element types are converted as they are. */
+ * are scaled to [0,1]; other element types are converted as they are. The
+ * data (decompressed, for gzip) must be exactly the size the header declares:
+ * a short file and one with trailing data are both errors. */
 int rt_load_idx(const char *path, rt_dataset *out);
-/* CSV of numbers, one example per row; an optional header row (detected: a
- * first row that does not parse as numbers) is skipped. "nan" is allowed. */
+/* CSV of numbers, one example per row. "nan" is allowed. The first row is a
+ * header, and skipped, only if none of its fields is a number; otherwise
+ * every field of every row must be one, and the first that is not is an
+ * error naming FILE:LINE:COLUMN (so a typo in the first row is reported, not
+ * dropped as a header). */
 int rt_load_csv(const char *path, rt_dataset *out);
-/* NumPy .npy (float32/float64/uint8/int32/int64, C order). First axis = n. */
+/* NumPy .npy (float32/float64/uint8/int32/int64, C order). First axis = n.
+ * The data must be exactly what the header's shape promises: fewer bytes or
+ * trailing data after the array are errors. */
 int rt_load_npy(const char *path, rt_dataset *out);
 /* All 2^rows + 2^cols - 2 distinct bars-and-stripes patterns of a rows x
  * cols image: every set of rows on (stripes) and every set of columns on
@@ -132,8 +139,11 @@ int rt_write_npy(const char *path, const float *data, int ndim,
                  const int64_t *dims);
 
 /* Atomic file writing used by every writer above: open a temp file beside
- * path, write, then rt_atomic_commit fsyncs and renames (or removes the temp
- * file when ok == 0). */
+ * path, write, then rt_atomic_commit fsyncs, renames and syncs the directory
+ * (or removes the temp file when ok == 0). The file gets mode 0666 less the
+ * umask, like any new file, not mkstemp's 0600. rt_atomic_open reads the
+ * umask by setting and restoring it: not safe against another thread
+ * creating files at that instant. */
 typedef struct rt_atomic { char *tmp; char *path; void *fp; } rt_atomic;
 int rt_atomic_open(rt_atomic *a, const char *path);   /* a->fp is a FILE* */
 int rt_atomic_commit(rt_atomic *a, int ok);

@@ -1,5 +1,6 @@
 /* rt_base.c — errors, memory, tensors, Philox, atomic files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,6 +117,9 @@ float rt_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem) {
 
 /* ---- atomic files ---------------------------------------------------------------- */
 
+/* mkstemp creates the temp file 0600; the file we leave behind gets the mode
+ * any newly created file would: 0666 less the umask. umask() can only be read
+ * by setting it, so it is set back at once. */
 int rt_atomic_open(rt_atomic *a, const char *path) {
     memset(a, 0, sizeof *a);
     size_t n = strlen(path) + 16;
@@ -128,9 +132,32 @@ int rt_atomic_open(rt_atomic *a, const char *path) {
         a->tmp = NULL;
         return rt_fail("cannot write '%s': %s", path, strerror(e));
     }
-    a->fp = fdopen(fd, "wb");
+    mode_t u = umask(0);
+    umask(u);
+    if (fchmod(fd, 0666 & ~u) != 0 || !(a->fp = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        unlink(a->tmp);
+        free(a->tmp);
+        a->tmp = NULL;
+        return rt_fail("cannot write '%s': %s", path, strerror(e));
+    }
     a->path = strdup(path);
     return 0;
+}
+
+/* After the rename the new name is only durable once the directory that
+ * holds it is synced. Best effort: some file systems cannot sync a
+ * directory, and the file itself is already complete and in place. */
+static void sync_parent_dir(const char *path) {
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
 }
 
 int rt_atomic_commit(rt_atomic *a, int ok) {
@@ -140,10 +167,12 @@ int rt_atomic_commit(rt_atomic *a, int ok) {
         rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
     if (fclose(f) != 0 && ok && !rc) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
     if (ok && !rc && rename(a->tmp, a->path) != 0) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
+    if (ok && !rc) sync_parent_dir(a->path);
     if (!ok || rc) unlink(a->tmp);
     free(a->tmp);
     free(a->path);
     a->tmp = a->path = NULL;
+    a->fp = NULL;
     return ok ? rc : -1;
 }
 

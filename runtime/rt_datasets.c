@@ -108,6 +108,17 @@ int rt_load_idx(const char *path, rt_dataset *out) {
         rc = rt_fail("%s: truncated IDX file: expected %zu data bytes, got %zu", path, bytes, got);
         goto done;
     }
+    /* exactly the declared size (for .gz, once decompressed): more bytes mean
+     * the header does not describe the file */
+    unsigned char extra;
+    if (gz_read(f, &extra, 1, &got)) {
+        rc = rt_fail("%s: cannot read the data", path);
+        goto done;
+    }
+    if (got) {
+        rc = rt_fail("%s: trailing data after the %zu data bytes the IDX header declares", path, bytes);
+        goto done;
+    }
     if (alloc_rows(out, dims[0])) {
         rc = -1;
         goto done;
@@ -143,6 +154,25 @@ done:
 }
 
 /* ---- CSV -------------------------------------------------------------------------- */
+
+/* 1 if some comma-separated field of line is a number as a whole (spaces
+ * around it allowed): such a row is data, not a header. */
+static int csv_has_number(const char *line) {
+    const char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        char *end;
+        strtod(p, &end);
+        if (end != p) {
+            const char *q = end;
+            while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+            if (*q == ',' || *q == '\n' || *q == 0) return 1;
+        }
+        p = strchr(p, ',');
+        if (!p) return 0;
+        p++;
+    }
+}
 
 /* Parses one line into vals; returns the count, or -1 with *badcol set. */
 static int64_t parse_csv_line(char *line, float *vals, int64_t max, int *badcol) {
@@ -193,7 +223,7 @@ int rt_load_csv(const char *path, rt_dataset *out) {
         int badcol = 0;
         int64_t n = parse_csv_line(line, vals, maxv, &badcol);
         if (n < 0) {
-            if (width < 0 && rows == 0) {
+            if (width < 0 && rows == 0 && !csv_has_number(line)) {
                 width = 0;   /* a header row: skipped, the next row sets the width */
                 continue;
             }
@@ -312,6 +342,12 @@ int rt_load_npy(const char *path, rt_dataset *out) {
     fseek(f, here, SEEK_SET);
     if (here < 0 || fsize < here || (uint64_t)(fsize - here) < (uint64_t)count * (uint64_t)esize) {
         rc = rt_fail("%s: truncated .npy data: the header promises %lld values", path, (long long)count);
+        goto done;
+    }
+    if ((uint64_t)(fsize - here) > (uint64_t)count * (uint64_t)esize) {
+        rc = rt_fail("%s: trailing data after the .npy array: the header promises %lld values (%lld bytes), the file "
+                     "holds %lld bytes more",
+                     path, (long long)count, (long long)(count * esize), (long long)(fsize - here - count * esize));
         goto done;
     }
     out->ndim = nd == 1 ? 1 : nd - 1;

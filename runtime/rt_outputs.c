@@ -21,18 +21,22 @@ int rt_write_png_grid(const char *path, const float *images, int n, int h, int w
         const float *im = images + (size_t)k * (size_t)h * (size_t)w;
         float lo = 0, hi = 1;
         if (normalize) {
-            lo = hi = im[0];
-            for (int i = 1; i < h * w; i++) {
-                if (im[i] < lo) lo = im[i];
-                if (im[i] > hi) hi = im[i];
+            /* the finite pixels' range; 0 .. 1 when there are none */
+            int any = 0;
+            for (int i = 0; i < h * w; i++) {
+                if (!isfinite(im[i])) continue;
+                if (!any || im[i] < lo) lo = im[i];
+                if (!any || im[i] > hi) hi = im[i];
+                any = 1;
             }
+            if (!any) lo = 0, hi = 1;
             if (hi <= lo) hi = lo + 1;
         }
         int r0 = (k / ncols) * (h * s + 1) + 1, c0 = (k % ncols) * (w * s + 1) + 1;
         for (int y = 0; y < h * s; y++)
             for (int x = 0; x < w * s; x++) {
                 float v = (im[(y / s) * w + x / s] - lo) / (hi - lo);
-                v = v < 0 ? 0 : v > 1 ? 1 : v;
+                v = v > 0 ? (v < 1 ? v : 1) : 0;   /* NaN: black */
                 px[(size_t)(r0 + y) * (size_t)W + (size_t)(c0 + x)] = (unsigned char)lrintf(v * 255.0f);
             }
     }

@@ -174,6 +174,29 @@ static void idx_truncated_is_rejected(void) {
     CHECK(has(m, tmp("short.idx")) && has(m, "truncated IDX file: expected 60 data bytes, got 10"), "message: %s", m);
 }
 
+/* exactly the declared size: extra bytes after the data are an error,
+ * plain or (after decompressing) gzip */
+static void idx_trailing_data_is_rejected(void) {
+    unsigned char px[13] = {0}, b[64];
+    const uint32_t dims[3] = {3, 2, 2};   /* 12 data bytes; the 13th is extra */
+    size_t n = idx_bytes(b, 0x08, 3, dims, px, sizeof px);
+    put(tmp("long.idx"), b, n);
+    rt_dataset d;
+    CHECK(!loaded(rt_load_idx(tmp("long.idx"), &d), &d), "accepted a file with a byte after the data");
+    const char *m = rt_last_error();
+    CHECK(has(m, tmp("long.idx")) && has(m, "trailing data"), "message: %s", m);
+    gzFile g = gzopen(tmp("long.idx.gz"), "wb");
+    gzwrite(g, b, (unsigned)n);
+    gzclose(g);
+    CHECK(!loaded(rt_load_idx(tmp("long.idx.gz"), &d), &d), "accepted a gzip file with a byte after the data");
+    m = rt_last_error();
+    CHECK(has(m, tmp("long.idx.gz")) && has(m, "trailing data"), "message: %s", m);
+    put(tmp("long.idx"), b, n - 1);   /* exactly the declared size still loads */
+    int rc = rt_load_idx(tmp("long.idx"), &d);
+    CHECK(rc == 0 && d.n == 3, "exact size: %s", rt_last_error());
+    if (!rc) rt_dataset_free(&d);
+}
+
 static void idx_header_cut_short_is_rejected(void) {
     unsigned char b[6] = {0, 0, 8, 3, 0, 0};
     put(tmp("hdr.idx"), b, sizeof b);
@@ -243,6 +266,31 @@ static void csv_empty_file_is_rejected(void) {
     CHECK(has(rt_last_error(), tmp("empty.csv")), "message: %s", rt_last_error());
     put(tmp("empty.csv"), "x,y\n", 4);
     CHECK(!loaded(rt_load_csv(tmp("empty.csv"), &d), &d), "accepted a file with only a header");
+}
+
+/* the first row is a header only if none of its fields is a number: a typo
+ * in the first data row is an error, not a silently dropped row */
+static void csv_first_row_typo_is_not_a_header(void) {
+    rt_dataset d;
+    put(tmp("h.csv"), "a,b,c\n1,2,3\n", 12);
+    int rc = rt_load_csv(tmp("h.csv"), &d);
+    CHECK(rc == 0, "%s", rt_last_error());
+    if (!rc) {
+        CHECK(d.n == 1 && d.dims[0] == 3 && d.data[0] == 1 && d.data[2] == 3, "header not skipped: n=%lld", (long long)d.n);
+        rt_dataset_free(&d);
+    }
+    put(tmp("h.csv"), "1,x,3\n4,5,6\n", 12);
+    CHECK(!loaded(rt_load_csv(tmp("h.csv"), &d), &d), "dropped a first row with a typo as if it were a header");
+    char want[300];
+    snprintf(want, sizeof want, "%s:1:3: not a number", tmp("h.csv"));
+    CHECK(has(rt_last_error(), want), "message: %s", rt_last_error());
+    put(tmp("h.csv"), "x1, 2nd ,\n1,2,3\n", 16);   /* no field is a number as a whole: a header */
+    rc = rt_load_csv(tmp("h.csv"), &d);
+    CHECK(rc == 0, "%s", rt_last_error());
+    if (!rc) {
+        CHECK(d.n == 1 && d.dims[0] == 3, "header with digits not skipped: n=%lld", (long long)d.n);
+        rt_dataset_free(&d);
+    }
 }
 
 /* %.9g round-trips every float, so write then load gives the same bits */
@@ -339,6 +387,19 @@ static void npy_fortran_order_and_bad_shapes_are_rejected(void) {
     put(tmp("f.npy"), "\x93NUMPX", 6);
     CHECK(!loaded(rt_load_npy(tmp("f.npy"), &d), &d), "accepted a bad magic");
     CHECK(has(rt_last_error(), tmp("f.npy")), "message: %s", rt_last_error());
+}
+
+static void npy_trailing_data_is_rejected(void) {
+    unsigned char b[256];
+    const float x[5] = {1, 2, 3, 4, 5};
+    rt_dataset d;
+    put(tmp("long.npy"), b, npy_bytes(b, "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", x, sizeof x));
+    CHECK(!loaded(rt_load_npy(tmp("long.npy"), &d), &d), "accepted a file with data after the array");
+    CHECK(has(rt_last_error(), tmp("long.npy")) && has(rt_last_error(), "trailing data"), "message: %s", rt_last_error());
+    put(tmp("long.npy"), b, npy_bytes(b, "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", x, 4 * sizeof(float)));
+    int rc = rt_load_npy(tmp("long.npy"), &d);
+    CHECK(rc == 0 && d.n == 4, "exact size: %s", rt_last_error());
+    if (!rc) rt_dataset_free(&d);
 }
 
 /* ---- safetensors ------------------------------------------------------------ */
@@ -544,6 +605,26 @@ static void atomic_failed_rename_removes_temp(void) {
           rt_last_error());
 }
 
+/* mkstemp creates 0600; the committed file must have the mode any other new
+ * file would get: 0666 less the umask */
+static void atomic_file_mode_follows_umask(void) {
+    const int64_t dims[1] = {1};
+    float x = 1;
+    const mode_t masks[2] = {022, 027}, want[2] = {0644, 0640};
+    mode_t old = umask(022);
+    for (int k = 0; k < 2; k++) {
+        umask(masks[k]);
+        int rc = rt_write_npy(tmp("mode.npy"), &x, 1, dims);
+        CHECK(rc == 0, "%s", rt_last_error());
+        struct stat st;
+        CHECK(stat(tmp("mode.npy"), &st) == 0 && (st.st_mode & 0777) == want[k], "umask %03o: mode %03o, expected %03o",
+              (unsigned)masks[k], (unsigned)(st.st_mode & 0777), (unsigned)want[k]);
+        CHECK(umask(masks[k]) == masks[k], "the umask changed to %03o", (unsigned)umask(masks[k]));
+        unlink(tmp("mode.npy"));
+    }
+    umask(old);
+}
+
 /* ---- PNG ------------------------------------------------------------------------ */
 
 static void png_grid_reads_back(void) {
@@ -576,6 +657,36 @@ static void png_grid_reads_back(void) {
     CHECK(w == ew && h == eh, "%ux%u, expected %ux%u", (unsigned)w, (unsigned)h, (unsigned)ew, (unsigned)eh);
     CHECK(depth == 8 && type == PNG_COLOR_TYPE_GRAY, "depth %d colour type %d", depth, type);
     CHECK(rt_write_png_grid(tmp("g.png"), im, 0, H, W, COLS, 1) != 0, "drew an empty grid");
+}
+
+/* NaN pixels are drawn black, not whatever a NaN converts to */
+static void png_grid_nan_is_black(void) {
+    float im[4] = {NAN, 1, 0.5f, 1};
+    CHECK(rt_write_png_grid(tmp("nan.png"), im, 1, 2, 2, 1, 0) == 0, "%s", rt_last_error());
+    FILE *f = fopen(tmp("nan.png"), "rb");
+    CHECK(f != NULL, "no PNG");
+    if (!f) return;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    unsigned char row[2][64] = {{0}};   /* 2x2 drawn with 8x8 pixels: 18 wide, 18 high */
+    int ok = 0;
+    if (!setjmp(png_jmpbuf(png))) {
+        png_init_io(png, f);
+        png_read_info(png, info);
+        if (png_get_image_width(png, info) == 18 && png_get_image_height(png, info) == 18) {
+            for (int y = 0; y < 18; y++) {
+                unsigned char buf[64];
+                png_read_row(png, buf, NULL);
+                if (y == 1 || y == 9) memcpy(row[y / 8], buf, sizeof buf);
+            }
+            ok = 1;
+        }
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(f);
+    CHECK(ok, "cannot read the PNG back, or it is not 18x18");
+    CHECK(row[0][1] == 0 && row[0][9] == 255 && row[1][1] == 128 && row[1][9] == 255,
+          "pixels %d %d %d %d, expected 0 255 128 255", row[0][1], row[0][9], row[1][1], row[1][9]);
 }
 
 /* ---- generated data and transforms -------------------------------------------------- */
@@ -660,6 +771,7 @@ int main(void) {
     TEST(idx_element_types);
     TEST(idx_fashion_mnist_header);
     TEST(idx_truncated_is_rejected);
+    TEST(idx_trailing_data_is_rejected);
     TEST(idx_header_cut_short_is_rejected);
     TEST(idx_bad_magic_is_rejected);
     TEST(idx_missing_file_names_path_and_reason);
@@ -667,10 +779,12 @@ int main(void) {
     TEST(csv_ragged_row_is_rejected);
     TEST(csv_bad_number_names_line_and_column);
     TEST(csv_empty_file_is_rejected);
+    TEST(csv_first_row_typo_is_not_a_header);
     TEST(csv_write_then_load);
     TEST(npy_round_trip);
     TEST(npy_other_dtypes);
     TEST(npy_fortran_order_and_bad_shapes_are_rejected);
+    TEST(npy_trailing_data_is_rejected);
     TEST(safetensors_round_trip_with_metadata);
     TEST(safetensors_f64_is_converted);
     TEST(safetensors_corrupt_header_is_rejected);
@@ -680,7 +794,9 @@ int main(void) {
     TEST(atomic_abandoned_write_keeps_old_file);
     TEST(atomic_failed_write_keeps_old_checkpoint);
     TEST(atomic_failed_rename_removes_temp);
+    TEST(atomic_file_mode_follows_umask);
     TEST(png_grid_reads_back);
+    TEST(png_grid_nan_is_black);
     TEST(bars_stripes_4x4_has_30_distinct_patterns);
     TEST(binarize_and_standardize);
     TEST(tensors_and_memory);
