@@ -62,6 +62,9 @@ $(BUILD)/gen/help_pages.c: $(HELP_TXT) compiler/help/embed.sh
 	@mkdir -p $(BUILD)/gen
 	sh compiler/help/embed.sh $(HELP_TXT) >$@
 
+# ebmc build links what it builds with the same sanitizers as itself
+$(BUILD)/compiler/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"'
+
 # the parser's actions call the scanner's functions
 $(BUILD)/gen/parser.o: $(BUILD)/gen/lexer.h
 

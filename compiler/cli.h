@@ -46,8 +46,10 @@ typedef struct Built {
 
 int cli_build(const char *spec, const Opts *o, Built *b);   /* 0 or an exit code */
 /* m onto the back end --backend names (the JIT by default when LLVM
- * initialises): 0 or an exit code; cli_unbuild releases it */
+ * initialises; o may be NULL): 0 or an exit code; cli_unbuild, or
+ * cli_backend_free for a model built otherwise, releases it */
 int cli_backend(const Opts *o, const IrProgram *ir, rt_model *m);
+void cli_backend_free(rt_model *m);
 void cli_unbuild(Built *b);
 int cli_fail_rt(void);   /* prints rt_last_error(); returns 1 */
 
@@ -56,4 +58,5 @@ int cmd_explain(const Command *c, int argc, char **argv);
 int cmd_train(const Command *c, int argc, char **argv);
 int cmd_sample(const Command *c, int argc, char **argv);
 int cmd_eval(const Command *c, int argc, char **argv);
+int cmd_build(const Command *c, int argc, char **argv);
 #endif

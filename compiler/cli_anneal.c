@@ -37,7 +37,7 @@ int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallb
     /* the training data (the block was checked when the spec compiled); a
      * spec without a loadable one falls back */
     int have = b->an->m->train && config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) &&
-               tc.data.kind != DS_NONE && config_load_data(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf && d.n > 0;
+               tc.data.kind != RT_SRC_NONE && rt_source_load(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf && d.n > 0;
     const rt_dataset *src = have ? &d : fallback;
     *from = have ? "training data" : fallback ? "evaluation data" : "uniform";
     int rc = src && rt_tempered_fit_base(&t->rt, tp, src->data, src->n, rf) ? cli_fail_rt() : 0;
@@ -47,8 +47,8 @@ int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallb
 
 int cli_train_extras(Built *b, const Opts *o, TrainConfig *tc, TrainExtras *x) {
     memset(x, 0, sizeof *x);
-    if (tc->validation.kind != DS_NONE) {
-        if (config_load_data(&tc->validation, &x->validation)) return cli_fail_rt();
+    if (tc->validation.kind != RT_SRC_NONE) {
+        if (rt_source_load(&tc->validation, &x->validation)) return cli_fail_rt();
         tc->rt.validation = &x->validation;
     }
     if (tc->rt.method == RT_PT) {

@@ -17,7 +17,7 @@
 
 /* 0: run on m's interpreter; 1: JIT; -1: an unknown name (reported) */
 static int want_jit(const Opts *o) {
-    const char *backend = opt_str(o, "--backend");
+    const char *backend = o ? opt_str(o, "--backend") : NULL;
     if (backend && strcmp(backend, "interp") && strcmp(backend, "jit")) {
         diag_tool_error("--backend must be interp or jit, not '%s'", backend);
         return -1;
@@ -67,10 +67,16 @@ int cli_build(const char *spec, const Opts *o, Built *b) {
     return cli_backend(o, b->ir, b->m);
 }
 
-void cli_unbuild(Built *b) {
+void cli_backend_free(rt_model *m) {
 #ifndef EBMC_NO_LLVM
-    llvm_jit_free(b->m);
+    llvm_jit_free(m);
+#else
+    (void)m;
 #endif
+}
+
+void cli_unbuild(Built *b) {
+    cli_backend_free(b->m);
     compile_free(b->c);
 }
 

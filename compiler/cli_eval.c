@@ -19,6 +19,7 @@
 #include "cli_pictures.h"
 #include "config.h"
 #include "rt_ais.h"
+#include "rt_eval.h"
 #include "rt_exact.h"
 #include "rt_report.h"
 
@@ -28,6 +29,7 @@ static const Flag eval_flags[] = {
     {"--params", 1, "trained parameters (.safetensors)"},
     {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)"},
     {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
+    {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)"},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))"},
     {"--runs", 1, "AIS runs (default 100)"},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)"},
@@ -40,10 +42,7 @@ static const Flag eval_flags[] = {
 };
 
 /* YAML numbers: .inf / -.inf where a bound is infinite */
-static void key(FILE *y, const char *k, double v) {
-    if (isinf(v)) fprintf(y, "%s: %s.inf\n", k, v < 0 ? "-" : "");
-    else fprintf(y, "%s: %.6f\n", k, v);
-}
+static void key(FILE *y, const char *k, double v) { rt_yaml_number(y, k, v); }
 
 /* the settings of this run: the eval block, then the flags */
 static int settings(Built *b, const Opts *o, EvalConfig *ec) {
@@ -166,12 +165,12 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     size_t len = 0;
     FILE *y = NULL;
     if (settings(&b, &o, &ec)) goto done;
-    if (opt_str(&o, "--data")) config_data_arg(opt_str(&o, "--data"), &ds);
-    else if (ec.data.kind != DS_NONE) ds = ec.data;
+    if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
+    else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
     else if (config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
     else goto done;
     p = rt_params_new(b.m);
-    if (rt_params_load(b.m, p, params) || config_load_data(&ds, &data)) {
+    if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
         cli_fail_rt();
         goto done;
     }
@@ -181,37 +180,16 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                         (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
         goto done;
     }
-    int enumerable = b.m->enum_log2_states >= 0 && b.m->enum_log2_states <= RT_EXACT_MAX_LOG2, inputs = 0;
-    for (int g = 0; g < b.m->ngroups; g++) inputs |= b.m->groups[g].role == RT_INPUT;
-    if (ec.exact && !enumerable) {
-        diag_tool_error("--exact: model '%s' is too large to enumerate (2^%.1f configurations)", b.m->name,
-                        b.m->enum_log2_states);
-        goto done;
-    }
     y = open_memstream(&text, &len);
     fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
-    double pll, mse;
-    if (!rt_recon_error(b.m, p, data.data, data.n, rf, &mse)) fprintf(y, "recon_error: %.6f\n", mse);
-    if (!rt_pseudo_loglik(b.m, p, data.data, data.n, rf, ec.seed, &pll)) fprintf(y, "pseudo_loglik: %.6f\n", pll);
     Estimates est = {NAN, NAN, NAN};
-    /* exact by default when small; a conditional model's log Z depends on
-     * its inputs, so only --exact asks (and hears why not) */
-    if (enumerable && (ec.exact || (b.m->enum_log2_states <= 22 && !inputs))) {
-        double logz, sum;
-        if (rt_exact_logz(b.m, p, &logz)) {
-            cli_fail_rt();
-            goto done;
-        }
-        key(y, "exact_logz", logz);
-        /* log p(v) needs the hidden groups summed out; a DBM has only log Z */
-        if (b.m->fe_exact) {
-            if (rt_exact_loglik(b.m, p, logz, data.data, data.n, rf, &sum)) {
-                cli_fail_rt();
-                goto done;
-            }
-            est.exact_loglik = sum / (double)data.n;
-            key(y, "exact_loglik", est.exact_loglik);
-        }
+    int target = opt_str(&o, "--target") ? rt_find_group(b.m, opt_str(&o, "--target")) : -1;
+    if (!opt_str(&o, "--target") && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc))
+        target = tc.rt.target;
+    if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
+        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik)) {
+        cli_fail_rt();
+        goto done;
     }
     if (ec.ais) {
         fflush(y);

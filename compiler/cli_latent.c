@@ -66,7 +66,7 @@ static double average_elbo(const rt_model *m, rt_params *p, Latent *lt, const rt
 
 static int score_test(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt) {
     rt_dataset d = {0};
-    if (config_load_data(&tc->test, &d)) return cli_fail_rt();
+    if (rt_source_load(&tc->test, &d)) return cli_fail_rt();
     int64_t want = rt_visible_floats(b->m);
     if (rt_dataset_row(&d) != want) {
         diag_tool_error("the test data has %lld values per example but model '%s' has %lld visible units",
@@ -143,7 +143,7 @@ int cli_latent_finish(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt,
         if (rt_params_save(lt->q, lt->qp, qpath, meta, 2)) return cli_fail_rt();
         if (!tc->rt.quiet) printf("recognition model '%s' written to %s\n", lt->qname, qpath);
     }
-    if (tc->test.kind != DS_NONE) rc = score_test(b, tc, p, lt);
+    if (tc->test.kind != RT_SRC_NONE) rc = score_test(b, tc, p, lt);
     if (!rc && tc->filters) rc = draw_filters(b, p, tc->filters);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "cli_stack.h"
 #include "config.h"
 #include "rt_sample.h"
+#include "rt_sample_out.h"
 
 /* ---- sample ---------------------------------------------------------------------- */
 
@@ -140,7 +141,6 @@ static int resolve_clamps(const rt_model *m, const SampleConfig *sc, Clamps *cl,
     return 0;
 }
 
-static int image_shape(const rt_model *m, int *h, int *w);
 
 /* Completions of regions left free in clamped files, scored against the
  * files' own values: squared error per unit, next to filling the region
@@ -163,8 +163,8 @@ static int inpaint_report(Built *b, const SampleConfig *sc, const Clamps *cl, co
         TrainConfig tc;
         rt_dataset d = {0};
         if (m->groups[c->group].role == RT_VISIBLE &&
-            config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) && tc.data.kind != DS_NONE &&
-            config_load_data(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf) {
+            config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) && tc.data.kind != RT_SRC_NONE &&
+            rt_source_load(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf) {
             mean = calloc((size_t)n, sizeof(float));
             for (int64_t r = 0; r < d.n; r++)
                 for (int64_t k = 0; k < n; k++) mean[k] += d.data[r * rf + off + k] / (float)d.n;
@@ -201,7 +201,7 @@ static int inpaint_report(Built *b, const SampleConfig *sc, const Clamps *cl, co
             printf("\n");
         }
         int h, w;
-        if (out && ends_with(out, ".png") && i == 0 && image_shape(m, &h, &w) && h * w == n) {
+        if (out && ends_with(out, ".png") && i == 0 && rt_image_shape(m, &h, &w) && h * w == n) {
             float *img = malloc(sizeof(float) * (size_t)(3 * rows * n));
             for (int64_t r = 0; r < rows; r++)
                 for (int64_t k = 0; k < n; k++) {
@@ -268,66 +268,6 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
 }
 
 
-/* The first visible group as images: 2-D groups as they are, 1-D ones of
- * square size as squares. */
-static int image_shape(const rt_model *m, int *h, int *w) {
-    for (int g = 0; g < m->ngroups; g++) {
-        const rt_group *gr = &m->groups[g];
-        if (gr->role != RT_VISIBLE) continue;
-        if (gr->ndim == 2) {
-            *h = (int)gr->dims[0];
-            *w = (int)gr->dims[1];
-            return 1;
-        }
-        long long s = (long long)sqrt((double)gr->size);
-        if (gr->ndim == 1 && s * s == gr->size) {
-            *h = *w = (int)s;
-            return 1;
-        }
-        return 0;
-    }
-    return 0;
-}
-
-static int write_samples(const rt_model *m, const char *out, const float *values, const float *means, int64_t chains) {
-    int64_t rf = rt_visible_floats(m);
-    if (ends_with(out, ".png")) {
-        int h, w;
-        image_shape(m, &h, &w);
-        int ncols = (int)ceil(sqrt((double)chains));
-        /* the first group's floats of each chain, packed */
-        float *img = malloc(sizeof(float) * (size_t)(chains * h * w));
-        for (int64_t r = 0; r < chains; r++) memcpy(img + r * h * w, means + r * rf, sizeof(float) * (size_t)(h * w));
-        int rc = rt_write_png_grid(out, img, (int)chains, h, w, ncols, 0);
-        free(img);
-        return rc;
-    }
-    if (ends_with(out, ".npy")) {
-        int64_t dims[2] = {chains, rf};
-        return rt_write_npy(out, values, 2, dims);
-    }
-    char **names = malloc(sizeof(char *) * (size_t)rf);
-    int64_t k = 0;
-    for (int g = 0; g < m->ngroups; g++) {
-        const rt_group *gr = &m->groups[g];
-        if (gr->role == RT_HIDDEN) continue;
-        for (int64_t i = 0; i < gr->size; i++) {
-            char buf[128];
-            int o = snprintf(buf, sizeof buf, "%s", gr->name);
-            int64_t rem = i, idx[RT_MAX_DIMS];
-            for (int d = gr->ndim - 1; d >= 0; d--) {
-                idx[d] = rem % gr->dims[d];
-                rem /= gr->dims[d];
-            }
-            for (int d = 0; d < gr->ndim && o < (int)sizeof buf; d++) o += snprintf(buf + o, sizeof buf - (size_t)o, "_%lld", (long long)idx[d]);
-            names[k++] = strdup(buf);
-        }
-    }
-    int rc = rt_write_csv(out, values, chains, rf, (const char *const *)names);
-    for (int64_t i = 0; i < rf; i++) free(names[i]);
-    free(names);
-    return rc;
-}
 
 int cmd_sample(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -370,7 +310,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     int h, w;
-    if (ends_with(sc.out, ".png") && !image_shape(b.m, &h, &w)) {
+    if (ends_with(sc.out, ".png") && !rt_image_shape(b.m, &h, &w)) {
         diag_tool_error("a PNG needs image-shaped visible units: declare the first visible group with two "
                         "dimensions (v[28, 28]) or a square size; or write .csv / .npy");
         goto done;
@@ -383,7 +323,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
             diag_tool_error("a stack's samples are written as a PNG");
             goto done;
         }
-        if (stack_sample(b.c, params, &sc, &img, &width, &ih, &iw) ||
+        if (stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
             rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
             cli_fail_rt();
             goto done;
@@ -414,7 +354,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
             goto done;
         }
         if ((rc = cli_pt_sample(&b, &o, p, sc.chains, sc.steps, sc.seed, values, means)) ||
-            write_samples(b.m, sc.out, values, means, sc.chains)) {
+            rt_write_samples(b.m, sc.out, values, means, sc.chains)) {
             if (!rc) rc = cli_fail_rt();
             goto done;
         }
@@ -423,7 +363,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
-        write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
+        rt_write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
         cli_fail_rt();
         goto done;
     }

@@ -49,11 +49,16 @@ static float *fit_rows(const float *x, int64_t n, int64_t width, int64_t want) {
     return out;
 }
 
+/* the command's flags (--backend), for every part's model */
+static const Opts *opts;
+
 static int part_build(Compilation *c, Part *pt, const Model *m, Analysis *an, uint64_t seed) {
     pt->name = m->name;
     pt->an = an ? an : analysis_of(c, m);
     if (!pt->an) return 0;
-    pt->m = desc_build(c->arena, pt->an, ir_build(c->arena, pt->an));
+    IrProgram *ir = ir_build(c->arena, pt->an);
+    pt->m = desc_build(c->arena, pt->an, ir);
+    if (cli_backend(opts, ir, pt->m)) return 0;
     pt->p = rt_params_new(pt->m);
     rt_params_init(pt->m, pt->p, seed);
     pt->hidden = -1;
@@ -63,7 +68,12 @@ static int part_build(Compilation *c, Part *pt, const Model *m, Analysis *an, ui
 }
 
 static void run_free(Run *r) {
-    for (int k = 0; r->layers && k < r->s->nlayers; k++) rt_params_free(r->layers[k].p);
+    for (int k = 0; r->layers && k < r->s->nlayers; k++) {
+        rt_params_free(r->layers[k].p);
+        cli_backend_free(r->layers[k].m);
+    }
+    cli_backend_free(r->joint.m);
+    cli_backend_free(r->mlp.m);
     free(r->layers);
     rt_params_free(r->joint.p);
     rt_params_free(r->mlp.p);
@@ -337,8 +347,8 @@ static int backprop_stage(Run *r, Stage *st, const rt_dataset *base, uint64_t se
     if (rc) return rc;
     printf("stage %s: training accuracy %.4f", st->name, accuracy(&r->mlp, base, classes));
     rt_dataset test = {0};
-    if (st->test.kind != DS_NONE) {
-        if (config_load_data(&st->test, &test)) return -1;
+    if (st->test.kind != RT_SRC_NONE) {
+        if (rt_source_load(&st->test, &test)) return -1;
         if (rt_dataset_row(&test) != rt_dataset_row(base)) {
             rt_dataset_free(&test);
             return rt_fail("stage '%s': the test data has %lld values per example, the training data %lld", st->name,
@@ -382,6 +392,7 @@ static const char *default_out(Arena *a, const char *spec) {
 
 int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets) {
     Run r = {c, c->sema->stacks[0], NULL, 0, NULL, {0}, {0}, NULL};
+    opts = o;
     if (!stages_parse(c->arena, &c->diag, r.s, &r.stages, &r.nstages)) return 1;
     if (r.nstages == 0) {
         diag_tool_error("stack '%s' has no stages to run", r.s->name);
@@ -403,7 +414,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
         printf("resuming after %d of %d stages\n", done, r.nstages);
     }
     rt_dataset base = {0};
-    if (config_load_data(&r.stages[0].cfg.data, &base)) {
+    if (rt_source_load(&r.stages[0].cfg.data, &base)) {
         cli_fail_rt();
         goto done;
     }
@@ -418,8 +429,8 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
         st->cfg.rt.seed = st->cfg.rt.seed * 1000003u + base_seed * 7919u + (uint64_t)i;
         st->cfg.rt.quiet = opt_has(o, "--quiet");
         rt_dataset own = {0}, *data = &base;
-        if (i > 0 && st->cfg.data.kind != DS_NONE) {
-            if (config_load_data(&st->cfg.data, &own)) goto rt_failed;
+        if (i > 0 && st->cfg.data.kind != RT_SRC_NONE) {
+            if (rt_source_load(&st->cfg.data, &own)) goto rt_failed;
             data = &own;
         }
         int err = 0;
@@ -457,9 +468,10 @@ done:
 /* A DBN generates by Gibbs sampling in its top layer, then one pass down
  * through the layers below (each layer's visible conditional). A DBM
  * stack samples its joint model. */
-int stack_sample(Compilation *c, const char *params, const SampleConfig *sc, float **means_out, int64_t *width,
-                 int *h, int *w) {
+int stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
+                 int64_t *width, int *h, int *w) {
     Run r = {c, c->sema->stacks[0], NULL, 0, NULL, {0}, {0}, NULL};
+    opts = o;
     r.layers = calloc((size_t)r.s->nlayers, sizeof(Part));
     int rc = -1;
     int64_t n = sc->chains;

@@ -9,6 +9,6 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
 /* chains of a DBN (top Gibbs, then down) or of a DBM stack's joint model:
  * *means_out gets chains x *width values of the bottom visible group
  * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
-int stack_sample(Compilation *c, const char *params, const SampleConfig *sc, float **means_out, int64_t *width,
+int stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out, int64_t *width,
                  int *h, int *w);
 #endif

@@ -90,7 +90,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = 0;
         goto done;
     }
-    if (config_load_data(&tc.data, &data)) {
+    if (rt_source_load(&tc.data, &data)) {
         cli_fail_rt();
         goto done;
     }

@@ -163,7 +163,6 @@ static int bind_args(Ctx *c, const Expr *call, ArgSpec *spec, int nspec) {
 static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
     memset(ds, 0, sizeof *ds);
     ds->binarize = NAN;
-    ds->span = e->span;
     const char *fn = e->kind == EX_CALL ? e->str : NULL;
     if (!fn) {
         diag_error(c->d, e->span, "data must be a loader: idx(\"file\"), csv(\"file\"), npy(\"file\") or bars_and_stripes(rows, cols)");
@@ -175,7 +174,7 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         if (!bind_args(c, e, a, 2)) return 0;
         if (a[0].value && !get_int(c, a[0].value, 5, &w, "width")) return 0;
         if (a[1].value && !get_int(c, a[1].value, 0, &h, "history")) return 0;
-        ds->kind = DS_MOVING_BAR;
+        ds->kind = RT_SRC_MOVING_BAR;
         ds->cols = (int)w;
         ds->rows = (int)h;
         return 1;
@@ -195,7 +194,7 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
             diag_error(c->d, e->span, "bars_and_stripes is for small images (at most 12 x 12)");
             return 0;
         }
-        ds->kind = DS_BARS_STRIPES;
+        ds->kind = RT_SRC_BARS_STRIPES;
         ds->rows = (int)r;
         ds->cols = (int)k;
         return 1;
@@ -207,10 +206,10 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
-    ds->kind = !strcmp(fn, "idx") ? DS_IDX : !strcmp(fn, "csv") ? DS_CSV : DS_NPY;
+    ds->kind = !strcmp(fn, "idx") ? RT_SRC_IDX : !strcmp(fn, "csv") ? RT_SRC_CSV : RT_SRC_NPY;
     ArgSpec a[9] = {{"path", NULL},  {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}, {"spins", NULL},
                     {"history", NULL}, {"patch", NULL},   {"patches", NULL},     {"labels", NULL}};
-    if (!bind_args(c, e, a, ds->kind == DS_IDX ? 9 : 6)) return 0;
+    if (!bind_args(c, e, a, ds->kind == RT_SRC_IDX ? 9 : 6)) return 0;
     if (a[8].value && !(ds->labels = get_str(c, a[8].value, "labels"))) return 0;
     long long pv;
     if (a[6].value) {
@@ -596,9 +595,9 @@ int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **s
     Ctx c = {a, d, m};
     memset(out, 0, sizeof *out);
     out->rt = rt_train_defaults();
-    out->data.kind = DS_NONE;
-    out->test.kind = DS_NONE;
-    out->validation.kind = DS_NONE;
+    out->data.kind = RT_SRC_NONE;
+    out->test.kind = RT_SRC_NONE;
+    out->validation.kind = RT_SRC_NONE;
     int errors = d->errors;
     for (int i = 0; block && i < block->nstmts; i++) {
         const Stmt *st = block->stmts[i];
@@ -722,7 +721,7 @@ int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out) {
     out->runs = 100;
     out->betas = 10000;
     out->seed = 1;
-    out->data.kind = DS_NONE;
+    out->data.kind = RT_SRC_NONE;
     int errors = d->errors;
     for (int i = 0; block && i < block->nstmts; i++) eval_entry(&c, block->stmts[i], out);
     return d->errors == errors;
@@ -730,90 +729,4 @@ int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out) {
 
 /* ---- loading ------------------------------------------------------------------------ */
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
-
-int config_data_arg(const char *arg, DataSpec *out) {
-    memset(out, 0, sizeof *out);
-    out->binarize = NAN;
-    if (!strncmp(arg, "bars_and_stripes", 16)) {
-        out->kind = DS_BARS_STRIPES;
-        out->rows = out->cols = 4;
-        return 1;
-    }
-    out->path = arg;
-    out->kind = ends_with(arg, ".csv") ? DS_CSV : ends_with(arg, ".npy") ? DS_NPY : DS_IDX;
-    return 1;
-}
-
 /* labels from an IDX file as one-hot columns after each example */
-static int append_onehot(rt_dataset *d, const char *path) {
-    rt_dataset lab;
-    if (rt_load_idx(path, &lab)) return -1;
-    int rc = 0;
-    if (lab.n != d->n || rt_dataset_row(&lab) != 1) {
-        rc = rt_fail("%s: %lld labels for %lld examples", path, (long long)lab.n, (long long)d->n);
-    } else {
-        /* uint8 IDX values were scaled to [0, 1]; labels are the raw bytes */
-        int64_t K = 0;
-        for (int64_t i = 0; i < lab.n; i++) {
-            int64_t y = (int64_t)lrintf(lab.data[i] * 255.0f);
-            if (y + 1 > K) K = y + 1;
-        }
-        int64_t row = rt_dataset_row(d);
-        float *x = rt_alloc(sizeof(float) * (size_t)(d->n * (row + K)));
-        for (int64_t i = 0; i < d->n; i++) {
-            memcpy(x + i * (row + K), d->data + i * row, sizeof(float) * (size_t)row);
-            x[i * (row + K) + row + (int64_t)lrintf(lab.data[i] * 255.0f)] = 1;
-        }
-        rt_free(d->data);
-        d->data = x;
-        /* a flat row: the image's shape no longer describes it */
-        d->ndim = 1;
-        d->dims[0] = row + K;
-    }
-    rt_dataset_free(&lab);
-    return rc;
-}
-
-int config_load_data(const DataSpec *ds, rt_dataset *out) {
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    switch (ds->kind) {
-    case DS_NONE: rt_fail("no training data: set data = ... in the train block"); return -1;
-    case DS_BARS_STRIPES: rc = rt_make_bars_stripes(ds->rows, ds->cols, out); break;
-    case DS_MOVING_BAR: rc = rt_make_moving_bar(ds->cols, ds->rows, out); break;
-    case DS_IDX:
-    case DS_CSV:
-    case DS_NPY: {
-        struct stat sb;
-        if (stat(ds->path, &sb) != 0) {
-            if (strstr(ds->path, "fashion-mnist"))
-                return rt_fail("cannot read '%s': %s\n  Fashion-MNIST is a Debian package: "
-                               "sudo apt-get install dataset-fashion-mnist",
-                               ds->path, strerror(errno));
-            return rt_fail("cannot read '%s': %s", ds->path, strerror(errno));
-        }
-        rc = ds->kind == DS_IDX ? rt_load_idx(ds->path, out) : ds->kind == DS_CSV ? rt_load_csv(ds->path, out)
-                                                                                : rt_load_npy(ds->path, out);
-        break;
-    }
-    }
-    if (rc) return rc;
-    if (ds->labels && append_onehot(out, ds->labels)) {
-        rt_dataset_free(out);
-        return -1;
-    }
-    if (ds->limit > 0 && ds->limit < out->n) out->n = ds->limit;
-    if (ds->patch && rt_extract_patches(out, ds->patch, ds->patches, 1)) return -1;
-    if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
-    if (ds->standardize) rt_standardize(out, NULL, NULL);
-    if (ds->spins) rt_to_spins(out);
-    if (ds->history && rt_add_history(out, ds->history)) {
-        rt_dataset_free(out);
-        return -1;
-    }
-    return 0;
-}

@@ -4,25 +4,12 @@
 #define EBMC_CONFIG_H
 #include <math.h>
 
+#include "rt_source.h"
 #include "rt_train.h"
 #include "sema.h"
 
-typedef enum { DS_NONE, DS_IDX, DS_CSV, DS_NPY, DS_BARS_STRIPES, DS_MOVING_BAR } DataKind;
-
-typedef struct DataSpec {
-    DataKind kind;
-    const char *path;
-    const char *labels;      /* idx(..., labels = "file"): one-hot columns appended */
-    int rows, cols;          /* bars_and_stripes(rows, cols); moving_bar(width = cols, history = rows) */
-    int spins;               /* map {0, 1} to {-1, +1} */
-    int patch;               /* cut patch x patch pieces ... */
-    long long patches;       /* ... this many */
-    double binarize;         /* NAN: keep values */
-    int standardize;
-    long long limit;         /* first N examples; 0: all */
-    int history;             /* rows become step t then steps t-1 .. t-history */
-    Span span;
-} DataSpec;
+/* DataSpec is the runtime's rt_source: a built binary loads data too */
+typedef rt_source DataSpec;
 
 typedef struct TrainConfig {
     rt_train_cfg rt;
@@ -63,7 +50,7 @@ typedef struct EvalConfig {
     long long runs, betas;   /* AIS runs and steps (100, 10000) */
     const char *schedule;    /* a file of betas instead of the standard schedule */
     int exact;
-    DataSpec data;           /* the data to evaluate (DS_NONE: the train block's) */
+    DataSpec data;           /* the data to evaluate (RT_SRC_NONE: the train block's) */
     const char *filters, *html;
     unsigned long long seed;
 } EvalConfig;
@@ -84,8 +71,6 @@ int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainC
 /* the run's overrides (--config, --set: runconfig.h) onto out; stage: the
  * stack stage out configures */
 int config_train_sets(Arena *a, Diag *d, const Model *m, const char *stage, char **sets, int nsets, TrainConfig *out);
-/* Loads the data a DataSpec names; reports "ebmc: error:" messages. */
-int config_load_data(const DataSpec *ds, rt_dataset *out);
 /* A data source given on the command line: "idx:PATH", a path ending in
  * .csv, .npy, or an IDX file. */
 int config_data_arg(const char *arg, DataSpec *out);

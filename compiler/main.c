@@ -17,6 +17,8 @@ static const Command commands[] = {
      "draw samples by block Gibbs sampling", cmd_sample},
     {"eval", "SPEC --params P [--data ...] [--exact] [--ais] [--seed N]", "evaluate a trained model (YAML report)",
      cmd_eval},
+    {"build", "SPEC -o BIN [--params P] [--target TRIPLE] [--cpu NAME] | SPEC -c -o model.o --emit-header model.h",
+     "compile a spec to a stand-alone binary, or an object file and header for C programs", cmd_build},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

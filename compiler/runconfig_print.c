@@ -90,16 +90,16 @@ static void schedule(Out *o, const char *key, const rt_schedule *s) {
 
 static void data(Out *o, const char *key, const DataSpec *ds) {
     char b[32];
-    if (ds->kind == DS_NONE) {
+    if (ds->kind == RT_SRC_NONE) {
         fprintf(o->f, "%*s# %s: none\n", o->indent, "", key);
         return;
     }
     FILE *t = begin(o);
     switch (ds->kind) {
-    case DS_BARS_STRIPES: fprintf(t, "bars_and_stripes(rows = %d, cols = %d%s)", ds->rows, ds->cols, ds->spins ? ", spins = 1" : ""); break;
-    case DS_MOVING_BAR: fprintf(t, "moving_bar(width = %d, history = %d)", ds->cols, ds->rows); break;
+    case RT_SRC_BARS_STRIPES: fprintf(t, "bars_and_stripes(rows = %d, cols = %d%s)", ds->rows, ds->cols, ds->spins ? ", spins = 1" : ""); break;
+    case RT_SRC_MOVING_BAR: fprintf(t, "moving_bar(width = %d, history = %d)", ds->cols, ds->rows); break;
     default:
-        fprintf(t, "%s(", ds->kind == DS_IDX ? "idx" : ds->kind == DS_CSV ? "csv" : "npy");
+        fprintf(t, "%s(", ds->kind == RT_SRC_IDX ? "idx" : ds->kind == RT_SRC_CSV ? "csv" : "npy");
         str(t, ds->path);
         if (!isnan(ds->binarize)) fprintf(t, ", binarize = %s", num(b, ds->binarize));
         if (ds->standardize) fprintf(t, ", standardize = 1");

@@ -45,8 +45,8 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
         return 0;
     }
     g->cfg.rt = rt_train_defaults();
-    g->cfg.data.kind = DS_NONE;
-    g->test.kind = DS_NONE;
+    g->cfg.data.kind = RT_SRC_NONE;
+    g->test.kind = RT_SRC_NONE;
     if (g->kind == STAGE_BACKPROP) {
         g->cfg.rt.method = RT_MINIMIZE;
         g->cfg.rt.optimizer = RT_SGD;
@@ -101,7 +101,7 @@ int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n) {
         ok &= parse_stage(a, d, s, e, &st[*n]);
         (*n)++;
     }
-    if (ok && *n && st[0].cfg.data.kind == DS_NONE)
+    if (ok && *n && st[0].cfg.data.kind == RT_SRC_NONE)
         diag_error(d, st[0].span, "the first stage names the data: data = idx(...)"), ok = 0;
     *out = st;
     return ok;

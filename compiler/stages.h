@@ -24,7 +24,7 @@ typedef struct Stage {
     Span span;
     StageKind kind;
     int layer;               /* STAGE_LAYER: index in the stack */
-    TrainConfig cfg;         /* data.kind == DS_NONE: the data passed up */
+    TrainConfig cfg;         /* data.kind == RT_SRC_NONE: the data passed up */
     int nhalve;
     const char **halve;      /* STAGE_JOINT */
     DataSpec test;           /* STAGE_BACKPROP: held-out data for accuracy */

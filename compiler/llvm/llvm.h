@@ -32,6 +32,20 @@ int llvm_available(void);
  * error (LLVM failed, or the generated module does not verify). The
  * message is rt_last_error(). info may be NULL. p must outlive m's use. */
 int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info);
+/* ebmc build: p's kernels as an object file for triple (NULL: the host)
+ * and cpu (NULL: the host's, or "generic" for another triple; "generic"
+ * gives a portable object), exporting `table`, an array of the kernel
+ * functions in kernel order, each void (float **bufs, int64_t B, uint64_t
+ * seed, uint64_t step). ll, when not NULL, receives the optimised module
+ * as text. Returns 0; 1 for a user error; 2 for an internal one (the
+ * message is rt_last_error()). */
+typedef struct LlvmAotOptions {
+    const char *triple, *cpu;
+    const char *table;
+    const char *object;
+    const char *ll;
+} LlvmAotOptions;
+int llvm_aot_emit(const IrProgram *p, const char *name, const LlvmAotOptions *o, LlvmJitInfo *info);
 /* Releases the compiled code if m runs on it; m->exec is NULL after. */
 void llvm_jit_free(rt_model *m);
 #endif

@@ -19,6 +19,8 @@
 #ifndef EBMC_LLVM_INT_H
 #define EBMC_LLVM_INT_H
 #include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/TargetMachine.h>
 
 #include "ir.h"
 #include "rt_kernel.h"
@@ -83,6 +85,16 @@ int cg_expr_supported(const IrX *x);
 /* llvm_codegen.c: the module for p, or NULL after rt_fail */
 /* parallel: loop nests that can be split are handed to rt_par_for */
 LLVMModuleRef llvm_codegen(LLVMContextRef ctx, const IrProgram *p, const char *name, int parallel, LlvmStats *st);
+/* llvm_jit.c, shared with llvm_aot.c */
+/* rt_fail with LLVM's message of e; returns code */
+int llvm_fail_err(int code, const char *what, LLVMErrorRef e);
+/* the target-cpu / target-features attributes on every defined function */
+void llvm_set_target_attrs(LLVMModuleRef mod, const char *cpu, const char *features);
+/* object: for an object file (position-independent) rather than the JIT;
+ * NULL after rt_fail */
+LLVMTargetMachineRef llvm_target_machine(const char *triple, const char *cpu, const char *features, int object);
+/* the new pass manager's default<O3>, vectorisers on: 0 or 2 */
+int llvm_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm);
 /* the symbol of kernel k in that module */
 void llvm_kernel_symbol(const IrProgram *p, int k, char *out, size_t n);
 #endif

@@ -61,7 +61,7 @@ int llvm_available(void) {
     return state > 0;
 }
 
-static int fail_err(int code, const char *what, LLVMErrorRef e) {
+int llvm_fail_err(int code, const char *what, LLVMErrorRef e) {
     char *msg = LLVMGetErrorMessage(e);
     rt_fail("internal error: LLVM JIT: %s: %s", what, msg);
     LLVMDisposeErrorMessage(msg);
@@ -91,13 +91,13 @@ static int define_symbols(LLVMOrcLLJITRef jit) {
     LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
     if (e) {
         LLVMOrcDisposeMaterializationUnit(mu);
-        return fail_err(2, "defining the runtime's symbols", e);
+        return llvm_fail_err(2, "defining the runtime's symbols", e);
     }
     return 0;
 }
 
-/* the host's CPU and features on every function, as on the target machine */
-static void set_target_attrs(LLVMModuleRef mod, const char *cpu, const char *features) {
+/* the CPU and features on every function, as on the target machine */
+void llvm_set_target_attrs(LLVMModuleRef mod, const char *cpu, const char *features) {
     LLVMContextRef ctx = LLVMGetModuleContext(mod);
     LLVMAttributeRef a = LLVMCreateStringAttribute(ctx, "target-cpu", 10, cpu, (unsigned)strlen(cpu));
     LLVMAttributeRef f = LLVMCreateStringAttribute(ctx, "target-features", 15, features, (unsigned)strlen(features));
@@ -122,16 +122,21 @@ static int dump(LLVMModuleRef mod, const char *name, const char *suffix) {
     return rc ? 1 : 0;
 }
 
-static int optimise(LLVMModuleRef mod, const char *triple, char *cpu, char *features) {
+LLVMTargetMachineRef llvm_target_machine(const char *triple, const char *cpu, const char *features, int object) {
     LLVMTargetRef target;
     char *err = NULL;
     if (LLVMGetTargetFromTriple(triple, &target, &err)) {
-        rt_fail("internal error: LLVM JIT: no target for '%s': %s", triple, err ? err : "?");
+        rt_fail("no LLVM target for '%s': %s", triple, err ? err : "?");
         LLVMDisposeMessage(err);
-        return 2;
+        return NULL;
     }
-    LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
-                                                      LLVMRelocDefault, LLVMCodeModelJITDefault);
+    /* an object file is linked into position-independent executables */
+    return LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
+                                   object ? LLVMRelocPIC : LLVMRelocDefault,
+                                   object ? LLVMCodeModelDefault : LLVMCodeModelJITDefault);
+}
+
+int llvm_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
     LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
     LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
@@ -139,8 +144,15 @@ static int optimise(LLVMModuleRef mod, const char *triple, char *cpu, char *feat
     LLVMPassBuilderOptionsSetLoopInterleaving(opts, 1);
     LLVMErrorRef e = LLVMRunPasses(mod, "default<O3>", tm, opts);
     LLVMDisposePassBuilderOptions(opts);
+    return e ? llvm_fail_err(2, "optimising", e) : 0;
+}
+
+static int optimise(LLVMModuleRef mod, const char *triple, char *cpu, char *features) {
+    LLVMTargetMachineRef tm = llvm_target_machine(triple, cpu, features, 0);
+    if (!tm) return 2;
+    int rc = llvm_optimise(mod, tm);
     LLVMDisposeTargetMachine(tm);
-    return e ? fail_err(2, "optimising", e) : 0;
+    return rc;
 }
 
 /* the module of p, verified and optimised, into jit */
@@ -151,7 +163,7 @@ static int compile(const IrProgram *p, const char *name, LLVMOrcLLJITRef jit, Ll
     LLVMSetTarget(mod, triple);
     LLVMSetDataLayout(mod, LLVMOrcLLJITGetDataLayoutStr(jit));
     char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
-    set_target_attrs(mod, cpu, features);
+    llvm_set_target_attrs(mod, cpu, features);
     int rc = dump(mod, name, ".ll");
     char *msg = NULL;
     if (!rc && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
@@ -171,7 +183,7 @@ static int compile(const IrProgram *p, const char *name, LLVMOrcLLJITRef jit, Ll
     LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(jit, LLVMOrcLLJITGetMainJITDylib(jit), tsm);
     if (e) {
         LLVMOrcDisposeThreadSafeModule(tsm);   /* owned by the JIT only on success */
-        return fail_err(2, "adding the module", e);
+        return llvm_fail_err(2, "adding the module", e);
     }
     return 0;
 }
@@ -181,13 +193,13 @@ int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info) {
     if (!llvm_available()) return rt_fail("internal error: LLVM's native target did not initialise"), 2;
     LLVMOrcJITTargetMachineBuilderRef jtmb;
     LLVMErrorRef e = LLVMOrcJITTargetMachineBuilderDetectHost(&jtmb);
-    if (e) return fail_err(2, "detecting the host", e);
+    if (e) return llvm_fail_err(2, "detecting the host", e);
     LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
     LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
     Jit *j = calloc(1, sizeof *j);
     if ((e = LLVMOrcCreateLLJIT(&j->jit, builder))) {
         free(j);
-        return fail_err(2, "creating the JIT", e);
+        return llvm_fail_err(2, "creating the JIT", e);
     }
     LlvmStats st = {0};
     int rc = define_symbols(j->jit);
@@ -198,7 +210,7 @@ int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info) {
         char name[512];
         llvm_kernel_symbol(p, k, name, sizeof name);
         LLVMOrcExecutorAddress addr = 0;
-        if ((e = LLVMOrcLLJITLookup(j->jit, &addr, name))) rc = fail_err(2, "looking up a kernel", e);
+        if ((e = LLVMOrcLLJITLookup(j->jit, &addr, name))) rc = llvm_fail_err(2, "looking up a kernel", e);
         else j->fn[k] = (KernelFn)(uintptr_t)addr;
     }
     if (rc) {

@@ -9,6 +9,9 @@
 #      100x784x500 per batch at the rate sgemm_rate measures now).
 #   2. Sampling: a 64x32 RBM, 10,000 chains, 1,000 block-Gibbs sweeps.
 #   3. A DBM mean-field pass: 784-500-1000, 10 iterations, batch 100.
+#   4. ebmc build: start-up (BIN --version) and time to a first sample (one
+#      chain, one sweep, of the 784x500 RBM) of a built binary, against
+#      ebmc sample, which parses and JIT-compiles first.
 # Every figure is the median of BENCH_REPS runs (default 3), printed with
 # its ratio to the baseline of the same run; each target says MET or MISSED.
 # The Python peers need python3-sklearn and python3-torch (Debian packages,
@@ -108,3 +111,27 @@ printf "  %-28s %9s s/pass    1.00\n" "ebmc jit" "$dj"
 printf "  %-28s %9s s/pass    %s x jit\n" "ebmc interp" "$di" "$(ratio "$di" "$dj")"
 printf "  %-28s %9s s/pass    %s x jit\n" "PyTorch" "$dt" "$(ratio "$dt" "$dj")"
 echo "  jit: $(awk -v f="$dflop" -v s="$dj" 'BEGIN {printf "%.1f", f / s / 1e9}') GFLOP/s of GEMM work (sgemm rate above: $gf)"
+echo
+
+# ---- 4. a built binary ---------------------------------------------------------------------
+echo "4. ebmc build: start-up and time to the first sample (784x500 RBM, 1 chain, 1 sweep)"
+now() { date +%s.%N; }
+"$EBMC" train tests/bench/cd1.ebm --set epochs=0 --out "$tmp/rbm.safetensors" --quiet >/dev/null
+b0=$(now)
+"$EBMC" build tests/bench/cd1.ebm -o "$tmp/rbm" --params "$tmp/rbm.safetensors" >/dev/null || exit 1
+b1=$(now)
+timed() {   # runs "$@" REPS times (x10 when short) -> median seconds
+    for r in $(seq "$REPS"); do
+        t0=$(now); for i in 1 2 3 4 5 6 7 8 9 10; do "$@" >/dev/null 2>&1; done; t1=$(now)
+        awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.5f\n", (b - a) / 10}'
+    done | median
+}
+ver=$(timed "$tmp/rbm" --version)
+first_bin=$(timed "$tmp/rbm" sample --chains 1 --steps 1 --out "$tmp/a.npy")
+first_jit=$(timed "$EBMC" sample tests/bench/cd1.ebm --params "$tmp/rbm.safetensors" --chains 1 --steps 1 --out "$tmp/b.npy")
+first_int=$(timed "$EBMC" sample tests/bench/cd1.ebm --params "$tmp/rbm.safetensors" --backend interp --chains 1 --steps 1 --out "$tmp/c.npy")
+echo "  ebmc build (LLVM O3, cc, link): $(awk -v a="$b0" -v b="$b1" 'BEGIN {printf "%.2f", b - a}') s; binary $(wc -c <"$tmp/rbm") bytes with 1.6 MB of parameters"
+printf "  %-34s %9s s\n" "built binary --version" "$ver"
+printf "  %-34s %9s s   1.00\n" "built binary: first sample" "$first_bin"
+printf "  %-34s %9s s   %s x\n" "ebmc sample --backend jit" "$first_jit" "$(ratio "$first_jit" "$first_bin")"
+printf "  %-34s %9s s   %s x\n" "ebmc sample --backend interp" "$first_int" "$(ratio "$first_int" "$first_bin")"

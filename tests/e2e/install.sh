@@ -1,5 +1,6 @@
 # install.sh — make install into a temporary prefix puts every file where it
-# belongs; the installed ebmc runs the installed examples; pkg-config finds
+# belongs; the installed ebmc runs the installed examples and builds a
+# binary against the installed runtime; pkg-config finds
 # the runtime and a program links against it; make uninstall removes exactly
 # what install put there.
 . tests/e2e/lib.sh
@@ -51,6 +52,14 @@ EOF
 if ${CC:-cc} $SAN -o "$T/prog" "$T/prog.c" $flags 2>"$T/err" && "$T/prog" "$T/w.safetensors" | grep -q same; then
     ok "a program compiled with pkg-config's flags links libebmrt.a and runs"
 else notok "a program against the installed runtime" "$(head -5 "$T/err")"; fi
+
+# the installed ebmc builds binaries against the installed runtime
+mkdir -p "$T/away"
+if (cd "$T/away" && "$P/bin/ebmc" build "$P/share/ebmc/examples/rbm_bas.ebm" -o bas >/dev/null 2>"$T/err" &&
+    "$P/bin/ebmc" train "$P/share/ebmc/examples/rbm_bas.ebm" --set epochs=2 --out p.st --quiet >/dev/null &&
+    ./bas sample --params p.st --chains 2 --steps 3 --out s.csv >/dev/null 2>>"$T/err" && [ "$(wc -l <s.csv)" = 3 ]); then
+    ok "the installed ebmc build links the installed libebmrt.a and headers"
+else notok "installed ebmc build" "$(head -5 "$T/err")"; fi
 
 make -s uninstall PREFIX="$P" BUILD="$BUILD" EBMC_BIN="$EBMC" >"$T/log" 2>&1
 left=$(find "$P" -type f | sed "s|$P/||")

@@ -1,0 +1,67 @@
+/* rt_embed.c — a compiled model behind a small C API (rt_embed.h). */
+#include "rt_embed.h"
+
+#include <string.h>
+
+#include "rt_sample.h"
+
+rt_embedded *rt_embed_new(const rt_model *m, const float *params, uint64_t seed) {
+    rt_embedded *e = rt_alloc(sizeof *e);
+    e->m = m;
+    e->p = rt_params_new(m);
+    rt_params_init(m, e->p, seed);
+    for (int i = 0; params && i < m->nparams; i++) {
+        memcpy(e->p->value[i], params, sizeof(float) * (size_t)m->params[i].size);
+        params += m->params[i].size;
+    }
+    return e;
+}
+
+int rt_embed_load(rt_embedded *e, const char *safetensors) { return rt_params_load(e->m, e->p, safetensors); }
+
+int rt_embed_sample(rt_embedded *e, int64_t chains, int steps, uint64_t seed, float *out) {
+    if (chains < 1 || steps < 0) return rt_fail("sample: %lld chains, %d steps", (long long)chains, steps);
+    return rt_sample(e->m, e->p, chains, steps, seed, out, NULL);
+}
+
+int rt_embed_free_energy(rt_embedded *e, const float *v, int64_t n, double *out) {
+    const rt_model *m = e->m;
+    if (m->k_free_energy < 0 || !m->fe_exact)
+        return rt_fail("model '%s' has no closed-form free energy (not every hidden group sums out)", m->name);
+    int64_t rf = rt_visible_floats(m), B = n < 1024 ? n : 1024;
+    if (n < 1) return 0;
+    rt_ws *w = rt_ws_new(m, B, e->p, 0);
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        int64_t k = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, v + r0 * rf, k, rf);
+        rt_ws_run(w, m->k_free_energy);
+        for (int64_t r = 0; r < k; r++) out[r0 + r] = w->bufs[m->fe_buf][r];
+    }
+    rt_ws_free(w);
+    return 0;
+}
+
+int rt_embed_hidden_probs(rt_embedded *e, const float *v, int64_t n, float *out) {
+    const rt_model *m = e->m;
+    int g = 0;
+    while (g < m->ngroups && m->groups[g].role != RT_HIDDEN) g++;
+    if (g == m->ngroups || m->groups[g].k_mean < 0) return rt_fail("model '%s' has no hidden group with a conditional", m->name);
+    const rt_group *h = &m->groups[g];
+    int64_t rf = rt_visible_floats(m), B = n < 1024 ? n : 1024;
+    if (n < 1) return 0;
+    rt_ws *w = rt_ws_new(m, B, e->p, 0);
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        int64_t k = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, v + r0 * rf, k, rf);
+        rt_ws_run(w, h->k_mean);
+        memcpy(out + r0 * h->size, w->bufs[h->mean_buf], sizeof(float) * (size_t)(k * h->size));
+    }
+    rt_ws_free(w);
+    return 0;
+}
+
+void rt_embed_free(rt_embedded *e) {
+    if (!e) return;
+    rt_params_free(e->p);
+    rt_free(e);
+}
