@@ -202,9 +202,12 @@ static int layer_data(Run *r, const rt_dataset *base, int k, rt_dataset *out) {
 /* ---- the unrolled network ---------------------------------------------------------------- */
 
 typedef struct Rename {
-    const Model *layer;
-    int k;                      /* layer index */
-    const Sym *input;           /* the layer's first visible group */
+    const Model *model;         /* whose parameters these are */
+    int k;                      /* the hidden group being unrolled: its layer, or
+                                   its place among the joint model's hidden groups */
+    const Sym *input;           /* the first visible group: x, or a(k-1) for a layer */
+    const Sym *const *hidden;   /* joint: the hidden groups, below k -> a(j), above -> m(j) */
+    int nhidden;
 } Rename;
 
 static const char *rename_sym(const Sym *s, void *ctx) {
@@ -213,78 +216,162 @@ static const char *rename_sym(const Sym *s, void *ctx) {
     static int slot;
     char *b = buf[slot++ % 8];
     if (s == rn->input) {
-        if (rn->k == 0) return "x";
+        if (rn->k == 0 || rn->hidden) return "x";
         snprintf(b, 96, "a%d", rn->k - 1);
-    } else {
-        snprintf(b, 96, "%s_%s", rn->layer->name, s->name);
+        return b;
     }
+    for (int j = 0; j < rn->nhidden; j++)
+        if (s == rn->hidden[j]) {
+            snprintf(b, 96, "%s%d", j < rn->k ? "a" : "m", j);
+            return b;
+        }
+    snprintf(b, 96, "%s_%s", rn->model->name, s->name);
     return b;
 }
 
-/* The recognition path of the layers as spec text: each hidden group's
- * conditional mean given the one below, then a softmax over the label
- * columns, with the cross-entropy as the loss. */
-static char *unrolled_spec(Run *r, int64_t classes, int *ok) {
+/* One hidden group of the recognition path as spec text: its parameters
+ * (each declared once, in *params) and `let aK[...] = sigmoid(field)`, the
+ * field's terms that mention other unit groups than those rn renames
+ * left out (labels play no part going up). */
+static int unroll_group(Arena *a, const Part *pt, int unit, Rename *rn, char **params, char **lets) {
+    const Model *m = rn->model;
+    const GroupInfo *gi = &pt->an->g[unit];
+    if (gi->cond != COND_SIGMOID && gi->cond != COND_TANH)
+        return rt_fail("'%s' of '%s': backprop unrolls sigmoid or tanh hidden units, not %s", m->units[unit]->name,
+                       m->name, derive_cond_name(gi->cond)), 0;
+    Poly *f = poly_new(pt->an->en);
+    for (int i = 0; i < gi->field->n; i++) {
+        Poly one = {1, 1, &gi->field->t[i]};
+        int other = 0;
+        for (int u = 0; u < m->nunits; u++) {
+            const Sym *us = m->units[u];
+            int known = us == rn->input;
+            for (int j = 0; j < rn->nhidden; j++) known |= us == rn->hidden[j];
+            if (!known && us->kind == SYM_UNIT && poly_mentions(&one, us)) other = 1;
+        }
+        if (!other) poly_push(pt->an->en, f, gi->field->t[i]);
+    }
+    for (int q = 0; q < m->nparams; q++) {
+        const Sym *p = m->params[q];
+        char *decl = arena_printf(a, "  param %s_%s", m->name, p->name);
+        if (!poly_mentions(f, p) || strstr(*params, arena_printf(a, "%s[", decl))) continue;
+        for (int d = 0; d < p->ndim; d++) decl = arena_printf(a, "%s%s%lld", decl, d ? ", " : "[", p->dims[d]);
+        *params = arena_printf(a, "%s%s%s\n", *params, decl, p->ndim ? "]" : "");
+    }
+    const Sym *h = m->units[unit];
+    *lets = arena_printf(a, "%s  let a%d", *lets, rn->k);
+    for (int d = 0; d < h->ndim; d++) *lets = arena_printf(a, "%s%s%s", *lets, d ? ", " : "[", pt->an->en->vars[gi->out[d]].name);
+    *lets = arena_printf(a, "%s%s = %s(%s)\n", *lets, h->ndim ? "]" : "", gi->cond == COND_TANH ? "tanh" : "sigmoid",
+                         poly_string_renamed(pt->an->en, f, rename_sym, rn));
+    return 1;
+}
+
+static const Sym *first_visible(const Model *m) {
+    for (int u = 0; u < m->nunits; u++)
+        if (m->units[u]->role == ROLE_VISIBLE) return m->units[u];
+    return NULL;
+}
+
+/* The recognition path as spec text: each layer's hidden group (a DBN), or
+ * each hidden group of the joint model (a DBM: groups below read their
+ * activations a_j, groups above their mean-field values m_j, extra inputs
+ * after x), then a softmax over the label columns, with the cross-entropy
+ * as the loss. *naug: the floats of the m_j inputs. */
+static char *unrolled_spec(Run *r, int64_t classes, int64_t *naug, int *ok) {
     Arena *a = r->c->arena;
     *ok = 0;
+    *naug = 0;
     const Stack *s = r->s;
-    const Sym *in0 = NULL;
-    for (int u = 0; u < s->layers[0]->nunits; u++)
-        if (s->layers[0]->units[u]->role == ROLE_VISIBLE && !in0) in0 = s->layers[0]->units[u];
+    const Sym *in0 = first_visible(s->layers[0]);
     char *txt = arena_printf(a, "model %s_net {\n  visible x", s->name);
     for (int d = 0; d < in0->ndim; d++) txt = arena_printf(a, "%s%s%lld", txt, d ? ", " : "[", in0->dims[d]);
-    txt = arena_printf(a, "%s%s : %s\n  visible y[%lld] : softmax\n", txt, in0->ndim ? "]" : "",
-                       in0->utype == UT_BERNOULLI ? "bernoulli" : "gaussian", (long long)classes);
-    char *lets = arena_strdup(a, "");
-    const char *top = NULL;
-    long long top_size = 0;
-    for (int k = 0; k < s->nlayers; k++) {
-        Part *pt = &r->layers[k];
-        const Model *m = s->layers[k];
-        const GroupInfo *gi = &pt->an->g[pt->hidden];
-        if (gi->cond != COND_SIGMOID && gi->cond != COND_TANH) {
-            rt_fail("layer '%s': backprop unrolls sigmoid or tanh hidden units, not %s", m->name, derive_cond_name(gi->cond));
-            return NULL;
+    txt = arena_printf(a, "%s%s : %s\n", txt, in0->ndim ? "]" : "", in0->utype == UT_BERNOULLI ? "bernoulli" : "gaussian");
+    char *params = arena_strdup(a, ""), *lets = arena_strdup(a, "");
+    const Sym *top = NULL;
+    if (r->joint.m) {
+        const Model *jm = s->joint;
+        const Sym *hidden[64];
+        int nh = 0;
+        for (int u = 0; u < jm->nunits && nh < 64; u++)
+            if (jm->units[u]->role == ROLE_HIDDEN) hidden[nh++] = jm->units[u];
+        for (int j = 1; j < nh; j++) {
+            txt = arena_printf(a, "%s  visible m%d", txt, j);
+            for (int d = 0; d < hidden[j]->ndim; d++) txt = arena_printf(a, "%s%s%lld", txt, d ? ", " : "[", hidden[j]->dims[d]);
+            txt = arena_printf(a, "%s%s : bernoulli\n", txt, hidden[j]->ndim ? "]" : "");
+            *naug += hidden[j]->size;
         }
-        Rename rn = {m, k, NULL};
-        for (int u = 0; u < m->nunits && !rn.input; u++)
-            if (m->units[u]->role == ROLE_VISIBLE) rn.input = m->units[u];
-        /* the field from the layer's first visible group alone: terms with
-         * other groups (labels in the top layer) are absent in recognition */
-        Poly *f = poly_new(pt->an->en);
-        for (int i = 0; i < gi->field->n; i++) {
-            Poly one = {1, 1, &gi->field->t[i]};
-            int other = 0;
-            for (int u = 0; u < m->nunits; u++)
-                if (m->units[u] != rn.input && m->units[u]->kind == SYM_UNIT && poly_mentions(&one, m->units[u])) other = 1;
-            if (!other) poly_push(pt->an->en, f, gi->field->t[i]);
+        for (int k = 0; k < nh; k++) {
+            Rename rn = {jm, k, first_visible(jm), hidden, nh};
+            if (!unroll_group(a, &r->joint, hidden[k]->id, &rn, &params, &lets)) return NULL;
         }
-        for (int q = 0; q < m->nparams; q++) {
-            const Sym *p = m->params[q];
-            if (!poly_mentions(f, p)) continue;   /* the visible biases play no part going up */
-            txt = arena_printf(a, "%s  param %s_%s", txt, m->name, p->name);
-            for (int d = 0; d < p->ndim; d++) txt = arena_printf(a, "%s%s%lld", txt, d ? ", " : "[", p->dims[d]);
-            txt = arena_printf(a, "%s%s\n", txt, p->ndim ? "]" : "");
-        }
-        const Sym *h = m->units[pt->an->g[pt->hidden].sym->id];
-        lets = arena_printf(a, "%s  let a%d", lets, k);
-        for (int d = 0; d < h->ndim; d++) lets = arena_printf(a, "%s%s%s", lets, d ? ", " : "[", pt->an->en->vars[gi->out[d]].name);
-        lets = arena_printf(a, "%s%s = %s(%s)\n", lets, h->ndim ? "]" : "", gi->cond == COND_TANH ? "tanh" : "sigmoid",
-                            poly_string_renamed(pt->an->en, f, rename_sym, &rn));
-        top = arena_printf(a, "a%d", k);
-        top_size = h->size;
-        if (h->ndim != 1 && k == s->nlayers - 1) {
-            rt_fail("backprop: the top layer's hidden group must have one dimension");
-            return NULL;
+        top = hidden[nh - 1];
+        if (nh == 0) return rt_fail("backprop: model '%s' has no hidden group", jm->name), NULL;
+    } else {
+        for (int k = 0; k < s->nlayers; k++) {
+            const Part *pt = &r->layers[k];
+            Rename rn = {s->layers[k], k, first_visible(s->layers[k]), NULL, 0};
+            top = s->layers[k]->units[pt->an->g[pt->hidden].sym->id];
+            if (!unroll_group(a, pt, top->id, &rn, &params, &lets)) return NULL;
         }
     }
-    txt = arena_printf(a, "%s  param head_W[%lld, %lld] init normal(0, 0.01)\n  param head_b[%lld]\n%s", txt, top_size,
-                       (long long)classes, (long long)classes, lets);
-    txt = arena_printf(a, "%s  let o[k] = sum(j) %s[j]*head_W[j, k] + head_b[k]\n"
+    if (top->ndim != 1) return rt_fail("backprop: the top hidden group must have one dimension"), NULL;
+    int ktop = r->joint.m ? -1 : s->nlayers - 1;
+    if (ktop < 0)
+        for (int u = 0; u < s->joint->nunits; u++) ktop += s->joint->units[u]->role == ROLE_HIDDEN;
+    txt = arena_printf(a, "%s  visible y[%lld] : softmax\n%s  param head_W[%lld, %lld] init normal(0, 0.01)\n"
+                          "  param head_b[%lld]\n%s",
+                       txt, (long long)classes, params, (long long)top->size, (long long)classes, (long long)classes, lets);
+    txt = arena_printf(a, "%s  let o[k] = sum(j) a%d[j]*head_W[j, k] + head_b[k]\n"
                           "  loss = log(sum(k) exp(o[k])) - sum(k) y[k]*o[k]\n}\n",
-                       txt, top);
+                       txt, ktop);
     *ok = 1;
     return txt;
+}
+
+/* A DBM's network reads [x, m_1 .. m_L-1, y]: the mean-field values of the
+ * joint model's hidden groups above the first, given x (Salakhutdinov &
+ * Hinton 2009), between the image and the labels */
+static int augment(Run *r, const Stage *st, const rt_dataset *in, int64_t classes, int64_t naug, rt_dataset *out) {
+    const rt_model *m = r->joint.m;
+    int64_t w0 = rt_dataset_row(in), nx = w0 - classes, w1 = w0 + naug, B = 500;
+    if (nx != rt_visible_floats(m))
+        return rt_fail("the data has %lld values per example: %lld for the DBM's visible units and %lld label columns "
+                       "expected", (long long)w0, (long long)rt_visible_floats(m), (long long)classes);
+    memset(out, 0, sizeof *out);
+    out->n = in->n;
+    out->ndim = 1;
+    out->dims[0] = w1;
+    out->data = rt_alloc(sizeof(float) * (size_t)(in->n * w1));
+    rt_ws *w = rt_ws_new(m, B, r->joint.p, 0);
+    float *x = malloc(sizeof(float) * (size_t)(B * nx));
+    for (int64_t r0 = 0; r0 < in->n; r0 += B) {
+        int64_t nb = in->n - r0 < B ? in->n - r0 : B;
+        w->B = nb;
+        for (int64_t i = 0; i < nb; i++) memcpy(x + i * nx, in->data + (r0 + i) * w0, sizeof(float) * (size_t)nx);
+        rt_ws_set_visible(w, x, nb, nx);
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].role == RT_HIDDEN) memset(w->bufs[m->groups[g].state_buf], 0, sizeof(float) * (size_t)(nb * m->groups[g].size));
+        rt_mean_field(w, st->cfg.rt.mf_iters, st->cfg.rt.mf_tol);
+        for (int64_t i = 0; i < nb; i++) {
+            float *row = out->data + (r0 + i) * w1;
+            memcpy(row, x + i * nx, sizeof(float) * (size_t)nx);
+            int64_t o = nx, first = 1;
+            for (int g = 0; g < m->ngroups; g++) {
+                const rt_group *gr = &m->groups[g];
+                if (gr->role != RT_HIDDEN) continue;
+                if (first) {
+                    first = 0;
+                    continue;
+                }
+                memcpy(row + o, w->bufs[gr->state_buf] + i * gr->size, sizeof(float) * (size_t)gr->size);
+                o += gr->size;
+            }
+            memcpy(row + o, in->data + (r0 + i) * w0 + nx, sizeof(float) * (size_t)classes);
+        }
+    }
+    free(x);
+    rt_ws_free(w);
+    return 0;
 }
 
 /* p(class | x) by the loss of each class (loss = -log p): the fraction of
@@ -319,11 +406,12 @@ static double accuracy(Part *pt, const rt_dataset *d, int64_t classes) {
     return (double)ok / (double)d->n;
 }
 
-static int backprop_stage(Run *r, Stage *st, const rt_dataset *base, uint64_t seed) {
-    int64_t classes = rt_dataset_row(base) - first_visible_size(r->layers[0].m);
+static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, uint64_t seed) {
+    int64_t classes = rt_dataset_row(data) - first_visible_size(r->joint.m ? r->joint.m : r->layers[0].m);
     if (classes < 2) return rt_fail("stage '%s': backprop needs label columns in the data (idx(..., labels = ...))", st->name);
     int ok;
-    char *src = unrolled_spec(r, classes, &ok);
+    int64_t naug;
+    char *src = unrolled_spec(r, classes, &naug, &ok);
     if (!ok) return -1;
     if (getenv("EBMC_VERBOSE")) fprintf(stderr, "%s", src);
     if (!r->mlp_c) {
@@ -332,33 +420,42 @@ static int backprop_stage(Run *r, Stage *st, const rt_dataset *base, uint64_t se
         if (!an) return rt_fail("internal: the unrolled network did not compile:\n%s", src);
         if (!part_build(r->mlp_c, &r->mlp, an->m, an, seed)) return -1;
     }
-    /* the layers' parameters, under their unrolled names */
+    /* the trained parameters, under their unrolled names */
+    int nsrc = r->joint.m ? 1 : r->s->nlayers;
     for (int q = 0; q < r->mlp.m->nparams; q++)
-        for (int k = 0; k < r->s->nlayers; k++)
-            for (int i = 0; i < r->layers[k].m->nparams; i++) {
+        for (int k = 0; k < nsrc; k++) {
+            const Part *pt = r->joint.m ? &r->joint : &r->layers[k];
+            for (int i = 0; i < pt->m->nparams; i++) {
                 char name[160];
-                snprintf(name, sizeof name, "%s_%s", r->layers[k].name, r->layers[k].m->params[i].name);
+                snprintf(name, sizeof name, "%s_%s", pt->name, pt->m->params[i].name);
                 if (!strcmp(name, r->mlp.m->params[q].name))
-                    memcpy(r->mlp.p->value[q], r->layers[k].p->value[i], sizeof(float) * (size_t)r->mlp.m->params[q].size);
+                    memcpy(r->mlp.p->value[q], pt->p->value[i], sizeof(float) * (size_t)r->mlp.m->params[q].size);
             }
+        }
+    rt_dataset aug = {0}, test = {0}, taug = {0};
+    const rt_dataset *base = data;
+    if (r->joint.m) {
+        if (augment(r, st, data, classes, naug, &aug)) return -1;
+        base = &aug;
+    }
     rt_train_report rep = {0};
     int rc = rt_train(r->mlp.m, r->mlp.p, base, &st->cfg.rt, stdout, &rep);
     free(rep.per_epoch);
-    if (rc) return rc;
-    printf("stage %s: training accuracy %.4f", st->name, accuracy(&r->mlp, base, classes));
-    rt_dataset test = {0};
-    if (st->test.kind != RT_SRC_NONE) {
-        if (rt_source_load(&st->test, &test)) return -1;
-        if (rt_dataset_row(&test) != rt_dataset_row(base)) {
-            rt_dataset_free(&test);
-            return rt_fail("stage '%s': the test data has %lld values per example, the training data %lld", st->name,
-                           (long long)rt_dataset_row(&test), (long long)rt_dataset_row(base));
-        }
-        printf(", test accuracy %.4f (%lld examples)", accuracy(&r->mlp, &test, classes), (long long)test.n);
-        rt_dataset_free(&test);
+    if (!rc) printf("stage %s: training accuracy %.4f", st->name, accuracy(&r->mlp, base, classes));
+    if (!rc && st->test.kind != RT_SRC_NONE) {
+        if (rt_source_load(&st->test, &test)) rc = -1;
+        else if (rt_dataset_row(&test) != rt_dataset_row(data))
+            rc = rt_fail("stage '%s': the test data has %lld values per example, the training data %lld", st->name,
+                         (long long)rt_dataset_row(&test), (long long)rt_dataset_row(data));
+        else if (r->joint.m && augment(r, st, &test, classes, naug, &taug)) rc = -1;
+        if (!rc) printf(", test accuracy %.4f (%lld examples)", accuracy(&r->mlp, r->joint.m ? &taug : &test, classes),
+                        (long long)test.n);
     }
-    printf("\n");
-    return 0;
+    if (!rc) printf("\n");
+    rt_dataset_free(&aug);
+    rt_dataset_free(&taug);
+    rt_dataset_free(&test);
+    return rc;
 }
 
 /* ---- training ------------------------------------------------------------------------------ */

@@ -496,17 +496,18 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
+    if (!strcmp(k, "mean_field_tol")) return get_pos(c, e, &x, "mean_field_tol") && (t->mf_tol = x, 1);
     if (!strcmp(k, "target")) return (t->target = group_index(c, e, "target")) >= 0;
     if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
     if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
-                                       "weight_decay", "seed", "monitor", "mean_field", "target", "optimizer",
-                                       "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
+                                       "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
+                                       "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
     return 0;
 }
 

@@ -174,6 +174,7 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     key_int(&o, "seed", t->seed);
     monitor(&o, t);
     key_int(&o, "mean_field", (unsigned long long)t->mf_iters);
+    key_num(&o, "mean_field_tol", t->mf_tol);
     if (t->target >= 0) fprintf(f, "%*starget: %s\n", indent, "", group_name(m, t->target));
     else fprintf(f, "%*s# target: none\n", indent, "");
     if (t->optimizer == RT_ADAM) {

@@ -144,27 +144,6 @@ static double entropy(const rt_group *g, const float *mu) {
     return h;
 }
 
-/* hidden means iterated in sweep order, visible groups held: until they
- * move less than tol or after iters sweeps */
-static void mean_field(rt_ws *w, int iters, double tol) {
-    const rt_model *m = w->m;
-    for (int it = 0; it < iters; it++) {
-        double moved = 0;
-        for (int k = 0; k < m->nblocks; k++)
-            for (int g = 0; g < m->ngroups; g++) {
-                const rt_group *gr = &m->groups[g];
-                if (gr->block != m->sweep[k] || gr->role != RT_HIDDEN) continue;
-                int64_t n = gr->size * w->B;
-                float *x = w->bufs[gr->state_buf], *old = malloc(sizeof(float) * (size_t)n);
-                memcpy(old, x, sizeof(float) * (size_t)n);
-                rt_ws_run(w, gr->k_mean);
-                for (int64_t i = 0; i < n; i++) moved = fabs(x[i] - old[i]) > moved ? fabs(x[i] - old[i]) : moved;
-                free(old);
-            }
-        if (moved < tol) break;
-    }
-}
-
 int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const float *rows, int64_t n, int64_t rf,
                          int iters, double *avg) {
     const rt_model *m = t->orig;
@@ -188,7 +167,7 @@ int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const 
             float v = gr->utype == RT_SOFTMAX ? 1.0f / (float)gr->dims[gr->ndim - 1] : 0.0f;
             for (int64_t i = 0; i < gr->size * w->B; i++) w->bufs[gr->state_buf][i] = w->bufs[gr->mean_buf][i] = v;
         }
-        mean_field(w, iters, 1e-6);
+        rt_mean_field(w, iters, 1e-6);
         rt_ws_run(w, m->k_energy);   /* E at the means is E_q[E] here */
         for (int64_t r = 0; r < w->B; r++) {
             double b = -(double)w->bufs[m->energy_buf][r] - logz + rt_log_base_measure(w, r, vis);

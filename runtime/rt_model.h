@@ -136,6 +136,12 @@ void rt_ws_free(rt_ws *w);
 void rt_ws_run(rt_ws *w, int kernel);
 /* one block-Gibbs sweep over every sampled group, in the sweep order */
 void rt_ws_sweep(rt_ws *w);
+/* Mean-field over the hidden groups, the visible ones held: each hidden
+ * group's conditional mean in sweep order (groups sampled by HMC or
+ * Metropolis contribute a draw), until no unit moves more than tol
+ * (tol <= 0: every sweep) or after iters sweeps (rt_meanfield.c).
+ * Returns the sweeps run. */
+int rt_mean_field(rt_ws *w, int iters, double tol);
 /* fresh draws into the noise input groups */
 void rt_ws_fill_noise(rt_ws *w);
 /* rows of data -> the visible (then input) groups' states, rows [0, n);

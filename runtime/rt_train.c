@@ -80,32 +80,10 @@ static void fill_weights(rt_ws *w, int64_t rows, float value) {
     for (int64_t r = 0; r < rows; r++) wt[r] = value;
 }
 
-static int is_visible_block(const rt_model *m, int block) {
-    for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].block == block && m->groups[g].role == RT_VISIBLE) return 1;
-    return 0;
-}
-
-/* Mean-field over the hidden groups with the visible ones clamped. */
-static void mean_field(rt_ws *w, int iters) {
-    const rt_model *m = w->m;
-    for (int it = 0; it < iters; it++)
-        for (int k = 0; k < m->nblocks; k++) {
-            if (is_visible_block(m, m->sweep[k])) continue;
-            for (int g = 0; g < m->ngroups; g++) {
-                const rt_group *gr = &m->groups[g];
-                if (gr->block != m->sweep[k] || gr->role != RT_HIDDEN) continue;
-                /* a group without a closed-form mean contributes samples */
-                if (gr->sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
-                else rt_ws_run(w, gr->k_mean);
-            }
-        }
-}
-
 /* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction, summed. */
 static double recon_error(rt_ws *w, int64_t rows) {
     const rt_model *m = w->m;
-    mean_field(w, 1);
+    rt_mean_field(w, 1, 0);
     double err = 0;
     for (int g = 0; g < m->ngroups; g++) {
         const rt_group *gr = &m->groups[g];
@@ -537,7 +515,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(neg, m->k_grad_mean);
                 update_offsets(m, p, pos, nb);
             } else if (gen > 0) {
-                if (!m->fe_exact) mean_field(pos, cfg->mf_iters);
+                if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad);
                 if (pt) {

@@ -22,6 +22,7 @@ int main(int argc, char **argv) {
     }
     for (int c = 0; c < CHAINS; c++)
         for (int i = 0; i < MODEL_VISIBLE; i++) printf("%g%c", v[c * MODEL_VISIBLE + i], i + 1 < MODEL_VISIBLE ? ',' : '\n');
+    fflush(stdout);
     for (int c = 0; c < CHAINS; c++) fprintf(stderr, "chain %d: F(v) = %.4f, p(h_0 = 1 | v) = %.4f\n", c, f[c], h[c * MODEL_HIDDEN]);
     model_free(m);
     return 0;

@@ -5,7 +5,8 @@
 #  2. The DBN generates (top-layer Gibbs, then one pass down) a PNG.
 #  3. The pretraining stack of a tiny DBM composes into the joint model and
 #     trains it; a backprop stage unrolls a stack with labels into a
-#     classifier that learns bars from stripes.
+#     classifier that learns bars from stripes;
+#  4. the DBM unrolled with mean-field-augmented inputs learns it too.
 . tests/e2e/lib.sh
 cat >"$T/s.ebm" <<'SPEC'
 model l1 {
@@ -89,3 +90,15 @@ SPEC
 "$EBMC" train "$T/d.ebm" --out "$T/d.st" >"$T/dbm.log" 2>&1 && grep -q "^epoch 200/200  recon" "$T/dbm.log" &&
     ok "DBM pretraining stack composes into the joint model and trains it" || notok "DBM stack" "$(tail -3 "$T/dbm.log")"
 "$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.png" >/dev/null 2>&1 && ok "DBM stack samples its joint model" || notok "DBM stack samples"
+
+# 4. the DBM unrolled (Salakhutdinov & Hinton 2009): its network reads the
+#    image and the joint model's mean-field q(h2 | v), starts from the
+#    joint weights, and learns bars from stripes by back-propagation
+sed -e 's/^\(  stage all .*\)$/\1\n  stage tune { method = backprop  data = csv("LABELLED")  optimizer = adam  epochs = 300  batch = 28  lr = 0.01  test = csv("LABELLED") }/' \
+    -e "s|LABELLED|$T/labelled.csv|g" "$T/d.ebm" >"$T/dt.ebm"
+EBMC_VERBOSE=1 "$EBMC" train "$T/dt.ebm" --out "$T/dt.st" >"$T/dtune.log" 2>"$T/dtune.err"
+acc=$(sed -n 's/^stage tune: training accuracy \([0-9.]*\), test accuracy \([0-9.]*\).*/\2/p' "$T/dtune.log")
+if [ -n "$acc" ] && awk "BEGIN{exit !($acc >= 0.95)}" && grep -q '^  visible m1\[6\] : bernoulli$' "$T/dtune.err" &&
+    grep -q '^  let a0\[.*m1\[' "$T/dtune.err"; then
+    ok "DBM backprop stage: mean-field-augmented network, accuracy $acc"
+else notok "DBM backprop stage" "accuracy '$acc'" "$(tail -3 "$T/dtune.log")" "$(grep -E 'visible|let' "$T/dtune.err")"; fi
