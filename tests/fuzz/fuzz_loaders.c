@@ -1,7 +1,9 @@
 /* fuzz_loaders.c — libFuzzer harnesses for every data and checkpoint
  * loader: the input is written to an in-memory file and read back by the
  * loader FUZZ_LOADER names (idx, csv, npy, safetensors). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

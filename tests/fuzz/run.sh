@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh — build the libFuzzer harnesses with clang (ASan +
 # UBSan) and run each for FUZZ_SECONDS seconds from a seed corpus made of
-# the specs, the golden specs and small valid data files. A crash leaves
+# the specs, the golden specs, run files and small valid data files. A crash leaves
 # its input in build-fuzz/ and fails the run: turn it into a regression
 # test (tests/fuzz/regressions/NAME/, replayed by tests/e2e/fuzz_regressions.sh).
 set -eu
@@ -9,12 +9,13 @@ SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=build-fuzz
 CC=${FUZZ_CC:-clang}
 mkdir -p $B/obj $B/corpus
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Icompiler -Iruntime -I$B/gen $(pkg-config --cflags openblas)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DEBMC_NO_LLVM -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Icompiler -Iruntime -I$B/gen $(pkg-config --cflags openblas)"
 mkdir -p $B/gen
 bison -o $B/gen/parser.c --header=$B/gen/parser.h compiler/parser.y
 flex -o $B/gen/lexer.c --header-file=$B/gen/lexer.h compiler/lexer.l
+sh compiler/help/embed.sh compiler/help/*.txt >$B/gen/help_pages.c
 objs=""
-for f in compiler/*.c runtime/*.c $B/gen/parser.c $B/gen/lexer.c; do
+for f in compiler/*.c runtime/*.c $B/gen/parser.c $B/gen/lexer.c $B/gen/help_pages.c; do
     case $f in compiler/main.c) continue ;; esac
     o=$B/obj/$(echo "$f" | tr / _).o
     [ "$o" -nt "$f" ] || $CC $CFLAGS -Wno-unused-function -c -o "$o" "$f"
@@ -22,14 +23,18 @@ for f in compiler/*.c runtime/*.c $B/gen/parser.c $B/gen/lexer.c; do
 done
 LIBS="-lopenblas -lyaml -lpng -lz -lm"
 $CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_spec tests/fuzz/fuzz_spec.c $objs $LIBS
+$CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_config tests/fuzz/fuzz_config.c $objs $LIBS
 for l in idx csv npy safetensors; do
     L=$(echo $l | tr a-z A-Z)
     $CC $CFLAGS -fsanitize=fuzzer -DFUZZ_LOADER_$L=1 -o $B/fuzz_$l tests/fuzz/fuzz_loaders.c $objs $LIBS
 done
 
 # seed corpora
-mkdir -p $B/corpus/spec $B/corpus/idx $B/corpus/csv $B/corpus/npy $B/corpus/safetensors
+mkdir -p $B/corpus/spec $B/corpus/config $B/corpus/idx $B/corpus/csv $B/corpus/npy $B/corpus/safetensors
 cp specs/*.ebm tests/golden/*.ebm $B/corpus/spec/
+./ebmc train specs/rbm_bas.ebm --print-config >$B/corpus/config/printed
+printf 'train:\n  lr: 0.01\n  momentum: 0.5 until 5, 0.9\n  monitor: [recon_error, pseudo_loglik]\nsample: {chains: 4, out: s.png}\n' >$B/corpus/config/small
+printf 'train:\n  layer1: {epochs: 5}\n  data: "idx(\\"f.gz\\", binarize = 0.5)"\n' >$B/corpus/config/stage
 printf '\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002\001\002\003\004\005\006\007\010' >$B/corpus/idx/small
 printf 'a,b,c\n1,2,3\n4,nan,6\n' >$B/corpus/csv/small
 printf '0.5,1e-3\n-2,3\n' >$B/corpus/csv/plain
@@ -37,10 +42,10 @@ printf '0.5,1e-3\n-2,3\n' >$B/corpus/csv/plain
 ./ebmc sample specs/rbm_bas.ebm --params $B/corpus/safetensors/bas --chains 2 --steps 1 --out $B/corpus/npy/s.npy >/dev/null
 
 status=0
-for h in spec idx csv npy safetensors; do
+for h in spec config idx csv npy safetensors; do
     echo "fuzzing $h for $SECONDS_EACH s"
     (cd $B && ./fuzz_$h -max_total_time=$SECONDS_EACH -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus/$h \
         >fuzz_$h.log 2>&1) || { status=1; echo "fuzz_$h found a failure: see $B/fuzz_$h.log and $B/crash-*"; tail -30 $B/fuzz_$h.log; }
-    grep -E "^stat::number_of_executed_runs|^#[0-9]+ *DONE" $B/fuzz_$h.log | tail -2 || true
+    grep -E "^stat::number_of_executed_units|^#[0-9]+ *DONE" $B/fuzz_$h.log | tail -2 || true
 done
 exit $status
