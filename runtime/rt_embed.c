@@ -24,21 +24,42 @@ int rt_embed_sample(rt_embedded *e, int64_t chains, int steps, uint64_t seed, fl
     return rt_sample(e->m, e->p, chains, steps, seed, out, NULL);
 }
 
+/* kernel over n rows of visible values, 1024 at a time; take(ctx, w, r0,
+ * rows) reads each chunk's results */
+static void over_rows(rt_embedded *e, const float *v, int64_t n, int kernel,
+                      void (*take)(void *ctx, rt_ws *w, int64_t r0, int64_t rows), void *ctx) {
+    int64_t rf = rt_visible_floats(e->m), B = n < 1024 ? n : 1024;
+    if (n < 1) return;
+    rt_ws *w = rt_ws_new(e->m, B, e->p, 0);
+    for (int64_t r0 = 0; r0 < n; r0 += B) {
+        int64_t k = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, v + r0 * rf, k, rf);
+        rt_ws_run(w, kernel);
+        take(ctx, w, r0, k);
+    }
+    rt_ws_free(w);
+}
+
+static void take_fe(void *ctx, rt_ws *w, int64_t r0, int64_t rows) {
+    for (int64_t r = 0; r < rows; r++) ((double *)ctx)[r0 + r] = w->bufs[w->m->fe_buf][r];
+}
+
 int rt_embed_free_energy(rt_embedded *e, const float *v, int64_t n, double *out) {
     const rt_model *m = e->m;
     if (m->k_free_energy < 0 || !m->fe_exact)
         return rt_fail("model '%s' has no closed-form free energy (not every hidden group sums out)", m->name);
-    int64_t rf = rt_visible_floats(m), B = n < 1024 ? n : 1024;
-    if (n < 1) return 0;
-    rt_ws *w = rt_ws_new(m, B, e->p, 0);
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
-        rt_ws_set_visible(w, v + r0 * rf, k, rf);
-        rt_ws_run(w, m->k_free_energy);
-        for (int64_t r = 0; r < k; r++) out[r0 + r] = w->bufs[m->fe_buf][r];
-    }
-    rt_ws_free(w);
+    over_rows(e, v, n, m->k_free_energy, take_fe, out);
     return 0;
+}
+
+typedef struct Probs {
+    const rt_group *h;
+    float *out;
+} Probs;
+
+static void take_probs(void *ctx, rt_ws *w, int64_t r0, int64_t rows) {
+    Probs *p = ctx;
+    memcpy(p->out + r0 * p->h->size, w->bufs[p->h->mean_buf], sizeof(float) * (size_t)(rows * p->h->size));
 }
 
 int rt_embed_hidden_probs(rt_embedded *e, const float *v, int64_t n, float *out) {
@@ -46,17 +67,8 @@ int rt_embed_hidden_probs(rt_embedded *e, const float *v, int64_t n, float *out)
     int g = 0;
     while (g < m->ngroups && m->groups[g].role != RT_HIDDEN) g++;
     if (g == m->ngroups || m->groups[g].k_mean < 0) return rt_fail("model '%s' has no hidden group with a conditional", m->name);
-    const rt_group *h = &m->groups[g];
-    int64_t rf = rt_visible_floats(m), B = n < 1024 ? n : 1024;
-    if (n < 1) return 0;
-    rt_ws *w = rt_ws_new(m, B, e->p, 0);
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
-        rt_ws_set_visible(w, v + r0 * rf, k, rf);
-        rt_ws_run(w, h->k_mean);
-        memcpy(out + r0 * h->size, w->bufs[h->mean_buf], sizeof(float) * (size_t)(k * h->size));
-    }
-    rt_ws_free(w);
+    Probs p = {&m->groups[g], out};
+    over_rows(e, v, n, p.h->k_mean, take_probs, &p);
     return 0;
 }
 

@@ -106,13 +106,6 @@ int llvm_aot_emit(const IrProgram *p, const char *name, const LlvmAotOptions *o,
     LLVMDisposeMessage(host);
     LLVMDisposeMessage(host_cpu);
     LLVMDisposeMessage(host_features);
-    if (info) {
-        info->seconds = now() - t0;
-        info->kernels = st.kernels;
-        info->stmts = st.stmts;
-        info->interpreted = st.interpreted;
-        info->interchanged = st.interchanged;
-        info->parallel = st.parallel;
-    }
+    llvm_report(info, &st, now() - t0);
     return rc;
 }

@@ -95,6 +95,9 @@ void llvm_set_target_attrs(LLVMModuleRef mod, const char *cpu, const char *featu
 LLVMTargetMachineRef llvm_target_machine(const char *triple, const char *cpu, const char *features, int object);
 /* the new pass manager's default<O3>, vectorisers on: 0 or 2 */
 int llvm_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm);
+/* info (may be NULL) from the code generator's counts */
+struct LlvmJitInfo;
+void llvm_report(struct LlvmJitInfo *info, const LlvmStats *st, double seconds);
 /* the symbol of kernel k in that module */
 void llvm_kernel_symbol(const IrProgram *p, int k, char *out, size_t n);
 #endif

@@ -49,6 +49,16 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+void llvm_report(LlvmJitInfo *info, const LlvmStats *st, double seconds) {
+    if (!info) return;
+    info->seconds = seconds;
+    info->kernels = st->kernels;
+    info->stmts = st->stmts;
+    info->interpreted = st->interpreted;
+    info->interchanged = st->interchanged;
+    info->parallel = st->parallel;
+}
+
 int llvm_available(void) {
     static int state;   /* 0 not tried, 1 ready, -1 failed */
     if (!state) {
@@ -221,14 +231,7 @@ int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info) {
     }
     m->exec = jit_exec;
     m->backend = j;
-    if (info) {
-        info->seconds = now() - t0;
-        info->kernels = st.kernels;
-        info->stmts = st.stmts;
-        info->interpreted = st.interpreted;
-        info->interchanged = st.interchanged;
-        info->parallel = st.parallel;
-    }
+    llvm_report(info, &st, now() - t0);
     return 0;
 }
 
