@@ -145,7 +145,8 @@ int rt_mean_field(rt_ws *w, int iters, double tol);
 /* fresh draws into the noise input groups */
 void rt_ws_fill_noise(rt_ws *w);
 /* rows of data -> the visible (then input) groups' states, rows [0, n);
- * noise inputs are not part of a data row */
+ * noise inputs are not part of a data row, and groups past row_floats
+ * are left as they are */
 void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
 /* the same for workspace rows [lo, hi), from data rows order[r] (order
  * NULL: row r) */

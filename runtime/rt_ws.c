@@ -199,6 +199,9 @@ void rt_ws_set_visible_at(rt_ws *w, const float *data, const int64_t *order, int
         for (int g = 0; g < m->ngroups; g++) {
             const rt_group *gr = &m->groups[g];
             if (gr->role != (pass ? RT_INPUT : RT_VISIBLE) || gr->noise != RT_NOISE_NONE) continue;
+            /* a row may stop before the input groups (a tempered model's
+             * __beta is set by rt_tempered_set_betas, not by data) */
+            if (off + gr->size > row_floats) return;
             float *dst = w->bufs[gr->state_buf];
             for (int64_t r = lo; r < hi; r++)
                 memcpy(dst + r * gr->size, data + (order ? order[r] : r) * row_floats + off, sizeof(float) * (size_t)gr->size);
