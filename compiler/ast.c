@@ -119,3 +119,24 @@ char *ast_expr_string(Arena *a, const Expr *e) {
     free(buf);
     return s;
 }
+
+Expr *ast_expr(Arena *a, ExprKind k, Span at) {
+    Expr *e = ARENA_NEW(a, Expr);
+    e->kind = k;
+    e->span = at;
+    return e;
+}
+
+Expr *ast_num(Arena *a, double v, Span at) {
+    Expr *e = ast_expr(a, EX_NUM, at);
+    e->num = v;
+    return e;
+}
+
+Expr *ast_bin(Arena *a, char op, Expr *l, Expr *r) {
+    Expr *e = ast_expr(a, EX_BIN, l->span);
+    e->op = op;
+    e->lhs = l;
+    e->rhs = r;
+    return e;
+}

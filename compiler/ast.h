@@ -102,5 +102,10 @@ const char *ast_block_kind_name(BlockKind k);
 const char *ast_role_name(Role r);
 /* Prints an expression back in the spec language (for explain and goldens). */
 void ast_print_expr(FILE *out, const Expr *e);
+/* nodes built by the compiler itself (what the parser would have made of
+ * text), spanning `at` for messages */
+Expr *ast_expr(Arena *a, ExprKind k, Span at);
+Expr *ast_num(Arena *a, double v, Span at);
+Expr *ast_bin(Arena *a, char op, Expr *l, Expr *r);
 char *ast_expr_string(Arena *a, const Expr *e);
 #endif

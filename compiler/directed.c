@@ -15,29 +15,8 @@
 
 #include <string.h>
 
-static Expr *node(Arena *a, ExprKind k, Span s) {
-    Expr *e = ARENA_NEW(a, Expr);
-    e->kind = k;
-    e->span = s;
-    return e;
-}
-
-static Expr *num(Arena *a, double v, Span s) {
-    Expr *e = node(a, EX_NUM, s);
-    e->num = v;
-    return e;
-}
-
-static Expr *bin(Arena *a, char op, Expr *l, Expr *r) {
-    Expr *e = node(a, EX_BIN, l->span);
-    e->op = op;
-    e->lhs = l;
-    e->rhs = r;
-    return e;
-}
-
 static Expr *call(Arena *a, const char *fn, Expr *arg) {
-    Expr *e = node(a, EX_CALL, arg->span);
+    Expr *e = ast_expr(a, EX_CALL, arg->span);
     e->str = fn;
     e->nargs = 1;
     e->args = ARENA_NEW(a, Arg);
@@ -46,14 +25,14 @@ static Expr *call(Arena *a, const char *fn, Expr *arg) {
 }
 
 static Expr *neg(Arena *a, Expr *x) {
-    Expr *e = node(a, EX_NEG, x->span);
+    Expr *e = ast_expr(a, EX_NEG, x->span);
     e->lhs = x;
     return e;
 }
 
 /* a copy of the left side's reference, so each use is its own node */
 static Expr *ref(Arena *a, const Expr *x) {
-    Expr *e = node(a, EX_NAME, x->span);
+    Expr *e = ast_expr(a, EX_NAME, x->span);
     *e = *x;
     return e;
 }
@@ -95,7 +74,7 @@ Expr *directed_energy(Arena *a, Diag *d, const Model *m, const Stmt *st) {
         nvars = s->ndim;
         vars = ARENA_ARRAY(a, const char *, nvars);
         spans = ARENA_ARRAY(a, Span, nvars);
-        Expr *r = node(a, EX_NAME, x->span);
+        Expr *r = ast_expr(a, EX_NAME, x->span);
         r->str = s->name;
         r->has_index = 1;
         r->nidx = nvars;
@@ -106,7 +85,7 @@ Expr *directed_energy(Arena *a, Diag *d, const Model *m, const Stmt *st) {
              * them; only with the model's own names */
             vars[k] = sema_lookup(m, letters[k]) ? arena_printf(a, "_%s%d", s->name, k) : letters[k];
             spans[k] = x->span;
-            r->idx[k] = node(a, EX_NAME, x->span);
+            r->idx[k] = ast_expr(a, EX_NAME, x->span);
             r->idx[k]->str = vars[k];
         }
         x = r;
@@ -140,28 +119,28 @@ Expr *directed_energy(Arena *a, Diag *d, const Model *m, const Stmt *st) {
         return NULL;
     }
     if (!strcmp(fn, "normal")) {
-        Expr *z = bin(a, '/', bin(a, '-', ref(a, x), arg0), arg1);
-        body = bin(a, '+', bin(a, '+', bin(a, '*', num(a, 0.5, sp), bin(a, '^', z, num(a, 2, sp))), call(a, "log", arg1)),
-                   num(a, 0.91893853320467274, sp));
+        Expr *z = ast_bin(a, '/', ast_bin(a, '-', ref(a, x), arg0), arg1);
+        body = ast_bin(a, '+', ast_bin(a, '+', ast_bin(a, '*', ast_num(a, 0.5, sp), ast_bin(a, '^', z, ast_num(a, 2, sp))), call(a, "log", arg1)),
+                   ast_num(a, 0.91893853320467274, sp));
     } else if (!strcmp(fn, "laplace")) {
-        body = bin(a, '+', bin(a, '/', call(a, "abs", bin(a, '-', ref(a, x), arg0)), arg1),
-                   call(a, "log", bin(a, '*', num(a, 2, sp), arg1)));
+        body = ast_bin(a, '+', ast_bin(a, '/', call(a, "abs", ast_bin(a, '-', ref(a, x), arg0)), arg1),
+                   call(a, "log", ast_bin(a, '*', ast_num(a, 2, sp), arg1)));
     } else if (!strcmp(fn, "logistic")) {
-        Expr *z = bin(a, '/', bin(a, '-', ref(a, x), arg0), arg1);
-        Expr *z2 = bin(a, '/', bin(a, '-', ref(a, x), arg0), arg1);
-        body = bin(a, '+', bin(a, '+', z, bin(a, '*', num(a, 2, sp), call(a, "softplus", neg(a, z2)))), call(a, "log", arg1));
+        Expr *z = ast_bin(a, '/', ast_bin(a, '-', ref(a, x), arg0), arg1);
+        Expr *z2 = ast_bin(a, '/', ast_bin(a, '-', ref(a, x), arg0), arg1);
+        body = ast_bin(a, '+', ast_bin(a, '+', z, ast_bin(a, '*', ast_num(a, 2, sp), call(a, "softplus", neg(a, z2)))), call(a, "log", arg1));
     } else {
         Expr *logit = !strcmp(fn, "bernoulli_logit") ? arg0
                     : arg0->kind == EX_CALL && !strcmp(arg0->str, "sigmoid") && arg0->nargs == 1 ? arg0->args[0].value
                                                                                                  : NULL;
         if (logit)
-            body = bin(a, '-', call(a, "softplus", logit), bin(a, '*', ref(a, x), logit));
+            body = ast_bin(a, '-', call(a, "softplus", logit), ast_bin(a, '*', ref(a, x), logit));
         else
-            body = neg(a, bin(a, '+', bin(a, '*', ref(a, x), call(a, "log", arg0)),
-                              bin(a, '*', bin(a, '-', num(a, 1, sp), ref(a, x)), call(a, "log", bin(a, '-', num(a, 1, sp), arg0)))));
+            body = neg(a, ast_bin(a, '+', ast_bin(a, '*', ref(a, x), call(a, "log", arg0)),
+                              ast_bin(a, '*', ast_bin(a, '-', ast_num(a, 1, sp), ref(a, x)), call(a, "log", ast_bin(a, '-', ast_num(a, 1, sp), arg0)))));
     }
     if (nvars == 0) return body;
-    Expr *sum = node(a, EX_SUM, st->span);
+    Expr *sum = ast_expr(a, EX_SUM, st->span);
     sum->nvars = nvars;
     sum->vars = vars;
     sum->var_spans = spans;

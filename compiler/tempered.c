@@ -9,36 +9,15 @@
 
 /* ---- syntax-tree nodes: what sema would have built from text ---------------- */
 
-static Expr *node(Arena *a, ExprKind k, Span at) {
-    Expr *e = ARENA_NEW(a, Expr);
-    e->kind = k;
-    e->span = at;
-    return e;
-}
-
-static Expr *num(Arena *a, double v, Span at) {
-    Expr *e = node(a, EX_NUM, at);
-    e->num = v;
-    return e;
-}
-
-static Expr *bin(Arena *a, char op, Expr *l, Expr *r) {
-    Expr *e = node(a, EX_BIN, l->span);
-    e->op = op;
-    e->lhs = l;
-    e->rhs = r;
-    return e;
-}
-
 /* name[__i0, __i1, ...] over all of s's dimensions */
 static Expr *access(Arena *a, const Sym *s, Span at) {
-    Expr *e = node(a, EX_NAME, at);
+    Expr *e = ast_expr(a, EX_NAME, at);
     e->str = s->name;
     e->has_index = s->ndim > 0;
     e->nidx = s->ndim;
     e->idx = ARENA_ARRAY(a, Expr *, s->ndim + 1);
     for (int d = 0; d < s->ndim; d++) {
-        e->idx[d] = node(a, EX_NAME, at);
+        e->idx[d] = ast_expr(a, EX_NAME, at);
         e->idx[d]->str = arena_printf(a, "__i%d", d);
     }
     return e;
@@ -47,7 +26,7 @@ static Expr *access(Arena *a, const Sym *s, Span at) {
 /* sum(__i0, ...) body over the dimensions of s, ranges filled as sema does */
 static Expr *sum_over(Arena *a, const Sym *s, Expr *body) {
     if (s->ndim == 0) return body;
-    Expr *e = node(a, EX_SUM, body->span);
+    Expr *e = ast_expr(a, EX_SUM, body->span);
     e->nvars = s->ndim;
     e->vars = ARENA_ARRAY(a, const char *, s->ndim);
     e->var_spans = ARENA_ARRAY(a, Span, s->ndim);
@@ -65,11 +44,11 @@ static Expr *sum_over(Arena *a, const Sym *s, Expr *body) {
 static Expr *base_energy(Arena *a, const Sym *v, const Sym *base) {
     Expr *x = access(a, v, v->span), *b = access(a, base, v->span);
     if (v->utype == UT_GAUSSIAN) {
-        Expr *d = bin(a, '-', x, b), *d2 = bin(a, '-', access(a, v, v->span), access(a, base, v->span));
-        return sum_over(a, v, bin(a, '*', num(a, 0.5, v->span), bin(a, '*', d, d2)));
+        Expr *d = ast_bin(a, '-', x, b), *d2 = ast_bin(a, '-', access(a, v, v->span), access(a, base, v->span));
+        return sum_over(a, v, ast_bin(a, '*', ast_num(a, 0.5, v->span), ast_bin(a, '*', d, d2)));
     }
-    Expr *neg = node(a, EX_NEG, v->span);
-    neg->lhs = sum_over(a, v, bin(a, '*', b, x));
+    Expr *neg = ast_expr(a, EX_NEG, v->span);
+    neg->lhs = sum_over(a, v, ast_bin(a, '*', b, x));
     return neg;
 }
 
@@ -197,7 +176,7 @@ Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *
     Tempered *t = ARENA_NEW(a, Tempered);
     Span at = src->span;
     Expr *E = NULL, *Eb = NULL;
-    for (int i = 0; i < src->nenergy; i++) E = E ? bin(a, '+', E, src->energy[i]) : src->energy[i];
+    for (int i = 0; i < src->nenergy; i++) E = E ? ast_bin(a, '+', E, src->energy[i]) : src->energy[i];
     for (int u = 0; u < src->nunits; u++) {
         const Sym *v = src->units[u];
         if (v->role != ROLE_VISIBLE) continue;
@@ -214,13 +193,13 @@ Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *
         t->rt.base_group[t->rt.nbase] = u;
         t->rt.base_param[t->rt.nbase++] = b->id;
         Expr *e = base_energy(a, m->units[u], b);
-        Eb = Eb ? bin(a, '+', Eb, e) : e;
+        Eb = Eb ? ast_bin(a, '+', Eb, e) : e;
     }
-    Expr *bt = node(a, EX_NAME, at);
+    Expr *bt = ast_expr(a, EX_NAME, at);
     bt->str = "__beta";
-    Expr *one_minus = bin(a, '-', num(a, 1, at), bt);
-    Expr *energy = bin(a, '*', bt, E);
-    if (Eb) energy = bin(a, '+', energy, bin(a, '*', one_minus, Eb));
+    Expr *one_minus = ast_bin(a, '-', ast_num(a, 1, at), bt);
+    Expr *energy = ast_bin(a, '*', bt, E);
+    if (Eb) energy = ast_bin(a, '+', energy, ast_bin(a, '*', one_minus, Eb));
     m->nenergy = 1;
     m->energy = ARENA_ARRAY(a, Expr *, 1);
     m->energy[0] = energy;
