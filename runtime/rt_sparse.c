@@ -213,14 +213,7 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
     uint64_t steps = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
         double t0 = rt_method_now(), obj = 0, nonzero = 0;
-        for (int64_t i = 0; i < n; i++) order[i] = i;
-        for (int64_t i = n - 1; i > 0; i--) {
-            int64_t j = (int64_t)(rt_uniform(cfg->seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
-            if (j > i) j = i;
-            int64_t tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
+        rt_shuffle(order, n, cfg->seed, epoch);
         for (int64_t b0 = 0; b0 < n && !rc; b0 += B) {
             int64_t nb = n - b0 < B ? n - b0 : B;
             for (int64_t r = 0; r < nb; r++) memcpy(rows + r * d, data->data + order[b0 + r] * d, sizeof(float) * (size_t)d);

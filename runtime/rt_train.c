@@ -64,7 +64,7 @@ static double now(void) {
 }
 
 /* Fisher-Yates with Philox draws on stream 1<<25: reproducible per epoch. */
-static void shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch) {
+void rt_shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch) {
     for (int64_t i = 0; i < n; i++) order[i] = i;
     for (int64_t i = n - 1; i > 0; i--) {
         int64_t j = (int64_t)(rt_uniform(seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
@@ -455,7 +455,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
         double err = 0, loss_sum = 0;
-        shuffle(order, n, cfg->seed, epoch);
+        rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
         for (int64_t b0 = first; b0 < n; b0 += B) {
             /* a checkpoint here: on a signal, or when the minutes are up */

@@ -100,6 +100,9 @@ typedef struct rt_train_report {
 } rt_train_report;
 
 rt_train_cfg rt_train_defaults(void);
+/* order = a permutation of 0 .. n-1, the epoch's (Fisher-Yates on the
+ * seed's stream): every method visits the data in the same order */
+void rt_shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch);
 /* progress (may be NULL) gets one line per epoch. */
 int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
              rt_train_report *rep);

@@ -240,14 +240,7 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
         double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
         double elbo = 0;
-        for (int64_t i = 0; i < n; i++) order[i] = i;
-        for (int64_t i = n - 1; i > 0; i--) {
-            int64_t j = (int64_t)(rt_uniform(cfg->seed, 1u << 25, (uint64_t)epoch, (uint32_t)i) * (float)(i + 1));
-            if (j > i) j = i;
-            int64_t t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        rt_shuffle(order, n, cfg->seed, epoch);
         for (int64_t b0 = 0; b0 < n; b0 += B) {
             int64_t nb = n - b0 < B ? n - b0 : B;
             for (int64_t i = 0; i < nb; i++) memcpy(rows + i * dx, data->data + order[b0 + i] * dx, sizeof(float) * (size_t)dx);

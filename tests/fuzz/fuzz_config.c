@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "compile.h"
+#include "fuzz_file.h"
 #include "config.h"
 #include "runconfig.h"
 
@@ -24,14 +24,9 @@ static const char spec[] =
     "sample m {\n  chains = 16\n  out = \"s.png\"\n}\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    int fd = memfd_create("fuzz", 0);
-    if (fd < 0) return 0;
-    if (size && write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        return 0;
-    }
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int fd = fuzz_file(data, size, path);
+    if (fd < 0) return 0;
     Compilation *c = compile_source("fuzz.ebm", spec, sizeof spec - 1);
     FILE *null = fopen("/dev/null", "w");
     FILE *err = stderr;

@@ -167,26 +167,35 @@ static void baseline(void) {
     pair_free(&pr);
 }
 
-static void training(void) {
-    Pair pr;
-    CHECK(pair_new(&pr), "compile");
-    if (!pr.qm) return;
+/* the four patterns, 100 times each */
+static const float pats[4][4] = {{1, 1, 0, 0}, {0, 0, 1, 1}, {1, 0, 1, 0}, {0, 1, 0, 1}};
+
+/* 40 epochs of method with the recognition model (Adam, lr 0.02, batch 20) */
+static rt_train_report fit(Pair *pr, int method, const char *label) {
     enum { N = 400 };
-    static const float pats[4][4] = {{1, 1, 0, 0}, {0, 0, 1, 1}, {1, 0, 1, 0}, {0, 1, 0, 1}};
     rt_dataset ds = {.n = N, .ndim = 1, .dims = {4}};
     ds.data = rt_alloc(sizeof(float) * N * 4);
     for (int i = 0; i < N; i++) memcpy(ds.data + i * 4, pats[i % 4], sizeof pats[0]);
     rt_train_cfg cfg = rt_train_defaults();
-    cfg.method = RT_REINFORCE;
-    cfg.recognition = pr.qm;
-    cfg.recognition_params = pr.qp;
+    cfg.method = method;
+    cfg.recognition = pr->qm;
+    cfg.recognition_params = pr->qp;
     cfg.optimizer = RT_ADAM;
     cfg.lr = rt_schedule_const(0.02);
     cfg.epochs = 40;
     cfg.batch = 20;
     cfg.quiet = 1;
     rt_train_report rep = {0};
-    CHECK(!rt_train(pr.t.m, pr.t.p, &ds, &cfg, NULL, &rep), "reinforce: %s", rt_last_error());
+    CHECK(!rt_train(pr->t.m, pr->t.p, &ds, &cfg, NULL, &rep), "%s: %s", label, rt_last_error());
+    rt_dataset_free(&ds);
+    return rep;
+}
+
+static void training(void) {
+    Pair pr;
+    CHECK(pair_new(&pr), "compile");
+    if (!pr.qm) return;
+    rt_train_report rep = fit(&pr, RT_REINFORCE, "reinforce");
     if (rep.epochs == 40) {
         double first = -rep.per_epoch[0].loss, last = -rep.per_epoch[39].loss;
         CHECK(last > first + 0.3, "ELBO did not rise: %g -> %g", first, last);
@@ -209,7 +218,6 @@ static void training(void) {
         rt_ws_free(w);
     }
     free(rep.per_epoch);
-    rt_dataset_free(&ds);
     pair_free(&pr);
 }
 
@@ -257,29 +265,13 @@ static void wake_sleep(void) {
     Pair pr;
     CHECK(pair_new(&pr), "compile");
     if (!pr.qm) return;
-    enum { N = 400 };
-    static const float pats[4][4] = {{1, 1, 0, 0}, {0, 0, 1, 1}, {1, 0, 1, 0}, {0, 1, 0, 1}};
-    rt_dataset ds = {.n = N, .ndim = 1, .dims = {4}};
-    ds.data = rt_alloc(sizeof(float) * N * 4);
-    for (int i = 0; i < N; i++) memcpy(ds.data + i * 4, pats[i % 4], sizeof pats[0]);
-    rt_train_cfg cfg = rt_train_defaults();
-    cfg.method = RT_WAKE_SLEEP;
-    cfg.recognition = pr.qm;
-    cfg.recognition_params = pr.qp;
-    cfg.optimizer = RT_ADAM;
-    cfg.lr = rt_schedule_const(0.02);
-    cfg.epochs = 40;
-    cfg.batch = 20;
-    cfg.quiet = 1;
-    rt_train_report rep = {0};
-    CHECK(!rt_train(pr.t.m, pr.t.p, &ds, &cfg, NULL, &rep), "wake-sleep: %s", rt_last_error());
+    rt_train_report rep = fit(&pr, RT_WAKE_SLEEP, "wake-sleep");
     if (rep.epochs == 40) {
         double first = -rep.per_epoch[0].loss, last = -rep.per_epoch[39].loss;
         CHECK(last > first + 0.3, "ELBO did not rise: %g -> %g", first, last);
         printf("# wake-sleep: ELBO %.4f -> %.4f\n", first, last);
     }
     free(rep.per_epoch);
-    rt_dataset_free(&ds);
     pair_free(&pr);
 }
 
