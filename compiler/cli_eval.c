@@ -41,8 +41,6 @@ static const Flag eval_flags[] = {
     {NULL, 0, NULL},
 };
 
-/* YAML numbers: .inf / -.inf where a bound is infinite */
-static void key(FILE *y, const char *k, double v) { rt_yaml_number(y, k, v); }
 
 /* the settings of this run: the eval block, then the flags */
 static int settings(Built *b, const Opts *o, EvalConfig *ec) {
@@ -83,24 +81,24 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     double sum;
     if (!rc) {
         fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\n", (long long)r.runs, (long long)r.steps, from);
-        key(y, "ais_logz_base", r.logz0);
-        key(y, "ais_logz", r.logz);
-        key(y, "ais_logz_stderr", r.stderr_logz);
-        key(y, "ais_logz_minus_3sd", r.logz_lo);
-        key(y, "ais_logz_plus_3sd", r.logz_hi);
+        rt_yaml_number(y, "ais_logz_base", r.logz0);
+        rt_yaml_number(y, "ais_logz", r.logz);
+        rt_yaml_number(y, "ais_logz_stderr", r.stderr_logz);
+        rt_yaml_number(y, "ais_logz_minus_3sd", r.logz_lo);
+        rt_yaml_number(y, "ais_logz_plus_3sd", r.logz_hi);
         fprintf(y, "ais_ess: %.1f\nais_seconds: %.2f\n", r.ess, r.seconds);
         if (t->rt.marginal_v && b->m->fe_exact) {
             if (rt_exact_loglik(b->m, p, r.logz, data->data, data->n, rf, &sum)) rc = cli_fail_rt();
             else {
                 /* log p = -F - log Z: the band of log Z, turned over */
                 est->ais_loglik = sum / (double)data->n;
-                key(y, "ais_loglik", est->ais_loglik);
-                key(y, "ais_loglik_minus_3sd", est->ais_loglik + r.logz - r.logz_hi);
-                key(y, "ais_loglik_plus_3sd", est->ais_loglik + r.logz - r.logz_lo);
+                rt_yaml_number(y, "ais_loglik", est->ais_loglik);
+                rt_yaml_number(y, "ais_loglik_minus_3sd", est->ais_loglik + r.logz - r.logz_hi);
+                rt_yaml_number(y, "ais_loglik_plus_3sd", est->ais_loglik + r.logz - r.logz_lo);
             }
         } else if (t->rt.bound_ok) {
             if (rt_variational_bound(&t->rt, p, r.logz, data->data, data->n, rf, 100, &est->bound)) rc = cli_fail_rt();
-            else key(y, "ais_loglik_lower_bound", est->bound);
+            else rt_yaml_number(y, "ais_loglik_lower_bound", est->bound);
         }
     }
     free(schedule);
@@ -201,7 +199,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     }
     const char *source = !isnan(est.exact_loglik) ? "exact" : !isnan(est.ais_loglik) ? "ais" : !isnan(est.bound) ? "ais_lower_bound" : NULL;
     if (source) {
-        key(y, "loglik", !isnan(est.exact_loglik) ? est.exact_loglik : !isnan(est.ais_loglik) ? est.ais_loglik : est.bound);
+        rt_yaml_number(y, "loglik", !isnan(est.exact_loglik) ? est.exact_loglik : !isnan(est.ais_loglik) ? est.ais_loglik : est.bound);
         fprintf(y, "loglik_source: %s\n", source);
     }
     if (ec.filters) {
