@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_help.h"
+#include "rt_cpu.h"
 
 static const Command commands[] = {
     {"check", "SPEC", "parse and analyse a spec; exit 0 or print errors", cmd_check},
@@ -56,6 +57,7 @@ static int help(const char *topic) {
 }
 
 int main(int argc, char **argv) {
+    rt_cpu_setup(argv);
     /* a full disk (or ulimit -f) must be an error from write(), not a kill:
      * the atomic writers then leave the old file as it was */
     signal(SIGXFSZ, SIG_IGN);

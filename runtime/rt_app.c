@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_cpu.h"
 #include "rt_eval.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
@@ -307,6 +308,7 @@ static void version(const rt_app *app) {
 }
 
 int rt_app_main(const rt_app *app, int argc, char **argv) {
+    rt_cpu_setup(argv);
     prog = app->program;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         version(app);

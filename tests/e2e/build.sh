@@ -30,6 +30,11 @@ hash=$("$T/basbin" --version | sed -n 's/.*fnv1a64 \([0-9a-f]*\).*/\1/p')
 if "$T/basbin" --version | grep -q "from $bas" && [ ${#hash} = 16 ] && "$T/basbin" --help | grep -q "sample"; then
     ok "--version names the spec and its hash ($hash); --help lists the commands"
 else notok "--version" "$("$T/basbin" --version)"; fi
+# the processor set-up (rt_cpu.c, tests/e2e/cpu.sh) is the same as ebmc's
+bcores=$(OPENBLAS_VERBOSE=2 "$T/basbin" --version 2>&1 | sed -n 's/^Core: //p' | tr '\n' ' ')
+ecores=$(OPENBLAS_VERBOSE=2 "$EBMC" --version 2>&1 | sed -n 's/^Core: //p' | tr '\n' ' ')
+[ "$bcores" = "$ecores" ] && ok "the built binary chooses OpenBLAS's kernels as ebmc does ($ecores)" ||
+    notok "built binary's OpenBLAS kernels" "binary '$bcores', ebmc '$ecores'"
 if ldd "$T/basbin" | grep -qi llvm; then notok "no LLVM in the binary" "$(ldd "$T/basbin" | grep -i llvm)"
 else ok "ldd: no LLVM library ($(ldd "$T/basbin" | wc -l) libraries)"; fi
 
