@@ -45,6 +45,9 @@ typedef struct Built {
 } Built;
 
 int cli_build(const char *spec, const Opts *o, Built *b);   /* 0 or an exit code */
+/* the same for the model --model names, else (joint_default) the joint
+ * model of the spec's stack, else the first model */
+int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b);
 /* m onto the back end --backend names (the JIT by default when LLVM
  * initialises; o may be NULL): 0 or an exit code; cli_unbuild, or
  * cli_backend_free for a model built otherwise, releases it */

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "ir_kernels.h"
 #include "model_desc.h"
+#include "sema.h"
 #ifndef EBMC_NO_LLVM
 #include "llvm/llvm.h"
 #endif
@@ -55,12 +56,34 @@ int cli_backend(const Opts *o, const IrProgram *ir, rt_model *m) {
     return 0;
 }
 
-int cli_build(const char *spec, const Opts *o, Built *b) {
+/* --model NAME, else (joint_default) the joint model of the spec's stack,
+ * else the spec's first model; NULL after an error (reported) */
+static Analysis *pick_model(Compilation *c, const Opts *o, int joint_default) {
+    Analysis *main = compile_main_model(c);
+    if (!main) return NULL;
+    const char *name = o ? opt_str(o, "--model") : NULL;
+    const SemaResult *s = c->sema;
+    if (!name && joint_default && s->nstacks > 0 && s->stacks[0]->joint) name = s->stacks[0]->joint->name;
+    if (!name) return main;
+    const char *names[64];
+    for (int i = 0; i < s->nmodels; i++) {
+        if (!strcmp(s->models[i]->name, name)) return c->analysis[i];
+        if (i < 64) names[i] = s->models[i]->name;
+    }
+    diag_tool_error("--model %s: the spec has no model of that name", name);
+    const char *best = sema_suggest(name, names, s->nmodels < 64 ? s->nmodels : 64);
+    if (best) fprintf(stderr, "note: did you mean '%s'?\n", best);
+    return NULL;
+}
+
+int cli_build(const char *spec, const Opts *o, Built *b) { return cli_build_model(spec, o, 0, b); }
+
+int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b) {
     memset(b, 0, sizeof *b);
     if (want_jit(o) < 0) return 1;
     b->c = compile_file(spec);
     if (!b->c) return 1;
-    b->an = compile_main_model(b->c);
+    b->an = pick_model(b->c, o, joint_default);
     if (!b->an) return 1;
     b->ir = ir_build(b->c->arena, b->an);
     b->m = desc_build(b->c->arena, b->an, b->ir);

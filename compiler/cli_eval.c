@@ -22,11 +22,13 @@
 #include "rt_eval.h"
 #include "rt_exact.h"
 #include "rt_report.h"
+#include "stages.h"
 
 /* ---- eval ------------------------------------------------------------------------ */
 
 static const Flag eval_flags[] = {
     {"--params", 1, "trained parameters (.safetensors)"},
+    {"--model", 1, "the spec's model to evaluate (default: a DBM stack's joint model, else the first model)"},
     {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)"},
     {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
     {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)"},
@@ -37,6 +39,8 @@ static const Flag eval_flags[] = {
     {"--filters", 1, "each hidden unit's weights to the first visible group, drawn as a PNG grid"},
     {"--html", 1, "a self-contained HTML report: these numbers, filters and samples inline"},
     {"--seed", 1, "random seed"},
+    {"--set", 1, "override one eval setting: --set 'data=idx(\"t10k.gz\", binarize = 0.5)' (repeatable; after --config)"},
+    {"--config", 1, "a run configuration in YAML: its eval: settings apply"},
     {"--backend", 1, "interp or jit"},
     {NULL, 0, NULL},
 };
@@ -44,7 +48,9 @@ static const Flag eval_flags[] = {
 
 /* the settings of this run: the eval block, then the flags */
 static int settings(Built *b, const Opts *o, EvalConfig *ec) {
-    if (!config_eval(b->c->arena, &b->c->diag, b->an->m->eval, ec)) return 1;
+    char *sets[64];
+    int nsets = opt_all(o, "--set", sets, 64);
+    if (!config_eval(b->c->arena, &b->c->diag, b->an->m->eval, sets, nsets, ec)) return 1;
     long long v;
     if (opt_ll(o, "--runs", 2, &ec->runs) < 0 || opt_ll(o, "--betas", 3, &ec->betas) < 0 || opt_ll(o, "--seed", 0, &v) < 0)
         return 1;
@@ -55,6 +61,50 @@ static int settings(Built *b, const Opts *o, EvalConfig *ec) {
     if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
     if (opt_str(o, "--html")) ec->html = opt_str(o, "--html");
     return 0;
+}
+
+/* A model without a train block of its own that is part of the spec's
+ * stack (a DBM's joint model, a layer) evaluates on the stack's data: its
+ * first stage's. 1 when ds was set. */
+static int stack_data(Built *b, DataSpec *ds) {
+    const SemaResult *s = b->c->sema;
+    if (b->an->m->train || s->nstacks == 0) return 0;
+    Stage *st;
+    int n;
+    if (!stages_parse(b->c->arena, &b->c->diag, s->stacks[0], &st, &n) || n == 0) return 0;
+    *ds = st[0].cfg.data;
+    return ds->kind != RT_SRC_NONE;
+}
+
+/* Grey levels given to binary units are energies of states that do not
+ * exist: the numbers come out, but they are not log-probabilities. A
+ * --data file is read as it is, so say how to binarize it. */
+static void warn_grey(const Built *b, const rt_dataset *d, const char *path) {
+    int64_t off = 0, grey = 0, at = -1;
+    for (int g = 0; g < b->m->ngroups; g++) {
+        const rt_group *gr = &b->m->groups[g];
+        if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;
+        int64_t w = gr->size;
+        if (gr->role == RT_VISIBLE && (gr->utype == RT_BERNOULLI || gr->utype == RT_SPIN))
+            for (int64_t i = 0; i < d->n && !grey; i++)
+                for (int64_t k = 0; k < w; k++) {
+                    float x = d->data[i * rt_dataset_row(d) + off + k];
+                    if (x != 0.0f && x != 1.0f && !(gr->utype == RT_SPIN && x == -1.0f)) {
+                        grey = 1;
+                        at = i;
+                        break;
+                    }
+                }
+        off += w;
+    }
+    if (!grey) return;
+    fprintf(stderr, "ebmc: warning: example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
+                    "its log-likelihoods are not probabilities of the data\n", (long long)at + 1, b->m->name);
+    if (path) {
+        size_t n = strlen(path);
+        const char *loader = n > 4 && !strcmp(path + n - 4, ".csv") ? "csv" : n > 4 && !strcmp(path + n - 4, ".npy") ? "npy" : "idx";
+        fprintf(stderr, "note: binarize it: --set 'data=%s(\"%s\", binarize = 0.5)'\n", loader, path);
+    }
 }
 
 typedef struct Estimates {
@@ -87,6 +137,12 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
         rt_yaml_number(y, "ais_logz_minus_3sd", r.logz_lo);
         rt_yaml_number(y, "ais_logz_plus_3sd", r.logz_hi);
         fprintf(y, "ais_ess: %.1f\nais_seconds: %.2f\n", r.ess, r.seconds);
+        /* a few runs carry all the weight: the spread of the weights then
+         * says little about the error (docs/evaluation.md, the ESS) */
+        if (r.ess < 0.1 * (double)r.runs)
+            fprintf(stderr, "ebmc: warning: AIS effective sample size %.1f of %lld runs: the error bar of log Z is not to be "
+                            "trusted; anneal more slowly (--betas %lld or more)\n", r.ess, (long long)r.runs,
+                    (long long)r.steps * 10);
         if (t->rt.marginal_v && b->m->fe_exact) {
             if (rt_exact_loglik(b->m, p, r.logz, data->data, data->n, rf, &sum)) rc = cli_fail_rt();
             else {
@@ -148,8 +204,9 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
         diag_tool_error("ebmc eval needs --params P.safetensors (from ebmc train)");
         return 1;
     }
+    if (cli_config_use(&o)) return 1;
     Built b;
-    if ((rc = cli_build(o.spec, &o, &b))) {
+    if ((rc = cli_build_model(o.spec, &o, 1, &b))) {
         cli_unbuild(&b);
         return rc;
     }
@@ -165,8 +222,8 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     if (settings(&b, &o, &ec)) goto done;
     if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
     else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
-    else if (config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
-    else goto done;
+    else if (!stack_data(&b, &ds) && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
+    else if (ds.kind == RT_SRC_NONE) goto done;
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
         cli_fail_rt();
@@ -178,6 +235,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                         (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
         goto done;
     }
+    warn_grey(&b, &data, opt_str(&o, "--data"));
     y = open_memstream(&text, &len);
     fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
     Estimates est = {NAN, NAN, NAN};

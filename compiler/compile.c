@@ -36,7 +36,7 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
             config_recognition(&c->diag, c->sema, m, &tc);
         if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
         EvalConfig ec;
-        if (m->eval) config_eval(c->arena, &c->diag, m->eval, &ec);
+        if (m->eval) config_eval(c->arena, &c->diag, m->eval, NULL, 0, &ec);
     }
     for (int i = 0; i < c->sema->nstacks; i++) {
         Stage *st;

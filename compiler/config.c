@@ -716,7 +716,12 @@ static int eval_entry(Ctx *c, const Stmt *st, EvalConfig *ec) {
     return 0;
 }
 
-int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out) {
+static int eval_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return eval_entry(t->c, st, t->out);
+}
+
+int config_eval(Arena *a, Diag *d, const Block *block, char **sets, int nsets, EvalConfig *out) {
     Ctx c = {a, d, NULL};
     memset(out, 0, sizeof *out);
     out->runs = 100;
@@ -725,6 +730,8 @@ int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out) {
     out->data.kind = RT_SRC_NONE;
     int errors = d->errors;
     for (int i = 0; block && i < block->nstmts; i++) eval_entry(&c, block->stmts[i], out);
+    Target t = {&c, out};
+    runconfig_apply(a, d, "eval", NULL, sets, nsets, eval_fn, &t);
     return d->errors == errors;
 }
 

@@ -59,7 +59,7 @@ typedef struct EvalConfig {
  * --set) on top. Returns 0 if there were errors (reported to d). */
 int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out);
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out);
-int config_eval(Arena *a, Diag *d, const Block *block, EvalConfig *out);
+int config_eval(Arena *a, Diag *d, const Block *block, char **sets, int nsets, EvalConfig *out);
 /* The model a train block's recognition = q names (another model of the
  * spec): its index among s's models, or -1 (after an error when one was
  * named). */

@@ -114,7 +114,8 @@ typedef struct rt_params {
 rt_params *rt_params_new(const rt_model *m);
 void rt_params_free(rt_params *p);
 void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
-/* checkpoint I/O by the spec's parameter names; load checks every shape */
+/* checkpoint I/O by the spec's parameter names; load checks every shape,
+ * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
 int rt_params_load(const rt_model *m, rt_params *p, const char *path);
 /* the same with tensor names "PREFIX<param>" (a stack's checkpoint) */

@@ -97,6 +97,11 @@ int rt_params_load_prefixed(const rt_model *m, rt_params *p, const char *path, c
         rt_tensor *t = NULL;
         for (int k = 0; k < n; k++)
             if (!strncmp(ts[k]->name, prefix, pl) && !strcmp(ts[k]->name + pl, q->name)) t = ts[k];
+        /* a stack's checkpoint names each part's tensors "model.param" */
+        size_t ml = strlen(m->name);
+        for (int k = 0; k < n && !t && !pl; k++)
+            if (!strncmp(ts[k]->name, m->name, ml) && ts[k]->name[ml] == '.' && !strcmp(ts[k]->name + ml + 1, q->name))
+                t = ts[k];
         if (!t) {
             rc = rt_fail("%s: has no tensor '%s%s', which the spec's model '%s' declares", path, prefix, q->name, m->name);
             break;

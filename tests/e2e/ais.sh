@@ -47,6 +47,27 @@ printf 'eval rbm_bas { ais(runs = 20, betas = 300) }\n' >>"$T/bas_eval.ebm"
 [ "$(key ais_runs "$T/b.yaml")" = 20 ] && [ "$(key ais_betas "$T/b.yaml")" = 300 ] && ok "an eval block's ais(runs, betas) runs AIS" ||
     notok "eval block ais" "$(cat "$T/err")" "$(head -12 "$T/b.yaml")"
 
+# 2b. AIS says when its ESS is too small to trust its error bar
+#     (the demo's 3000 epochs: far from the base model, 5 betas are too few)
+"$EBMC" train specs/rbm_bas.ebm --out "$T/bas3k.st" --quiet >/dev/null 2>&1
+"$EBMC" eval specs/rbm_bas.ebm --params "$T/bas3k.st" --betas 5 >"$T/b2.yaml" 2>"$T/b2.err"
+ess=$(key ais_ess "$T/b2.yaml")
+if awk "BEGIN{exit !($ess < 10)}" && grep -q "warning: AIS effective sample size $ess of 100 runs" "$T/b2.err" &&
+    ! grep -q warning "$T/err"; then ok "AIS warns at ESS $ess of 100 (5 betas), not at 300 betas"
+else notok "AIS ESS warning" "ess '$ess'" "$(cat "$T/b2.err")"; fi
+
+# 2c. grey levels for binary units: a warning naming the fix, which
+#     --set data=... applies (the same report as data binarized by hand)
+printf '0.9,0.1,0.8,0.2,0.7,0.3,0.6,0.4,1,0,1,0,0.55,0.45,0.51,0.49\n' >"$T/grey.csv"
+printf '1,0,1,0,1,0,1,0,1,0,1,0,1,0,1,0\n' >"$T/bin.csv"
+"$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --data "$T/grey.csv" >/dev/null 2>"$T/g.err"
+"$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --set "data=csv(\"$T/grey.csv\", binarize = 0.5)" >"$T/g.yaml" 2>"$T/g2.err"
+"$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --data "$T/bin.csv" >"$T/h.yaml" 2>&1
+if grep -q "warning: example 1 has values that are not 0 or 1" "$T/g.err" && grep -q "note: binarize it: --set 'data=csv(" "$T/g.err" &&
+    [ ! -s "$T/g2.err" ] && [ "$(sed 1,2d "$T/g.yaml")" = "$(sed 1,2d "$T/h.yaml")" ]; then
+    ok "eval warns of grey levels for binary units; --set data=csv(..., binarize = 0.5) fixes them"
+else notok "grey data" "$(cat "$T/g.err" "$T/g2.err")" "$(diff "$T/g.yaml" "$T/h.yaml" | head -5)"; fi
+
 # 3. a tiny DBM
 cat >"$T/dbm.ebm" <<'EOF'
 model dbm {

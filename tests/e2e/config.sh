@@ -85,6 +85,18 @@ else notok "checkpoint embeds the configuration"; fi
 "$EBMC" eval $spec --params "$T/p.st" >"$T/eval.yaml" 2>&1
 if grep -q '^train_config:$' "$T/eval.yaml" && grep -q '^    epochs: 40$' "$T/eval.yaml"; then ok "the eval report embeds the training configuration"
 else notok "eval report embeds the configuration" "$(head -20 "$T/eval.yaml")"; fi
+# eval's own section of a run file, and --set after it: the report the
+# flags give, and a misspelt key at its line and column
+printf 'eval:\n  seed: 9\n  data: "bars_and_stripes(4, 4)"\n' >"$T/ev.yaml"
+"$EBMC" eval $spec --params "$T/p.st" --config "$T/ev.yaml" --set eval.seed=5 >"$T/ev1.yaml" 2>&1
+"$EBMC" eval $spec --params "$T/p.st" --seed 5 --data bars_and_stripes >"$T/ev2.yaml" 2>&1
+"$EBMC" eval $spec --params "$T/p.st" --seed 9 --data bars_and_stripes >"$T/ev3.yaml" 2>&1
+if [ "$(cat "$T/ev1.yaml")" = "$(cat "$T/ev2.yaml")" ] && [ "$(cat "$T/ev1.yaml")" != "$(cat "$T/ev3.yaml")" ]; then
+    ok "eval --config's eval: section, then --set eval.seed=5: the same report as --seed 5"
+else notok "eval --config" "$(diff "$T/ev1.yaml" "$T/ev2.yaml" | head -5)"; fi
+printf 'eval:\n  sed: 9\n' >"$T/ev_bad.yaml"
+expect_fail "eval --config: a misspelt key at the run file's line" "ev_bad.yaml:2:3: error: unknown eval setting 'sed'" \
+    "$EBMC" eval $spec --params "$T/p.st" --config "$T/ev_bad.yaml"
 if grep -q 'batch/s' "$T/train.out"; then notok "no progress bar when not a terminal" "$(head -3 "$T/train.out")"
 else ok "no progress bar when not a terminal: plain lines"; fi
 

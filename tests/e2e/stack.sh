@@ -91,6 +91,23 @@ SPEC
     ok "DBM pretraining stack composes into the joint model and trains it" || notok "DBM stack" "$(tail -3 "$T/dbm.log")"
 "$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.png" >/dev/null 2>&1 && ok "DBM stack samples its joint model" || notok "DBM stack samples"
 
+# eval on a DBM stack's checkpoint evaluates its joint model, on the stack's
+# data: the same report as the joint model alone with its tensors pulled
+# out of the checkpoint by the file format (st_extract.py, no ebmc code)
+python3 tests/e2e/st_extract.py "$T/d.st" "$T/j.st" joint. &&
+    sed -n '/^model joint/,/^}/p' "$T/d.ebm" | sed 's/^model joint/model alone/' >"$T/j.ebm"
+"$EBMC" eval "$T/d.ebm" --params "$T/d.st" --exact >"$T/dj.yaml" 2>"$T/dj.err"
+"$EBMC" eval "$T/j.ebm" --params "$T/j.st" --data bars_and_stripes --exact >"$T/jj.yaml" 2>&1
+if grep -q '^model: joint$' "$T/dj.yaml" && grep -q '^examples: 30$' "$T/dj.yaml" && grep -q '^exact_logz: ' "$T/dj.yaml" &&
+    [ "$(sed 1,2d "$T/dj.yaml")" = "$(sed 1,2d "$T/jj.yaml")" ]; then
+    ok "eval on a DBM stack's checkpoint: its joint model, $(grep exact_logz "$T/dj.yaml")"
+else notok "eval on a DBM stack" "$(cat "$T/dj.err")" "$(diff "$T/dj.yaml" "$T/jj.yaml" | head -6)"; fi
+printf '1,0,1,0,1,0,1,0\n0,1,0,1,0,1,0,1\n' >"$T/h8.csv"
+"$EBMC" eval "$T/d.ebm" --params "$T/d.st" --model p2 --data "$T/h8.csv" --exact >"$T/p2.yaml" 2>&1
+grep -q '^model: p2$' "$T/p2.yaml" && grep -q '^exact_loglik: ' "$T/p2.yaml" && ok "eval --model picks a stack layer" ||
+    notok "eval --model p2" "$(cat "$T/p2.yaml")"
+expect_fail "eval --model with a name the spec lacks" "did you mean 'joint'" "$EBMC" eval "$T/d.ebm" --params "$T/d.st" --model jiont
+
 # 4. the DBM unrolled (Salakhutdinov & Hinton 2009): its network reads the
 #    image and the joint model's mean-field q(h2 | v), starts from the
 #    joint weights, and learns bars from stripes by back-propagation
