@@ -10,7 +10,7 @@
 #include "model_desc.h"
 #include "rt_methods.h"
 
-int cli_latent_prepare(Built *b, TrainConfig *tc, Latent *lt) {
+int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt) {
     memset(lt, 0, sizeof *lt);
     if (!tc->recognition) {
         if (tc->rt.method == RT_REINFORCE || tc->rt.method == RT_WAKE_SLEEP) {
@@ -25,6 +25,10 @@ int cli_latent_prepare(Built *b, TrainConfig *tc, Latent *lt) {
     if (!an) return 1;
     IrProgram *ir = ir_build(b->c->arena, an);
     lt->q = desc_build(b->c->arena, an, ir);
+    if (cli_backend(o, ir, lt->q)) {   /* the back end p runs on */
+        lt->q = NULL;
+        return 1;
+    }
     lt->qp = rt_params_new(lt->q);
     lt->qname = an->m->name;
     rt_params_init(lt->q, lt->qp, tc->rt.seed + 1);
@@ -33,7 +37,10 @@ int cli_latent_prepare(Built *b, TrainConfig *tc, Latent *lt) {
     return 0;
 }
 
-void cli_latent_free(Latent *lt) { rt_params_free(lt->qp); }
+void cli_latent_free(Latent *lt) {
+    rt_params_free(lt->qp);
+    if (lt->q) cli_backend_free(lt->q);
+}
 
 /* the average loss of rows, with fresh noise for every batch */
 static double average_loss(const rt_model *m, rt_params *p, const rt_dataset *d, uint64_t seed) {

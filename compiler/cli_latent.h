@@ -13,8 +13,9 @@ typedef struct Latent {
 } Latent;
 
 /* Before training: compiles and initialises the recognition model, if the
- * train block names one, into tc->rt. Returns 0 or an exit code. */
-int cli_latent_prepare(Built *b, TrainConfig *tc, Latent *lt);
+ * train block names one, into tc->rt, on the back end o's --backend
+ * names. Returns 0 or an exit code. */
+int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt);
 /* After training (parameters saved to out): saves the recognition model's
  * parameters beside out, scores the test data, draws the filters. Returns
  * 0 or an exit code. */

@@ -102,7 +102,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     rt_params_init(b.m, p, tc.rt.seed);
-    if (cli_latent_prepare(&b, &tc, &lt)) goto done;
+    if (cli_latent_prepare(&b, &o, &tc, &lt)) goto done;
     int xrc = cli_train_extras(&b, &o, &tc, &tx);   /* validation data, method = pt */
     if (xrc) {
         rc = xrc;

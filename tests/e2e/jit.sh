@@ -23,6 +23,25 @@ same_train() {   # $1: spec, $2: epochs
 }
 same_train specs/rbm_bas.ebm 40
 same_train specs/spin_rbm.ebm 5
+# a recognition model runs on the back end its generative model does: the
+# sigmoid belief net by wake-sleep and by REINFORCE, on 300 images
+F=/usr/share/datasets/fashion-mnist
+if [ -f "$F/train-images-idx3-ubyte.gz" ]; then
+    for m in "wake_sleep(recognition = sbn_q)" "reinforce(recognition = sbn_q, samples = 2)"; do
+        for b in jit interp; do
+            EBMC_VERBOSE=1 "$EBMC" train specs/sbn.ebm --backend $b --set epochs=2 --set "method=$m" --out "$T/sbn.$b.safetensors" \
+                --set "data=idx(\"$F/train-images-idx3-ubyte.gz\", binarize = 0.5, limit = 300)" \
+                --set "test=idx(\"$F/t10k-images-idx3-ubyte.gz\", binarize = 0.5, limit = 100)" >"$T/sbn.$b.log" 2>"$T/sbn.$b.err"
+            sed -e 's/  [0-9.]* s$//' -e "s/sbn\.$b\./OUT./g" "$T/sbn.$b.log" >"$T/sbn.$b.txt"
+        done
+        if cmp -s "$T/sbn.jit.safetensors" "$T/sbn.interp.safetensors" &&
+            cmp -s "$T/sbn.jit.sbn_q.safetensors" "$T/sbn.interp.sbn_q.safetensors" &&
+            cmp -s "$T/sbn.jit.txt" "$T/sbn.interp.txt" && grep -q "jit: model 'sbn_q'" "$T/sbn.jit.err"; then
+            ok "train sbn, ${m%%(*}: the recognition model on the JIT too, identical parameters of p and q"
+        else notok "train sbn ${m%%(*}: jit and interp differ" "$(diff "$T/sbn.jit.txt" "$T/sbn.interp.txt" | head -4)" \
+            "$(ls "$T" | grep sbn | tr '\n' ' ')" "$(grep -c sbn_q "$T/sbn.jit.err")"; fi
+    done
+else ok "train sbn on both back ends # SKIP no Fashion-MNIST"; fi
 
 for b in jit interp; do
     "$EBMC" sample specs/rbm_bas.ebm --backend $b --params "$T/rbm_bas.jit.safetensors" --chains 50 --steps 100 --seed 4 \
