@@ -222,8 +222,10 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     if (settings(&b, &o, &ec)) goto done;
     if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
     else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
-    else if (!stack_data(&b, &ds) && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) ds = tc.data;
-    else if (ds.kind == RT_SRC_NONE) goto done;
+    else if (!stack_data(&b, &ds)) {
+        if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) goto done;
+        ds = tc.data;
+    }
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
         cli_fail_rt();
