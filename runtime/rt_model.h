@@ -118,8 +118,6 @@ void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
  * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
 int rt_params_load(const rt_model *m, rt_params *p, const char *path);
-/* the same with tensor names "PREFIX<param>" (a stack's checkpoint) */
-int rt_params_load_prefixed(const rt_model *m, rt_params *p, const char *path, const char *prefix);
 
 /* Buffers for B rows: states, means, rows, temporaries; parameters shared. */
 typedef struct rt_ws {

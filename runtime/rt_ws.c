@@ -84,26 +84,27 @@ static void shape_text(char *buf, size_t n, int ndim, const int64_t *dims) {
     if (o < (int)n) snprintf(buf + o, n - (size_t)o, "]");
 }
 
-int rt_params_load(const rt_model *m, rt_params *p, const char *path) { return rt_params_load_prefixed(m, p, path, ""); }
+/* param's tensor: "param", else "model.param" (a stack's checkpoint names
+ * each part's tensors so) */
+static rt_tensor *find_tensor(rt_tensor **ts, int n, const char *model, const char *param) {
+    size_t ml = strlen(model);
+    for (int k = 0; k < n; k++)
+        if (!strcmp(ts[k]->name, param)) return ts[k];
+    for (int k = 0; k < n; k++)
+        if (!strncmp(ts[k]->name, model, ml) && ts[k]->name[ml] == '.' && !strcmp(ts[k]->name + ml + 1, param)) return ts[k];
+    return NULL;
+}
 
-int rt_params_load_prefixed(const rt_model *m, rt_params *p, const char *path, const char *prefix) {
+int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
     rt_tensor **ts;
     int n;
     if (rt_load_safetensors(path, &ts, &n, NULL, NULL)) return -1;
-    size_t pl = strlen(prefix);
     int rc = 0;
     for (int i = 0; i < m->nparams && !rc; i++) {
         const rt_param *q = &m->params[i];
-        rt_tensor *t = NULL;
-        for (int k = 0; k < n; k++)
-            if (!strncmp(ts[k]->name, prefix, pl) && !strcmp(ts[k]->name + pl, q->name)) t = ts[k];
-        /* a stack's checkpoint names each part's tensors "model.param" */
-        size_t ml = strlen(m->name);
-        for (int k = 0; k < n && !t && !pl; k++)
-            if (!strncmp(ts[k]->name, m->name, ml) && ts[k]->name[ml] == '.' && !strcmp(ts[k]->name + ml + 1, q->name))
-                t = ts[k];
+        rt_tensor *t = find_tensor(ts, n, m->name, q->name);
         if (!t) {
-            rc = rt_fail("%s: has no tensor '%s%s', which the spec's model '%s' declares", path, prefix, q->name, m->name);
+            rc = rt_fail("%s: has no tensor '%s', which the spec's model '%s' declares", path, q->name, m->name);
             break;
         }
         int same = t->ndim == q->ndim;
