@@ -22,6 +22,7 @@
 #include "rt_eval.h"
 #include "rt_exact.h"
 #include "rt_report.h"
+#include "runconfig.h"
 #include "stages.h"
 
 /* ---- eval ------------------------------------------------------------------------ */
@@ -78,33 +79,30 @@ static int stack_data(Built *b, DataSpec *ds) {
 
 /* Grey levels given to binary units are energies of states that do not
  * exist: the numbers come out, but they are not log-probabilities. A
- * --data file is read as it is, so say how to binarize it. */
-static void warn_grey(const Built *b, const rt_dataset *d, const char *path) {
-    int64_t off = 0, grey = 0, at = -1;
-    for (int g = 0; g < b->m->ngroups; g++) {
+ * --data file (arg, read into ds) is read as it is, so say how to binarize
+ * it. */
+static void warn_grey(const Built *b, const rt_dataset *d, const DataSpec *ds, int arg) {
+    int64_t off = 0, at = -1, row = rt_dataset_row(d);
+    for (int g = 0; g < b->m->ngroups && at < 0; g++) {
         const rt_group *gr = &b->m->groups[g];
         if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;
-        int64_t w = gr->size;
         if (gr->role == RT_VISIBLE && (gr->utype == RT_BERNOULLI || gr->utype == RT_SPIN))
-            for (int64_t i = 0; i < d->n && !grey; i++)
-                for (int64_t k = 0; k < w; k++) {
-                    float x = d->data[i * rt_dataset_row(d) + off + k];
-                    if (x != 0.0f && x != 1.0f && !(gr->utype == RT_SPIN && x == -1.0f)) {
-                        grey = 1;
-                        at = i;
-                        break;
-                    }
+            for (int64_t i = 0; i < d->n && at < 0; i++)
+                for (int64_t k = 0; k < gr->size && at < 0; k++) {
+                    float x = d->data[i * row + off + k];
+                    if (x != 0.0f && x != 1.0f && !(gr->utype == RT_SPIN && x == -1.0f)) at = i;
                 }
-        off += w;
+        off += gr->size;
     }
-    if (!grey) return;
+    if (at < 0) return;
     fprintf(stderr, "ebmc: warning: example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
                     "its log-likelihoods are not probabilities of the data\n", (long long)at + 1, b->m->name);
-    if (path) {
-        size_t n = strlen(path);
-        const char *loader = n > 4 && !strcmp(path + n - 4, ".csv") ? "csv" : n > 4 && !strcmp(path + n - 4, ".npy") ? "npy" : "idx";
-        fprintf(stderr, "note: binarize it: --set 'data=%s(\"%s\", binarize = 0.5)'\n", loader, path);
-    }
+    if (!arg) return;
+    DataSpec fixed = *ds;
+    fixed.binarize = 0.5;
+    fprintf(stderr, "note: binarize it: --set 'data=");
+    runconfig_data_text(stderr, &fixed);
+    fprintf(stderr, "'\n");
 }
 
 typedef struct Estimates {
@@ -237,7 +235,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                         (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
         goto done;
     }
-    warn_grey(&b, &data, opt_str(&o, "--data"));
+    warn_grey(&b, &data, &ds, opt_str(&o, "--data") != NULL);
     y = open_memstream(&text, &len);
     fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
     Estimates est = {NAN, NAN, NAN};

@@ -59,4 +59,7 @@ int runconfig_check_stages(Arena *a, Diag *d, char **sets, int nsets, const char
  * spaces; m names the target group (may be NULL). */
 void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int indent);
 void runconfig_print_sample(FILE *f, const SampleConfig *sc, int indent);
+/* A data source as spec text, idx("f.gz", binarize = 0.5): what a data
+ * entry would read to give ds (not RT_SRC_NONE). */
+void runconfig_data_text(FILE *t, const DataSpec *ds);
 #endif

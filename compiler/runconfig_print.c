@@ -88,13 +88,8 @@ static void schedule(Out *o, const char *key, const rt_schedule *s) {
     end(o, key);
 }
 
-static void data(Out *o, const char *key, const DataSpec *ds) {
+void runconfig_data_text(FILE *t, const DataSpec *ds) {
     char b[32];
-    if (ds->kind == RT_SRC_NONE) {
-        fprintf(o->f, "%*s# %s: none\n", o->indent, "", key);
-        return;
-    }
-    FILE *t = begin(o);
     switch (ds->kind) {
     case RT_SRC_BARS_STRIPES: fprintf(t, "bars_and_stripes(rows = %d, cols = %d%s)", ds->rows, ds->cols, ds->spins ? ", spins = 1" : ""); break;
     case RT_SRC_MOVING_BAR: fprintf(t, "moving_bar(width = %d, history = %d)", ds->cols, ds->rows); break;
@@ -113,6 +108,14 @@ static void data(Out *o, const char *key, const DataSpec *ds) {
         }
         fputc(')', t);
     }
+}
+
+static void data(Out *o, const char *key, const DataSpec *ds) {
+    if (ds->kind == RT_SRC_NONE) {
+        fprintf(o->f, "%*s# %s: none\n", o->indent, "", key);
+        return;
+    }
+    runconfig_data_text(begin(o), ds);
     end(o, key);
 }
 
