@@ -14,21 +14,28 @@ BUILD       ?= build
 OPT         ?= -O2
 SAN         ?=
 CFLAGS      ?= $(OPT) -g
-CFLAGS      += -std=c11 -ffp-contract=off -D_GNU_SOURCE -Wall -Wextra -Icompiler -Iruntime -I$(BUILD)/gen $(SAN)
+CFLAGS      += -std=c11 -ffp-contract=off -D_GNU_SOURCE -Wall -Wextra $(SAN)
+# The layers are the include paths: a runtime file sees only runtime/*/
+# (a compiler header does not resolve there), the compiler and the tests see
+# both. One folder per stage of the pipeline (docs/internals.md).
+RT_DIRS       := $(sort $(dir $(wildcard runtime/*/*.h)))
+COMPILER_DIRS := $(sort $(dir $(wildcard compiler/*/*.h)))
+RT_INC        := $(patsubst %/,-I%,$(RT_DIRS))
+COMPILER_INC  := $(patsubst %/,-I%,$(COMPILER_DIRS)) -I$(BUILD)/gen $(RT_INC)
 LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
 # Debian's OpenBLAS ships cblas.h in the openblas include dir.
 CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
 
 PACKAGES := flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev
 
-RT_SRC       := $(sort $(wildcard runtime/*.c))
-COMPILER_SRC := $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
-LLVM_SRC     := $(sort $(wildcard compiler/llvm/*.c))
+RT_SRC       := $(sort $(wildcard runtime/*/*.c))
+COMPILER_SRC := $(filter-out compiler/cli/main.c compiler/llvm/llvm_%,$(sort $(wildcard compiler/*/*.c)))
+LLVM_SRC     := $(sort $(wildcard compiler/llvm/llvm_*.c))
 GEN_SRC      := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 RT_OBJ       := $(RT_SRC:%.c=$(BUILD)/%.o)
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o $(BUILD)/gen/help_pages.o
-HELP_TXT     := $(sort $(wildcard compiler/help/*.txt))
+HELP_TXT     := $(sort $(wildcard compiler/cli/help/*.txt))
 LLVM_OBJ     := $(LLVM_SRC:%.c=$(BUILD)/%.o)
 
 ifeq ($(EBMC_NO_LLVM),)
@@ -47,38 +54,50 @@ STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 .PHONY: all test demo deps clean check-asan bench fuzz golden-update install uninstall
 # the sanitizer build has its own binary, so it never replaces ./ebmc
 EBMC_BIN ?= ebmc
-all: $(EBMC_BIN) $(BUILD)/libebmrt.a
+all: $(EBMC_BIN) $(BUILD)/libebmrt.a $(BUILD)/include/ebmc/.stamp
 
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: compiler/parser.y
+# the runtime's public headers in one folder, as make install lays them out:
+# what ebmc build compiles a binary's glue against in the source tree
+RT_HEADERS  := $(sort $(wildcard runtime/*/rt*.h))
+$(BUILD)/include/ebmc/.stamp: $(RT_HEADERS)
+	@mkdir -p $(dir $@)
+	cp $(RT_HEADERS) $(dir $@)
+	@touch $@
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: compiler/front/parser.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror -o $(BUILD)/gen/parser.c --header=$(BUILD)/gen/parser.h $<
 
-$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: compiler/lexer.l $(BUILD)/gen/parser.h
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: compiler/front/lexer.l $(BUILD)/gen/parser.h
 	@mkdir -p $(BUILD)/gen
 	flex -o $(BUILD)/gen/lexer.c --header-file=$(BUILD)/gen/lexer.h $<
 
 # 'ebmc help TOPIC': the pages compiled in
-$(BUILD)/gen/help_pages.c: $(HELP_TXT) compiler/help/embed.sh
+$(BUILD)/gen/help_pages.c: $(HELP_TXT) compiler/cli/help/embed.sh
 	@mkdir -p $(BUILD)/gen
-	sh compiler/help/embed.sh $(HELP_TXT) >$@
+	sh compiler/cli/help/embed.sh $(HELP_TXT) >$@
 
 # ebmc build links what it builds with the same sanitizers as itself
-$(BUILD)/compiler/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"'
+$(BUILD)/compiler/cli/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"'
 
 # the parser's actions call the scanner's functions
 $(BUILD)/gen/parser.o: $(BUILD)/gen/lexer.h
 
 # Generated code is not ours to keep warning-clean.
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+	$(CC) $(CFLAGS) $(COMPILER_INC) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
 
 $(BUILD)/compiler/llvm/%.o: compiler/llvm/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(filter -I% -D%,$(LLVM_CFLAGS)) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(COMPILER_INC) $(filter -I% -D%,$(LLVM_CFLAGS)) -MMD -MP -c -o $@ $<
 
-$(BUILD)/%.o: %.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+$(BUILD)/compiler/%.o: compiler/%.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(COMPILER_INC) -MMD -MP -c -o $@ $<
+
+$(BUILD)/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(RT_INC) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libebmrt.a: $(RT_OBJ)
 	@rm -f $@
@@ -88,16 +107,16 @@ $(BUILD)/libebmc.a: $(COMPILER_OBJ) $(LLVM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(EBMC_BIN): $(BUILD)/compiler/main.o $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
+$(EBMC_BIN): $(BUILD)/compiler/cli/main.o $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(COMPILER_INC) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/stats/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(COMPILER_INC) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 
 test: all $(UNIT_BIN) $(STATS_BIN)
 	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) SAN="$(SAN)" sh tests/run.sh
@@ -112,7 +131,7 @@ golden-update: all
 BENCH_BIN := $(BUILD)/bench/bench_ebmc $(BUILD)/bench/sgemm_rate
 $(BUILD)/bench/bench_ebmc: tests/bench/bench_ebmc.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(COMPILER_INC) -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 $(BUILD)/bench/sgemm_rate: tests/bench/sgemm_rate.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
@@ -150,18 +169,17 @@ demo: deps
 # headers and pkg-config file, the man page, the specs as examples;
 # make uninstall removes exactly those files (and the directories of ebmc's own).
 PREFIX      ?= /usr/local
-VERSION     := $(shell sed -n 's/.*EBMC_VERSION "\(.*\)"/\1/p' compiler/cli.h)
-RT_HEADERS  := $(sort $(wildcard runtime/rt*.h))
+VERSION     := $(shell sed -n 's/.*EBMC_VERSION "\(.*\)"/\1/p' compiler/cli/cli.h)
 EXAMPLES    := $(sort $(wildcard specs/*.ebm))
 I           := $(DESTDIR)$(PREFIX)
 INSTALLED   := $(I)/bin/ebmc $(I)/lib/libebmrt.a $(I)/lib/pkgconfig/ebmrt.pc $(I)/share/man/man1/ebmc.1 \
-               $(RT_HEADERS:runtime/%=$(I)/include/ebmc/%) $(EXAMPLES:specs/%=$(I)/share/ebmc/examples/%)
+               $(foreach h,$(RT_HEADERS),$(I)/include/ebmc/$(notdir $(h))) $(EXAMPLES:specs/%=$(I)/share/ebmc/examples/%)
 install: all
 	install -d $(I)/bin $(I)/lib/pkgconfig $(I)/include/ebmc $(I)/share/man/man1 $(I)/share/ebmc/examples
 	install -m 755 $(EBMC_BIN) $(I)/bin/ebmc
 	install -m 644 $(BUILD)/libebmrt.a $(I)/lib/libebmrt.a
 	install -m 644 $(RT_HEADERS) $(I)/include/ebmc/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' runtime/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' runtime/app/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
 	install -m 644 docs/ebmc.1 $(I)/share/man/man1/ebmc.1
 	install -m 644 $(EXAMPLES) $(I)/share/ebmc/examples/
 

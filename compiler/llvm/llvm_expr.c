@@ -1,7 +1,7 @@
 /* llvm_expr.c — the value of an IR expression at one loop point, as LLVM
- * instructions that compute exactly what runtime/interp.c computes:
+ * instructions that compute exactly what compiler/ir/interp.c computes:
  * float operations one for one (no fast-math flags), Philox-4x32-10 as
- * integer code, exp and sigmoid as runtime/rt_kernel.c's algorithm (so they
+ * integer code, exp and sigmoid as runtime/core/rt_kernel.c's algorithm (so they
  * vectorise), the other elementwise functions by calling the runtime. */
 #include <stdint.h>
 #include <string.h>
@@ -162,7 +162,7 @@ static LLVMValueRef uniform(Cg *g, int stream) {
     return LLVMBuildFMul(g->b, v, cg_f32(g, 1.0f / 16777216.0f), "u");
 }
 
-/* ---- exp and sigmoid: runtime/rt_kernel.c's algorithm --------------------------- */
+/* ---- exp and sigmoid: runtime/core/rt_kernel.c's algorithm --------------------------- */
 
 static LLVMValueRef fmul(Cg *g, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFMul(g->b, a, b, ""); }
 static LLVMValueRef fadd(Cg *g, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFAdd(g->b, a, b, ""); }

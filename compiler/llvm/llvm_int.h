@@ -11,7 +11,7 @@
  * differ from the interpreter's, calls interp_stmt instead.
  *
  * Same numbers as the interpreter: float operations one for one with
- * runtime/interp.c, no fast-math flags, accumulation in loop order (an
+ * compiler/ir/interp.c, no fast-math flags, accumulation in loop order (an
  * accumulator whose address does not change in the inner loop lives in a
  * register, added to in the same order), Philox inlined as integer code,
  * exp and sigmoid inlined as the runtime's own algorithm (rt_kernel.c), the

@@ -27,9 +27,9 @@
 #include "compile.h"
 #include "ir_kernels.h"
 #ifndef EBMC_NO_LLVM
-#include "llvm/llvm.h"
+#include "llvm.h"
 #endif
-#include "model_desc.h"
+#include "ir_model.h"
 #include "rt_kernel.h"
 #include "rt_par.h"
 #include "rt_train.h"

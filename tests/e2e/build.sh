@@ -91,7 +91,7 @@ else notok "examples/embed builds" "$(tail -5 "$T/err")"; fi
 
 # 6
 if "$EBMC" build "$bas" -c -o "$T/arm.o" --emit-header "$T/arm.h" --target aarch64-linux-gnu >/dev/null 2>"$T/err" &&
-    [ "$(od -An -tx1 -j18 -N2 "$T/arm.o" | tr -d ' \n')" = b700 ] && cc -fsyntax-only -I"$ROOT/runtime" "$T/arm.c"; then
+    [ "$(od -An -tx1 -j18 -N2 "$T/arm.o" | tr -d ' \n')" = b700 ] && cc -fsyntax-only -I"$ROOT/${BUILD:-build}/include/ebmc" "$T/arm.c"; then
     ok "--target aarch64-linux-gnu: an AArch64 object, and C glue to compile there"
 else notok "--target aarch64" "$(cat "$T/err")"; fi
 "$EBMC" build "$bas" -o "$T/ll" --emit-llvm "$T/k.ll" >/dev/null 2>&1

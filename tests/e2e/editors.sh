@@ -1,11 +1,11 @@
 # editors.sh — the Vim syntax file for .ebm knows every keyword of
-# compiler/lexer.l, every unit type and every energy function of the
+# compiler/front/lexer.l, every unit type and every energy function of the
 # compiler; Vim loads it and highlights a spec with it.
 . tests/e2e/lib.sh
 syn=docs/editors/vim/syntax/ebm.vim
 has() { grep -q "^syn keyword [A-Za-z]*  *.*\<$1\>" "$syn"; }
-kw=$(sed -n '/^static const struct { const char \*word; int token; } keywords\[\]/,/^};/p' compiler/lexer.l | grep -o '"[a-z_]*"' | tr -d '"')
-fns=$(sed -n '/^static const char \*const functions\[\]/,/;/p' compiler/sema.c | grep -o '"[a-z_0-9]*"' | tr -d '"')
+kw=$(sed -n '/^static const struct { const char \*word; int token; } keywords\[\]/,/^};/p' compiler/front/lexer.l | grep -o '"[a-z_]*"' | tr -d '"')
+fns=$(sed -n '/^static const char \*const functions\[\]/,/;/p' compiler/front/sema.c | grep -o '"[a-z_0-9]*"' | tr -d '"')
 printf 'model m {\n  visible v[2] : nosuchtype\n  energy = sum(i) v[i]\n}\n' >"$T/u.ebm"
 types=$("$EBMC" check "$T/u.ebm" 2>&1 | sed -n 's/.*the unit types are //p' | tr -d ',' | sed 's/(n)//; s/ or / /; s/ and / /')
 missing=""

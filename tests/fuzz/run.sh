@@ -9,14 +9,14 @@ SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=build-fuzz
 CC=${FUZZ_CC:-clang}
 mkdir -p $B/obj $B/corpus
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DEBMC_NO_LLVM -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Icompiler -Iruntime -I$B/gen $(pkg-config --cflags openblas)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DEBMC_NO_LLVM -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined $(find compiler runtime -mindepth 1 -maxdepth 1 -type d -not -name help -printf "-I%p ") -I$B/gen $(pkg-config --cflags openblas)"
 mkdir -p $B/gen
-bison -o $B/gen/parser.c --header=$B/gen/parser.h compiler/parser.y
-flex -o $B/gen/lexer.c --header-file=$B/gen/lexer.h compiler/lexer.l
-sh compiler/help/embed.sh compiler/help/*.txt >$B/gen/help_pages.c
+bison -o $B/gen/parser.c --header=$B/gen/parser.h compiler/front/parser.y
+flex -o $B/gen/lexer.c --header-file=$B/gen/lexer.h compiler/front/lexer.l
+sh compiler/cli/help/embed.sh compiler/cli/help/*.txt >$B/gen/help_pages.c
 objs=""
-for f in compiler/*.c runtime/*.c $B/gen/parser.c $B/gen/lexer.c $B/gen/help_pages.c; do
-    case $f in compiler/main.c) continue ;; esac
+for f in compiler/*/*.c runtime/*/*.c $B/gen/parser.c $B/gen/lexer.c $B/gen/help_pages.c; do
+    case $f in compiler/cli/main.c|compiler/llvm/llvm_*) continue ;; esac
     o=$B/obj/$(echo "$f" | tr / _).o
     [ "$o" -nt "$f" ] || $CC $CFLAGS -Wno-unused-function -c -o "$o" "$f"
     objs="$objs $o"

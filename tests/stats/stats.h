@@ -9,7 +9,7 @@
 #include "compile.h"
 #include "energy_eval.h"
 #include "ir_kernels.h"
-#include "model_desc.h"
+#include "ir_model.h"
 #include "rt.h"
 
 /* Q(a, x), the regularised upper incomplete gamma function (Numerical

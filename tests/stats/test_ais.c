@@ -16,7 +16,7 @@
 #include "rt_ais.h"
 #include "rt_exact.h"
 #include "stats.h"
-#include "tempered.h"
+#include "derive_tempered.h"
 
 static const char *rbm_src =
     "model r {\n"

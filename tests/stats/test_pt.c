@@ -18,7 +18,7 @@
 #include "rt_pt.h"
 #include "rt_sample.h"
 #include "stats.h"
-#include "tempered.h"
+#include "derive_tempered.h"
 
 static const char *src =
     "model bi {\n"

@@ -16,7 +16,7 @@
 #include "../stats/stats.h"
 #include "rt_kernel.h"
 #ifndef EBMC_NO_LLVM
-#include "llvm/llvm.h"
+#include "llvm.h"
 
 static const char *small[][2] = {
     {"binary_rbm", "model m { visible v[13] : bernoulli  hidden h[9] : bernoulli\n"

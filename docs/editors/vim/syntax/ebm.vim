@@ -1,14 +1,14 @@
 " Vim syntax file
 " Language:    ebmc model specs (*.ebm)
 " Maintainer:  the ebmc project (docs/editors/README.md)
-" Keywords follow compiler/lexer.l; tests/e2e/editors.sh checks that every
+" Keywords follow compiler/front/lexer.l; tests/e2e/editors.sh checks that every
 " keyword, unit type and function of the compiler is here.
 
 if exists("b:current_syntax")
   finish
 endif
 
-" blocks and statements (compiler/lexer.l's keywords)
+" blocks and statements (compiler/front/lexer.l's keywords)
 syn keyword ebmBlock     model train sample eval stack
 syn keyword ebmStatement visible hidden input param let energy init stage
 syn keyword ebmOperator  sum until every

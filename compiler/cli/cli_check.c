@@ -1,0 +1,99 @@
+/* cli_check.c — ebmc check and ebmc explain. */
+#include <string.h>
+
+#include "cli.h"
+#include "derive_explain.h"
+#include "ir_kernels.h"
+#include "config_stages.h"
+#include <stdlib.h>
+
+/* ---- check, explain ------------------------------------------------------------- */
+
+static const Flag no_flags[] = {{NULL, 0, NULL}};
+
+int cmd_check(const Command *cmd, int argc, char **argv) {
+    Opts o;
+    int rc = cli_parse(cmd, no_flags, argc, argv, &o, 1);
+    if (rc) return rc < 0 ? 0 : rc;
+    Compilation *c = compile_file(o.spec);
+    if (!c) return 1;
+    int bad = c->diag.errors > 0;
+    compile_free(c);
+    return bad;
+}
+
+static const Flag explain_flags[] = {
+    {"--format", 1, "text (default), yaml, or ir (the kernel IR)"},
+    {NULL, 0, NULL},
+};
+
+/* a stack: its layers in order, the stages, then each model explained */
+static void explain_stack(Compilation *c, int yaml) {
+    const Stack *s = c->sema->stacks[0];
+    Stage *st;
+    int n;
+    stages_parse(c->arena, &c->diag, s, &st, &n);
+    static const char *const kinds[] = {"layer", "joint", "backprop"};
+    if (yaml) printf("stack: %s\nkind: %s\nlayers: [", s->name, s->kind == STACK_DBN ? "dbn" : "dbm");
+    else printf("stack %s (%s): ", s->name, s->kind == STACK_DBN ? "a deep belief network" : "a deep Boltzmann machine");
+    for (int k = 0; k < s->nlayers; k++) printf("%s%s", k ? (yaml ? ", " : " -> ") : "", s->layers[k]->name);
+    if (yaml) {
+        printf("]\n%s%s%sstages:\n", s->joint ? "joint: " : "", s->joint ? s->joint->name : "", s->joint ? "\n" : "");
+        for (int i = 0; i < n; i++)
+            printf("  - name: %s\n    kind: %s\n%s%s%s", st[i].name, kinds[st[i].kind], st[i].layer >= 0 ? "    layer: " : "",
+                   st[i].layer >= 0 ? s->layers[st[i].layer]->name : "", st[i].layer >= 0 ? "\n" : "");
+        printf("models:\n");
+    } else {
+        printf("%s%s\nstages:\n", s->joint ? ", composed into " : "", s->joint ? s->joint->name : "");
+        for (int i = 0; i < n; i++)
+            printf("  %d. %s: %s%s%s\n", i + 1, st[i].name, kinds[st[i].kind], st[i].layer >= 0 ? " " : "",
+                   st[i].layer >= 0 ? s->layers[st[i].layer]->name : "");
+        printf("\n");
+    }
+    for (int i = 0; i < c->sema->nmodels; i++) {
+        if (!c->analysis[i]) continue;
+        if (yaml) {
+            /* each model's YAML document, indented under models: */
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            explain_print(f, c->analysis[i], 1);
+            fclose(f);
+            printf("  - ");
+            for (char *p = buf; *p; p++) {
+                putchar(*p);
+                if (*p == '\n' && p[1]) printf("    ");
+            }
+            free(buf);
+        } else {
+            printf("----------------------------------------------------------------\n");
+            explain_print(stdout, c->analysis[i], 0);
+            printf("\n");
+        }
+    }
+}
+
+int cmd_explain(const Command *cmd, int argc, char **argv) {
+    Opts o;
+    int rc = cli_parse(cmd, explain_flags, argc, argv, &o, 1);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *fmt = opt_str(&o, "--format");
+    if (fmt && strcmp(fmt, "text") && strcmp(fmt, "yaml") && strcmp(fmt, "ir")) {
+        diag_tool_error("--format must be text, yaml or ir, not '%s'", fmt);
+        return 1;
+    }
+    Compilation *c = compile_file(o.spec);
+    if (!c) return 1;
+    Analysis *an = compile_main_model(c);
+    if (!an) {
+        compile_free(c);
+        return 1;
+    }
+    int yaml = fmt && !strcmp(fmt, "yaml");
+    if (fmt && !strcmp(fmt, "ir")) ir_print(stdout, ir_build(c->arena, an));
+    else if (c->sema->nstacks > 0) explain_stack(c, yaml);
+    else explain_print(stdout, an, yaml);
+    compile_free(c);
+    return 0;
+}
+

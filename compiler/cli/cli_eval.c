@@ -1,0 +1,282 @@
+/* cli_eval.c — ebmc eval: a YAML report on a trained model.
+ *
+ * Keys (DESIGN.md's contract): recon_error, pseudo_loglik; exact_logz and
+ * exact_loglik when the model can be enumerated; with AIS (--ais, or
+ * ais(...) in the spec's eval block) ais_logz, ais_logz_stderr,
+ * ais_logz_minus_3sd / plus_3sd and the test log-likelihood they give;
+ * loglik, the best estimate of the average log-likelihood there is (exact,
+ * else AIS, else the AIS variational lower bound), and loglik_source. The
+ * report is built in memory first, so --html can embed it. */
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_anneal.h"
+#include "cli_config.h"
+#include "cli_pictures.h"
+#include "config.h"
+#include "rt_ais.h"
+#include "rt_eval.h"
+#include "rt_exact.h"
+#include "rt_report.h"
+#include "runconfig.h"
+#include "config_stages.h"
+
+/* ---- eval ------------------------------------------------------------------------ */
+
+static const Flag eval_flags[] = {
+    {"--params", 1, "trained parameters (.safetensors)"},
+    {"--model", 1, "the spec's model to evaluate (default: a DBM stack's joint model, else the first model)"},
+    {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)"},
+    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
+    {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)"},
+    {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))"},
+    {"--runs", 1, "AIS runs (default 100)"},
+    {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)"},
+    {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)"},
+    {"--filters", 1, "each hidden unit's weights to the first visible group, drawn as a PNG grid"},
+    {"--html", 1, "a self-contained HTML report: these numbers, filters and samples inline"},
+    {"--seed", 1, "random seed"},
+    {"--set", 1, "override one eval setting: --set 'data=idx(\"t10k.gz\", binarize = 0.5)' (repeatable; after --config)"},
+    {"--config", 1, "a run configuration in YAML: its eval: settings apply"},
+    {"--backend", 1, "interp or jit"},
+    {NULL, 0, NULL},
+};
+
+
+/* the settings of this run: the eval block, then the flags */
+static int settings(Built *b, const Opts *o, EvalConfig *ec) {
+    char *sets[64];
+    int nsets = opt_all(o, "--set", sets, 64);
+    if (!config_eval(b->c->arena, &b->c->diag, b->an->m->eval, sets, nsets, ec)) return 1;
+    long long v;
+    if (opt_ll(o, "--runs", 2, &ec->runs) < 0 || opt_ll(o, "--betas", 3, &ec->betas) < 0 || opt_ll(o, "--seed", 0, &v) < 0)
+        return 1;
+    if (opt_has(o, "--seed")) ec->seed = (unsigned long long)v;
+    if (opt_str(o, "--schedule")) ec->schedule = opt_str(o, "--schedule");
+    if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule")) ec->ais = 1;
+    if (opt_has(o, "--exact")) ec->exact = 1;
+    if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
+    if (opt_str(o, "--html")) ec->html = opt_str(o, "--html");
+    return 0;
+}
+
+/* A model without a train block of its own that is part of the spec's
+ * stack (a DBM's joint model, a layer) evaluates on the stack's data: its
+ * first stage's. 1 when ds was set. */
+static int stack_data(Built *b, DataSpec *ds) {
+    const SemaResult *s = b->c->sema;
+    if (b->an->m->train || s->nstacks == 0) return 0;
+    Stage *st;
+    int n;
+    if (!stages_parse(b->c->arena, &b->c->diag, s->stacks[0], &st, &n) || n == 0) return 0;
+    *ds = st[0].cfg.data;
+    return ds->kind != RT_SRC_NONE;
+}
+
+/* Grey levels given to binary units are energies of states that do not
+ * exist: the numbers come out, but they are not log-probabilities. A
+ * --data file (arg, read into ds) is read as it is, so say how to binarize
+ * it. */
+static void warn_grey(const Built *b, const rt_dataset *d, const DataSpec *ds, int arg) {
+    int64_t off = 0, at = -1, row = rt_dataset_row(d);
+    for (int g = 0; g < b->m->ngroups && at < 0; g++) {
+        const rt_group *gr = &b->m->groups[g];
+        if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;
+        if (gr->role == RT_VISIBLE && (gr->utype == RT_BERNOULLI || gr->utype == RT_SPIN))
+            for (int64_t i = 0; i < d->n && at < 0; i++)
+                for (int64_t k = 0; k < gr->size && at < 0; k++) {
+                    float x = d->data[i * row + off + k];
+                    if (x != 0.0f && x != 1.0f && !(gr->utype == RT_SPIN && x == -1.0f)) at = i;
+                }
+        off += gr->size;
+    }
+    if (at < 0) return;
+    fprintf(stderr, "ebmc: warning: example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
+                    "its log-likelihoods are not probabilities of the data\n", (long long)at + 1, b->m->name);
+    if (!arg) return;
+    DataSpec fixed = *ds;
+    fixed.binarize = 0.5;
+    fprintf(stderr, "note: binarize it: --set 'data=");
+    runconfig_data_text(stderr, &fixed);
+    fprintf(stderr, "'\n");
+}
+
+typedef struct Estimates {
+    double exact_loglik, ais_loglik, bound;
+} Estimates;
+
+/* AIS of log Z, and the test log-likelihood it gives: -F(v) - log Z where
+ * F sums every hidden group out, else the mean-field lower bound */
+static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, const rt_dataset *data, FILE *y,
+                   Estimates *est) {
+    int rc;
+    Tempered *t = cli_tempered(b, o, &rc);
+    if (!t) return rc;
+    rt_params *tp = rt_tempered_params(&t->rt, p);
+    double *schedule = NULL;
+    int64_t nsched = 0;
+    const char *from;
+    rt_ais_result r;
+    rc = cli_base_rates(b, t, tp, data, &from);
+    if (!rc && ec->schedule && rt_ais_load_schedule(ec->schedule, &schedule, &nsched)) rc = cli_fail_rt();
+    rt_ais_cfg cfg = {ec->runs, ec->betas, schedule, nsched, ec->seed};
+    if (!rc && rt_ais(&t->rt, tp, &cfg, &r)) rc = cli_fail_rt();
+    int64_t rf = rt_visible_floats(b->m);
+    double sum;
+    if (!rc) {
+        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\n", (long long)r.runs, (long long)r.steps, from);
+        rt_yaml_number(y, "ais_logz_base", r.logz0);
+        rt_yaml_number(y, "ais_logz", r.logz);
+        rt_yaml_number(y, "ais_logz_stderr", r.stderr_logz);
+        rt_yaml_number(y, "ais_logz_minus_3sd", r.logz_lo);
+        rt_yaml_number(y, "ais_logz_plus_3sd", r.logz_hi);
+        fprintf(y, "ais_ess: %.1f\nais_seconds: %.2f\n", r.ess, r.seconds);
+        /* a few runs carry all the weight: the spread of the weights then
+         * says little about the error (docs/evaluation.md, the ESS) */
+        if (r.ess < 0.1 * (double)r.runs)
+            fprintf(stderr, "ebmc: warning: AIS effective sample size %.1f of %lld runs: the error bar of log Z is not to be "
+                            "trusted; anneal more slowly (--betas %lld or more)\n", r.ess, (long long)r.runs,
+                    (long long)r.steps * 10);
+        if (t->rt.marginal_v && b->m->fe_exact) {
+            if (rt_exact_loglik(b->m, p, r.logz, data->data, data->n, rf, &sum)) rc = cli_fail_rt();
+            else {
+                /* log p = -F - log Z: the band of log Z, turned over */
+                est->ais_loglik = sum / (double)data->n;
+                rt_yaml_number(y, "ais_loglik", est->ais_loglik);
+                rt_yaml_number(y, "ais_loglik_minus_3sd", est->ais_loglik + r.logz - r.logz_hi);
+                rt_yaml_number(y, "ais_loglik_plus_3sd", est->ais_loglik + r.logz - r.logz_lo);
+            }
+        } else if (t->rt.bound_ok) {
+            if (rt_variational_bound(&t->rt, p, r.logz, data->data, data->n, rf, 100, &est->bound)) rc = cli_fail_rt();
+            else rt_yaml_number(y, "ais_loglik_lower_bound", est->bound);
+        }
+    }
+    free(schedule);
+    rt_tempered_params_free(&t->rt, tp);
+    cli_tempered_free(t);
+    return rc;
+}
+
+/* --html: the report's text with the filters and samples inline */
+static int write_html(Built *b, const EvalConfig *ec, rt_params *p, const char *params, const char *yaml) {
+    char dir[] = "/tmp/ebmc-html-XXXXXX";
+    if (!mkdtemp(dir)) {
+        diag_tool_error("--html: cannot make a temporary directory");
+        return 1;
+    }
+    char fpath[64], spath[64];
+    snprintf(fpath, sizeof fpath, "%s/filters.png", dir);
+    snprintf(spath, sizeof spath, "%s/samples.png", dir);
+    SampleConfig sc;
+    if (!config_sample(b->c->arena, &b->c->diag, b->an->m->sample, NULL, 0, &sc)) return 1;
+    /* a picture that cannot be drawn (no image shape) is left out */
+    long long chains = sc.chains > 100 ? 100 : sc.chains;
+    int have_f = cli_filters_png(b, p, fpath, 0) == 0;
+    int have_s = cli_samples_png(b, p, chains, sc.steps, ec->seed, spath, 0) == 0;
+    rt_html_part parts[3];
+    int n = 0;
+    parts[n++] = (rt_html_part){"Estimates", yaml, NULL};
+    if (have_f) parts[n++] = (rt_html_part){"Receptive fields (one per hidden unit)", NULL, fpath};
+    if (have_s) {
+        char *cap = arena_printf(b->c->arena, "Samples (%lld chains, %lld Gibbs sweeps, conditional means)", chains, sc.steps);
+        parts[n++] = (rt_html_part){cap, NULL, spath};
+    }
+    char *title = arena_printf(b->c->arena, "ebmc eval: model %s, %s", b->m->name, params);
+    int rc = rt_write_html(ec->html, title, parts, n) ? cli_fail_rt() : 0;
+    unlink(fpath);
+    unlink(spath);
+    rmdir(dir);
+    return rc;
+}
+
+int cmd_eval(const Command *cmd, int argc, char **argv) {
+    Opts o;
+    int rc = cli_parse(cmd, eval_flags, argc, argv, &o, 1);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *params = opt_str(&o, "--params");
+    if (!params) {
+        diag_tool_error("ebmc eval needs --params P.safetensors (from ebmc train)");
+        return 1;
+    }
+    if (cli_config_use(&o)) return 1;
+    Built b;
+    if ((rc = cli_build_model(o.spec, &o, 1, &b))) {
+        cli_unbuild(&b);
+        return rc;
+    }
+    rc = 1;
+    rt_params *p = NULL;
+    rt_dataset data = {0};
+    EvalConfig ec;
+    TrainConfig tc;
+    DataSpec ds;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *y = NULL;
+    if (settings(&b, &o, &ec)) goto done;
+    if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
+    else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
+    else if (!stack_data(&b, &ds)) {
+        if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) goto done;
+        ds = tc.data;
+    }
+    p = rt_params_new(b.m);
+    if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
+        cli_fail_rt();
+        goto done;
+    }
+    int64_t rf = rt_visible_floats(b.m);
+    if (rt_dataset_row(&data) != rf) {
+        diag_tool_error("the data has %lld values per example but model '%s' has %lld visible units",
+                        (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
+        goto done;
+    }
+    warn_grey(&b, &data, &ds, opt_str(&o, "--data") != NULL);
+    y = open_memstream(&text, &len);
+    fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
+    Estimates est = {NAN, NAN, NAN};
+    int target = opt_str(&o, "--target") ? rt_find_group(b.m, opt_str(&o, "--target")) : -1;
+    if (!opt_str(&o, "--target") && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc))
+        target = tc.rt.target;
+    if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
+        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik)) {
+        cli_fail_rt();
+        goto done;
+    }
+    if (ec.ais) {
+        fflush(y);
+        int arc = run_ais(&b, &o, &ec, p, &data, y, &est);
+        if (arc) {
+            rc = arc;
+            goto done;
+        }
+    }
+    const char *source = !isnan(est.exact_loglik) ? "exact" : !isnan(est.ais_loglik) ? "ais" : !isnan(est.bound) ? "ais_lower_bound" : NULL;
+    if (source) {
+        rt_yaml_number(y, "loglik", !isnan(est.exact_loglik) ? est.exact_loglik : !isnan(est.ais_loglik) ? est.ais_loglik : est.bound);
+        fprintf(y, "loglik_source: %s\n", source);
+    }
+    if (ec.filters) {
+        if (cli_filters_png(&b, p, ec.filters, 1)) goto done;
+        fprintf(y, "filters: %s\n", ec.filters);
+    }
+    if (ec.html) fprintf(y, "html: %s\n", ec.html);
+    cli_config_report(y, "train_config", params);   /* how the parameters were trained */
+    fclose(y);
+    y = NULL;
+    fputs(text, stdout);
+    fflush(stdout);
+    if (ec.html && write_html(&b, &ec, p, params, text)) goto done;
+    rc = 0;
+done:
+    if (y) fclose(y);
+    free(text);
+    rt_params_free(p);
+    rt_dataset_free(&data);
+    cli_unbuild(&b);
+    return rc;
+}

@@ -1,0 +1,740 @@
+/* config.c — train and sample blocks to runtime settings. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+#include "runconfig.h"
+
+typedef struct Ctx {
+    Arena *a;
+    Diag *d;
+    const Model *m;
+} Ctx;
+
+/* a visible group of the model, by name; -1 after an error */
+static int group_index(Ctx *c, const Expr *e, const char *what) {
+    if (e->kind != EX_NAME || e->has_index) {
+        diag_error(c->d, e->span, "%s must name a visible group", what);
+        return -1;
+    }
+    if (!c->m) return 0;
+    for (int u = 0; u < c->m->nunits; u++)
+        if (!strcmp(c->m->units[u]->name, e->str)) {
+            if (c->m->units[u]->role != ROLE_VISIBLE) {
+                diag_error(c->d, e->span, "%s must be a visible group; '%s' is %s", what, e->str,
+                           ast_role_name(c->m->units[u]->role));
+                return -1;
+            }
+            return u;
+        }
+    diag_error(c->d, e->span, "model '%s' has no group '%s'", c->m->name, e->str);
+    return -1;
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+static int get_num(Ctx *c, const Expr *e, double *out, const char *what) {
+    if (e->kind == EX_NUM) {
+        *out = e->num;
+        return 1;
+    }
+    if (e->kind == EX_NEG && e->lhs->kind == EX_NUM) {
+        *out = -e->lhs->num;
+        return 1;
+    }
+    if (e->kind == EX_NAME && !e->has_index && (!strcmp(e->str, "true") || !strcmp(e->str, "false"))) {
+        *out = !strcmp(e->str, "true");
+        return 1;
+    }
+    diag_error(c->d, e->span, "%s must be a number", what);
+    return 0;
+}
+
+static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
+    double v;
+    if (!get_num(c, e, &v, what)) return 0;
+    if (v != (double)(long long)v || v < (double)lo) {
+        diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %g", what, lo, v);
+        return 0;
+    }
+    *out = (long long)v;
+    return 1;
+}
+
+static int get_pos(Ctx *c, const Expr *e, double *out, const char *what) {
+    if (!get_num(c, e, out, what)) return 0;
+    if (*out < 0) {
+        diag_error(c->d, e->span, "%s must not be negative", what);
+        return 0;
+    }
+    return 1;
+}
+
+static const char *get_str(Ctx *c, const Expr *e, const char *what) {
+    if (e->kind == EX_STR) return e->str;
+    diag_error(c->d, e->span, "%s must be a string in double quotes", what);
+    return NULL;
+}
+
+/* "0.5 until 5, 0.9" or a number */
+static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
+    const Expr *items[8];
+    int n = 0;
+    if (e->kind == EX_LIST) {
+        if (e->nargs > 8) {
+            diag_error(c->d, e->span, "%s: at most 8 pieces", what);
+            return 0;
+        }
+        for (int i = 0; i < e->nargs; i++) items[n++] = e->args[i].value;
+    } else {
+        items[n++] = e;
+    }
+    s->n = n;
+    int last_until = 0;
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        long long until = -1;
+        if (it->kind == EX_UNTIL) {
+            if (!get_int(c, it->rhs, 1, &until, "the epoch after 'until'")) return 0;
+            if (until <= last_until) {
+                diag_error(c->d, it->rhs->span, "epochs after 'until' must increase");
+                return 0;
+            }
+            last_until = (int)until;
+            it = it->lhs;
+        } else if (i != n - 1) {
+            diag_error(c->d, it->span, "only the last piece of %s may omit 'until'", what);
+            return 0;
+        }
+        if (!get_pos(c, it, &s->value[i], what)) return 0;
+        s->until[i] = (int)until;
+    }
+    return 1;
+}
+
+/* ---- named arguments of calls -------------------------------------------------------- */
+
+typedef struct ArgSpec {
+    const char *name;
+    const Expr *value;
+} ArgSpec;
+
+/* Matches positional then named arguments against names; reports unknown
+ * and repeated ones. */
+static int bind_args(Ctx *c, const Expr *call, ArgSpec *spec, int nspec) {
+    int ok = 1, pos = 0;
+    for (int i = 0; i < call->nargs; i++) {
+        const Arg *a = &call->args[i];
+        int k = -1;
+        if (!a->name) {
+            k = pos < nspec ? pos++ : -1;
+            if (k < 0) {
+                diag_error(c->d, a->value->span, "%s() takes at most %d argument%s", call->str, nspec, nspec == 1 ? "" : "s");
+                ok = 0;
+                continue;
+            }
+        } else {
+            for (int q = 0; q < nspec; q++)
+                if (!strcmp(spec[q].name, a->name)) k = q;
+            if (k < 0) {
+                const char *names[16];
+                for (int q = 0; q < nspec && q < 16; q++) names[q] = spec[q].name;
+                diag_error(c->d, a->name_span, "%s() has no argument '%s'", call->str, a->name);
+                const char *best = sema_suggest(a->name, names, nspec < 16 ? nspec : 16);
+                if (best) diag_note(c->d, a->name_span, "did you mean '%s'?", best);
+                ok = 0;
+                continue;
+            }
+        }
+        if (spec[k].value) {
+            diag_error(c->d, a->value->span, "argument '%s' given twice", spec[k].name);
+            ok = 0;
+        }
+        spec[k].value = a->value;
+    }
+    return ok;
+}
+
+/* ---- train ----------------------------------------------------------------------- */
+
+static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
+    memset(ds, 0, sizeof *ds);
+    ds->binarize = NAN;
+    const char *fn = e->kind == EX_CALL ? e->str : NULL;
+    if (!fn) {
+        diag_error(c->d, e->span, "data must be a loader: idx(\"file\"), csv(\"file\"), npy(\"file\") or bars_and_stripes(rows, cols)");
+        return 0;
+    }
+    if (!strcmp(fn, "moving_bar")) {
+        ArgSpec a[2] = {{"width", NULL}, {"history", NULL}};
+        long long w = 12, h = 2;
+        if (!bind_args(c, e, a, 2)) return 0;
+        if (a[0].value && !get_int(c, a[0].value, 5, &w, "width")) return 0;
+        if (a[1].value && !get_int(c, a[1].value, 0, &h, "history")) return 0;
+        ds->kind = RT_SRC_MOVING_BAR;
+        ds->cols = (int)w;
+        ds->rows = (int)h;
+        return 1;
+    }
+    if (!strcmp(fn, "bars_and_stripes")) {
+        ArgSpec a[3] = {{"rows", NULL}, {"cols", NULL}, {"spins", NULL}};
+        long long r = 4, k = 4;
+        double sp;
+        if (!bind_args(c, e, a, 3)) return 0;
+        if (a[2].value) {
+            if (!get_num(c, a[2].value, &sp, "spins")) return 0;
+            ds->spins = sp != 0;
+        }
+        if (a[0].value && !get_int(c, a[0].value, 1, &r, "rows")) return 0;
+        if (a[1].value && !get_int(c, a[1].value, 1, &k, "cols")) return 0;
+        if (r > 12 || k > 12) {
+            diag_error(c->d, e->span, "bars_and_stripes is for small images (at most 12 x 12)");
+            return 0;
+        }
+        ds->kind = RT_SRC_BARS_STRIPES;
+        ds->rows = (int)r;
+        ds->cols = (int)k;
+        return 1;
+    }
+    static const char *const loaders[] = {"idx", "csv", "npy", "bars_and_stripes", "moving_bar"};
+    if (strcmp(fn, "idx") && strcmp(fn, "csv") && strcmp(fn, "npy")) {
+        diag_error(c->d, e->span, "unknown data loader '%s'", fn);
+        const char *best = sema_suggest(fn, loaders, 5);
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        return 0;
+    }
+    ds->kind = !strcmp(fn, "idx") ? RT_SRC_IDX : !strcmp(fn, "csv") ? RT_SRC_CSV : RT_SRC_NPY;
+    ArgSpec a[9] = {{"path", NULL},  {"binarize", NULL}, {"standardize", NULL}, {"limit", NULL}, {"spins", NULL},
+                    {"history", NULL}, {"patch", NULL},   {"patches", NULL},     {"labels", NULL}};
+    if (!bind_args(c, e, a, ds->kind == RT_SRC_IDX ? 9 : 6)) return 0;
+    if (a[8].value && !(ds->labels = get_str(c, a[8].value, "labels"))) return 0;
+    long long pv;
+    if (a[6].value) {
+        if (!get_int(c, a[6].value, 1, &pv, "patch")) return 0;
+        ds->patch = (int)pv;
+        ds->patches = 10000;
+    }
+    if (a[7].value && !get_int(c, a[7].value, 1, &ds->patches, "patches")) return 0;
+    if (a[5].value) {
+        if (!get_int(c, a[5].value, 1, &pv, "history")) return 0;
+        ds->history = (int)pv;
+    }
+    double sp;
+    if (a[4].value) {
+        if (!get_num(c, a[4].value, &sp, "spins")) return 0;
+        ds->spins = sp != 0;
+    }
+    if (!a[0].value) {
+        diag_error(c->d, e->span, "%s() needs the file to read: %s(\"path\")", fn, fn);
+        return 0;
+    }
+    if (!(ds->path = get_str(c, a[0].value, "the file"))) return 0;
+    double v;
+    if (a[1].value) {
+        if (!get_num(c, a[1].value, &v, "binarize")) return 0;
+        ds->binarize = v;
+    }
+    if (a[2].value) {
+        if (!get_num(c, a[2].value, &v, "standardize")) return 0;
+        ds->standardize = v != 0;
+    }
+    if (a[3].value && !get_int(c, a[3].value, 1, &ds->limit, "limit")) return 0;
+    return 1;
+}
+
+/* em(tol) | ica(algorithm, tol) | sfa(expand) | sparse_coding(iters, l1)
+ * | wake_sleep(recognition) | reinforce(recognition, samples): the methods
+ * with loops of their own (runtime/run/rt_methods.h) */
+static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    ArgSpec a[2] = {{NULL, NULL}, {NULL, NULL}};
+    int na = 0;
+    if (!strcmp(name, "em")) {
+        t->method = RT_EM;
+        a[0].name = "tol", na = 1;
+    } else if (!strcmp(name, "ica")) {
+        t->method = RT_ICA;
+        a[0].name = "algorithm", a[1].name = "tol", na = 2;
+    } else if (!strcmp(name, "sfa")) {
+        t->method = RT_SFA;
+        a[0].name = "expand", na = 1;
+    } else if (!strcmp(name, "sparse_coding")) {
+        t->method = RT_SPARSE;
+        a[0].name = "iters", a[1].name = "l1", na = 2;
+    } else if (!strcmp(name, "wake_sleep") || !strcmp(name, "reinforce")) {
+        t->method = !strcmp(name, "reinforce") ? RT_REINFORCE : RT_WAKE_SLEEP;
+        a[0].name = "recognition", a[1].name = "samples", na = t->method == RT_REINFORCE ? 2 : 1;
+    } else {
+        return -1;
+    }
+    if (e->kind == EX_CALL && !bind_args(c, e, a, na)) return 0;
+    long long v;
+    switch (t->method) {
+    case RT_EM: return !a[0].value || get_pos(c, a[0].value, &t->tol, "tol");
+    case RT_ICA:
+        if (a[0].value) {
+            const Expr *al = a[0].value;
+            const char *s = al->kind == EX_NAME && !al->has_index ? al->str : "";
+            if (strcmp(s, "natural") && strcmp(s, "fastica")) {
+                diag_error(c->d, al->span, "algorithm must be natural (Amari's natural gradient) or fastica");
+                static const char *const algs[] = {"natural", "fastica"};
+                const char *best = *s ? sema_suggest(s, algs, 2) : NULL;
+                if (best) diag_note(c->d, al->span, "did you mean '%s'?", best);
+                return 0;
+            }
+            t->ica_fast = !strcmp(s, "fastica");
+        }
+        return !a[1].value || get_pos(c, a[1].value, &t->tol, "tol");
+    case RT_SFA:
+        if (a[0].value) {
+            const Expr *x = a[0].value;
+            const char *s = x->kind == EX_NAME && !x->has_index ? x->str : "";
+            if (strcmp(s, "linear") && strcmp(s, "quadratic")) {
+                diag_error(c->d, x->span, "expand must be linear or quadratic");
+                return 0;
+            }
+            t->sfa_quadratic = !strcmp(s, "quadratic");
+        }
+        return 1;
+    case RT_SPARSE:
+        if (a[0].value && !get_int(c, a[0].value, 1, &v, "iters")) return 0;
+        if (a[0].value) t->iters = (int)v;
+        return !a[1].value || get_pos(c, a[1].value, &t->l1_scale, "l1");
+    default:
+        if (!a[0].value) {
+            diag_error(c->d, e->span, "%s(recognition = q) names the model of q(h | x): a second model in this spec", name);
+            return 0;
+        }
+        if (a[0].value->kind != EX_NAME || a[0].value->has_index) {
+            diag_error(c->d, a[0].value->span, "recognition must name a model of this spec");
+            return 0;
+        }
+        tc->recognition = a[0].value->str;
+        tc->recognition_span = a[0].value->span;
+        if (a[1].value && !get_int(c, a[1].value, 1, &v, "samples")) return 0;
+        if (a[1].value) t->samples = v;
+        return 1;
+    }
+}
+
+/* pt(replicas = 10, k = 1, chains = 100, beta_min = 0, spacing = linear):
+ * persistent chains sampled by parallel tempering (runtime/run/rt_pt.h) */
+static int set_pt(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    t->method = RT_PT;
+    t->replicas = 10;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[5] = {{"replicas", NULL}, {"k", NULL}, {"chains", NULL}, {"beta_min", NULL}, {"spacing", NULL}};
+    if (!bind_args(c, e, a, 5)) return 0;
+    long long v;
+    if (a[0].value) {
+        if (!get_int(c, a[0].value, 1, &v, "replicas")) return 0;
+        t->replicas = (int)v;
+    }
+    if (a[1].value) {
+        if (!get_int(c, a[1].value, 1, &v, "k")) return 0;
+        t->k = (int)v;
+    }
+    if (a[2].value) {
+        if (!get_int(c, a[2].value, 1, &v, "chains")) return 0;
+        t->chains = v;
+    }
+    if (a[3].value) {
+        if (!get_pos(c, a[3].value, &t->beta_min, "beta_min")) return 0;
+        if (t->beta_min >= 1) {
+            diag_error(c->d, a[3].value->span, "beta_min must be below 1 (the target temperature)");
+            return 0;
+        }
+    }
+    if (a[4].value) {
+        const Expr *x = a[4].value;
+        const char *sp = x->kind == EX_NAME && !x->has_index ? x->str : "";
+        if (strcmp(sp, "linear") && strcmp(sp, "geometric")) {
+            diag_error(c->d, x->span, "spacing must be linear (betas evenly from 1 to beta_min) or geometric");
+            return 0;
+        }
+        t->pt_geometric = !strcmp(sp, "geometric");
+        if (t->pt_geometric && t->beta_min <= 0) {
+            diag_error(c->d, x->span, "geometric spacing needs beta_min > 0");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
+    int latent = name ? set_latent_method(c, e, name, tc) : -1;
+    if (latent >= 0) return latent;
+    if (name && !strcmp(name, "minimize")) {
+        t->method = RT_MINIMIZE;
+        return 1;
+    }
+    if (name && !strcmp(name, "discriminative")) {
+        t->method = RT_DISCRIMINATIVE;
+        ArgSpec a[3] = {{"target", NULL}, {"generative", NULL}, {"k", NULL}};
+        if (e->kind != EX_CALL || !bind_args(c, e, a, 3) || !a[0].value) {
+            if (!a[0].value) diag_error(c->d, e->span, "discriminative(target = y) names the visible group to predict");
+            return 0;
+        }
+        if ((t->target = group_index(c, a[0].value, "target")) < 0) return 0;
+        if (a[1].value && !get_pos(c, a[1].value, &t->generative, "generative")) return 0;
+        long long k;
+        if (a[2].value) {
+            if (!get_int(c, a[2].value, 1, &k, "k")) return 0;
+            t->k = (int)k;
+        }
+        return 1;
+    }
+    if (name && !strcmp(name, "pt")) return set_pt(c, e, t);
+    if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
+        diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), pt(replicas = 10, k = 1, chains = 100), "
+                                  "discriminative(target = y), minimize, em, ica, sfa, sparse_coding, "
+                                  "wake_sleep(recognition = q) or reinforce(recognition = q)");
+        static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "em", "ica", "sfa", "sparse_coding",
+                                        "wake_sleep", "reinforce"};
+        const char *best = name ? sema_suggest(name, m, 11) : NULL;
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        return 0;
+    }
+    t->method = !strcmp(name, "cd") ? RT_CD : RT_PCD;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[2] = {{"k", NULL}, {"chains", NULL}};
+    int n = t->method == RT_PCD ? 2 : 1;
+    if (!bind_args(c, e, a, n)) return 0;
+    long long v;
+    if (a[0].value) {
+        if (!get_int(c, a[0].value, 1, &v, "k")) return 0;
+        t->k = (int)v;
+    }
+    if (n > 1 && a[1].value) {
+        if (!get_int(c, a[1].value, 1, &v, "chains")) return 0;
+        t->chains = v;
+    }
+    return 1;
+}
+
+static int set_monitor(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    if (e->kind == EX_EVERY) {
+        long long n;
+        if (!get_int(c, e->rhs, 1, &n, "the epochs after 'every'")) return 0;
+        t->mon_every = (int)n;
+        e = e->lhs;
+    }
+    const Expr *items[16];
+    int n = 0;
+    if (e->kind == EX_LIST)
+        for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
+    else
+        items[n++] = e;
+    t->mon_recon = t->mon_pll = t->mon_exact = t->mon_accuracy = t->mon_fe_gap = 0;
+    static const char *const names[] = {"recon_error", "pseudo_loglik", "exact_loglik", "accuracy", "fe_gap"};
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        const char *name = it->kind == EX_NAME && !it->has_index ? it->str : "";
+        if (!strcmp(name, "recon_error")) t->mon_recon = 1;
+        else if (!strcmp(name, "pseudo_loglik")) t->mon_pll = 1;
+        else if (!strcmp(name, "exact_loglik")) t->mon_exact = 1;
+        else if (!strcmp(name, "accuracy")) t->mon_accuracy = 1;
+        else if (!strcmp(name, "fe_gap")) t->mon_fe_gap = 1;
+        else if (!strcmp(name, "none")) continue;   /* no monitors (what --print-config writes for none) */
+        else {
+            diag_error(c->d, it->span, "unknown monitor");
+            const char *best = *name ? sema_suggest(name, names, 5) : NULL;
+            if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
+            else diag_note(c->d, it->span, "the monitors are recon_error, pseudo_loglik, exact_loglik, accuracy, fe_gap");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* optimizer = sgd | adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8) */
+static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : "";
+    if (!strcmp(name, "sgd")) {
+        t->optimizer = RT_SGD;
+        return 1;
+    }
+    if (strcmp(name, "adam")) {
+        diag_error(c->d, e->span, "optimizer must be sgd or adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8)");
+        return 0;
+    }
+    t->optimizer = RT_ADAM;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[3] = {{"beta1", NULL}, {"beta2", NULL}, {"eps", NULL}};
+    if (!bind_args(c, e, a, 3)) return 0;
+    if (a[0].value && !get_pos(c, a[0].value, &t->beta1, "beta1")) return 0;
+    if (a[1].value && !get_pos(c, a[1].value, &t->beta2, "beta2")) return 0;
+    if (a[2].value && !get_pos(c, a[2].value, &t->adam_eps, "eps")) return 0;
+    return 1;
+}
+
+static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    const Expr *e = st->expr;
+    const char *k = st->name;
+    long long v;
+    double x;
+    if (!k) {
+        diag_error(c->d, st->span, "a train block holds settings: key = value");
+        return 0;
+    }
+    if (!strcmp(k, "data")) return set_data(c, e, &tc->data);
+    if (!strcmp(k, "test")) return set_data(c, e, &tc->test);
+    if (!strcmp(k, "validation")) return set_data(c, e, &tc->validation);
+    if (!strcmp(k, "filters")) return (tc->filters = get_str(c, e, "filters")) != NULL;
+    if (!strcmp(k, "method")) return set_method(c, e, tc);
+    if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
+    if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
+    if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
+    if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum");
+    if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
+    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
+    if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
+    if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
+    if (!strcmp(k, "mean_field_tol")) return get_pos(c, e, &x, "mean_field_tol") && (t->mf_tol = x, 1);
+    if (!strcmp(k, "target")) return (t->target = group_index(c, e, "target")) >= 0;
+    if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
+    if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
+    if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
+    static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
+                                       "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
+                                       "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
+    diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
+    const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
+    return 0;
+}
+
+/* clamp = v(file = "x.csv", free = "bottom_half"), y(value = 0) */
+static int set_clamps(Ctx *c, const Expr *e, SampleConfig *sc) {
+    const Expr *items[16];
+    int n = 0;
+    if (e->kind == EX_LIST)
+        for (int i = 0; i < e->nargs && n < 16; i++) items[n++] = e->args[i].value;
+    else
+        items[n++] = e;
+    for (int i = 0; i < n; i++) {
+        const Expr *it = items[i];
+        if (it->kind != EX_CALL || sc->nclamps >= 16) {
+            diag_error(c->d, it->span, "clamp takes GROUP(file = \"values.csv\") or GROUP(value = 0), optionally with free = \"bottom_half\"");
+            return 0;
+        }
+        ClampSpec *cs = &sc->clamps[sc->nclamps];
+        memset(cs, 0, sizeof *cs);
+        cs->group = it->str;
+        cs->value = NAN;
+        cs->span = it->span;
+        ArgSpec a[5] = {{"file", NULL}, {"value", NULL}, {"free", NULL}, {"binarize", NULL}, {"limit", NULL}};
+        if (!bind_args(c, it, a, 5)) return 0;
+        cs->binarize = NAN;
+        if (a[3].value && !get_num(c, a[3].value, &cs->binarize, "binarize")) return 0;
+        if (a[4].value && !get_int(c, a[4].value, 1, &cs->limit, "limit")) return 0;
+        if (!a[0].value == !a[1].value) {
+            diag_error(c->d, it->span, "clamp %s(...) needs either file = \"...\" or value = number", it->str);
+            return 0;
+        }
+        if (a[0].value && !(cs->file = get_str(c, a[0].value, "file"))) return 0;
+        if (a[1].value && !get_num(c, a[1].value, &cs->value, "value")) return 0;
+        if (a[2].value) {
+            static const char *const regions[] = {"top_half", "bottom_half", "left_half", "right_half"};
+            if (!(cs->free = get_str(c, a[2].value, "free"))) return 0;
+            int ok = 0;
+            for (int k = 0; k < 4; k++) ok |= !strcmp(cs->free, regions[k]);
+            if (!ok) {
+                diag_error(c->d, a[2].value->span, "free must be top_half, bottom_half, left_half or right_half");
+                return 0;
+            }
+        }
+        sc->nclamps++;
+    }
+    return 1;
+}
+
+static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
+    long long v;
+    const char *k = st->name;
+    if (!k) {
+        diag_error(c->d, st->span, "a sample block holds settings: key = value");
+        return 0;
+    }
+    if (!strcmp(k, "chains")) return get_int(c, st->expr, 1, &v, "chains") && (sc->chains = v, 1);
+    if (!strcmp(k, "steps")) return get_int(c, st->expr, 0, &v, "steps") && (sc->steps = v, 1);
+    if (!strcmp(k, "seed")) return get_int(c, st->expr, 0, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
+    if (!strcmp(k, "out")) return (sc->out = get_str(c, st->expr, "out")) != NULL;
+    if (!strcmp(k, "clamp")) return set_clamps(c, st->expr, sc);
+    if (!strcmp(k, "mean_field")) {
+        double x;
+        return get_num(c, st->expr, &x, "mean_field") && (sc->mean_field = x != 0, 1);
+    }
+    static const char *const keys[] = {"chains", "steps", "seed", "out", "clamp", "mean_field"};
+    diag_error(c->d, st->name_span, "unknown sample setting '%s'", k);
+    const char *best = sema_suggest(k, keys, 6);
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    return 0;
+}
+
+/* entries of overrides (--config RUN.yaml, --set: runconfig.c) */
+typedef struct Target {
+    Ctx *c;
+    void *out;
+} Target;
+
+static int train_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return train_entry(t->c, st, t->out);
+}
+
+static int sample_fn(void *ctx, const Stmt *st);
+
+int config_train(Arena *a, Diag *d, const Model *m, const Block *block, char **sets, int nsets, TrainConfig *out) {
+    Ctx c = {a, d, m};
+    memset(out, 0, sizeof *out);
+    out->rt = rt_train_defaults();
+    out->data.kind = RT_SRC_NONE;
+    out->test.kind = RT_SRC_NONE;
+    out->validation.kind = RT_SRC_NONE;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) {
+        const Stmt *st = block->stmts[i];
+        if (st->kind == ST_STAGE) {
+            diag_error(d, st->span, "training stages are not supported yet");
+            continue;
+        }
+        train_entry(&c, st, out);
+    }
+    Target t = {&c, out};
+    runconfig_apply(a, d, "train", NULL, sets, nsets, train_fn, &t);
+    return d->errors == errors;
+}
+
+int config_data(Arena *a, Diag *d, const Expr *e, DataSpec *out) {
+    Ctx c = {a, d, NULL};
+    return set_data(&c, e, out);
+}
+
+int config_train_entry(Arena *a, Diag *d, const Model *m, const Stmt *st, TrainConfig *out) {
+    Ctx c = {a, d, m};
+    return train_entry(&c, st, out);
+}
+
+int config_train_sets(Arena *a, Diag *d, const Model *m, const char *stage, char **sets, int nsets, TrainConfig *out) {
+    Ctx c = {a, d, m};
+    Target t = {&c, out};
+    return runconfig_apply(a, d, "train", stage, sets, nsets, train_fn, &t);
+}
+
+int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc) {
+    if (!tc->recognition) return -1;
+    const char *names[64];
+    int n = 0;
+    for (int k = 0; k < s->nmodels; k++) {
+        if (!strcmp(s->models[k]->name, tc->recognition)) {
+            if (s->models[k] == m) break;
+            return k;
+        }
+        if (n < 64 && s->models[k] != m) names[n++] = s->models[k]->name;
+    }
+    if (!strcmp(m->name, tc->recognition)) {
+        diag_error(d, tc->recognition_span, "the recognition model must be another model than '%s'", m->name);
+        diag_note(d, tc->recognition_span, "declare q(h | x) as its own model: input x, visible h, h[j] ~ bernoulli(...)");
+        return -1;
+    }
+    diag_error(d, tc->recognition_span, "this spec has no model '%s'", tc->recognition);
+    const char *best = sema_suggest(tc->recognition, names, n);
+    if (best) diag_note(d, tc->recognition_span, "did you mean '%s'?", best);
+    else diag_note(d, tc->recognition_span, "declare q(h | x) as a model of this spec: input x, visible h, h[j] ~ bernoulli(...)");
+    return -1;
+}
+
+int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {
+    Ctx c = {a, d, NULL};
+    memset(out, 0, sizeof *out);
+    out->chains = 64;
+    out->steps = 1000;
+    out->out = NULL;
+    out->seed = 1;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) sample_entry(&c, block->stmts[i], out);
+    Target t = {&c, out};
+    runconfig_apply(a, d, "sample", NULL, sets, nsets, sample_fn, &t);
+    return d->errors == errors;
+}
+
+static int sample_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return sample_entry(t->c, st, t->out);
+}
+
+/* ---- eval --------------------------------------------------------------------------- */
+
+/* ais(runs = 100, betas = 10000, schedule = "betas.txt") | exact */
+static int eval_item(Ctx *c, const Expr *e, EvalConfig *ec) {
+    const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : "";
+    if (!strcmp(name, "exact") && e->kind == EX_NAME) return ec->exact = 1;
+    if (strcmp(name, "ais")) {
+        static const char *const items[] = {"ais", "exact"};
+        diag_error(c->d, e->span, "unknown eval item%s%s%s", *name ? " '" : "", name, *name ? "'" : "");
+        const char *best = *name ? sema_suggest(name, items, 2) : NULL;
+        if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        else diag_note(c->d, e->span, "an eval block holds ais(runs = 100, betas = 10000), exact, and settings data, filters, html, seed");
+        return 0;
+    }
+    ec->ais = 1;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[3] = {{"runs", NULL}, {"betas", NULL}, {"schedule", NULL}};
+    if (!bind_args(c, e, a, 3)) return 0;
+    if (a[0].value && !get_int(c, a[0].value, 2, &ec->runs, "runs")) return 0;
+    if (a[1].value && !get_int(c, a[1].value, 3, &ec->betas, "betas")) return 0;
+    return !a[2].value || (ec->schedule = get_str(c, a[2].value, "schedule")) != NULL;
+}
+
+static int eval_entry(Ctx *c, const Stmt *st, EvalConfig *ec) {
+    const Expr *e = st->expr;
+    const char *k = st->name;
+    long long v;
+    if (!k) {
+        if (e->kind != EX_LIST) return eval_item(c, e, ec);
+        int ok = 1;
+        for (int i = 0; i < e->nargs; i++) ok &= eval_item(c, e->args[i].value, ec);
+        return ok;
+    }
+    if (!strcmp(k, "data")) return set_data(c, e, &ec->data);
+    if (!strcmp(k, "filters")) return (ec->filters = get_str(c, e, "filters")) != NULL;
+    if (!strcmp(k, "html")) return (ec->html = get_str(c, e, "html")) != NULL;
+    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (ec->seed = (unsigned long long)v, 1);
+    static const char *const keys[] = {"data", "filters", "html", "seed"};
+    diag_error(c->d, st->name_span, "unknown eval setting '%s'", k);
+    const char *best = sema_suggest(k, keys, 4);
+    if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
+    else diag_note(c->d, st->name_span, "an eval block holds ais(runs = 100, betas = 10000), exact, and settings data, filters, html, seed");
+    return 0;
+}
+
+static int eval_fn(void *ctx, const Stmt *st) {
+    Target *t = ctx;
+    return eval_entry(t->c, st, t->out);
+}
+
+int config_eval(Arena *a, Diag *d, const Block *block, char **sets, int nsets, EvalConfig *out) {
+    Ctx c = {a, d, NULL};
+    memset(out, 0, sizeof *out);
+    out->runs = 100;
+    out->betas = 10000;
+    out->seed = 1;
+    out->data.kind = RT_SRC_NONE;
+    int errors = d->errors;
+    for (int i = 0; block && i < block->nstmts; i++) eval_entry(&c, block->stmts[i], out);
+    Target t = {&c, out};
+    runconfig_apply(a, d, "eval", NULL, sets, nsets, eval_fn, &t);
+    return d->errors == errors;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+/* labels from an IDX file as one-hot columns after each example */

@@ -1,0 +1,108 @@
+/* config_stages.c — a stack's train block: its stages, in order. */
+#include "config_stages.h"
+
+#include <string.h>
+
+static int layer_index(const Stack *s, const char *name) {
+    for (int k = 0; k < s->nlayers; k++)
+        if (!strcmp(s->layers[k]->name, name)) return k;
+    return -1;
+}
+
+static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage *g) {
+    memset(g, 0, sizeof *g);
+    g->name = st->name;
+    g->span = st->name_span;
+    g->layer = -1;
+    g->kind = STAGE_LAYER;
+    const Model *m = NULL;
+    /* first: what the stage trains, which decides the model for the rest */
+    for (int i = 0; i < st->nentries; i++) {
+        const Stmt *e = st->entries[i];
+        const Expr *v = e->expr;
+        if (!e->name) continue;
+        if (!strcmp(e->name, "layer")) {
+            if (v->kind != EX_NAME || (g->layer = layer_index(s, v->str)) < 0) {
+                diag_error(d, v->span, "layer must name a layer of stack '%s'", s->name);
+                return 0;
+            }
+            m = s->layers[g->layer];
+        } else if (!strcmp(e->name, "joint")) {
+            if (!s->joint || v->kind != EX_NAME || strcmp(v->str, s->joint->name)) {
+                diag_error(d, v->span, "joint must name the stack's joint model%s%s", s->joint ? ": " : "",
+                           s->joint ? s->joint->name : "");
+                return 0;
+            }
+            g->kind = STAGE_JOINT;
+            m = s->joint;
+        } else if (!strcmp(e->name, "method") && v->kind == EX_NAME && !strcmp(v->str, "backprop")) {
+            g->kind = STAGE_BACKPROP;
+        }
+    }
+    if (g->kind == STAGE_LAYER && g->layer < 0) {
+        diag_error(d, st->name_span, "stage '%s' names what it trains: layer = MODEL, joint = %s, or method = backprop",
+                   st->name, s->joint ? s->joint->name : "JOINT");
+        return 0;
+    }
+    g->cfg.rt = rt_train_defaults();
+    g->cfg.data.kind = RT_SRC_NONE;
+    g->test.kind = RT_SRC_NONE;
+    if (g->kind == STAGE_BACKPROP) {
+        g->cfg.rt.method = RT_MINIMIZE;
+        g->cfg.rt.optimizer = RT_SGD;
+        g->cfg.rt.lr = rt_schedule_const(0.1);
+        g->cfg.rt.mon_recon = 0;
+    }
+    int errors = d->errors;
+    for (int i = 0; i < st->nentries; i++) {
+        const Stmt *e = st->entries[i];
+        if (e->name && (!strcmp(e->name, "layer") || !strcmp(e->name, "joint"))) continue;
+        if (e->name && !strcmp(e->name, "method") && g->kind == STAGE_BACKPROP) continue;
+        if (e->name && !strcmp(e->name, "halve")) {
+            const Expr *v = e->expr;
+            int n = v->kind == EX_LIST ? v->nargs : 1;
+            g->halve = ARENA_ARRAY(a, const char *, n);
+            for (int k = 0; k < n; k++) {
+                const Expr *it = v->kind == EX_LIST ? v->args[k].value : v;
+                if (it->kind != EX_NAME || !m || !sema_lookup(m, it->str)) {
+                    diag_error(d, it->span, "halve lists parameters of the joint model");
+                    continue;
+                }
+                g->halve[g->nhalve++] = it->str;
+            }
+            continue;
+        }
+        if (e->kind == ST_STAGE) {
+            diag_error(d, e->span, "stages do not nest");
+            continue;
+        }
+        if (e->name && !strcmp(e->name, "test")) {
+            config_data(a, d, e->expr, &g->test);
+            continue;
+        }
+        config_train_entry(a, d, m, e, &g->cfg);
+    }
+    return d->errors == errors;
+}
+
+int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n) {
+    *n = 0;
+    *out = NULL;
+    if (!s->train) return 1;
+    Stage *st = ARENA_ARRAY(a, Stage, s->train->nstmts + 1);
+    int ok = 1;
+    for (int i = 0; i < s->train->nstmts; i++) {
+        const Stmt *e = s->train->stmts[i];
+        if (e->kind != ST_STAGE) {
+            diag_error(d, e->span, "the train block of a stack holds stages: stage NAME { ... }");
+            ok = 0;
+            continue;
+        }
+        ok &= parse_stage(a, d, s, e, &st[*n]);
+        (*n)++;
+    }
+    if (ok && *n && st[0].cfg.data.kind == RT_SRC_NONE)
+        diag_error(d, st[0].span, "the first stage names the data: data = idx(...)"), ok = 0;
+    *out = st;
+    return ok;
+}

@@ -1,0 +1,35 @@
+/* config_stages.h — the stages of a stack's train block, run in order.
+ *
+ *   train dbn {
+ *     stage l1 { layer = rbm1  data = idx(...)  method = cd(k = 1)  epochs = 10 }
+ *     stage l2 { layer = rbm2  epochs = 10 }       # data: rbm1's hidden means
+ *     stage tune { method = backprop  epochs = 5 }  # unrolled into an MLP
+ *   }
+ *
+ * A layer stage trains one layer on the stack's data passed up through the
+ * layers below it (their hidden groups' conditional means). A joint stage
+ * (`joint = dbm2`) trains the stack's joint model, starting from the
+ * layers' parameters of the same names (`halve = W2` halves those copies,
+ * as composing pretrained RBMs into a DBM needs). A backprop stage unrolls
+ * the layers into an MLP with a softmax output over the label columns the
+ * data carries, and minimises its cross-entropy. */
+#ifndef EBMC_STAGES_H
+#define EBMC_STAGES_H
+#include "config.h"
+
+typedef enum { STAGE_LAYER, STAGE_JOINT, STAGE_BACKPROP } StageKind;
+
+typedef struct Stage {
+    const char *name;
+    Span span;
+    StageKind kind;
+    int layer;               /* STAGE_LAYER: index in the stack */
+    TrainConfig cfg;         /* data.kind == RT_SRC_NONE: the data passed up */
+    int nhalve;
+    const char **halve;      /* STAGE_JOINT */
+    DataSpec test;           /* STAGE_BACKPROP: held-out data for accuracy */
+} Stage;
+
+/* 0 after errors (reported) */
+int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n);
+#endif

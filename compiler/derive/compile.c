@@ -1,0 +1,71 @@
+/* compile.c — the pipeline's front half, in one direction: text, syntax
+ * tree, checked models, analyses. A stage runs only if the ones before it
+ * reported no errors. */
+#include "compile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_stages.h"
+#include "parse.h"
+
+Compilation *compile_source(const char *path, const char *src, size_t len) {
+    Compilation *c = calloc(1, sizeof *c);
+    c->arena = arena_new();
+    c->path = path;
+    c->src = malloc(len + 1);
+    memcpy(c->src, src, len);
+    c->src[len] = 0;
+    c->len = len;
+    diag_init(&c->diag, path, c->src, len);
+    c->prog = parse_source(c->arena, &c->diag, path, c->src, len);
+    if (c->diag.errors) return c;
+    c->sema = sema_check(c->arena, &c->diag, c->prog);
+    if (c->diag.errors) return c;
+    c->analysis = ARENA_ARRAY(c->arena, Analysis *, c->sema->nmodels + 1);
+    for (int i = 0; i < c->sema->nmodels; i++) {
+        Model *m = c->sema->models[i];
+        c->analysis[i] = energy_analyze(c->arena, &c->diag, m);
+        /* the settings blocks are checked here too, so `check` finds their
+         * errors before a long run does */
+        TrainConfig tc;
+        SampleConfig sc;
+        if (m->train && config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc))
+            config_recognition(&c->diag, c->sema, m, &tc);
+        if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
+        EvalConfig ec;
+        if (m->eval) config_eval(c->arena, &c->diag, m->eval, NULL, 0, &ec);
+    }
+    for (int i = 0; i < c->sema->nstacks; i++) {
+        Stage *st;
+        int n;
+        stages_parse(c->arena, &c->diag, c->sema->stacks[i], &st, &n);
+    }
+    return c;
+}
+
+Compilation *compile_file(const char *path) {
+    size_t len;
+    char *src = parse_read_file(path, &len);
+    if (!src) {
+        diag_tool_error("cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Compilation *c = compile_source(path, src, len);
+    free(src);
+    return c;
+}
+
+void compile_free(Compilation *c) {
+    if (!c) return;
+    arena_free(c->arena);
+    free(c->src);
+    free(c);
+}
+
+Analysis *compile_main_model(Compilation *c) {
+    if (c->diag.errors || !c->sema || c->sema->nmodels == 0) return NULL;
+    return c->analysis[0];
+}

@@ -1,0 +1,163 @@
+/* aot_emit.c — a compiled model as C source (aot_emit.h). Numbers are
+ * written exactly: integers in decimal, doubles as hexadecimal floats. */
+#include "aot_emit.h"
+
+#include <math.h>
+#include <string.h>
+
+void emit_string(FILE *f, const char *s) {
+    if (!s) {
+        fputs("NULL", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 32 || c >= 127) fprintf(f, "\\%03o", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void num(FILE *f, double v) {
+    if (isnan(v)) fputs("NAN", f);
+    else if (isinf(v)) fputs(v < 0 ? "-INFINITY" : "INFINITY", f);
+    else fprintf(f, "%a", v);
+}
+
+static void dims(FILE *f, int n, const int64_t *d) {
+    fputc('{', f);
+    for (int i = 0; i < n; i++) fprintf(f, "%s%lld", i ? ", " : "", (long long)d[i]);
+    fputc('}', f);
+}
+
+static void ints(FILE *f, const char *type, const char *name, const int *v, int n) {
+    fprintf(f, "static %s %s[] = {", type, name);
+    for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? ", " : "", v[i]);
+    fprintf(f, "%s};\n", n ? "" : "0");
+}
+
+static void group(FILE *f, const rt_group *g) {
+    fputs("    {.name = ", f);
+    emit_string(f, g->name);
+    fprintf(f, ", .role = %d, .utype = %d, .cond = %d, .binomial_n = %d, .ndim = %d, .dims = ", g->role, g->utype,
+            g->cond, g->binomial_n, g->ndim);
+    dims(f, g->ndim, g->dims);
+    fprintf(f, ", .size = %lld, .block = %d, .sums_out = %d, .state_buf = %d, .mean_buf = %d,\n", (long long)g->size,
+            g->block, g->sums_out, g->state_buf, g->mean_buf);
+    fprintf(f, "     .k_sample = %d, .k_mean = %d, .sampler = %d, .sampler_steps = %d, .sampler_step_size = ",
+            g->k_sample, g->k_mean, g->sampler, g->sampler_steps);
+    num(f, g->sampler_step_size);
+    fprintf(f, ", .k_dstate = %d, .dstate_buf = %d,\n     .clamp_buf = %d, .noise = %d, .k_dsmooth = %d, .k_l1 = %d, "
+               ".k_prior = %d},\n",
+            g->k_dstate, g->dstate_buf, g->clamp_buf, g->noise, g->k_dsmooth, g->k_l1, g->k_prior);
+}
+
+static void param(FILE *f, const rt_param *q) {
+    fputs("    {.name = ", f);
+    emit_string(f, q->name);
+    fprintf(f, ", .ndim = %d, .dims = ", q->ndim);
+    dims(f, q->ndim, q->dims);
+    fprintf(f, ", .size = %lld, .init = %d, .init_a = ", (long long)q->size, q->init);
+    num(f, q->init_a);
+    fputs(", .init_b = ", f);
+    num(f, q->init_b);
+    fprintf(f, ", .buf = %d, .grad_buf = %d, .offset_of = %d, .offset_rate = ", q->buf, q->grad_buf, q->offset_of);
+    num(f, q->offset_rate);
+    fputs("},\n", f);
+}
+
+static void linear(FILE *f, const rt_linear *l) {
+    fprintf(f, "static const rt_linear linear = {.gaussian = %d, .x = %d, .h = %d, .loading = %d, .loading_t = %d, "
+               ".mean = %d, .noise = %d, .noise_power = ",
+            l->gaussian, l->x, l->h, l->loading, l->loading_t, l->mean, l->noise);
+    num(f, l->noise_power);
+    fprintf(f, ", .isotropic = %d, .prior = %d, .em_why = ", l->isotropic, l->prior);
+    emit_string(f, l->em_why);
+    fputs(", .why_not = ", f);
+    emit_string(f, l->why_not);
+    fputs("};\n", f);
+}
+
+void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob) {
+    fprintf(f, "typedef void (*ebmc_kernel)(float **bufs, int64_t B, uint64_t seed, uint64_t step);\n"
+               "extern const ebmc_kernel %s_kernels[];\n\n"
+               "static void exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {\n"
+               "    (void)backend;\n    %s_kernels[kernel](bufs, B, seed, step);\n}\n\n",
+               prefix, prefix);
+    fputs("static rt_group groups[] = {\n", f);
+    for (int g = 0; g < m->ngroups; g++) group(f, &m->groups[g]);
+    fputs("};\nstatic rt_param params[] = {\n", f);
+    for (int i = 0; i < m->nparams; i++) param(f, &m->params[i]);
+    if (!m->nparams) fputs("    {0},\n", f);
+    fputs("};\n", f);
+    ints(f, "int", "sweep", m->sweep, m->nblocks);
+    ints(f, "int", "buf_kind", m->buf_kind, m->nbufs);
+    ints(f, "int", "buf_batched", m->buf_batched, m->nbufs);
+    fputs("static int64_t buf_size[] = {", f);
+    for (int i = 0; i < m->nbufs; i++) fprintf(f, "%s%lld", i ? ", " : "", (long long)m->buf_size[i]);
+    fputs("};\n", f);
+    ints(f, "const int", "ancestral", m->ancestral, m->nancestral);
+    if (m->lin) linear(f, m->lin);
+    if (params_blob) {
+        /* the trained parameters as bytes of the object, not as a C array */
+        fprintf(f, "__asm__(\".section .rodata\\n.balign 16\\n.globl %s_params\\n.hidden %s_params\\n%s_params:\\n"
+                   ".incbin \\\"%s\\\"\\n.previous\\n\");\nextern const float %s_params[];\n",
+                prefix, prefix, prefix, params_blob, prefix);
+    }
+    fprintf(f, "\nstatic rt_model %s_model = {\n    .name = ", prefix);
+    emit_string(f, m->name);
+    fprintf(f, ",\n    .ngroups = %d, .groups = groups, .nparams = %d, .params = params,\n", m->ngroups, m->nparams);
+    fprintf(f, "    .nblocks = %d, .sweep = sweep,\n    .nbufs = %d, .buf_kind = buf_kind, .buf_batched = buf_batched, "
+               ".buf_size = buf_size,\n",
+            m->nblocks, m->nbufs);
+    fprintf(f, "    .k_free_energy = %d, .k_energy = %d, .k_free_energy_enum = %d, .k_grad = %d, .k_grad_mean = %d,\n",
+            m->k_free_energy, m->k_energy, m->k_free_energy_enum, m->k_grad, m->k_grad_mean);
+    fprintf(f, "    .fe_buf = %d, .energy_buf = %d, .fe_enum_buf = %d, .weight_buf = %d,\n", m->fe_buf, m->energy_buf,
+            m->fe_enum_buf, m->weight_buf);
+    fprintf(f, "    .k_loss = %d, .k_grad_loss = %d, .loss_buf = %d,\n", m->k_loss, m->k_grad_loss, m->loss_buf);
+    fprintf(f, "    .fe_exact = %d, .enum_sum_mask = %lluull, .enum_log2_states = ", m->fe_exact,
+            (unsigned long long)m->enum_sum_mask);
+    num(f, m->enum_log2_states);
+    fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n};\n",
+            m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
+}
+
+static void schedule(FILE *f, const char *name, const rt_schedule *s) {
+    fprintf(f, "    .%s = {.n = %d, .value = {", name, s->n);
+    for (int i = 0; i < 8; i++) {
+        if (i) fputs(", ", f);
+        num(f, s->value[i]);
+    }
+    fputs("}, .until = {", f);
+    for (int i = 0; i < 8; i++) fprintf(f, "%s%d", i ? ", " : "", s->until[i]);
+    fputs("}},\n", f);
+}
+
+#define D(field) (fprintf(f, "    ." #field " = "), num(f, t->field), fputs(",\n", f))
+#define I(field) fprintf(f, "    ." #field " = %lld,\n", (long long)t->field)
+
+void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
+    fprintf(f, "static const rt_train_cfg %s = {\n", name);
+    I(method), I(optimizer), D(beta1), D(beta2), D(adam_eps), I(target), D(generative), I(k), I(chains), I(batch);
+    I(epochs);
+    schedule(f, "lr", &t->lr);
+    schedule(f, "momentum", &t->momentum);
+    D(weight_decay);
+    fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
+    I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);
+    I(replicas), D(beta_min), I(pt_geometric), I(mon_every), I(checkpoint_every), D(checkpoint_minutes);
+    D(tol), I(ica_fast), I(iters), I(sfa_quadratic), D(l1_scale), I(samples);
+    fputs("};\n", f);
+}
+
+void emit_source(FILE *f, const char *name, const rt_source *t) {
+    fprintf(f, "static const rt_source %s = {\n    .path = ", name);
+    emit_string(f, t->path);
+    fputs(",\n    .labels = ", f);
+    emit_string(f, t->labels);
+    fputs(",\n", f);
+    I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history);
+    fputs("};\n", f);
+}

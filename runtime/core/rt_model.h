@@ -1,0 +1,169 @@
+/* rt_model.h — a compiled model as the runtime sees it: groups, parameters,
+ * buffers and kernel numbers, plus the back end that executes kernels.
+ *
+ * The compiler fills it from its analysis (compiler/ir/ir_model.c); a built
+ * binary embeds it as static data. The training loop, samplers and
+ * estimators use nothing else, so they run the same on every back end. */
+#ifndef EBMC_RT_MODEL_H
+#define EBMC_RT_MODEL_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rt.h"
+
+enum { RT_VISIBLE, RT_HIDDEN, RT_INPUT };
+/* unit types and conditionals: the order of UNIT_TYPES and CONDITIONALS in
+ * compiler/front/sema.h and compiler/derive/derive.h */
+enum { RT_BERNOULLI, RT_SPIN, RT_GAUSSIAN, RT_SOFTMAX, RT_RELU, RT_BINOMIAL, RT_LAPLACE };
+enum { RT_SIGMOID, RT_TANH, RT_SOFTMAX_C, RT_GAUSS_DIAG, RT_GAUSS_FULL, RT_RELU_C, RT_BINOMIAL_C,
+       RT_INTRACTABLE, RT_OBSERVED };
+enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
+enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE,
+       RT_BUF_CLAMP };
+enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
+enum { RT_NOISE_NONE, RT_NOISE_NORMAL, RT_NOISE_UNIFORM };
+
+typedef struct rt_group {
+    const char *name;
+    int role, utype, cond, binomial_n;
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    int64_t size;
+    int block, sums_out;
+    int state_buf, mean_buf;
+    int k_sample, k_mean;       /* -1 when the group is not sampled */
+    int sampler;                /* RT_SAMPLER_*: HMC / Metropolis replace k_sample */
+    int sampler_steps;
+    double sampler_step_size;
+    int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
+    int clamp_buf;              /* 1 where a unit is held fixed */
+    int noise;                  /* RT_NOISE_*: an input the runtime refills */
+    int k_dsmooth, k_l1;        /* sparse coding, into dstate_buf: d(smooth
+                                   part of E)/dx and the weights of |x|; -1 */
+    int k_prior;                /* a draw from the group's own "~" statement
+                                   given its parents; -1 */
+} rt_group;
+
+typedef struct rt_param {
+    const char *name;
+    int ndim;
+    int64_t dims[RT_MAX_DIMS];
+    int64_t size;
+    int init;
+    double init_a, init_b;
+    int buf, grad_buf;
+    int offset_of;              /* a centering offset: the group whose mean it
+                                   tracks (not learned); -1 otherwise */
+    double offset_rate;
+} rt_param;
+
+/* x = W.h + b + noise, as the compiler recognised it in the energy
+ * (compiler/energy/energy_linear.c); the closed-form methods (EM, ICA, sparse
+ * coding) read the roles from here. */
+enum { RT_PRIOR_NONE, RT_PRIOR_GAUSSIAN, RT_PRIOR_L1, RT_PRIOR_FACTORIAL, RT_PRIOR_OTHER };
+typedef struct rt_linear {
+    int gaussian;               /* linear-Gaussian: exact posterior and marginal */
+    int x, h;                   /* the observed and the latent group; -1: no roles */
+    int loading, loading_t;     /* param W of x's mean W.h + b; _t: indexed [h, x] */
+    int mean;                   /* param b, or -1 */
+    int noise;                  /* param: x's precision given h is c*noise^power; -1: fixed */
+    double noise_power;
+    int isotropic;              /* one noise value for every unit of x (PPCA) */
+    int prior;                  /* RT_PRIOR_*: what the terms without x say about h */
+    const char *em_why;         /* NULL when closed-form EM applies */
+    const char *why_not;        /* NULL when linear-Gaussian */
+} rt_linear;
+
+typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);
+
+typedef struct rt_model {
+    const char *name;
+    int ngroups;
+    rt_group *groups;
+    int nparams;
+    rt_param *params;
+    int nblocks;
+    int *sweep;                 /* block order of a Gibbs sweep */
+    int nbufs;
+    int *buf_kind;
+    int *buf_batched;
+    int64_t *buf_size;          /* floats per row (batched) or in all */
+    int k_free_energy, k_energy, k_free_energy_enum, k_grad;
+    int k_grad_mean;            /* grad from the summed-out groups' mean
+                                   buffers (fresh from their cond kernels); -1 */
+    int fe_buf, energy_buf, fe_enum_buf, weight_buf;
+    int k_loss, k_grad_loss, loss_buf;   /* -1 without a loss */
+    int fe_exact;               /* free_energy sums out every hidden group */
+    uint64_t enum_sum_mask;
+    double enum_log2_states;    /* < 0: not enumerable */
+    rt_exec_fn exec;
+    void *backend;
+    const rt_linear *lin;       /* NULL when the compiler found no such structure */
+    int nancestral;             /* directed models: groups in an order with */
+    const int *ancestral;       /* parents first (0: no ancestral sampling) */
+} rt_model;
+
+/* Parameters with their gradient and momentum buffers. */
+typedef struct rt_params {
+    int n;
+    float **value, **grad, **velocity;
+    float **second;     /* Adam's second-moment estimates */
+    int64_t steps;      /* updates so far (Adam's bias correction) */
+} rt_params;
+
+rt_params *rt_params_new(const rt_model *m);
+void rt_params_free(rt_params *p);
+void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
+/* checkpoint I/O by the spec's parameter names; load checks every shape,
+ * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
+int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
+int rt_params_load(const rt_model *m, rt_params *p, const char *path);
+
+/* Buffers for B rows: states, means, rows, temporaries; parameters shared. */
+typedef struct rt_ws {
+    const rt_model *m;
+    int64_t B;
+    float **bufs;
+    uint64_t seed;
+    uint64_t step;              /* advances on every kernel call */
+    int64_t *accepts, *proposals;   /* per group, for MCMC samplers */
+    float **clamp_value;        /* per group: values held where clamped, or NULL */
+} rt_ws;
+
+rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed);
+void rt_ws_free(rt_ws *w);
+void rt_ws_run(rt_ws *w, int kernel);
+/* one block-Gibbs sweep over every sampled group, in the sweep order */
+void rt_ws_sweep(rt_ws *w);
+/* Mean-field over the hidden groups, the visible ones held: each hidden
+ * group's conditional mean in sweep order (groups sampled by HMC or
+ * Metropolis contribute a draw), until no unit moves more than tol
+ * (tol <= 0: every sweep) or after iters sweeps (rt_meanfield.c).
+ * Returns the sweeps run. */
+int rt_mean_field(rt_ws *w, int iters, double tol);
+/* fresh draws into the noise input groups */
+void rt_ws_fill_noise(rt_ws *w);
+/* rows of data -> the visible (then input) groups' states, rows [0, n);
+ * noise inputs are not part of a data row, and groups past row_floats
+ * are left as they are */
+void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_floats);
+/* the same for workspace rows [lo, hi), from data rows order[r] (order
+ * NULL: row r) */
+void rt_ws_set_visible_at(rt_ws *w, const float *data, const int64_t *order, int64_t lo, int64_t hi, int64_t row_floats);
+int64_t rt_visible_floats(const rt_model *m);
+/* log of the base measure of row r of the groups in mask: binomial(n)
+ * units count each value k C(n, k) times (n replicas sharing weights);
+ * every other unit type has measure 1 */
+double rt_log_base_measure(const rt_ws *w, int64_t r, uint64_t mask);
+/* one HMC or Metropolis update of group g in every row (rt_mcmc.c) */
+void rt_mcmc_update(rt_ws *w, int g);
+/* Holds the units of group g where mask is non-zero (mask NULL: where
+ * values are not NaN) at values, in rows [0, rows) of the workspace; every
+ * update of the group leaves them as they are. values == NULL releases. */
+void rt_ws_clamp(rt_ws *w, int g, const float *values, const float *mask, int64_t rows);
+/* puts the held values back into group g's state and mean (after updates
+ * that do not know about clamping) */
+void rt_ws_apply_clamp(rt_ws *w, int g);
+/* random initial states for every sampled group (by unit type) */
+void rt_ws_randomize(rt_ws *w, uint32_t stream);
+#endif
