@@ -246,11 +246,11 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
 }
 
 /* em(tol) | ica(algorithm, tol) | sfa(expand) | sparse_coding(iters, l1)
- * | wake_sleep(recognition) | reinforce(recognition, samples): the methods
+ * | wake_sleep(recognition) | reinforce(recognition, samples, baseline): the methods
  * with loops of their own (runtime/run/rt_methods.h) */
 static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
-    ArgSpec a[2] = {{NULL, NULL}, {NULL, NULL}};
+    ArgSpec a[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
     int na = 0;
     if (!strcmp(name, "em")) {
         t->method = RT_EM;
@@ -266,7 +266,12 @@ static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfi
         a[0].name = "iters", a[1].name = "l1", na = 2;
     } else if (!strcmp(name, "wake_sleep") || !strcmp(name, "reinforce")) {
         t->method = !strcmp(name, "reinforce") ? RT_REINFORCE : RT_WAKE_SLEEP;
-        a[0].name = "recognition", a[1].name = "samples", na = t->method == RT_REINFORCE ? 2 : 1;
+        a[0].name = "recognition", a[1].name = "samples", a[2].name = "baseline";
+        na = t->method == RT_REINFORCE ? 3 : 1;
+        /* the method's expression says everything: an override of it that
+         * leaves an argument out gets the default, not the spec's value */
+        t->samples = 1;
+        t->baseline = RT_BASELINE_LEARNED;
     } else {
         return -1;
     }
@@ -316,6 +321,21 @@ static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfi
         tc->recognition_span = a[0].value->span;
         if (a[1].value && !get_int(c, a[1].value, 1, &v, "samples")) return 0;
         if (a[1].value) t->samples = v;
+        if (a[2].value) {
+            static const char *const kinds[] = {"none", "learned", "optimal"};
+            const Expr *k = a[2].value;
+            const char *s = k->kind == EX_NAME && !k->has_index ? k->str : "";
+            int i = 0;
+            while (i < 3 && strcmp(s, kinds[i])) i++;
+            if (i == 3) {
+                diag_error(c->d, k->span, "baseline must be none, learned (b(x) = mu + c + v.x) or optimal (the "
+                                          "learned one plus the optimal constant per parameter)");
+                const char *best = *s ? sema_suggest(s, kinds, 3) : NULL;
+                if (best) diag_note(c->d, k->span, "did you mean '%s'?", best);
+                return 0;
+            }
+            t->baseline = i;   /* the order of RT_BASELINE_* */
+        }
         return 1;
     }
 }

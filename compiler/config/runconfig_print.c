@@ -144,7 +144,8 @@ static void method(Out *o, const TrainConfig *tc, const Model *m) {
     case RT_SPARSE: fprintf(f, "sparse_coding(iters = %d, l1 = %s)", t->iters, num(b, t->l1_scale)); break;
     case RT_WAKE_SLEEP: fprintf(f, "wake_sleep(recognition = %s)", tc->recognition ? tc->recognition : "?"); break;
     case RT_REINFORCE:
-        fprintf(f, "reinforce(recognition = %s, samples = %lld)", tc->recognition ? tc->recognition : "?", (long long)t->samples);
+        fprintf(f, "reinforce(recognition = %s, samples = %lld, baseline = %s)", tc->recognition ? tc->recognition : "?",
+                (long long)t->samples, t->baseline == RT_BASELINE_NONE ? "none" : t->baseline == RT_BASELINE_OPTIMAL ? "optimal" : "learned");
         break;
     default: fprintf(f, "method_%d", t->method);
     }

@@ -59,11 +59,16 @@ rt_reinforce *rt_reinforce_new(const rt_model *p, rt_params *pp, const rt_model 
                                uint64_t seed);
 /* One batch of n examples of x with S samples of h ~ q(h | x) each: fills
  * pp->grad with the ascent direction of the ELBO in p's parameters and
- * qp->grad with REINFORCE's in q's (the learning signal minus the baseline,
- * divided by its running deviation when normalize; the raw signal without
- * use_baseline), then lets the baseline learn from the batch. Returns the
- * batch's average of log p(x, h) - log q(h | x): an unbiased ELBO estimate. */
-double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int use_baseline, int normalize);
+ * qp->grad with REINFORCE's in q's: the learning signal minus the baseline
+ * (RT_BASELINE_*) times the score, divided by the residual's running
+ * deviation when normalize. RT_BASELINE_LEARNED: b(x) = mu + c + v.x;
+ * RT_BASELINE_OPTIMAL: that plus, per parameter k, the optimal constant
+ * E[sig g_k^2] / E[g_k^2] for the residual sig = l - b(x) (g = d log q /
+ * d theta; Deep Learning 20.9.1), from running averages of earlier batches
+ * so the estimate stays unbiased; it costs a gradient pass per row. Then
+ * the baselines learn from the batch. Returns the batch's average of
+ * log p(x, h) - log q(h | x): an unbiased ELBO estimate. */
+double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize);
 void rt_reinforce_free(rt_reinforce *r);
 /* Ancestral sampling of a directed model: every group of every row of w
  * drawn from its own "~" statement, parents first. 0, or -1 when the

@@ -54,6 +54,7 @@ rt_train_cfg rt_train_defaults(void) {
     c.iters = 200;
     c.l1_scale = 1;
     c.samples = 1;
+    c.baseline = RT_BASELINE_LEARNED;
     return c;
 }
 

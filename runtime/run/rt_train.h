@@ -20,6 +20,8 @@ enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
        /* methods with their own loops (runtime/run/rt_methods.c dispatches) */
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
+/* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */
+enum { RT_BASELINE_NONE, RT_BASELINE_LEARNED, RT_BASELINE_OPTIMAL };
 enum { RT_SGD, RT_ADAM };
 
 typedef struct rt_train_cfg {
@@ -76,6 +78,7 @@ typedef struct rt_train_cfg {
     const rt_model *recognition;   /* wake_sleep, reinforce: q(h | x) */
     rt_params *recognition_params;
     int64_t samples;       /* reinforce: samples of h per example */
+    int baseline;          /* reinforce: RT_BASELINE_*, learned by default */
 } rt_train_cfg;
 
 typedef struct rt_epoch_stats {

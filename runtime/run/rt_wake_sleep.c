@@ -26,7 +26,10 @@
  * the score is 0) but removes most of the variance: mu is a running mean
  * of l, c + v.x a linear regression of l - mu on x learnt by normalised
  * LMS, and the centred signal is divided by its running standard
- * deviation (when above 1). */
+ * deviation (when above 1). baseline = optimal adds, per parameter,
+ * the notes' optimal constant b*_k = E[sig g_k^2] / E[g_k^2] for what the
+ * learned baseline leaves (sig, the residual signal): see
+ * optimal_direction. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,11 @@ struct rt_reinforce {
     double *v, c, mu, var;  /* the baseline */
     int started;
     double *l;              /* per row: the learning signal */
+    /* the optimal baseline: a one-row workspace of q for each row's score,
+     * that score, the direction, and running averages of sig g^2 and g^2 */
+    rt_ws *qw1;
+    double *g, *dir, *num, *den;
+    int64_t nq;
 };
 
 static int find_group(const rt_model *m, const char *name) {
@@ -90,6 +98,7 @@ rt_reinforce *rt_reinforce_new(const rt_model *p, rt_params *pp, const rt_model 
     r->qw = rt_ws_new(q, rows, qp, seed + 0x9e3779b97f4a7c15ULL);
     r->v = calloc((size_t)p->groups[r->px].size, sizeof(double));
     r->l = calloc((size_t)rows, sizeof(double));
+    for (int i = 0; i < q->nparams; i++) r->nq += q->params[i].size;
     return r;
 }
 
@@ -97,8 +106,13 @@ void rt_reinforce_free(rt_reinforce *r) {
     if (!r) return;
     rt_ws_free(r->pw);
     rt_ws_free(r->qw);
+    rt_ws_free(r->qw1);
     free(r->v);
     free(r->l);
+    free(r->g);
+    free(r->dir);
+    free(r->num);
+    free(r->den);
     free(r);
 }
 
@@ -106,7 +120,60 @@ static void zero_grads(const rt_model *m, rt_params *p) {
     for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
 }
 
-double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int use_baseline, int normalize) {
+/* g = d log q(h | x) / d theta of row i of q's workspace, all of q's
+ * parameters in one flat vector: q's grad kernel on that row alone */
+static void row_score(rt_reinforce *r, int64_t i, double *g) {
+    const rt_model *q = r->qm;
+    int64_t dx = q->groups[r->qx].size, dh = q->groups[r->qh].size;
+    memcpy(r->qw1->bufs[q->groups[r->qx].state_buf], r->qw->bufs[q->groups[r->qx].state_buf] + i * dx, sizeof(float) * (size_t)dx);
+    memcpy(r->qw1->bufs[q->groups[r->qh].state_buf], r->qw->bufs[q->groups[r->qh].state_buf] + i * dh, sizeof(float) * (size_t)dh);
+    r->qw1->bufs[q->weight_buf][0] = 1;
+    zero_grads(q, r->qp);
+    rt_ws_run(r->qw1, q->k_grad);
+    /* the kernel leaves d(-log q)/d theta */
+    for (int p = 0, o = 0; p < q->nparams; p++)
+        for (int64_t k = 0; k < q->params[p].size; k++) g[o++] = -(double)r->qp->grad[p][k];
+}
+
+/* REINFORCE's direction in q's parameters with the optimal baseline,
+ * (1/R) sum_rows (sig - d_k) g_k * scale: sig = l - mu - b(x) is the
+ * learned baseline's residual, and d_k = E[sig g_k^2] / E[g_k^2] the
+ * notes' optimal baseline for it, per parameter, from running averages of
+ * earlier batches (so the estimate stays unbiased), which then learn.
+ * Each row's score g needs a gradient pass of its own. */
+static void optimal_direction(rt_reinforce *r, const double *sig, int64_t n, int64_t S, double scale) {
+    const rt_model *q = r->qm;
+    int64_t nq = r->nq, R = n * S;
+    if (!r->qw1) {
+        r->qw1 = rt_ws_new(q, 1, r->qp, 1);
+        r->g = malloc(sizeof(double) * (size_t)nq);
+        r->dir = malloc(sizeof(double) * (size_t)nq);
+        r->num = calloc((size_t)nq, sizeof(double));
+        r->den = calloc((size_t)nq, sizeof(double));
+    }
+    memset(r->dir, 0, sizeof(double) * (size_t)nq);
+    double *bnum = calloc((size_t)nq, sizeof(double)), *bden = calloc((size_t)nq, sizeof(double));
+    for (int64_t i = 0; i < R; i++) {
+        row_score(r, i, r->g);
+        for (int64_t k = 0; k < nq; k++) {
+            double g = r->g[k], g2 = g * g, d = r->den[k] > 1e-12 ? r->num[k] / r->den[k] : 0;
+            r->dir[k] += (sig[i] - d) * g * scale / (double)R;
+            bnum[k] += sig[i] * g2, bden[k] += g2;
+        }
+    }
+    const double a = 0.9;
+    for (int64_t k = 0; k < nq; k++) {
+        r->num[k] = a * r->num[k] + (1 - a) * bnum[k] / (double)R;
+        r->den[k] = a * r->den[k] + (1 - a) * bden[k] / (double)R;
+    }
+    free(bnum);
+    free(bden);
+    for (int p = 0, o = 0; p < q->nparams; p++)
+        for (int64_t k = 0; k < q->params[p].size; k++) r->qp->grad[p][k] = (float)r->dir[o++];
+}
+
+double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize) {
+    int use_baseline = baseline != RT_BASELINE_NONE;
     const rt_model *p = r->pm, *q = r->qm;
     int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size, R = n * S;
     if (R > r->rows) R = r->rows, n = R / S;
@@ -152,7 +219,8 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
         qwt[i] = (float)(-sig[i] * scale / (double)R);
     }
     rt_ws_run(r->pw, p->k_grad);
-    rt_ws_run(r->qw, q->k_grad);
+    if (baseline == RT_BASELINE_OPTIMAL) optimal_direction(r, sig, n, S, scale);
+    else rt_ws_run(r->qw, q->k_grad);
     if (use_baseline) {
         /* the baselines learn from this batch after it used them */
         const double a = 0.9;
@@ -247,11 +315,11 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
             if (cfg->method == RT_WAKE_SLEEP) {
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
-                elbo += rt_reinforce_batch(r, rows, nb, 1, 0, 0) * (double)nb;
+                elbo += rt_reinforce_batch(r, rows, nb, 1, RT_BASELINE_NONE, 0) * (double)nb;
                 step(m, p, cfg, lr, mom);
                 sleep_phase(r, nb);
             } else {
-                elbo += rt_reinforce_batch(r, rows, nb, S, 1, 1) * (double)nb;
+                elbo += rt_reinforce_batch(r, rows, nb, S, cfg->baseline, 1) * (double)nb;
                 step(m, p, cfg, lr, mom);
             }
             step(cfg->recognition, cfg->recognition_params, cfg, lr, mom);

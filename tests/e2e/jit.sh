@@ -27,7 +27,8 @@ same_train specs/spin_rbm.ebm 5
 # sigmoid belief net by wake-sleep and by REINFORCE, on 300 images
 F=/usr/share/datasets/fashion-mnist
 if [ -f "$F/train-images-idx3-ubyte.gz" ]; then
-    for m in "wake_sleep(recognition = sbn_q)" "reinforce(recognition = sbn_q, samples = 2)"; do
+    for m in "wake_sleep(recognition = sbn_q)" "reinforce(recognition = sbn_q, samples = 2)" \
+        "reinforce(recognition = sbn_q, samples = 2, baseline = optimal)"; do
         for b in jit interp; do
             EBMC_VERBOSE=1 "$EBMC" train specs/sbn.ebm --backend $b --set epochs=2 --set "method=$m" --out "$T/sbn.$b.safetensors" \
                 --set "data=idx(\"$F/train-images-idx3-ubyte.gz\", binarize = 0.5, limit = 300)" \
@@ -37,7 +38,7 @@ if [ -f "$F/train-images-idx3-ubyte.gz" ]; then
         if cmp -s "$T/sbn.jit.safetensors" "$T/sbn.interp.safetensors" &&
             cmp -s "$T/sbn.jit.sbn_q.safetensors" "$T/sbn.interp.sbn_q.safetensors" &&
             cmp -s "$T/sbn.jit.txt" "$T/sbn.interp.txt" && grep -q "jit: model 'sbn_q'" "$T/sbn.jit.err"; then
-            ok "train sbn, ${m%%(*}: the recognition model on the JIT too, identical parameters of p and q"
+            ok "train sbn, $m: the recognition model on the JIT too, identical parameters of p and q"
         else notok "train sbn ${m%%(*}: jit and interp differ" "$(diff "$T/sbn.jit.txt" "$T/sbn.interp.txt" | head -4)" \
             "$(ls "$T" | grep sbn | tr '\n' ' ')" "$(grep -c sbn_q "$T/sbn.jit.err")"; fi
     done

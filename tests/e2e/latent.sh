@@ -44,3 +44,38 @@ expect_fail "ica on a Gaussian prior" "method = ica needs a factorial non-Gaussi
     "$EBMC" train "$T/ppca.ebm" --set method=ica --out "$T/x.safetensors"
 expect_fail "reinforce without a recognition model" "recognition" \
     "$EBMC" train "$T/ppca.ebm" --set "method=reinforce(recognition = ppca)" --out "$T/x.safetensors"
+cat >"$T/sbn.ebm" <<'EOF'
+model sbn {
+  visible x[4] : bernoulli
+  hidden  h[3] : bernoulli { sampler = metropolis(steps = 5) }
+  param W[3, 4] init normal(0, 0.1)
+  param b[4]
+  param c[3]
+  h[j] ~ bernoulli(sigmoid(c[j]))
+  x[i] ~ bernoulli(sigmoid(sum(j) h[j]*W[j, i] + b[i]))
+}
+model q {
+  input   x[4]
+  visible h[3] : bernoulli
+  param R[4, 3] init normal(0, 0.1)
+  param r[3]
+  h[j] ~ bernoulli(sigmoid(sum(i) x[i]*R[i, j] + r[j]))
+}
+train sbn { data = bars_and_stripes(2, 2)  method = reinforce(recognition = q, baseline = optimal)  epochs = 3  batch = 4 }
+EOF
+# the optimal baseline: trains, round-trips through --print-config, and is
+# not the learned baseline under another name
+"$EBMC" train "$T/sbn.ebm" --print-config >"$T/sbn.yaml" 2>"$T/err"
+"$EBMC" train "$T/sbn.ebm" --config "$T/sbn.yaml" --quiet --out "$T/a.safetensors" 2>>"$T/err"
+"$EBMC" train "$T/sbn.ebm" --quiet --out "$T/b.safetensors" 2>>"$T/err"
+"$EBMC" train "$T/sbn.ebm" --quiet --out "$T/c.safetensors" --set "method=reinforce(recognition = q)" 2>>"$T/err"
+if grep -q "baseline = optimal" "$T/sbn.yaml" && cmp -s "$T/a.safetensors" "$T/b.safetensors" &&
+    [ -f "$T/c.safetensors" ] && ! cmp -s "$T/a.safetensors" "$T/c.safetensors"; then
+    ok "reinforce(baseline = optimal) trains, round-trips through --print-config, and differs from the learned baseline"
+else notok "baseline = optimal" "$(grep method "$T/sbn.yaml")" "$(head -3 "$T/err")"; fi
+"$EBMC" train "$T/sbn.ebm" --print-config --set "method=reinforce(recognition = q)" >"$T/over.yaml" 2>&1
+grep -q "method: 'reinforce(recognition = q, samples = 1, baseline = learned)'" "$T/over.yaml" &&
+    ok "a method given by --set without its arguments takes their defaults, not the spec's" ||
+    notok "--set method keeps the spec's arguments" "$(grep method "$T/over.yaml")"
+expect_fail "a misspelt baseline, with did-you-mean" "did you mean 'optimal'" \
+    "$EBMC" train "$T/sbn.ebm" --set "method=reinforce(recognition = q, baseline = optimum)" --out "$T/x.safetensors"
