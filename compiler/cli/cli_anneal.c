@@ -11,11 +11,10 @@
 #endif
 
 Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc) {
-    int errors = c->diag.errors;
+    int internal = c->diag.internal;
     Tempered *t = tempered_build(c->arena, &c->diag, an, m);
-    if (!t) {
-        cli_fail_rt();
-        *rc = c->diag.errors > errors ? 2 : 1;   /* the analysis failing is ours */
+    if (!t) {   /* reported at the spec's groups */
+        *rc = c->diag.internal > internal ? 2 : 1;
         return NULL;
     }
     if ((*rc = cli_backend(o, t->ir, t->m))) return NULL;

@@ -644,7 +644,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
     int done = 0;
     if (sr.resume) {
         if (resume(&r, sr.resume, &done)) {
-            cli_fail_rt();
+            rc = cli_fail_rt();
             goto done;
         }
         printf("resuming after %d of %d stages\n", done, r.nstages);
@@ -663,7 +663,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
     sr.log = logf;
     rt_dataset base = {0};
     if (rt_source_load(&r.stages[0].cfg.data, &base)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     long long upto = r.nstages;

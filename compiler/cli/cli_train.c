@@ -95,7 +95,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     if (rt_source_load(&tc.data, &data)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     int64_t want = rt_visible_floats(b.m);
@@ -151,7 +151,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     if (logf) fclose(logf);
     if (trc) {
         free(rep.per_epoch);
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     if (rep.stopped) {
@@ -166,7 +166,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     rt_meta meta[] = {{"spec", o.spec}, {"model", b.m->name}, {"epochs", epochs}, {"seed", seedbuf}, {"config", config}};
     if (rt_params_save(b.m, p, out, meta, 5)) {
         free(rep.per_epoch);
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     const char *report = opt_str(&o, "--report");
