@@ -216,6 +216,7 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
     if (has_train) {
         emit_train_cfg(f, "train", &tc->rt);
         emit_source(f, "data", &tc->data);
+        if (tc->validation.kind != RT_SRC_NONE) emit_source(f, "validation", &tc->validation);
     }
     if (ex->t) {
         fprintf(f, "rt_model *%s_get(void);\n", ex->tempered.px);
@@ -239,6 +240,7 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
     fprintf(f, "        .params = %s%s, .params_from = ", blob ? px : "NULL", blob ? "_params" : "");
     emit_string(f, params_from);
     fprintf(f, ",\n        .tempered = %s", ex->t ? "&tempered" : "NULL");
+    if (has_train && tc->validation.kind != RT_SRC_NONE) fputs(", .validation = &validation", f);
     if (ex->recognition.m) fprintf(f, ", .recognition = %s_get()", ex->recognition.px);
     fputs("};\n    return rt_app_main(&app, argc, argv);\n}\n", f);
 }

@@ -221,8 +221,17 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
         cfg.lr = rt_schedule_const(lr);
     }
     cfg.quiet = arg(&a, "--quiet") != NULL;
-    rt_dataset data = {0};
+    rt_dataset data = {0}, held = {0};
     if (load_data(app, &a, &data)) return 1;
+    /* validation = ...: rows held out for fe_gap, so the training rows are
+     * all of the data, as ebmc train's are */
+    if (app->validation) {
+        if (rt_source_load(app->validation, &held)) {
+            rt_dataset_free(&data);
+            return fail_rt();
+        }
+        cfg.validation = &held;
+    }
     char def[512];
     snprintf(def, sizeof def, "%s.safetensors", app->model->name);
     const char *out = arg(&a, "--out") ? arg(&a, "--out") : def;
@@ -271,6 +280,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     free(rep.per_epoch);
     rt_params_free(p);
     rt_params_free(qp);
+    rt_dataset_free(&held);
     rt_dataset_free(&data);
     return rc;
 }

@@ -33,6 +33,7 @@ typedef struct rt_app {
     /* the other compiled models the train block's method needs, or NULL */
     const rt_tempered *tempered;    /* method = pt */
     rt_model *recognition;          /* wake_sleep, reinforce: q(h | x) */
+    const rt_source *validation;    /* the fe_gap monitor's held-out rows, or NULL */
 } rt_app;
 
 int rt_app_main(const rt_app *app, int argc, char **argv);
