@@ -230,7 +230,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     int64_t rf = rt_visible_floats(b.m);
@@ -248,7 +248,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
         target = tc.rt.target;
     if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
         rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     if (ec.ais) {
