@@ -507,7 +507,7 @@ static int readable(const char *path) {
     return f != NULL;
 }
 
-/* what a stage trains, and on which rows */
+/* the part a layer or joint stage trains (NULL: backprop trains the unrolled network) */
 static Part *stage_part(Run *r, const Stage *st) {
     return st->kind == STAGE_LAYER ? &r->layers[st->layer] : st->kind == STAGE_JOINT ? &r->joint : NULL;
 }
@@ -518,7 +518,6 @@ typedef struct StageRun {
     const char *resume;      /* the stack checkpoint resumed, or NULL */
     FILE *log;               /* --log, or NULL */
     volatile int *stop;      /* Ctrl-C */
-    int stopped;
 } StageRun;
 
 /* One stage, with what a single model's run gets (cli_train.c): the
@@ -602,7 +601,6 @@ static int run_stage(Run *r, StageRun *sr, Stage *st, int i, const rt_dataset *b
         if (save(r, sr->out, i)) goto rt_failed;
         printf("interrupted in stage %s: the training state is in %s and %s; continue with --resume %s\n", st->name,
                sr->out, state, sr->out);
-        sr->stopped = 1;
         rc = 130;
         goto done;
     }
@@ -640,7 +638,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
         if (!part_build(c, &r.layers[k], r.s->layers[k], NULL, base_seed + (uint64_t)k)) goto done;
     if (r.s->joint && !part_build(c, &r.joint, r.s->joint, NULL, base_seed + 100)) goto done;
     StageRun sr = {o, opt_str(o, "--out") ? opt_str(o, "--out") : default_out(c->arena, o->spec), opt_str(o, "--resume"),
-                   NULL, stop, 0};
+                   NULL, stop};
     int done = 0;
     if (sr.resume) {
         if (resume(&r, sr.resume, &done)) {
