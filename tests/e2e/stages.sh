@@ -104,3 +104,14 @@ if grep -q "interrupted in stage" "$T/int.log"; then
 else
     ok "Ctrl-C came after the run finished (nothing to resume)"
 fi
+
+# the progress bar, on a terminal (script gives the run one), in every stage
+if command -v script >/dev/null 2>&1; then
+    TERM=xterm script -qec "'$EBMC' train '$T/long.ebm' --out '$T/bar.st'" /dev/null >"$T/bar.log" 2>&1
+    bars=$(tr '\r' '\n' <"$T/bar.log" | grep -c 'batch/s  ETA')
+    grep -q "stage two (2 of 2)" "$T/bar.log" && [ "$bars" -gt 0 ] &&
+        ok "a stack's stages draw the progress bar on a terminal ($bars frames)" ||
+        notok "progress bar of a stack" "$bars frames" "$(tail -c 300 "$T/bar.log")"
+else
+    ok "no script(1) to give the run a terminal: the bar is not checked"
+fi
