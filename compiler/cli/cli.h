@@ -54,7 +54,7 @@ int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b
 int cli_backend(const Opts *o, const IrProgram *ir, rt_model *m);
 void cli_backend_free(rt_model *m);
 void cli_unbuild(Built *b);
-int cli_fail_rt(void);   /* prints rt_last_error(); returns 1 */
+int cli_fail_rt(void);   /* prints rt_last_error(); returns 1, or 2 for an internal error */
 
 int cmd_check(const Command *c, int argc, char **argv);
 int cmd_explain(const Command *c, int argc, char **argv);

@@ -10,16 +10,19 @@
 #include "llvm.h"
 #endif
 
-Tempered *cli_tempered(Built *b, const Opts *o, int *rc) {
-    int errors = b->c->diag.errors;
-    Tempered *t = tempered_build(b->c->arena, &b->c->diag, b->an, b->m);
-    if (!t) {
-        cli_fail_rt();
-        *rc = b->c->diag.errors > errors ? 2 : 1;   /* the analysis failing is ours */
+Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc) {
+    int internal = c->diag.internal;
+    Tempered *t = tempered_build(c->arena, &c->diag, an, m);
+    if (!t) {   /* reported at the spec's groups */
+        *rc = c->diag.internal > internal ? 2 : 1;
         return NULL;
     }
     if ((*rc = cli_backend(o, t->ir, t->m))) return NULL;
     return t;
+}
+
+Tempered *cli_tempered(Built *b, const Opts *o, int *rc) {
+    return cli_tempered_of(b->c, b->an, b->m, o, rc);
 }
 
 void cli_tempered_free(Tempered *t) {

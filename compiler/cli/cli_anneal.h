@@ -9,6 +9,8 @@
 /* b's main model at inverse temperature beta, on the back end --backend
  * names. NULL after an error (reported; *rc is the exit code). */
 Tempered *cli_tempered(Built *b, const Opts *o, int *rc);
+/* the same for any compiled model of c (a stack's layer, its joint model) */
+Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc);
 /* releases the tempered model's compiled code (its memory is b's arena) */
 void cli_tempered_free(Tempered *t);
 /* Base rates of tp fitted to the train block's data when it loads and fits

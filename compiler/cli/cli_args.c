@@ -53,8 +53,8 @@ int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *
             for (int k = 0; flags[k].name && n < 64; k++) names[n++] = flags[k].name;
             diag_tool_error("unknown flag '%s' for 'ebmc %s'", name, c->name);
             const char *best = sema_suggest(name, names, n);
-            if (best) fprintf(stderr, "note: did you mean '%s'?\n", best);
-            else fprintf(stderr, "note: 'ebmc %s --help' lists the flags\n", c->name);
+            if (best) diag_tool_note("did you mean '%s'?", best);
+            else diag_tool_note("'ebmc %s --help' lists the flags", c->name);
             return 1;
         }
         const char *value = NULL;

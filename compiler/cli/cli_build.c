@@ -72,7 +72,7 @@ static Analysis *pick_model(Compilation *c, const Opts *o, int joint_default) {
     }
     diag_tool_error("--model %s: the spec has no model of that name", name);
     const char *best = sema_suggest(name, names, s->nmodels < 64 ? s->nmodels : 64);
-    if (best) fprintf(stderr, "note: did you mean '%s'?\n", best);
+    if (best) diag_tool_note("did you mean '%s'?", best);
     return NULL;
 }
 
@@ -84,7 +84,7 @@ int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b
     b->c = compile_file(spec);
     if (!b->c) return 1;
     b->an = pick_model(b->c, o, joint_default);
-    if (!b->an) return 1;
+    if (!b->an) return b->c->diag.internal ? 2 : 1;
     b->ir = ir_build(b->c->arena, b->an);
     b->m = desc_build(b->c->arena, b->an, b->ir);
     return cli_backend(o, b->ir, b->m);
@@ -105,5 +105,5 @@ void cli_unbuild(Built *b) {
 
 int cli_fail_rt(void) {
     diag_tool_error("%s", rt_last_error());
-    return 1;
+    return rt_error_is_internal() ? 2 : 1;
 }

@@ -17,7 +17,7 @@ int cmd_check(const Command *cmd, int argc, char **argv) {
     if (rc) return rc < 0 ? 0 : rc;
     Compilation *c = compile_file(o.spec);
     if (!c) return 1;
-    int bad = c->diag.errors > 0;
+    int bad = c->diag.internal ? 2 : c->diag.errors > 0;
     compile_free(c);
     return bad;
 }

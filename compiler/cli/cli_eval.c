@@ -95,14 +95,18 @@ static void warn_grey(const Built *b, const rt_dataset *d, const DataSpec *ds, i
         off += gr->size;
     }
     if (at < 0) return;
-    fprintf(stderr, "ebmc: warning: example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
-                    "its log-likelihoods are not probabilities of the data\n", (long long)at + 1, b->m->name);
+    diag_tool_warning("example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
+                      "its log-likelihoods are not probabilities of the data", (long long)at + 1, b->m->name);
     if (!arg) return;
     DataSpec fixed = *ds;
     fixed.binarize = 0.5;
-    fprintf(stderr, "note: binarize it: --set 'data=");
-    runconfig_data_text(stderr, &fixed);
-    fprintf(stderr, "'\n");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    runconfig_data_text(f, &fixed);
+    fclose(f);
+    diag_tool_note("binarize it: --set 'data=%s'", text);
+    free(text);
 }
 
 typedef struct Estimates {
@@ -138,9 +142,9 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
         /* a few runs carry all the weight: the spread of the weights then
          * says little about the error (docs/evaluation.md, the ESS) */
         if (r.ess < 0.1 * (double)r.runs)
-            fprintf(stderr, "ebmc: warning: AIS effective sample size %.1f of %lld runs: the error bar of log Z is not to be "
-                            "trusted; anneal more slowly (--betas %lld or more)\n", r.ess, (long long)r.runs,
-                    (long long)r.steps * 10);
+            diag_tool_warning("AIS effective sample size %.1f of %lld runs: the error bar of log Z is not to be "
+                              "trusted; anneal more slowly (--betas %lld or more)", r.ess, (long long)r.runs,
+                              (long long)r.steps * 10);
         if (t->rt.marginal_v && b->m->fe_exact) {
             if (rt_exact_loglik(b->m, p, r.logz, data->data, data->n, rf, &sum)) rc = cli_fail_rt();
             else {
@@ -226,7 +230,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     int64_t rf = rt_visible_floats(b.m);
@@ -244,7 +248,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
         target = tc.rt.target;
     if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
         rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     if (ec.ais) {

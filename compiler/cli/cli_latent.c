@@ -100,8 +100,7 @@ static int score_test(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt)
 }
 
 /* the loading's columns (or the first matrix parameter's) as images */
-static int draw_filters(Built *b, rt_params *p, const char *path) {
-    const rt_model *m = b->m;
+int cli_draw_filters(const rt_model *m, rt_params *p, const char *path) {
     int w = -1, transposed = 0;
     if (m->lin && m->lin->loading >= 0) {
         w = m->lin->loading;
@@ -151,6 +150,6 @@ int cli_latent_finish(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt,
         if (!tc->rt.quiet) printf("recognition model '%s' written to %s\n", lt->qname, qpath);
     }
     if (tc->test.kind != RT_SRC_NONE) rc = score_test(b, tc, p, lt);
-    if (!rc && tc->filters) rc = draw_filters(b, p, tc->filters);
+    if (!rc && tc->filters) rc = cli_draw_filters(b->m, p, tc->filters);
     return rc;
 }

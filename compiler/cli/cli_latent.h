@@ -21,4 +21,7 @@ int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt);
  * 0 or an exit code. */
 int cli_latent_finish(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt, const char *out);
 void cli_latent_free(Latent *lt);
+/* filters = "f.png": the loading's columns (or the first matrix
+ * parameter's) as images; 0 or an exit code */
+int cli_draw_filters(const rt_model *m, rt_params *p, const char *path);
 #endif

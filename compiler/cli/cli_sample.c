@@ -325,7 +325,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         }
         if (stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
             rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
-            cli_fail_rt();
+            rc = cli_fail_rt();
             goto done;
         }
         free(img);
@@ -335,12 +335,12 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     }
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     int64_t rf = rt_visible_floats(b.m), file_rows;
     if (resolve_clamps(b.m, &sc, &cl, &file_rows)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     /* clamped from a file: a chain per row unless --chains says otherwise */
@@ -364,7 +364,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     }
     if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
         rt_write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     printf("%lld samples (%lld sweeps each) written to %s\n", sc.chains, sc.steps, sc.out);

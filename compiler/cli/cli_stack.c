@@ -1,12 +1,17 @@
 /* cli_stack.c — training and sampling a stack: its stages in order,
  * checkpoints after each, resumption, DBN generation, and the network
  * unrolled for fine-tuning. */
+#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cli_anneal.h"
+#include "cli_config.h"
+#include "cli_latent.h"
 #include "cli_stack.h"
 #include "config.h"
 #include "ir_kernels.h"
@@ -406,7 +411,7 @@ static double accuracy(Part *pt, const rt_dataset *d, int64_t classes) {
     return (double)ok / (double)d->n;
 }
 
-static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, uint64_t seed) {
+static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, rt_train_report *rep) {
     int64_t classes = rt_dataset_row(data) - first_visible_size(r->joint.m ? r->joint.m : r->layers[0].m);
     if (classes < 2) return rt_fail("stage '%s': backprop needs label columns in the data (idx(..., labels = ...))", st->name);
     int ok;
@@ -418,7 +423,7 @@ static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, uint64_t se
         r->mlp_c = compile_source("<unrolled>", src, strlen(src));
         Analysis *an = compile_main_model(r->mlp_c);
         if (!an) return rt_fail("internal: the unrolled network did not compile:\n%s", src);
-        if (!part_build(r->mlp_c, &r->mlp, an->m, an, seed)) return -1;
+        if (!part_build(r->mlp_c, &r->mlp, an->m, an, st->cfg.rt.seed)) return -1;
     }
     /* the trained parameters, under their unrolled names */
     int nsrc = r->joint.m ? 1 : r->s->nlayers;
@@ -438,12 +443,14 @@ static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, uint64_t se
         if (augment(r, st, data, classes, naug, &aug)) return -1;
         base = &aug;
     }
-    rt_train_report rep = {0};
-    int rc = rt_train(r->mlp.m, r->mlp.p, base, &st->cfg.rt, stdout, &rep);
-    free(rep.per_epoch);
-    if (!rc) printf("stage %s: training accuracy %.4f", st->name, accuracy(&r->mlp, base, classes));
-    if (!rc && st->test.kind != RT_SRC_NONE) {
-        if (rt_source_load(&st->test, &test)) rc = -1;
+    int rc = rt_train(r->mlp.m, r->mlp.p, base, &st->cfg.rt, stdout, rep);
+    if (rc || rep->stopped) {
+        rt_dataset_free(&aug);
+        return rc;
+    }
+    printf("stage %s: training accuracy %.4f", st->name, accuracy(&r->mlp, base, classes));
+    if (st->cfg.test.kind != RT_SRC_NONE) {
+        if (rt_source_load(&st->cfg.test, &test)) rc = -1;
         else if (rt_dataset_row(&test) != rt_dataset_row(data))
             rc = rt_fail("stage '%s': the test data has %lld values per example, the training data %lld", st->name,
                          (long long)rt_dataset_row(&test), (long long)rt_dataset_row(data));
@@ -460,7 +467,7 @@ static int backprop_stage(Run *r, Stage *st, const rt_dataset *data, uint64_t se
 
 /* ---- training ------------------------------------------------------------------------------ */
 
-static int joint_stage(Run *r, Stage *st, const rt_dataset *base) {
+static void joint_start(Run *r, Stage *st) {
     Part *j = &r->joint;
     /* start from the layers' parameters of the same names */
     for (int q = 0; q < j->m->nparams; q++) {
@@ -475,10 +482,6 @@ static int joint_stage(Run *r, Stage *st, const rt_dataset *base) {
                 for (int64_t e = 0; e < pp->size; e++) j->p->value[q][e] = scale * r->layers[k].p->value[i][e];
             }
     }
-    rt_train_report rep = {0};
-    int rc = rt_train(j->m, j->p, base, &st->cfg.rt, stdout, &rep);
-    free(rep.per_epoch);
-    return rc;
 }
 
 static const char *default_out(Arena *a, const char *spec) {
@@ -487,7 +490,139 @@ static const char *default_out(Arena *a, const char *spec) {
     return arena_printf(a, "%s.safetensors", base);
 }
 
-int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets) {
+/* Where a stage's training state goes while it runs (checkpoint_every,
+ * checkpoint_minutes, Ctrl-C), beside the stack's checkpoint:
+ * NAME.safetensors -> NAME.STAGE.state.safetensors. The stack's file holds
+ * the stages done; a resumed run continues the next stage from this file
+ * when it is there, exactly as a single model resumes. */
+static const char *state_path(Arena *a, const char *out, const char *stage) {
+    size_t n = strlen(out);
+    const char *ext = n > 12 && !strcmp(out + n - 12, ".safetensors") ? out + n - 12 : out + n;
+    return arena_printf(a, "%.*s.%s.state.safetensors", (int)(ext - out), out, stage);
+}
+
+static int readable(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+/* the part a layer or joint stage trains (NULL: backprop trains the unrolled network) */
+static Part *stage_part(Run *r, const Stage *st) {
+    return st->kind == STAGE_LAYER ? &r->layers[st->layer] : st->kind == STAGE_JOINT ? &r->joint : NULL;
+}
+
+typedef struct StageRun {
+    const Opts *o;
+    const char *out;
+    const char *resume;      /* the stack checkpoint resumed, or NULL */
+    FILE *log;               /* --log, or NULL */
+    volatile int *stop;      /* Ctrl-C */
+} StageRun;
+
+/* One stage, with what a single model's run gets (cli_train.c): the
+ * validation rows of fe_gap (passed up like the data when the stage's data
+ * is), the tempered model of method = pt, a progress bar and --log lines,
+ * the training state on Ctrl-C and checkpoint_every, and filters = "f.png".
+ * 0, or an exit code after an error (reported). */
+static int run_stage(Run *r, StageRun *sr, Stage *st, int i, const rt_dataset *base) {
+    Compilation *c = r->c;
+    rt_dataset own = {0}, up = {0}, vraw = {0};
+    const rt_dataset *data = base;
+    TrainExtras tx = {0};
+    rt_train_report rep = {0};
+    int rc = 1, err = 0;
+    static const char *const keys[] = {"test", "validation", "method"};
+    for (int k = 0; k < 3; k++)
+        if (stage_unsupported(st, keys[k])) {   /* a --set or --config can ask for it too */
+            diag_tool_error("stage '%s': %s", st->name, stage_unsupported(st, keys[k]));
+            return 1;
+        }
+    if (i > 0 && st->cfg.data.kind != RT_SRC_NONE) {
+        if (rt_source_load(&st->cfg.data, &own)) goto rt_failed;
+        data = &own;
+    }
+    Part *pt = stage_part(r, st);
+    int passed_up = st->kind == STAGE_LAYER && data == base;
+    if (passed_up) {
+        if (layer_data(r, base, st->layer, &up)) goto rt_failed;
+        data = &up;
+    }
+    if (st->cfg.validation.kind != RT_SRC_NONE) {
+        if (rt_source_load(&st->cfg.validation, &vraw)) goto rt_failed;
+        if (passed_up && rt_dataset_row(&vraw) != rt_dataset_row(base)) {
+            rt_fail("stage '%s': the validation data has %lld values per example; it is passed up through the layers "
+                    "below like the stack's data, which has %lld", st->name, (long long)rt_dataset_row(&vraw),
+                    (long long)rt_dataset_row(base));
+            goto rt_failed;
+        }
+        if (passed_up) {
+            if (layer_data(r, &vraw, st->layer, &tx.validation)) goto rt_failed;
+        } else {
+            tx.validation = vraw;
+            vraw = (rt_dataset){0};
+        }
+        st->cfg.rt.validation = &tx.validation;
+    }
+    if (pt && st->cfg.rt.method == RT_PT) {
+        if (!(tx.t = cli_tempered_of(c, pt->an, pt->m, sr->o, &rc))) goto done;
+        st->cfg.rt.tempered = &tx.t->rt;
+    }
+    if (st->kind == STAGE_JOINT) joint_start(r, st);
+    const char *state = state_path(c->arena, sr->out, st->name);
+    st->cfg.rt.checkpoint_path = state;
+    st->cfg.rt.stop = sr->stop;
+    if (sr->resume) {
+        const char *from = state_path(c->arena, sr->resume, st->name);
+        if (readable(from)) {
+            st->cfg.rt.resume_path = from;
+            if (!st->cfg.rt.quiet) printf("stage %s: resuming its training state in %s\n", st->name, from);
+        }
+    }
+    rt_meta meta[] = {{"stack", r->s->name}, {"stage", st->name}};
+    st->cfg.rt.meta = meta;
+    st->cfg.rt.nmeta = 2;
+    rt_reporter rpt;
+    rt_reporter_init(&rpt, st->cfg.rt.quiet ? NULL : stderr, sr->log);
+    if (sr->log) {
+        fprintf(sr->log, "  %s:\n", st->name);
+        fflush(sr->log);
+    }
+    if (rpt.bar || rpt.log) {
+        st->cfg.rt.on_progress = rt_reporter_event;
+        st->cfg.rt.progress_ctx = &rpt;
+    }
+    if (st->kind == STAGE_BACKPROP) err = backprop_stage(r, st, data, &rep);
+    else err = rt_train(pt->m, pt->p, data, &st->cfg.rt, stdout, &rep);
+    rt_reporter_end(&rpt);
+    if (err) goto rt_failed;
+    if (rep.stopped) {
+        /* the stages before this one are done; this one's state is in state */
+        if (save(r, sr->out, i)) goto rt_failed;
+        printf("interrupted in stage %s: the training state is in %s and %s; continue with --resume %s\n", st->name,
+               sr->out, state, sr->out);
+        rc = 130;
+        goto done;
+    }
+    if (save(r, sr->out, i + 1)) goto rt_failed;
+    if (readable(state)) unlink(state);   /* the stage is done: its state is in out */
+    Part *drawn = pt ? pt : &r->mlp;
+    if (st->cfg.filters && cli_draw_filters(drawn->m, drawn->p, st->cfg.filters)) goto done;
+    rc = 0;
+    goto done;
+rt_failed:
+    rc = cli_fail_rt();
+done:
+    free(rep.per_epoch);
+    cli_train_extras_free(&tx);
+    rt_dataset_free(&vraw);
+    rt_dataset_free(&up);
+    rt_dataset_free(&own);
+    return rc;
+}
+
+int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
+                volatile int *stop) {
     Run r = {c, c->sema->stacks[0], NULL, 0, NULL, {0}, {0}, NULL};
     opts = o;
     if (!stages_parse(c->arena, &c->diag, r.s, &r.stages, &r.nstages)) return 1;
@@ -498,21 +633,35 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
     r.layers = calloc((size_t)r.s->nlayers, sizeof(Part));
     uint64_t base_seed = seed >= 0 ? (uint64_t)seed : 1;
     int rc = 1;
+    FILE *logf = NULL;
     for (int k = 0; k < r.s->nlayers; k++)
         if (!part_build(c, &r.layers[k], r.s->layers[k], NULL, base_seed + (uint64_t)k)) goto done;
     if (r.s->joint && !part_build(c, &r.joint, r.s->joint, NULL, base_seed + 100)) goto done;
-    const char *out = opt_str(o, "--out") ? opt_str(o, "--out") : default_out(c->arena, o->spec);
+    StageRun sr = {o, opt_str(o, "--out") ? opt_str(o, "--out") : default_out(c->arena, o->spec), opt_str(o, "--resume"),
+                   NULL, stop};
     int done = 0;
-    if (opt_str(o, "--resume")) {
-        if (resume(&r, opt_str(o, "--resume"), &done)) {
-            cli_fail_rt();
+    if (sr.resume) {
+        if (resume(&r, sr.resume, &done)) {
+            rc = cli_fail_rt();
             goto done;
         }
         printf("resuming after %d of %d stages\n", done, r.nstages);
     }
+    const char *logpath = opt_str(o, "--log");
+    if (logpath && !(logf = fopen(logpath, "w"))) {
+        diag_tool_error("--log: cannot write '%s': %s", logpath, strerror(errno));
+        goto done;
+    }
+    if (logf) {
+        fprintf(logf, "# ebmc train %s: the configuration, then a line per epoch of every stage\n", o->spec);
+        cli_config_embed(logf, "config", config);
+        fprintf(logf, "stages:\n");
+        fflush(logf);
+    }
+    sr.log = logf;
     rt_dataset base = {0};
     if (rt_source_load(&r.stages[0].cfg.data, &base)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     long long upto = r.nstages;
@@ -525,37 +674,16 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
          * stage repeats exactly what an uninterrupted run does */
         st->cfg.rt.seed = st->cfg.rt.seed * 1000003u + base_seed * 7919u + (uint64_t)i;
         st->cfg.rt.quiet = opt_has(o, "--quiet");
-        rt_dataset own = {0}, *data = &base;
-        if (i > 0 && st->cfg.data.kind != RT_SRC_NONE) {
-            if (rt_source_load(&st->cfg.data, &own)) goto rt_failed;
-            data = &own;
-        }
-        int err = 0;
         if (!st->cfg.rt.quiet) printf("stage %s (%d of %d)\n", st->name, i + 1, r.nstages);
-        if (st->kind == STAGE_LAYER) {
-            rt_dataset up = {0};
-            Part *pt = &r.layers[st->layer];
-            err = data == &base ? layer_data(&r, &base, st->layer, &up) : 0;
-            rt_train_report rep = {0};
-            if (!err) err = rt_train(pt->m, pt->p, data == &base ? &up : data, &st->cfg.rt, stdout, &rep);
-            free(rep.per_epoch);
-            rt_dataset_free(&up);
-        } else if (st->kind == STAGE_JOINT) {
-            err = joint_stage(&r, st, data);
-        } else {
-            err = backprop_stage(&r, st, data, st->cfg.rt.seed);
-        }
-        rt_dataset_free(&own);
-        if (err || save(&r, out, i + 1)) goto rt_failed;
+        if ((rc = run_stage(&r, &sr, st, i, &base))) goto data_done;
+        rc = 1;
     }
-    if (!opt_has(o, "--quiet")) printf("parameters of every stage written to %s\n", out);
+    if (!opt_has(o, "--quiet")) printf("parameters of every stage written to %s\n", sr.out);
     rc = 0;
-    goto data_done;
-rt_failed:
-    cli_fail_rt();
 data_done:
     rt_dataset_free(&base);
 done:
+    if (logf) fclose(logf);
     run_free(&r);
     return rc;
 }

@@ -60,8 +60,8 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     char *sets[64];
     int nsets = opt_all(&o, "--set", sets, 64);
-    if (b.c->sema->nstacks > 0 && opt_has(&o, "--log")) {
-        diag_tool_error("--log: a stack's stages print their progress lines; a YAML log is for single models so far");
+    if (b.c->sema->nstacks > 0 && opt_has(&o, "--report")) {
+        diag_tool_error("--report: a stack's stages write their monitors per epoch with --log FILE");
         cli_unbuild(&b);
         return 1;
     }
@@ -69,7 +69,11 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         /* every stage's settings resolved first: errors before any training */
         char *text = cli_config_stack_yaml(b.c, sets, nsets);
         if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
-        else if (text) rc = stack_train(b.c, &o, seed, sets, nsets);
+        else if (text) {
+            signal(SIGINT, on_interrupt);
+            rc = stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
+            signal(SIGINT, SIG_DFL);
+        }
         free(text);
         cli_unbuild(&b);
         return !text ? 1 : rc;
@@ -91,7 +95,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     if (rt_source_load(&tc.data, &data)) {
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     int64_t want = rt_visible_floats(b.m);
@@ -147,7 +151,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     if (logf) fclose(logf);
     if (trc) {
         free(rep.per_epoch);
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     if (rep.stopped) {
@@ -162,7 +166,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     rt_meta meta[] = {{"spec", o.spec}, {"model", b.m->name}, {"epochs", epochs}, {"seed", seedbuf}, {"config", config}};
     if (rt_params_save(b.m, p, out, meta, 5)) {
         free(rep.per_epoch);
-        cli_fail_rt();
+        rc = cli_fail_rt();
         goto done;
     }
     const char *report = opt_str(&o, "--report");

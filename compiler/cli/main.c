@@ -51,8 +51,8 @@ static int help(const char *topic) {
     for (int i = 0; i < NCOMMANDS && n < 64; i++) names[n++] = commands[i].name;
     diag_tool_error("no help on '%s'", topic);
     const char *best = sema_suggest(topic, names, n);
-    if (best) fprintf(stderr, "note: did you mean 'ebmc help %s'?\n", best);
-    else fprintf(stderr, "note: the topics are %s\n", cli_help_topics());
+    if (best) diag_tool_note("did you mean 'ebmc help %s'?", best);
+    else diag_tool_note("the topics are %s", cli_help_topics());
     return 1;
 }
 
@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < NCOMMANDS; i++) names[i] = commands[i].name;
     diag_tool_error("unknown command '%s'", argv[1]);
     const char *best = sema_suggest(argv[1], names, NCOMMANDS);
-    if (best) fprintf(stderr, "note: did you mean 'ebmc %s'?\n", best);
-    else fprintf(stderr, "note: run 'ebmc --help' for the list of commands\n");
+    if (best) diag_tool_note("did you mean 'ebmc %s'?", best);
+    else diag_tool_note("run 'ebmc --help' for the list of commands");
     return 1;
 }

@@ -9,6 +9,22 @@ static int layer_index(const Stack *s, const char *name) {
     return -1;
 }
 
+const char *stage_unsupported(const Stage *g, const char *key) {
+    if (g->kind != STAGE_BACKPROP && !strcmp(key, "test") && g->cfg.test.kind != RT_SRC_NONE)
+        return "test = scores a backprop stage's classifier; a layer or joint stage has no test score (validation = "
+               "gives the fe_gap monitor held-out rows)";
+    if (g->kind == STAGE_BACKPROP && !strcmp(key, "validation") && g->cfg.validation.kind != RT_SRC_NONE)
+        return "validation = gives the fe_gap monitor held-out rows; a backprop stage scores held-out data with test =";
+    if (!strcmp(key, "method") && (g->cfg.rt.method == RT_WAKE_SLEEP || g->cfg.rt.method == RT_REINFORCE))
+        return "wake_sleep and reinforce train a single model with its recognition model, not a stack's stage";
+    return NULL;
+}
+
+static void stage_refuse(Diag *d, const Stage *g, const char *key, Span at) {
+    const char *why = stage_unsupported(g, key);
+    if (why) diag_error(d, at, "stage '%s': %s", g->name, why);
+}
+
 static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage *g) {
     memset(g, 0, sizeof *g);
     g->name = st->name;
@@ -46,7 +62,8 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
     }
     g->cfg.rt = rt_train_defaults();
     g->cfg.data.kind = RT_SRC_NONE;
-    g->test.kind = RT_SRC_NONE;
+    g->cfg.test.kind = RT_SRC_NONE;
+    g->cfg.validation.kind = RT_SRC_NONE;
     if (g->kind == STAGE_BACKPROP) {
         g->cfg.rt.method = RT_MINIMIZE;
         g->cfg.rt.optimizer = RT_SGD;
@@ -76,11 +93,7 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
             diag_error(d, e->span, "stages do not nest");
             continue;
         }
-        if (e->name && !strcmp(e->name, "test")) {
-            config_data(a, d, e->expr, &g->test);
-            continue;
-        }
-        config_train_entry(a, d, m, e, &g->cfg);
+        if (config_train_entry(a, d, m, e, &g->cfg) && e->name) stage_refuse(d, g, e->name, e->name_span);
     }
     return d->errors == errors;
 }

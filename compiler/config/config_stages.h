@@ -27,9 +27,11 @@ typedef struct Stage {
     TrainConfig cfg;         /* data.kind == RT_SRC_NONE: the data passed up */
     int nhalve;
     const char **halve;      /* STAGE_JOINT */
-    DataSpec test;           /* STAGE_BACKPROP: held-out data for accuracy */
-} Stage;
+} Stage;                     /* cfg.test: a backprop stage's held-out data for accuracy */
 
+/* why g cannot honour its setting key (as its settings now stand), or NULL:
+ * a stage refuses what it would otherwise drop */
+const char *stage_unsupported(const Stage *g, const char *key);
 /* 0 after errors (reported) */
 int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n);
 #endif

@@ -130,21 +130,22 @@ Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *
     for (int u = 0; u < src->nunits; u++) {
         const Sym *s = src->units[u];
         if (s->role == ROLE_INPUT) {
-            rt_fail("model '%s' has an input group '%s': its log Z depends on the inputs, and annealing "
-                    "(AIS, parallel tempering) needs a model without inputs", src->name, s->name);
+            diag_error(d, s->span, "model '%s' has an input group '%s': its log Z depends on the inputs, and annealing "
+                       "(AIS, parallel tempering) needs a model without inputs", src->name, s->name);
             return NULL;
         }
         if (s->role == ROLE_VISIBLE && s->utype != UT_BERNOULLI && s->utype != UT_SPIN && s->utype != UT_SOFTMAX &&
             s->utype != UT_GAUSSIAN && s->utype != UT_BINOMIAL) {
-            rt_fail("visible group '%s' is %s: annealing needs a base model of independent visible units, which ebmc "
-                    "has for bernoulli, spin, softmax, binomial and gaussian groups", s->name, sema_unit_type_name(s->utype));
+            diag_error(d, s->span, "visible group '%s' is %s: annealing needs a base model of independent visible units, "
+                       "which ebmc has for bernoulli, spin, softmax, binomial and gaussian groups", s->name,
+                       sema_unit_type_name(s->utype));
             return NULL;
         }
     }
     int nvis = 0;
     for (int u = 0; u < src->nunits; u++) nvis += src->units[u]->role == ROLE_VISIBLE;
     if (nvis > RT_TEMPERED_MAX_BASE || src->nunits + 1 > 64) {
-        rt_fail("model '%s' has too many groups to anneal", src->name);
+        diag_error(d, src->span, "model '%s' has too many groups to anneal", src->name);
         return NULL;
     }
     Model *m = ARENA_NEW(a, Model);
@@ -206,7 +207,7 @@ Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *
     int errors = d->errors;
     Analysis *tan = energy_analyze(a, d, m);
     if (!tan || d->errors > errors) {
-        rt_fail("internal: the tempered model of '%s' did not analyse", src->name);
+        diag_error(d, src->span, "internal: the tempered model of '%s' did not analyse", src->name);
         return NULL;
     }
     int marginal;

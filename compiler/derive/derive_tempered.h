@@ -25,8 +25,8 @@ typedef struct Tempered {
 } Tempered;
 
 /* The tempered model of an (whose runtime model is orig), in arena a.
- * NULL after rt_fail with a message for a person (input groups, visible
- * groups of a type without a base model); internal failures of the
- * analysis also go to d. */
+ * NULL after errors reported to d at the groups that prevent it (input
+ * groups, visible groups of a type without a base model), or an
+ * "internal: ..." one (d->internal) when its analysis fails. */
 Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig);
 #endif

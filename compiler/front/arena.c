@@ -1,5 +1,6 @@
 /* arena.c — a chain of big blocks; allocation bumps a pointer. */
 #include "arena.h"
+#include "diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ struct Arena {
 static Block *block_new(size_t size, Block *next) {
     Block *b = malloc(sizeof(Block) + size);
     if (!b) {
-        fputs("ebmc: error: out of memory\n", stderr);
+        diag_tool_error("out of memory");
         exit(2);
     }
     b->next = next;
@@ -31,7 +32,7 @@ static Block *block_new(size_t size, Block *next) {
 Arena *arena_new(void) {
     Arena *a = malloc(sizeof *a);
     if (!a) {
-        fputs("ebmc: error: out of memory\n", stderr);
+        diag_tool_error("out of memory");
         exit(2);
     }
     a->head = block_new(1 << 16, NULL);

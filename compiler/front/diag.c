@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "rt.h"
+
 const Span span_none = {0, 0, 0, 0};
 
 void diag_init(Diag *d, const char *file, const char *src, size_t len) {
@@ -68,6 +70,7 @@ static void report(Diag *d, Span s, const char *kind, const char *fmt, va_list a
 
 void diag_error(Diag *d, Span s, const char *fmt, ...) {
     d->errors++;
+    if (!strncmp(fmt, "internal", 8)) d->internal++;
     if (d->errors > d->max_errors) {
         if (d->errors == d->max_errors + 1)
             fprintf(d->out, "%s: error: too many errors, stopping\n", d->file ? d->file : "ebmc");
@@ -94,11 +97,25 @@ void diag_note(Diag *d, Span s, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* unplaced messages share the runtime's printer, so ebmc and a built
+ * binary write them alike */
 void diag_tool_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fputs("ebmc: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    rt_vreport("error", fmt, ap);
+    va_end(ap);
+}
+
+void diag_tool_warning(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vreport("warning", fmt, ap);
+    va_end(ap);
+}
+
+void diag_tool_note(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vreport("note", fmt, ap);
     va_end(ap);
 }

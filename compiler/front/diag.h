@@ -22,6 +22,7 @@ typedef struct Diag {
     const char *src;
     size_t len;
     int errors;
+    int internal;         /* of which "internal: ..." (ebmc's bugs: exit status 2) */
     int max_errors;       /* printing stops after this many (default 20) */
     FILE *out;            /* default stderr */
 } Diag;
@@ -31,8 +32,12 @@ void diag_set_source(Diag *d, const char *file, const char *src, size_t len);
 void diag_error(Diag *d, Span s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void diag_warning(Diag *d, Span s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void diag_note(Diag *d, Span s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* "ebmc: error: message" for errors with no place in a source file. */
+/* "ebmc: error: message" for messages with no place in a source file
+ * (the runtime's printer, rt_vreport), and the same for warnings and
+ * notes: no stage writes "ebmc: warning: ..." itself. */
 void diag_tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_tool_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_tool_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 Span span_join(Span a, Span b);
 extern const Span span_none;
 #endif

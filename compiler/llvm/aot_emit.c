@@ -161,3 +161,12 @@ void emit_source(FILE *f, const char *name, const rt_source *t) {
     I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history);
     fputs("};\n", f);
 }
+
+void emit_tempered(FILE *f, const char *name, const rt_tempered *t) {
+    fprintf(f, "static rt_tempered %s = {.beta_group = %d, .nbase = %d, .base_group = {", name, t->beta_group, t->nbase);
+    for (int i = 0; i < t->nbase; i++) fprintf(f, "%s%d", i ? ", " : "", t->base_group[i]);
+    fputs("}, .base_param = {", f);
+    for (int i = 0; i < t->nbase; i++) fprintf(f, "%s%d", i ? ", " : "", t->base_param[i]);
+    fprintf(f, "},\n    .sum_mask = %lluull, .marginal_v = %d, .bound_ok = %d};\n", (unsigned long long)t->sum_mask,
+            t->marginal_v, t->bound_ok);
+}

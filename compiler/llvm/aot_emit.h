@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "rt_model.h"
+#include "rt_tempered.h"
 
 /* `static rt_model PREFIX_model` and what it points to; its exec calls the
  * kernel table PREFIX_kernels (compiler/llvm/llvm_aot.c). params_blob: a
@@ -17,6 +18,8 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
 /* the settings a built binary's subcommands start from */
 void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t);
 void emit_source(FILE *f, const char *name, const rt_source *s);
+/* `static rt_tempered NAME` less its models (m, orig: set by main) */
+void emit_tempered(FILE *f, const char *name, const rt_tempered *t);
 /* a C string literal of s ("NULL" for NULL) */
 void emit_string(FILE *f, const char *s);
 #endif

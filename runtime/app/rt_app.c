@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,14 +57,20 @@ static const Flag eval_flags[] = {
 
 static const char *prog;
 
-static int fail(const char *fmt, const char *a, const char *b) {
-    fprintf(stderr, "%s: error: ", prog);
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
+/* "PROG: error: ..." through the runtime's one printer (rt_report) */
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vreport("error", fmt, ap);
+    va_end(ap);
     return 1;
 }
 
-static int fail_rt(void) { return fail("%s%s", rt_last_error(), ""); }
+/* an internal failure is ebmc's bug: exit status 2, as ebmc's */
+static int fail_rt(void) {
+    fail("%s", rt_last_error());
+    return rt_error_is_internal() ? 2 : 1;
+}
 
 static void usage(const char *cmd, const Flag *f, FILE *out) {
     fprintf(out, "usage: %s %s [flags]\n\nflags:\n", prog, cmd);
@@ -88,15 +95,15 @@ static int parse(const char *cmd, const Flag *flags, int argc, char **argv, Args
             if (!strcmp(flags[k].name, name)) f = &flags[k];
         if (!f || a->n >= 32) {
             fail("unknown flag '%s' for '%s'", name, cmd);
-            fprintf(stderr, "note: '%s %s --help' lists the flags\n", prog, cmd);
+            rt_report("note", "'%s %s --help' lists the flags", prog, cmd);
             return 1;
         }
         const char *v = NULL;
         if (f->takes_value) {
             if (eq) v = eq + 1;
             else if (i + 1 < argc) v = argv[++i];
-            else return fail("flag '%s' needs a value%s", name, "");
-        } else if (eq) return fail("flag '%s' takes no value%s", name, "");
+            else return fail("flag '%s' needs a value", name);
+        } else if (eq) return fail("flag '%s' takes no value", name);
         a->name[a->n] = f->name;
         a->value[a->n++] = v;
     }
@@ -120,7 +127,7 @@ static int arg_ll(const Args *a, const char *name, long long lo, long long *out)
     if (errno || *end || end == v || x < lo) {
         char low[32];
         snprintf(low, sizeof low, "%lld", lo);
-        fprintf(stderr, "%s: error: %s expects an integer of at least %s, not '%s'\n", prog, name, low, v);
+        fail("%s expects an integer of at least %s, not '%s'", name, low, v);
         return -1;
     }
     *out = x;
@@ -143,7 +150,7 @@ static rt_params *load_params(const rt_app *app, const Args *a) {
         }
         return p;
     } else {
-        fail("no parameters: pass --params P.safetensors (from '%s train'), or build with --params%s", prog, "");
+        fail("no parameters: pass --params P.safetensors (from '%s train'), or build with --params", prog);
     }
     rt_params_free(p);
     return NULL;
@@ -164,15 +171,27 @@ static int load_data(const rt_app *app, const Args *a, rt_dataset *d) {
         src.labels = NULL;
         src.patch = 0;
     } else if (src.kind == RT_SRC_NONE) {
-        return fail("no data: the spec has no data = ...; pass --data FILE%s%s", "", "");
+        return fail("no data: the spec has no data = ...; pass --data FILE");
     }
     if (rt_source_load(&src, d)) return fail_rt();
     int64_t want = rt_visible_floats(app->model);
     if (rt_dataset_row(d) != want) {
-        fprintf(stderr, "%s: error: the data has %lld values per example but model '%s' has %lld visible units\n", prog,
-                (long long)rt_dataset_row(d), app->model->name, (long long)want);
-        return 1;
+        return fail("the data has %lld values per example but model '%s' has %lld visible units",
+                    (long long)rt_dataset_row(d), app->model->name, (long long)want);
     }
+    return 0;
+}
+
+/* beside out, as ebmc train writes it: NAME.safetensors -> NAME.Q.safetensors */
+static int save_recognition(const rt_app *app, rt_params *qp, const char *out, int quiet) {
+    const rt_model *q = app->recognition;
+    size_t n = strlen(out);
+    const char *ext = n > 12 && !strcmp(out + n - 12, ".safetensors") ? out + n - 12 : out + n;
+    char path[4096];
+    snprintf(path, sizeof path, "%.*s.%s.safetensors", (int)(ext - out), out, q->name);
+    rt_meta meta[] = {{"model", q->name}, {"recognition_for", app->model->name}};
+    if (rt_params_save(q, qp, path, meta, 2)) return fail_rt();
+    if (!quiet) printf("recognition model '%s' written to %s\n", q->name, path);
     return 0;
 }
 
@@ -186,7 +205,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     Args a;
     int rc = parse("train", train_flags, argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc;
-    if (!app->train) return fail("the spec has no train block for model '%s'%s", app->model->name, "");
+    if (!app->train) return fail("the spec has no train block for model '%s'", app->model->name);
     rt_train_cfg cfg = *app->train;
     long long v;
     if (arg_ll(&a, "--epochs", 0, &v) < 0) return 1;
@@ -198,17 +217,35 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     if (arg(&a, "--lr")) {
         char *end;
         double lr = strtod(arg(&a, "--lr"), &end);
-        if (*end || !(lr > 0)) return fail("--lr expects a positive number, not '%s'%s", arg(&a, "--lr"), "");
+        if (*end || !(lr > 0)) return fail("--lr expects a positive number, not '%s'", arg(&a, "--lr"));
         cfg.lr = rt_schedule_const(lr);
     }
     cfg.quiet = arg(&a, "--quiet") != NULL;
-    rt_dataset data = {0};
+    rt_dataset data = {0}, held = {0};
     if (load_data(app, &a, &data)) return 1;
+    /* validation = ...: rows held out for fe_gap, so the training rows are
+     * all of the data, as ebmc train's are */
+    if (app->validation) {
+        if (rt_source_load(app->validation, &held)) {
+            rt_dataset_free(&data);
+            return fail_rt();
+        }
+        cfg.validation = &held;
+    }
     char def[512];
     snprintf(def, sizeof def, "%s.safetensors", app->model->name);
     const char *out = arg(&a, "--out") ? arg(&a, "--out") : def;
-    rt_params *p = rt_params_new(app->model);
+    rt_params *p = rt_params_new(app->model), *qp = NULL;
     rt_params_init(app->model, p, cfg.seed);
+    /* as ebmc train does: the tempered model, the recognition model's
+     * parameters drawn after the model's */
+    if (cfg.method == RT_PT) cfg.tempered = app->tempered;
+    if ((cfg.method == RT_WAKE_SLEEP || cfg.method == RT_REINFORCE) && app->recognition) {
+        qp = rt_params_new(app->recognition);
+        rt_params_init(app->recognition, qp, cfg.seed + 1);
+        cfg.recognition = app->recognition;
+        cfg.recognition_params = qp;
+    }
     char seedtxt[32];
     snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)cfg.seed);
     rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt}};
@@ -238,9 +275,12 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
         double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;
         if (!cfg.quiet && !isnan(ll)) printf("exact average log-likelihood of the training set: %.4f\n", ll);
         if (!cfg.quiet) printf("parameters written to %s\n", out);
+        if (qp) rc = save_recognition(app, qp, out, cfg.quiet);
     }
     free(rep.per_epoch);
     rt_params_free(p);
+    rt_params_free(qp);
+    rt_dataset_free(&held);
     rt_dataset_free(&data);
     return rc;
 }
@@ -310,6 +350,7 @@ static void version(const rt_app *app) {
 int rt_app_main(const rt_app *app, int argc, char **argv) {
     rt_cpu_setup(argv);
     prog = app->program;
+    rt_set_program(prog);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         version(app);
         printf("\nusage: %s COMMAND [flags]\n\n"
@@ -327,6 +368,7 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
     if (!strcmp(argv[1], "train")) return cmd_train(app, argc - 2, argv + 2);
     if (!strcmp(argv[1], "sample")) return cmd_sample(app, argc - 2, argv + 2);
     if (!strcmp(argv[1], "eval")) return cmd_eval(app, argc - 2, argv + 2);
-    fprintf(stderr, "%s: error: unknown command '%s'\nnote: the commands are train, sample and eval\n", prog, argv[1]);
+    fail("unknown command '%s'", argv[1]);
+    rt_report("note", "the commands are train, sample and eval");
     return 1;
 }

@@ -7,6 +7,7 @@
 #define EBMC_RT_APP_H
 #include "rt_model.h"
 #include "rt_source.h"
+#include "rt_tempered.h"
 #include "rt_train.h"
 
 typedef struct rt_app_sample {
@@ -29,6 +30,10 @@ typedef struct rt_app {
     const float *params;     /* trained parameters embedded with --params, in
                                 parameter order; NULL: none */
     const char *params_from; /* the file they came from */
+    /* the other compiled models the train block's method needs, or NULL */
+    const rt_tempered *tempered;    /* method = pt */
+    rt_model *recognition;          /* wake_sleep, reinforce: q(h | x) */
+    const rt_source *validation;    /* the fe_gap monitor's held-out rows, or NULL */
 } rt_app;
 
 int rt_app_main(const rt_app *app, int argc, char **argv);

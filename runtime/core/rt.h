@@ -12,6 +12,7 @@
 #ifndef EBMC_RT_H
 #define EBMC_RT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,8 +20,21 @@
 #define RT_NAME_MAX 64
 
 /* ---- errors ------------------------------------------------------------ */
+/* Records the message of a failure (on this thread); returns -1. A message
+ * starting "internal" is a bug of ebmc's, not of the user's input. */
 int rt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *rt_last_error(void);
+/* the last failure was internal: the front ends exit with status 2 */
+int rt_error_is_internal(void);
+/* The one printer of messages with no place in a source file, for the
+ * runtime and the compiler alike: "PROGRAM: KIND: message" on stderr, KIND
+ * error, warning or note; PROGRAM is "ebmc" unless rt_set_program names a
+ * built binary. (Messages at a place in a spec go through the compiler's
+ * diag, which shows the line.) */
+void rt_set_program(const char *name);
+void rt_vreport(const char *kind, const char *fmt, va_list ap);
+void rt_report(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* 0 if path names a file that exists and is not a directory */
 int rt_check_readable(const char *path);
 

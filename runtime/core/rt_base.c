@@ -11,7 +11,8 @@
 
 #include "rt.h"
 
-static char last_error[2048];
+/* per thread: a failure on one thread cannot overwrite another's message */
+static _Thread_local char last_error[2048];
 
 int rt_fail(const char *fmt, ...) {
     va_list ap;
@@ -23,11 +24,38 @@ int rt_fail(const char *fmt, ...) {
 
 const char *rt_last_error(void) { return last_error; }
 
+int rt_error_is_internal(void) { return !strncmp(last_error, "internal", 8); }
+
+static const char *program = "ebmc";
+
+void rt_set_program(const char *name) { program = name && *name ? name : "ebmc"; }
+
+void rt_vreport(const char *kind, const char *fmt, va_list ap) {
+    fflush(stdout);   /* in order with what the run printed before */
+    fprintf(stderr, "%s: %s: ", program, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void rt_report(const char *kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vreport(kind, fmt, ap);
+    va_end(ap);
+}
+
+void rt_warn(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vreport("warning", fmt, ap);
+    va_end(ap);
+}
+
 void *rt_alloc(size_t bytes) {
     size_t n = (bytes + 63) / 64 * 64;
     void *p = aligned_alloc(64, n ? n : 64);
     if (!p) {
-        fprintf(stderr, "ebmc: error: out of memory (%zu bytes)\n", bytes);
+        rt_report("error", "out of memory (%zu bytes)", bytes);
         abort();
     }
     memset(p, 0, n ? n : 64);
