@@ -493,6 +493,37 @@ static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* on_collapse = stop | restore | restore(factor = 0.5) | ignore
+ * (runtime/run/rt_collapse.h) */
+static int set_on_collapse(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    static const char *const kinds[] = {"stop", "restore", "ignore"};
+    const char *s = (e->kind == EX_NAME && !e->has_index) || e->kind == EX_CALL ? e->str : "";
+    int i = 0;
+    while (i < 3 && strcmp(s, kinds[i])) i++;
+    if (i == 3 || (e->kind == EX_CALL && i != RT_COLLAPSE_RESTORE)) {
+        diag_error(c->d, e->span, "on_collapse must be stop (keep the last good epoch and stop), restore or "
+                                  "restore(factor = f) (go back to it with the learning rate times f, 0.5 by default) "
+                                  "or ignore");
+        const char *best = *s ? sema_suggest(s, kinds, 3) : NULL;
+        if (best && i == 3) diag_note(c->d, e->span, "did you mean '%s'?", best);
+        return 0;
+    }
+    t->on_collapse = i;   /* the order of RT_COLLAPSE_* */
+    t->collapse_factor = 0.5;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[1] = {{"factor", NULL}};
+    if (!bind_args(c, e, a, 1)) return 0;
+    if (!a[0].value) return 1;
+    double f;
+    if (!get_pos(c, a[0].value, &f, "factor")) return 0;
+    if (!(f > 0 && f < 1)) {
+        diag_error(c->d, a[0].value->span, "factor must be between 0 and 1 (the learning rate is multiplied by it)");
+        return 0;
+    }
+    t->collapse_factor = f;
+    return 1;
+}
+
 static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const Expr *e = st->expr;
@@ -521,13 +552,15 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
     if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
+    if (!strcmp(k, "on_collapse")) return set_on_collapse(c, e, t);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
                                        "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
-                                       "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
+                                       "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation",
+                                       "on_collapse"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation, on_collapse");
     return 0;
 }
 

@@ -193,6 +193,13 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     if (t->checkpoint_every > 0) key_int(&o, "checkpoint_every", (unsigned long long)t->checkpoint_every);
     else fprintf(f, "%*s# checkpoint_every: never\n", indent, "");
     key_num(&o, "checkpoint_minutes", t->checkpoint_minutes);
+    if (t->on_collapse == RT_COLLAPSE_RESTORE) {
+        FILE *x = begin(&o);
+        fprintf(x, "restore(factor = %s)", num(b, t->collapse_factor));
+        end(&o, "on_collapse");
+    } else {
+        fprintf(f, "%*son_collapse: %s\n", indent, "", t->on_collapse == RT_COLLAPSE_IGNORE ? "ignore" : "stop");
+    }
     data(&o, "test", &tc->test);
     data(&o, "validation", &tc->validation);
     if (tc->filters) {

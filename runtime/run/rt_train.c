@@ -16,6 +16,7 @@
 
 #include "rt_checkpoint.h"
 #include "rt_classify.h"
+#include "rt_collapse.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
 #include "rt_par.h"
@@ -54,6 +55,8 @@ rt_train_cfg rt_train_defaults(void) {
     c.iters = 200;
     c.l1_scale = 1;
     c.samples = 1;
+    c.on_collapse = RT_COLLAPSE_STOP;
+    c.collapse_factor = 0.5;
     c.baseline = RT_BASELINE_LEARNED;
     return c;
 }
@@ -438,6 +441,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     }
     int rc = 0;
     rt_pt *pt = NULL;   /* RT_PT: the chains' temperature ladders (rt_pt.c) */
+    rt_guard *guard = NULL;
     if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {
         rc = -1;
         goto out;
@@ -453,8 +457,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     }
     double last_save = now();
     int trained = 0;   /* a batch has run since the start (or the resume) */
+    /* collapse: the last good state, and the learning rate's cut so far */
+    if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL);
+    double lr_scale = 1;
+    int restores = 0;
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
-        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch) * lr_scale, mom = rt_schedule_at(&cfg->momentum, epoch);
         double err = 0, loss_sum = 0;
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
@@ -595,8 +603,36 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             fprintf(progress, "  %.2f s\n", st->seconds);
             fflush(progress);
         }
+        char why[256];
+        if (guard && rt_guard_epoch(guard, st, why, sizeof why)) {
+            int good = rt_guard_restore(guard);
+            if (cfg->on_collapse == RT_COLLAPSE_RESTORE && good && restores < RT_COLLAPSE_MAX_RESTORES) {
+                restores++;
+                lr_scale *= cfg->collapse_factor;
+                rep->restores = restores;
+                if (progress && !cfg->quiet)
+                    fprintf(progress, "epoch %3d: collapse: %s; back to epoch %d, learning rate x %g\n", epoch, why, good,
+                            lr_scale);
+                continue;
+            }
+            rep->collapsed = epoch;
+            if (good && cfg->checkpoint_path) {
+                rt_train_position next = {good + 1, 0, pos->step, neg->step};
+                if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
+                                             cfg->nmeta)))
+                    break;
+            }
+            if (good && cfg->checkpoint_path)
+                rc = rt_fail("training collapsed in epoch %d: %s; the state of epoch %d is in %s (continue it with --resume "
+                             "and a lower lr, or set on_collapse = restore)", epoch, why, good, cfg->checkpoint_path);
+            else
+                rc = rt_fail("training collapsed in epoch %d: %s%s", epoch, why,
+                             good ? "" : "; no earlier epoch was healthy: lower the learning rate");
+            break;
+        }
     }
 out:
+    rt_guard_free(guard);
     rt_pt_free(pt);
     free(order);
     free(rows);

@@ -20,6 +20,8 @@ enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
        /* methods with their own loops (runtime/run/rt_methods.c dispatches) */
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
+enum { RT_COLLAPSE_STOP, RT_COLLAPSE_RESTORE, RT_COLLAPSE_IGNORE };
+enum { RT_COLLAPSE_MAX_RESTORES = 5 };
 /* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */
 enum { RT_BASELINE_NONE, RT_BASELINE_LEARNED, RT_BASELINE_OPTIMAL };
 enum { RT_SGD, RT_ADAM };
@@ -78,6 +80,11 @@ typedef struct rt_train_cfg {
     const rt_model *recognition;   /* wake_sleep, reinforce: q(h | x) */
     rt_params *recognition_params;
     int64_t samples;       /* reinforce: samples of h per example */
+    /* a finite collapse (rt_collapse.h): stop with the last good state, go
+     * back to it with the learning rate times collapse_factor (at most
+     * RT_COLLAPSE_MAX_RESTORES times), or carry on */
+    int on_collapse;       /* RT_COLLAPSE_* */
+    double collapse_factor;
     int baseline;          /* reinforce: RT_BASELINE_*, learned by default */
 } rt_train_cfg;
 
@@ -97,6 +104,8 @@ typedef struct rt_epoch_stats {
 
 typedef struct rt_train_report {
     int stopped;           /* ended early by *stop, after a checkpoint */
+    int collapsed;         /* the epoch a collapse stopped training (0: none) */
+    int restores;          /* on_collapse = restore: how often it went back */
     int epochs;
     rt_epoch_stats *per_epoch;  /* epochs entries, malloc'd */
     double optimum;        /* -entropy of the data: the best loglik possible */

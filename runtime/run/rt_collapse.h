@@ -1,0 +1,20 @@
+/* rt_collapse.h — collapse detection for training runs (rt_collapse.c has
+ * the rules). rt_train keeps a guard when on_collapse is stop or restore:
+ * after every epoch the guard either keeps the state as the last good one
+ * or reports a collapse, and can put the last good state back. */
+#ifndef EBMC_RT_COLLAPSE_H
+#define EBMC_RT_COLLAPSE_H
+#include <stddef.h>
+
+#include "rt_train.h"
+
+typedef struct rt_guard rt_guard;
+/* chains: the persistent chains to keep with the parameters, or NULL */
+rt_guard *rt_guard_new(const rt_model *m, rt_params *p, rt_ws *chains);
+/* 0: st looks healthy, and the state now is kept as the last good one;
+ * 1: a collapse, described in why */
+int rt_guard_epoch(rt_guard *g, const rt_epoch_stats *st, char *why, size_t n);
+/* the last good state back; returns its epoch (0: none was kept) */
+int rt_guard_restore(rt_guard *g);
+void rt_guard_free(rt_guard *g);
+#endif
