@@ -313,8 +313,7 @@ static void flow(Rev *r) {
 
 /* ---- the reverse statements -------------------------------------------------- */
 
-static void reverse_gemm(Rev *r, const IrStmt *f) {
-    int dc = r->adj[f->c];
+static void reverse_gemm(Rev *r, const IrStmt *f, int dc) {
     if (dc < 0) return;
     /* C[M,N] = alpha opA[M,K] opB[K,N] */
     if (r->adj[f->a] >= 0) {
@@ -363,6 +362,49 @@ static void reverse_lse(Rev *r, const IrStmt *f) {
     as->idx[0] = x->idx[0];
     as->idx[1] = x->idx[1];
     as->x = ir_op(L, X_MUL, g, ir_fn(L, F_EXP, ir_op(L, X_SUB, x, y)));
+    s->assign = as;
+    s->nassign = 1;
+}
+
+static int ext_eq(IrExt a, IrExt b) { return a.c == b.c && a.batch == b.batch; }
+
+/* An earlier GEMM of the forward kernel that computes the same product
+ * into a buffer of the same shape (the loss's expansion repeats some:
+ * softplus(a) and x*a both hold W.h), or -1. Its operands are final by
+ * then: the forward sweep copies the earlier result, and the reverse sweep
+ * takes dA and dB from the sum of both adjoints, one pair of GEMMs
+ * instead of two. */
+static int same_gemm_before(const Rev *r, int s) {
+    const IrStmt *g = &r->fwd->stmts[s];
+    if (g->beta != 0) return -1;
+    const IrBuf *c = &r->p->bufs[g->c];
+    for (int t = s - 1; t >= 0; t--) {
+        const IrStmt *h = &r->fwd->stmts[t];
+        if (h->kind != S_GEMM || h->beta != 0 || h->a != g->a || h->b != g->b || h->ta != g->ta || h->tb != g->tb ||
+            h->alpha != g->alpha || !ext_eq(h->m, g->m) || !ext_eq(h->n, g->n) || !ext_eq(h->k, g->k))
+            continue;
+        const IrBuf *d = &r->p->bufs[h->c];
+        if (d->batched != c->batched || d->ndim != c->ndim || memcmp(d->dims, c->dims, sizeof(long long) * (size_t)c->ndim))
+            continue;
+        return t;
+    }
+    return -1;
+}
+
+/* dst (+)= src over a whole buffer */
+static void add_buffer(Rev *r, int dst, int src, AssignKind kind) {
+    const IrBuf *b = &r->p->bufs[dst];
+    IrStmt *s = lower_stmt(r->L, S_LOOP);
+    int slots[IR_MAX_DIMS + 1], n = 0;
+    if (b->batched) s->ext[n] = (IrExt){1, 1}, slots[n] = n, n++;
+    for (int d = 0; d < b->ndim; d++) s->ext[n] = (IrExt){b->dims[d], 0}, slots[n] = n, n++;
+    s->nvars = n;
+    IrAssign *as = ARENA_NEW(r->L->a, IrAssign);
+    as->kind = kind;
+    as->buf = dst;
+    as->nidx = n;
+    as->x = ir_load_slots(r->L, src, slots, n);
+    mem_copy(as->idx, as->x->idx, sizeof(IrIdx) * (size_t)n);
     s->assign = as;
     s->nassign = 1;
 }
@@ -485,6 +527,7 @@ static void keep_forward(Rev *r, int nfwd) {
     int *needed = ARENA_ARRAY(r->L->a, int, r->L->p->nbufs);
     char *keep = ARENA_ARRAY(r->L->a, char, nfwd + 1);
     for (int s = nfwd; s < k->nstmts; s++) stmt_reads(r, &k->stmts[s], needed);
+    needed[r->out] = 1;   /* the loss rows too: the caller need not run the loss kernel */
     for (int s = nfwd - 1; s >= 0; s--) {
         IrStmt *st = &k->stmts[s];
         switch (st->kind) {
@@ -566,7 +609,20 @@ int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
     IrKernel *k = L->k;
     const IrKernel *f = &L->p->kernels[fwd];   /* (kernels may have moved) */
     r.fwd = f;
-    for (int s = 0; s < nfwd; s++) *lower_stmt(L, S_ZERO) = f->stmts[s];
+    /* the forward sweep; a GEMM that repeats an earlier one is a copy of
+     * its result, made before that result is added to */
+    int *root = ARENA_ARRAY(L->a, int, nfwd + 1);
+    for (int s = 0; s < nfwd; s++) {
+        int t = f->stmts[s].kind == S_GEMM ? same_gemm_before(&r, s) : -1;
+        root[s] = t >= 0 ? root[t] : s;
+    }
+    for (int s = 0; s < nfwd; s++) {
+        if (root[s] != s) continue;
+        *lower_stmt(L, S_ZERO) = f->stmts[s];
+        for (int u = s + 1; u < nfwd; u++)
+            if (root[u] == s) add_buffer(&r, f->stmts[u].c, f->stmts[s].c, A_STORE);
+    }
+    int nkept = k->nstmts;
     int *is_adj = calloc((size_t)L->p->nbufs + 1, sizeof(int));
     if (!is_adj) abort();
     for (int b = 0; b < r.nbufs; b++)
@@ -574,13 +630,27 @@ int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
             lower_stmt(L, S_ZERO)->buf = r.adj[b];
             is_adj[r.adj[b]] = 1;
         }
+    /* merged[t]: the later GEMM whose reverse joins t's; dc[s]: the
+     * adjoint GEMM s's reverse reads */
+    int *merged = ARENA_ARRAY(L->a, int, nfwd + 1), *dc = ARENA_ARRAY(L->a, int, nfwd + 1);
+    for (int s = 0; s < nfwd; s++) merged[s] = -1;
     for (int s = nfwd - 1; s >= 0; s--) {
         const IrStmt *st = &f->stmts[s];
-        if (st->kind == S_GEMM) reverse_gemm(&r, st);
+        if (st->kind == S_GEMM) {
+            dc[s] = r.adj[st->c];
+            if (merged[s] >= 0) {
+                int other = dc[merged[s]];
+                if (dc[s] < 0) dc[s] = other;
+                else if (other >= 0) add_buffer(&r, dc[s], other, A_ACCUM);
+            }
+            int t = same_gemm_before(&r, s);
+            if (t >= 0 && merged[t] < 0) merged[t] = s;
+            else reverse_gemm(&r, st, dc[s]);
+        }
         else if (st->kind == S_SOFTMAX) reverse_lse(&r, st);
         else if (st->kind == S_LOOP) reverse_loop(&r, st);
     }
-    keep_forward(&r, nfwd);
+    keep_forward(&r, nkept);
     /* what it holds: the forward temporaries kept, then the adjoints */
     int *fwd_tmp = calloc((size_t)L->p->nbufs + 1, sizeof(int));
     if (!fwd_tmp) abort();
