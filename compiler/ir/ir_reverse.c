@@ -26,6 +26,8 @@
  * buffer: the kernel computes sum_b w[b] dL_b/dparam. */
 #include "ir_reverse.h"
 
+#include "ir_fuse.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -580,6 +582,16 @@ static void footprint(const IrProgram *p, const IrKernel *k, const int *only, lo
     free(seen);
 }
 
+static void emit_forward(Rev *r, const int *root) {
+    const IrKernel *f = r->fwd;
+    for (int s = 0; s < f->nstmts; s++) {
+        if (root[s] != s) continue;
+        *lower_stmt(r->L, S_ZERO) = f->stmts[s];
+        for (int u = s + 1; u < f->nstmts; u++)
+            if (root[u] == s) add_buffer(r, f->stmts[u].c, f->stmts[s].c, A_STORE);
+    }
+}
+
 int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
     Rev r = {.L = L, .p = L->p, .fwd = &L->p->kernels[fwd], .nbufs = L->p->nbufs, .out = out_buf};
     r.active = ARENA_ARRAY(L->a, int, r.nbufs);
@@ -605,23 +617,28 @@ int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
             r.adj[b] = lower_add_buf(L, a);
         }
     }
-    lower_begin_kernel(L, name);
-    IrKernel *k = L->k;
-    const IrKernel *f = &L->p->kernels[fwd];   /* (kernels may have moved) */
-    r.fwd = f;
     /* the forward sweep; a GEMM that repeats an earlier one is a copy of
-     * its result, made before that result is added to */
+     * its result, made before that result is added to. The loss kernel
+     * itself becomes that sweep too (what its rows need of it). */
+    IrKernel orig = L->p->kernels[fwd];
+    r.fwd = &orig;
     int *root = ARENA_ARRAY(L->a, int, nfwd + 1);
     for (int s = 0; s < nfwd; s++) {
-        int t = f->stmts[s].kind == S_GEMM ? same_gemm_before(&r, s) : -1;
+        int t = orig.stmts[s].kind == S_GEMM ? same_gemm_before(&r, s) : -1;
         root[s] = t >= 0 ? root[t] : s;
     }
-    for (int s = 0; s < nfwd; s++) {
-        if (root[s] != s) continue;
-        *lower_stmt(L, S_ZERO) = f->stmts[s];
-        for (int u = s + 1; u < nfwd; u++)
-            if (root[u] == s) add_buffer(&r, f->stmts[u].c, f->stmts[s].c, A_STORE);
-    }
+    IrKernel *lk = &L->p->kernels[fwd];
+    L->k = lk;
+    lk->stmts = NULL;
+    lk->nstmts = 0;
+    L->capstmts = 0;
+    emit_forward(&r, root);
+    keep_forward(&r, lk->nstmts);
+    ir_fuse_loops(L->a, lk);
+    lower_begin_kernel(L, name);
+    IrKernel *k = L->k;
+    const IrKernel *f = &orig;
+    emit_forward(&r, root);
     int nkept = k->nstmts;
     int *is_adj = calloc((size_t)L->p->nbufs + 1, sizeof(int));
     if (!is_adj) abort();
@@ -651,6 +668,7 @@ int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
         else if (st->kind == S_LOOP) reverse_loop(&r, st);
     }
     keep_forward(&r, nkept);
+    ir_fuse_loops(L->a, k);
     /* what it holds: the forward temporaries kept, then the adjoints */
     int *fwd_tmp = calloc((size_t)L->p->nbufs + 1, sizeof(int));
     if (!fwd_tmp) abort();
