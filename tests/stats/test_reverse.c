@@ -12,7 +12,9 @@
  *     every entry of the small models, 12 per parameter of vae.ebm;
  *   - in float (the interpreter back end): reverse vs symbolic < 1e-5
  *     relative, and the loss rows grad_loss writes equal the loss
- *     kernel's (1e-6 relative), so minimize need not run both.
+ *     kernel's (1e-6 relative), so minimize need not run both;
+ *   - vae.ebm's loss kernel runs 2 GEMMs of 784 x 200 and grad_loss 5
+ *     (before reverse mode: 3 and 29).
  * R = 4 rows; unit values a fixed pattern (one-hot for softmax groups,
  * N(0, 1) draws of Philox seed 5 for real ones); parameters N(0, sd^2) of
  * seed 81. */
@@ -339,11 +341,37 @@ static void classifier_reverse(void) { check_spec("classifier network", classifi
 static void sfa_reverse(void) { check_file("specs/sfa.ebm", 0.5, 0); }
 static void vae_spec_reverse(void) { check_file("specs/vae.ebm", 0.05, 12); }
 
+/* GEMMs of a kernel with a dimension of 784 (the image side of vae.ebm) */
+static int big_gemms(const IrProgram *p, int k) {
+    int n = 0;
+    for (int s = 0; s < p->kernels[k].nstmts; s++) {
+        const IrStmt *st = &p->kernels[k].stmts[s];
+        n += st->kind == S_GEMM && (st->m.c == 784 || st->n.c == 784 || st->k.c == 784);
+    }
+    return n;
+}
+
+/* vae.ebm's kernels do the work a hand-written backward pass does: the
+ * loss 2 GEMMs of 784 x 200 (x.V, h.W; its expansion repeats h.W, copied),
+ * grad_loss those 2 and 3 more (dh = da.W', dW = h'.da, dV = x'.de) */
+static void vae_spec_gemms(void) {
+    char *src = slurp("specs/vae.ebm");
+    Side s = {0};
+    CHECK(src && side_new(&s, src, 0, 0.05), "compile specs/vae.ebm");
+    if (s.w) {
+        int fl = big_gemms(s.t.ir, s.t.m->k_loss), gl = big_gemms(s.t.ir, s.t.m->k_grad_loss);
+        CHECK(fl == 2 && gl == 5, "GEMMs with a side of 784: loss %d (want 2), grad_loss %d (want 5)", fl, gl);
+    }
+    side_free(&s);
+    free(src);
+}
+
 int main(void) {
     TEST(small_vae_reverse);
     TEST(deep_vae_reverse);
     TEST(classifier_reverse);
     TEST(sfa_reverse);
     TEST(vae_spec_reverse);
+    TEST(vae_spec_gemms);
     CHECK_DONE();
 }
