@@ -1,8 +1,9 @@
 /* test_reverse.c — reverse-mode loss gradients (compiler/ir/ir_reverse.c)
  * against the symbolic derivation and finite differences, on every loss
  * spec: specs/vae.ebm, specs/sfa.ebm, the small VAE (with and without a
- * decoder layer) and a classifier network of the form a stack's backprop
- * stage generates (sigmoid layers, log-sum-exp loss).
+ * decoder layer), a classifier network of the form a stack's backprop
+ * stage generates (sigmoid layers, log-sum-exp loss), and a loss through
+ * the other elementwise functions (sqrt, 1/x, abs, logcosh).
  *
  *   - grad_loss is the reverse-mode kernel (not the symbolic fallback);
  *   - run in double by a reference interpreter of the IR (below), both the
@@ -335,9 +336,18 @@ static const char *classifier =
     "  let o[k] = sum(j) a1[j]*head_W[j, k] + head_b[k]\n"
     "  loss = log(sum(k) exp(o[k])) - sum(k) y[k]*o[k]\n}\n";
 
+/* sqrt (as pow), a reciprocal (powi -1), abs, logcosh, log, sigmoid, exp of
+ * a parameter-only temporary that a GEMM then reads */
+static const char *functions =
+    "model misc {\n  visible x[6] : gaussian\n  param K[6]\n  param W[6, 4]\n  param b[4]\n"
+    "  let y[i] = x[i]*K[i] + 0.5*x[i]\n  let u[j] = sum(i) y[i]*W[i, j] + b[j]\n  let h[j] = sqrt(1 + sqr(u[j]))\n"
+    "  loss = sum(j) (log(h[j]) + sigmoid(b[j]) / h[j] + 0.1*abs(u[j])) + sum(i) logcosh(y[i])\n"
+    "       + sum(i, j) exp(-sqr(W[i, j]))*x[i]\n}\n";
+
 static void small_vae_reverse(void) { check_spec("small vae", small_vae, 0.5, 0); }
 static void deep_vae_reverse(void) { check_spec("deep vae", deep_vae, 0.5, 0); }
 static void classifier_reverse(void) { check_spec("classifier network", classifier, 0.5, 0); }
+static void functions_reverse(void) { check_spec("functions", functions, 0.5, 0); }
 static void sfa_reverse(void) { check_file("specs/sfa.ebm", 0.5, 0); }
 static void vae_spec_reverse(void) { check_file("specs/vae.ebm", 0.05, 12); }
 
@@ -370,6 +380,7 @@ int main(void) {
     TEST(small_vae_reverse);
     TEST(deep_vae_reverse);
     TEST(classifier_reverse);
+    TEST(functions_reverse);
     TEST(sfa_reverse);
     TEST(vae_spec_reverse);
     TEST(vae_spec_gemms);
