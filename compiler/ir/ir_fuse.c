@@ -6,7 +6,8 @@
  * number of loops). Two nests L1; L2 fuse only when running them together,
  * element by element, computes what running L1 then L2 does, up to the
  * order in which one element's accumulations arrive:
- *   - L1 reads nothing L2 writes;
+ *   - what L1 reads of L2's writes, it reads at the element L2 writes
+ *     there (before L2 changes it, as when L1 runs first);
  *   - what L2 reads of L1's writes, it reads at the element L1 writes at
  *     that point, an index that moves with the inner loop (so the JIT's
  *     per-element code and the interpreter's per-chunk code agree, as
@@ -87,9 +88,16 @@ static int fusable(const IrStmt *a, const IrStmt *b) {
         if (a->ext[v].c != b->ext[v].c || a->ext[v].batch != b->ext[v].batch) return 0;
     if (a->nassign + b->nassign > MAX_FUSED_ASSIGN || a->nlocals + b->nlocals > MAX_FUSED_LOCALS) return 0;
     int inner = a->nvars - 1;
+    /* L1 may read what L2 writes only at the element L2 writes: it reads
+     * it before L2 changes it either way */
     for (int j = 0; j < b->nassign; j++) {
         const IrAssign *w = &b->assign[j];
-        if (w->kind != A_LOCAL && stmt_reads(a, w->buf)) return 0;
+        if (w->kind == A_LOCAL || !stmt_reads(a, w->buf)) continue;
+        if (!(has_plain(w->idx, w->nidx, inner) && simple(w->idx, w->nidx))) return 0;
+        for (int i = 0; i < a->nassign; i++)
+            if (!reads_only_at(a->assign[i].x, w->buf, w->idx, w->nidx)) return 0;
+        for (int k = 0; k < b->nassign; k++)
+            if (k != j && b->assign[k].kind != A_LOCAL && b->assign[k].buf == w->buf) return 0;
     }
     for (int i = 0; i < a->nassign; i++) {
         const IrAssign *w = &a->assign[i];
