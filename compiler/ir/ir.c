@@ -110,6 +110,9 @@ void ir_print(FILE *out, const IrProgram *p) {
     for (int k = 0; k < p->nkernels; k++) {
         const IrKernel *kn = &p->kernels[k];
         fprintf(out, "kernel %s:\n", kn->name);
+        if (kn->reverse)
+            fprintf(out, "  # reverse mode: keeps %lld floats per row + %lld of forward intermediates, %lld per row + %lld of adjoints; peak %lld floats per row + %lld\n",
+                    kn->keep_row, kn->keep_fixed, kn->adj_row, kn->adj_fixed, kn->keep_row + kn->adj_row, kn->keep_fixed + kn->adj_fixed);
         for (int s = 0; s < kn->nstmts; s++) {
             const IrStmt *st = &kn->stmts[s];
             switch (st->kind) {

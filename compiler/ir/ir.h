@@ -161,6 +161,10 @@ typedef struct IrKernel {
     const char *name;
     int nstmts;
     IrStmt *stmts;
+    /* made by reverse mode (ir_reverse.h): the floats of the forward
+     * intermediates it keeps and of the adjoints, per row and fixed */
+    int reverse;
+    long long keep_row, keep_fixed, adj_row, adj_fixed;
 } IrKernel;
 
 typedef struct IrProgram {

@@ -22,10 +22,12 @@
  *                  (ancestral sampling, compiler/derive/derive_directed.c) */
 #include "ir_kernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive_directed.h"
 #include "ir_lower.h"
+#include "ir_reverse.h"
 #include "energy_linear.h"
 
 /* Groups that get a dE.<g> kernel: HMC follows it, and the closed-form
@@ -303,6 +305,12 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
     grad_mean_kernel(&L);
     if (an->loss->n) {
         row_kernel(&L, "loss", an->loss, 3);
+        /* reverse mode over the loss kernel; the symbolic gradient of each
+         * parameter where it cannot, or where EBMC_LOSS_GRAD=symbolic */
+        const char *mode = getenv("EBMC_LOSS_GRAD");
+        if ((!mode || strcmp(mode, "symbolic")) &&
+            ir_reverse(&L, L.p->nkernels - 1, ir_find_buf(L.p, BUF_ROW, 3), w, "grad_loss") >= 0)
+            return L.p;
         lower_begin_kernel(&L, "grad_loss");
         for (int p = 0; p < m->nparams; p++) {
             if (!an->loss_grad[p] || !an->loss_grad[p]->n) continue;

@@ -130,6 +130,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->k_loss = ir_find_kernel(p, "loss");
     r->k_grad_loss = ir_find_kernel(p, "grad_loss");
     r->loss_buf = ir_find_buf(p, BUF_ROW, 3);
+    r->grad_loss_rows = r->k_grad_loss >= 0 && p->kernels[r->k_grad_loss].reverse;
     r->fe_exact = an->sum_mask == an->hidden_mask;
     r->enum_sum_mask = an->enum_sum_mask;
     r->enum_log2_states = an->enum_log2_states;

@@ -116,7 +116,8 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
             m->k_free_energy, m->k_energy, m->k_free_energy_enum, m->k_grad, m->k_grad_mean);
     fprintf(f, "    .fe_buf = %d, .energy_buf = %d, .fe_enum_buf = %d, .weight_buf = %d,\n", m->fe_buf, m->energy_buf,
             m->fe_enum_buf, m->weight_buf);
-    fprintf(f, "    .k_loss = %d, .k_grad_loss = %d, .loss_buf = %d,\n", m->k_loss, m->k_grad_loss, m->loss_buf);
+    fprintf(f, "    .k_loss = %d, .k_grad_loss = %d, .loss_buf = %d, .grad_loss_rows = %d,\n", m->k_loss, m->k_grad_loss,
+            m->loss_buf, m->grad_loss_rows);
     fprintf(f, "    .fe_exact = %d, .enum_sum_mask = %lluull, .enum_log2_states = ", m->fe_exact,
             (unsigned long long)m->enum_sum_mask);
     num(f, m->enum_log2_states);

@@ -93,6 +93,7 @@ typedef struct rt_model {
                                    buffers (fresh from their cond kernels); -1 */
     int fe_buf, energy_buf, fe_enum_buf, weight_buf;
     int k_loss, k_grad_loss, loss_buf;   /* -1 without a loss */
+    int grad_loss_rows;         /* k_grad_loss writes loss_buf as well */
     int fe_exact;               /* free_energy sums out every hidden group */
     uint64_t enum_sum_mask;
     double enum_log2_states;    /* < 0: not enumerable */

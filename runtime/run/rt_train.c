@@ -497,7 +497,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_fill_noise(pos);
                 fill_weights(pos, nb, -1.0f / (float)nb);
                 rt_ws_run(pos, m->k_grad_loss);
-                rt_ws_run(pos, m->k_loss);
+                /* grad_loss of reverse mode writes the loss rows too; the
+                 * step still advances, so a seed draws the noise it drew when
+                 * the loss kernel ran here */
+                if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
+                else pos->step++;
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
                 update(m, p, cfg, lr, mom);
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN);

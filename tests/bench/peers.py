@@ -7,6 +7,10 @@ python3-sklearn and python3-torch; installed for benchmarking only).
                                     chains, 1,000 block-Gibbs sweeps (torch)
   peers.py dbm REPS                 seconds per mean-field pass of a 784-500-1000
                                     DBM, 10 iterations, batch 100 (torch)
+  peers.py vae REPS                 seconds per epoch of specs/vae.ebm's network
+                                    (784-200-20 tanh encoder, 20-200-784 tanh
+                                    decoder, negative ELBO, Adam lr 1e-3, batch
+                                    100) by autograd (torch)
 
 Everything float32 on the CPU, each library with its default threading: its
 BLAS (OpenBLAS) uses every core; PyTorch's own (OpenMP) pool starts with one
@@ -111,6 +115,30 @@ def dbm_torch():
         return time.perf_counter() - t0
 
 
+def vae_torch(x):
+    torch = torch_setup()
+    data = torch.from_numpy(x)
+    n = lambda *s, sd: (sd * torch.randn(*s)).requires_grad_()
+    z = lambda *s: torch.zeros(*s, requires_grad=True)
+    V, d, Um, um, Us, us = n(784, 200, sd=0.03), z(200), n(200, 20, sd=0.05), z(20), n(200, 20, sd=0.05), z(20)
+    G, g, W, c = n(20, 200, sd=0.1), z(200), n(200, 784, sd=0.05), z(784)
+    params = [V, d, Um, um, Us, us, G, g, W, c]
+    opt = torch.optim.Adam(params, lr=1e-3)
+    perm = torch.randperm(data.shape[0])
+    t0 = time.perf_counter()
+    for b0 in range(0, data.shape[0], 100):
+        xb = data[perm[b0:b0 + 100]]
+        e = torch.tanh(xb @ V + d)
+        mu, ls = e @ Um + um, e @ Us + us
+        zz = mu + torch.exp(ls) * torch.randn_like(mu)
+        a = torch.tanh(zz @ G + g) @ W + c
+        loss = (torch.nn.functional.softplus(a) - xb * a).sum(1) + 0.5 * (mu ** 2 + torch.exp(2 * ls) - 2 * ls - 1).sum(1)
+        opt.zero_grad()
+        loss.mean().backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
 def main():
     mode = sys.argv[1]
     if mode == "cd1":
@@ -123,6 +151,9 @@ def main():
     elif mode == "dbm":
         dbm_torch()   # warm
         print("seconds_per_pass %.6f" % statistics.median(dbm_torch() for _ in range(int(sys.argv[2]))))
+    elif mode == "vae":
+        x = images()
+        print("seconds_per_epoch %.4f" % statistics.median(vae_torch(x) for _ in range(int(sys.argv[2]))))
     else:
         sys.exit("peers.py: unknown mode " + mode)
 
