@@ -1,10 +1,14 @@
 # ebmc — build, test, demo.  See README.md.
 #
 #   make            build ./ebmc and build/libebmrt.a
-#   make test       every test; ends with "N passed, N failed"
+#   make test       install what is missing, build, run the quick tests in
+#                   parallel (<= 5 min on 2 cores); ends with
+#                   "N passed, N failed, N skipped"
+#   make test-full  every test: make test's and the slow statistical and
+#                   documentation checks (tests/run.sh lists them)
 #   make demo       install what is missing, build, train the default spec
-#   make deps       install the Debian packages the build needs
-#   make check-asan the test suite under AddressSanitizer + UBSan
+#   make deps       install the Debian packages the build and the tests need
+#   make check-asan make test's tests under AddressSanitizer + UBSan
 #   make bench      benchmarks (docs/performance.md)
 #   make golden-update   regenerate golden files (explicit, never automatic)
 
@@ -26,7 +30,13 @@ LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
 # Debian's OpenBLAS ships cblas.h in the openblas include dir.
 CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
 
-PACKAGES := flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev
+PACKAGES := pkg-config flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev
+# what the tests read or run besides the build: the Fashion-MNIST files, numpy
+# (tests/e2e/interop.sh), groff and col (the man page check of help.sh)
+TEST_PACKAGES := dataset-fashion-mnist python3-numpy groff-base bsdextrautils
+# make demo and make test build with every CPU unless make was given -j
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
+PARALLEL  = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
 RT_SRC       := $(sort $(wildcard runtime/*/*.c))
 COMPILER_SRC := $(filter-out compiler/cli/main.c compiler/llvm/llvm_%,$(sort $(wildcard compiler/*/*.c)))
@@ -51,7 +61,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STATS_SRC := $(sort $(wildcard tests/stats/test_*.c))
 STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test demo deps clean check-asan bench fuzz golden-update install uninstall
+.PHONY: all test test-full test-build demo deps clean check-asan bench fuzz golden-update install uninstall
 # the sanitizer build has its own binary, so it never replaces ./ebmc
 EBMC_BIN ?= ebmc
 all: $(EBMC_BIN) $(BUILD)/libebmrt.a $(BUILD)/include/ebmc/.stamp
@@ -118,8 +128,17 @@ $(BUILD)/tests/%: tests/stats/%.c $(BUILD)/libebmc.a $(BUILD)/libebmrt.a tests/u
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(COMPILER_INC) -Itests/unit -o $@ $< $(BUILD)/libebmc.a $(BUILD)/libebmrt.a $(LLVM_LIBS) $(LDLIBS)
 
-test: all $(UNIT_BIN) $(STATS_BIN)
+# deps first, then a fresh make: the flags above that ask pkg-config and
+# llvm-config are computed after the packages are there
+test: deps
+	@$(MAKE) --no-print-directory $(PARALLEL) test-build
 	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) SAN="$(SAN)" sh tests/run.sh
+
+test-full: deps
+	@$(MAKE) --no-print-directory $(PARALLEL) test-build
+	@EBMC=./$(EBMC_BIN) BUILD=$(BUILD) SAN="$(SAN)" sh tests/run.sh --full
+
+test-build: all $(UNIT_BIN) $(STATS_BIN)
 
 check-asan:
 	$(MAKE) BUILD=build-asan EBMC_BIN=build-asan/ebmc OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
@@ -147,7 +166,9 @@ fuzz: all
 # Installs only what is missing; as root via apt-get, otherwise it prints the
 # exact command and stops.
 deps:
-	@missing=""; for p in $(PACKAGES); do \
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "deps: not a Debian system; install yourself: $(PACKAGES) $(TEST_PACKAGES)"; exit 0; fi; \
+	missing=""; for p in $(PACKAGES) $(TEST_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
@@ -160,7 +181,7 @@ deps:
 	fi
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(PARALLEL) all
 	./ebmc train specs/rbm_bas.ebm --out rbm_bas.safetensors
 	./ebmc sample specs/rbm_bas.ebm --params rbm_bas.safetensors --out samples.png
 	@echo "demo: samples written to samples.png"

@@ -10,14 +10,22 @@
 typedef struct Command Command;
 typedef int (*CommandFn)(const Command *c, int argc, char **argv);
 struct Command {
-    const char *name, *usage, *help;
+    const char *name;
+    const char *args;       /* the positional arguments: "SPEC"; the flags'
+                               part of the usage line comes from the table */
+    const char *help;
     CommandFn run;
 };
 
+/* A command's flag table is the one source of its usage line, its --help
+ * and the man page's SYNOPSIS (tests/e2e/cli.sh compares docs/ebmc.1). */
+enum { FLAG_REQUIRED = 1, FLAG_REPEAT = 2 };
 typedef struct Flag {
     const char *name;       /* "--out" */
     int takes_value;
     const char *help;
+    const char *arg;        /* the value in the usage line: "P.safetensors" (NULL: VALUE) */
+    int usage;              /* FLAG_REQUIRED, FLAG_REPEAT */
 } Flag;
 
 typedef struct Opts {
@@ -27,6 +35,8 @@ typedef struct Opts {
     const char *values[64];
 } Opts;
 
+/* "usage: ebmc NAME SPEC [--flag ARG]..." wrapped at 79 columns */
+void cli_usage_line(const Command *c, const Flag *flags, FILE *out);
 /* 0: parsed; 1: error (reported); -1: --help printed */
 int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *o, int need_spec);
 const char *opt_str(const Opts *o, const char *name);

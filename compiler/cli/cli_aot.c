@@ -36,15 +36,15 @@
 #endif
 
 static const Flag build_flags[] = {
-    {"-o", 1, "the executable (or, with -c, the object file) to write"},
-    {"-c", 0, "an object file to link into a C program instead of an executable (with --emit-header)"},
-    {"--emit-header", 1, "write the C header of the object's API (model_new, model_sample, ...)"},
-    {"--name", 1, "the prefix of the API's names and the object's symbols (default: model)"},
-    {"--params", 1, "embed trained parameters, so the binary samples with no files beside it"},
-    {"--target", 1, "target triple of the kernels (default: the host's; e.g. aarch64-linux-gnu)"},
-    {"--cpu", 1, "CPU of the kernels: the host's by default; 'generic' for a portable binary"},
-    {"--emit-llvm", 1, "also write the optimised LLVM IR of the kernels to this .ll file"},
-    {NULL, 0, NULL},
+    {"-o", 1, "the executable (or, with -c, the object file) to write", "BIN", FLAG_REQUIRED},
+    {"-c", 0, "an object file to link into a C program instead of an executable (with --emit-header)", NULL, 0},
+    {"--emit-header", 1, "write the C header of the object's API (model_new, model_sample, ...)", "H", 0},
+    {"--name", 1, "the prefix of the API's names and the object's symbols (default: model)", "PREFIX", 0},
+    {"--params", 1, "embed trained parameters, so the binary samples with no files beside it", "P", 0},
+    {"--target", 1, "target triple of the kernels (default: the host's; e.g. aarch64-linux-gnu)", "TRIPLE", 0},
+    {"--cpu", 1, "CPU of the kernels: the host's by default; 'generic' for a portable binary", "NAME", 0},
+    {"--emit-llvm", 1, "also write the optimised LLVM IR of the kernels to this .ll file", "F.ll", 0},
+    {NULL, 0, NULL, NULL, 0},
 };
 
 /* FNV-1a, 64 bits: the spec a binary was built from, in --version */

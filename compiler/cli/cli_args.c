@@ -6,17 +6,43 @@
 #include "cli.h"
 #include "cli_help.h"
 
+static const char *flag_arg(const Flag *f) {
+    return f->takes_value ? (f->arg ? f->arg : "VALUE") : "";
+}
+
+/* one flag as the usage line shows it: "--params P", "[--seed N]",
+ * "[--set KEY=VALUE]..." */
+static void usage_item(const Flag *f, char *buf, size_t n) {
+    int req = f->usage & FLAG_REQUIRED;
+    snprintf(buf, n, "%s%s%s%s%s%s", req ? "" : "[", f->name, f->takes_value ? " " : "", flag_arg(f), req ? "" : "]",
+             f->usage & FLAG_REPEAT ? "..." : "");
+}
+
+void cli_usage_line(const Command *c, const Flag *flags, FILE *out) {
+    int col = fprintf(out, "usage: ebmc %s %s", c->name, c->args);
+    int indent = (int)strlen("usage: ebmc ") + (int)strlen(c->name) + 1;
+    for (int i = 0; flags[i].name; i++) {
+        char item[160];
+        usage_item(&flags[i], item, sizeof item);
+        if (col + 1 + (int)strlen(item) > 79) col = fprintf(out, "\n%*s", indent, "") - 1;
+        else col += fprintf(out, " ");
+        col += fprintf(out, "%s", item);
+    }
+    fprintf(out, "\n");
+}
+
 static void usage(const Command *c, const Flag *flags, FILE *out) {
-    fprintf(out, "usage: ebmc %s %s\n\n%s\n", c->name, c->usage, c->help);
+    cli_usage_line(c, flags, out);
+    fprintf(out, "\n%s\n", c->help);
     if (flags[0].name) fprintf(out, "\nflags:\n");
     int width = 0;
     for (int i = 0; flags[i].name; i++) {
-        int w = (int)strlen(flags[i].name) + (flags[i].takes_value ? 6 : 0);
+        int w = (int)strlen(flags[i].name) + (flags[i].takes_value ? 1 + (int)strlen(flag_arg(&flags[i])) : 0);
         if (w > width) width = w;
     }
     for (int i = 0; flags[i].name; i++)
-        fprintf(out, "  %s%-*s  %s\n", flags[i].name, width - (int)strlen(flags[i].name),
-                flags[i].takes_value ? " VALUE" : "", flags[i].help);
+        fprintf(out, "  %s%s%-*s  %s\n", flags[i].name, flags[i].takes_value ? " " : "",
+                width - (int)strlen(flags[i].name) - (flags[i].takes_value ? 1 : 0), flag_arg(&flags[i]), flags[i].help);
     if (cli_help_page(c->name)) fprintf(out, "\nMore: 'ebmc help %s', 'man ebmc'.\n", c->name);
     else fprintf(out, "\nMore: 'man ebmc'.\n");
 }
@@ -78,7 +104,7 @@ int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *
     }
     if (need_spec && !o->spec) {
         diag_tool_error("ebmc %s needs a spec file", c->name);
-        fprintf(stderr, "usage: ebmc %s %s\n", c->name, c->usage);
+        cli_usage_line(c, flags, stderr);
         return 1;
     }
     return 0;

@@ -9,7 +9,38 @@
 
 /* ---- check, explain ------------------------------------------------------------- */
 
-static const Flag no_flags[] = {{NULL, 0, NULL}};
+static const Flag no_flags[] = {{NULL, 0, NULL, NULL, 0}};
+
+/* one model's size: "2 groups, 3 parameters (152 values), 2 blocks" */
+static void model_summary(const Model *m, const Analysis *an) {
+    long long values = 0;
+    for (int i = 0; i < m->nparams; i++) values += m->params[i]->size;
+    printf("%d group%s, %d parameter%s (%lld value%s)", m->nunits, m->nunits == 1 ? "" : "s", m->nparams,
+           m->nparams == 1 ? "" : "s", values, values == 1 ? "" : "s");
+    if (an && an->nblocks > 0) printf(", %d sampling block%s", an->nblocks, an->nblocks == 1 ? "" : "s");
+}
+
+/* On success one line to stdout (errors go to stderr alone), so a person
+ * sees what the compiler understood and a script can still ignore it:
+ * "rbm.ebm: ok, model rbm: 2 groups, 3 parameters (152 values), 2 sampling blocks" */
+static void check_summary(const Compilation *c, const char *spec) {
+    const SemaResult *s = c->sema;
+    printf("%s: ok, ", spec);
+    if (s->nstacks > 0)
+        printf("stack %s (%d layers%s), ", s->stacks[0]->name, s->stacks[0]->nlayers, s->nstacks > 1 ? ", and more stacks" : "");
+    if (s->nmodels == 1) {
+        printf("model %s: ", s->models[0]->name);
+        model_summary(s->models[0], c->analysis[0]);
+    } else {
+        printf("%d models: ", s->nmodels);
+        for (int i = 0; i < s->nmodels; i++) {
+            printf("%s%s (", i ? "; " : "", s->models[i]->name);
+            model_summary(s->models[i], c->analysis[i]);
+            printf(")");
+        }
+    }
+    printf("\n");
+}
 
 int cmd_check(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -18,13 +49,14 @@ int cmd_check(const Command *cmd, int argc, char **argv) {
     Compilation *c = compile_file(o.spec);
     if (!c) return 1;
     int bad = c->diag.internal ? 2 : c->diag.errors > 0;
+    if (!bad) check_summary(c, o.spec);
     compile_free(c);
     return bad;
 }
 
 static const Flag explain_flags[] = {
-    {"--format", 1, "text (default), yaml, or ir (the kernel IR)"},
-    {NULL, 0, NULL},
+    {"--format", 1, "text (default), yaml, or ir (the kernel IR)", "text|yaml|ir", 0},
+    {NULL, 0, NULL, NULL, 0},
 };
 
 /* a stack: its layers in order, the stages, then each model explained */

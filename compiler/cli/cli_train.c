@@ -17,18 +17,18 @@
 /* ---- train ---------------------------------------------------------------------- */
 
 static const Flag train_flags[] = {
-    {"--out", 1, "where to write the parameters (default: SPEC's name .safetensors)"},
-    {"--config", 1, "a run configuration in YAML: train: {lr: 0.01, epochs: 5} (see 'ebmc help train')"},
-    {"--set", 1, "override one setting: --set lr=0.01, --set train.lr=0.01 (repeatable; after --config)"},
-    {"--print-config", 0, "print the resolved configuration as YAML and stop (--config reads it back)"},
-    {"--seed", 1, "random seed"},
-    {"--backend", 1, "interp (the reference interpreter) or jit"},
-    {"--quiet", 0, "no progress lines and no progress bar"},
-    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first)"},
-    {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png"},
-    {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)"},
-    {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)"},
-    {NULL, 0, NULL},
+    {"--out", 1, "where to write the parameters (default: SPEC's name .safetensors)", "P.safetensors", 0},
+    {"--config", 1, "a run configuration in YAML: train: {lr: 0.01, epochs: 5} (see 'ebmc help train')", "RUN.yaml", 0},
+    {"--set", 1, "override one setting: --set lr=0.01, --set train.lr=0.01 (repeatable; after --config)", "KEY=VALUE", FLAG_REPEAT},
+    {"--print-config", 0, "print the resolved configuration as YAML and stop (--config reads it back)", NULL, 0},
+    {"--seed", 1, "random seed", "N", 0},
+    {"--backend", 1, "interp (the reference interpreter) or jit", "interp|jit", 0},
+    {"--quiet", 0, "no progress lines and no progress bar", NULL, 0},
+    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first)", "FILE", 0},
+    {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png", "R.yaml", 0},
+    {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)", "P", 0},
+    {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)", "N", 0},
+    {NULL, 0, NULL, NULL, 0},
 };
 
 static const char *default_out(Arena *a, const char *spec) {

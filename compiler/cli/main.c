@@ -10,16 +10,12 @@
 #include "rt_cpu.h"
 
 static const Command commands[] = {
-    {"check", "SPEC", "parse and analyse a spec; exit 0 or print errors", cmd_check},
-    {"explain", "SPEC [--format text|yaml]", "the derived conditionals, blocks, free energy and gradients", cmd_explain},
-    {"train", "SPEC [--out P.safetensors] [--config RUN.yaml] [--set KEY=VALUE]... [--seed N] [--backend interp|jit]",
-     "train the model of a spec", cmd_train},
-    {"sample", "SPEC --params P [--chains N] [--steps S] [--seed N] --out F.{png,csv,npy}",
-     "draw samples by block Gibbs sampling", cmd_sample},
-    {"eval", "SPEC --params P [--data ...] [--exact] [--ais] [--seed N]", "evaluate a trained model (YAML report)",
-     cmd_eval},
-    {"build", "SPEC -o BIN [--params P] [--target TRIPLE] [--cpu NAME] | SPEC -c -o model.o --emit-header model.h",
-     "compile a spec to a stand-alone binary, or an object file and header for C programs", cmd_build},
+    {"check", "SPEC", "parse and analyse a spec; one line of what it holds, or errors", cmd_check},
+    {"explain", "SPEC", "the derived conditionals, blocks, free energy and gradients", cmd_explain},
+    {"train", "SPEC", "train the model of a spec", cmd_train},
+    {"sample", "SPEC", "draw samples by block Gibbs sampling", cmd_sample},
+    {"eval", "SPEC", "evaluate a trained model (YAML report)", cmd_eval},
+    {"build", "SPEC", "compile a spec to a stand-alone binary, or an object file and header for C programs", cmd_build},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -41,7 +41,7 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
 void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
                         double value) {
     if (!progress || cfg->quiet) return;
-    fprintf(progress, "epoch %3d/%d  %s %.6f  %.2f s\n", st->epoch, cfg->epochs, what, value, st->seconds);
+    fprintf(progress, "epoch %3d/%d  %s %.6f  %.2f s/epoch\n", st->epoch, cfg->epochs, what, value, st->seconds);
     fflush(progress);
 }
 

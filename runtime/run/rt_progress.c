@@ -1,11 +1,15 @@
 /* rt_progress.c — the live progress bar and the YAML log of a training run.
  *
- *   epoch  12/20 [#########.........]  340/600  152.3 batch/s  ETA 0:02 (run 1:05)  recon 0.03121
+ *   epoch  12/20 [#########...........]  340/600  152.3 batch/s  ETA 0:02 (run 1:05)  recon 0.03121
+ *   epoch  740/2000 [#######.............]  95.3 epoch/s  ETA 0:13  recon 0.03121
  *
- * The bar is redrawn at most ten times a second on one line of a terminal
- * and cleared at the end of every epoch, so the plain line that epoch
- * prints stays as the history. The log gets one YAML flow mapping per
- * epoch, every monitor in it, flushed at once (tail -f works). */
+ * The first form fills over an epoch's batches; the second, for epochs of
+ * a few batches (bars-and-stripes: one), fills over the run's epochs. The
+ * time left appears once a few batches have been timed (before that a rate
+ * is a guess). The bar is redrawn at most ten times a second on one line of
+ * a terminal and cleared at the end of an epoch that prints a line, so that
+ * line stays as the history. The log gets one YAML flow mapping per epoch,
+ * every monitor in it, flushed at once (tail -f works). */
 #include "rt_progress.h"
 
 #include <math.h>
@@ -62,21 +66,44 @@ static void clock_text(char *buf, size_t n, double s) {
     else snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
 }
 
+/* the time left is shown after this many timed batches and seconds */
+enum { ETA_MIN_BATCHES = 5 };
+#define ETA_MIN_SECONDS 0.5
+
+/* epochs this short are drawn as one bar over the run */
+enum { SHORT_EPOCH_BATCHES = 10 };
+
 static void draw(rt_reporter *r, const rt_progress *ev) {
-    double t = now(), elapsed = t - r->start;
-    double rate = elapsed > 0 ? (double)r->done / elapsed : 0;
+    double t = now(), timed = t - r->first;
+    int64_t measured = r->done - 1;   /* batches after the first */
+    double rate = timed > 0 && measured > 0 ? (double)measured / timed : 0;
+    int known = measured >= ETA_MIN_BATCHES && timed >= ETA_MIN_SECONDS && rate > 0;
     int64_t left_epoch = ev->batches - ev->batch;
     int64_t left_run = left_epoch + (int64_t)(ev->epochs - ev->epoch) * ev->batches;
+    int whole_run = ev->batches < SHORT_EPOCH_BATCHES;
     char eta[32], run[32], line[512];
-    clock_text(eta, sizeof eta, rate > 0 ? (double)left_epoch / rate : NAN);
-    clock_text(run, sizeof run, rate > 0 ? (double)left_run / rate : NAN);
-    int width = 20, fill = ev->batches ? (int)(width * ev->batch / ev->batches) : 0;
+    clock_text(eta, sizeof eta, (double)(whole_run ? left_run : left_epoch) / rate);
+    clock_text(run, sizeof run, (double)left_run / rate);
+    int width = 20, fill;
+    if (whole_run) {
+        int64_t total = (int64_t)ev->epochs * ev->batches;
+        fill = total ? (int)(width * (total - left_run) / total) : 0;
+    } else fill = ev->batches ? (int)(width * ev->batch / ev->batches) : 0;
     char bar[32];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
-    int o = snprintf(line, sizeof line, "epoch %*d/%d [%s] %*lld/%lld  %.1f batch/s  ETA %s (run %s)",
-                     ev->epochs >= 100 ? 4 : 3, ev->epoch, ev->epochs, bar, ev->batches >= 100 ? 4 : 2,
-                     (long long)ev->batch, (long long)ev->batches, rate, eta, run);
+    int o;
+    /* no rate before a batch after the first was timed */
+    if (whole_run) {
+        o = snprintf(line, sizeof line, "epoch %*d/%d [%s]", ev->epochs >= 1000 ? 5 : 4, ev->epoch, ev->epochs, bar);
+        if (rate > 0) o += snprintf(line + o, sizeof line - (size_t)o, "  %.1f epoch/s", rate / (double)ev->batches);
+        if (known) o += snprintf(line + o, sizeof line - (size_t)o, "  ETA %s", eta);
+    } else {
+        o = snprintf(line, sizeof line, "epoch %*d/%d [%s] %*lld/%lld", ev->epochs >= 100 ? 4 : 3, ev->epoch, ev->epochs, bar,
+                     ev->batches >= 100 ? 4 : 2, (long long)ev->batch, (long long)ev->batches);
+        if (rate > 0) o += snprintf(line + o, sizeof line - (size_t)o, "  %.1f batch/s", rate);
+        if (known) o += snprintf(line + o, sizeof line - (size_t)o, "  ETA %s (run %s)", eta, run);
+    }
     if (!isnan(ev->recon)) o += snprintf(line + o, sizeof line - (size_t)o, "  recon %.5f", ev->recon);
     if (!isnan(ev->loss)) o += snprintf(line + o, sizeof line - (size_t)o, "  loss %.5f", ev->loss);
     if (!isnan(r->pll)) o += snprintf(line + o, sizeof line - (size_t)o, "  pll %.4f", r->pll);
@@ -112,11 +139,11 @@ static void log_epoch(rt_reporter *r, const rt_progress *ev) {
 void rt_reporter_event(void *ctx, const rt_progress *ev) {
     rt_reporter *r = ctx;
     if (!ev->stats) {
-        r->done++;
+        if (r->done++ == 0) r->first = now();
         if (r->bar && now() - r->last_draw >= 0.1) draw(r, ev);
         return;
     }
-    clear(r);
+    if (ev->prints) clear(r);
     if (!isnan(ev->stats->pll)) r->pll = ev->stats->pll;
     if (!isnan(ev->stats->loglik)) r->loglik = ev->stats->loglik;
     if (r->log) log_epoch(r, ev);

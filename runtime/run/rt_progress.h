@@ -15,6 +15,8 @@ typedef struct rt_progress {
     double loss;              /* method = minimize: the epoch's running loss (NAN: off) */
     const struct rt_epoch_stats *stats;   /* at the end of an epoch: its monitors; NULL after a batch */
     double optimum;           /* the best average log-likelihood possible (NAN: unknown) */
+    int prints;               /* at the end of an epoch: the run prints a line for it,
+                                 so the bar makes way (else it stays on the screen) */
 } rt_progress;
 
 typedef void (*rt_progress_fn)(void *ctx, const rt_progress *ev);
@@ -24,6 +26,9 @@ typedef struct rt_reporter {
     FILE *log;                /* YAML lines, or NULL */
     double start, last_draw;
     int64_t done;             /* batches since the start */
+    double first;             /* when the first batch ended: the rate is measured from
+                                 there, so start-up and the first batch's warm-up do not
+                                 count in the time left */
     int drawn;                /* the bar is on the screen */
     double pll, loglik;       /* the last monitored values (NAN: none yet) */
 } rt_reporter;

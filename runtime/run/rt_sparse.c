@@ -247,7 +247,7 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
         if (progress && !cfg->quiet) {
-            fprintf(progress, "epoch %3d/%d  objective %.5f  nonzero codes %.4f  %.2f s\n", epoch, cfg->epochs, st->loss,
+            fprintf(progress, "epoch %3d/%d  objective %.5f  nonzero codes %.4f  %.2f s/epoch\n", epoch, cfg->epochs, st->loss,
                     st->recon, st->seconds);
             fflush(progress);
         }

@@ -299,11 +299,11 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
  * epoch to `done` rows (`rows` of them summed in err and loss), or at the
  * end of an epoch with its stats */
 static void report(const rt_train_cfg *cfg, int epoch, int64_t done, int64_t n, int64_t B, int64_t rows, double err,
-                   double loss, int64_t rf, const rt_epoch_stats *st, double optimum) {
+                   double loss, int64_t rf, const rt_epoch_stats *st, double optimum, int prints) {
     if (!cfg->on_progress) return;
     rt_progress ev = {epoch, cfg->epochs, (done + B - 1) / B, (n + B - 1) / B,
                       rows > 0 && !isnan(err) ? err / (double)rows / (double)rf : NAN,
-                      rows > 0 && !isnan(loss) ? loss / (double)rows : NAN, st, optimum};
+                      rows > 0 && !isnan(loss) ? loss / (double)rows : NAN, st, optimum, prints};
     cfg->on_progress(cfg->progress_ctx, &ev);
 }
 
@@ -504,7 +504,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 else pos->step++;
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
                 update(m, p, cfg, lr, mom);
-                report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN);
+                report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
             /* discriminative: the gradient of log p(target | rest), plus
@@ -550,7 +550,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 copy_visible(rec, pos, nb);
                 err += recon_error(rec, nb);
             }
-            report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, rec ? err : NAN, NAN, rf, NULL, NAN);
+            report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, rec ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
         rc = check_finite(m, p, epoch, lr);
@@ -590,7 +590,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
         st->seconds = now() - t0;
         rep->epochs = epoch;
-        report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum);
+        report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum,
+               progress && !cfg->quiet && monitor);
         if (progress && !cfg->quiet && monitor) {
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
             if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
@@ -604,7 +605,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             for (int g = 0; g < m->ngroups; g++)
                 if (neg->proposals[g])
                     fprintf(progress, "  accept(%s) %.3f", m->groups[g].name, (double)neg->accepts[g] / (double)neg->proposals[g]);
-            fprintf(progress, "  %.2f s\n", st->seconds);
+            fprintf(progress, "  %.2f s/epoch\n", st->seconds);
             fflush(progress);
         }
         char why[256];

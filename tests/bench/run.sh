@@ -56,7 +56,7 @@ for backend in jit interp; do
     for r in $(seq "$REPS"); do
         EBMC_VERBOSE=1 "$EBMC" train tests/bench/cd1.ebm --backend $backend --out "$tmp/p.safetensors" >"$tmp/out" 2>&1 ||
             { cat "$tmp/out"; exit 1; }
-        sed -n 's/^epoch *1\/1 .* \([0-9.]*\) s$/\1/p' "$tmp/out"
+        sed -n 's/^epoch *1\/1 .* \([0-9.]*\) s\/epoch$/\1/p' "$tmp/out"
         sed -n 's/.*compiled in \([0-9.]*\) s$/\1/p' "$tmp/out" >>"$tmp/compile.$backend"
     done | median >"$tmp/cd1.$backend"
 done

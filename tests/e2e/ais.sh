@@ -163,5 +163,5 @@ EOF
         ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
     else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
 else
-    ok "Fashion-MNIST 784x20 AIS # skipped: no data set in $F"
+    skip "Fashion-MNIST 784x20 AIS" "no data set in $F (make deps installs dataset-fashion-mnist)"
 fi

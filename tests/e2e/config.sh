@@ -112,5 +112,5 @@ if command -v script >/dev/null 2>&1; then
     if [ ! -s "$T/q.out" ] || ! grep -q 'batch/s' "$T/q.out"; then ok "--quiet: no bar on a terminal"
     else notok "--quiet on a terminal" "$(head -c 300 "$T/q.out")"; fi
 else
-    ok "progress bar on a terminal # skipped: no script(1)"
+    skip "progress bar on a terminal" "no script(1)"
 fi

@@ -20,5 +20,5 @@ if command -v vim >/dev/null 2>&1; then
     r=$(tr -d '\n' <"$T/vim.out")
     [ "$r" = "ebm ebmBlock ebmStatement ebmComment" ] && ok "vim: *.ebm is filetype ebm, highlighted" || notok "vim highlights a spec" "got '$r'"
 else
-    ok "vim highlights a spec # skipped: no vim"
+    skip "vim highlights a spec" "no vim"
 fi

@@ -13,7 +13,7 @@ for p in /usr/bin/python3 python3; do
 done
 if [ -z "$PY" ]; then
     for t in "checkpoint opens with numpy" "sample .npy opens with numpy" ".npy data from numpy round-trip"; do
-        echo "ok - $t # skipped: no numpy (apt-get install python3-numpy)"
+        echo "skip - $t: no numpy (make deps installs python3-numpy)"
     done
     exit 0
 fi

@@ -6,6 +6,8 @@ trap 'rm -rf "$T"' EXIT
 
 ok() { echo "ok - $1"; }
 notok() { echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
+# skip NAME WHY: a check that cannot run here; counted as skipped, not passed
+skip() { echo "skip - $1: $2"; }
 
 # expect_fail NAME PATTERN CMD...: exit status 1 and stderr matching PATTERN
 expect_fail() {

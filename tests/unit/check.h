@@ -2,6 +2,7 @@
  *
  *   ok - NAME
  *   not ok - NAME: reason
+ *   skip - NAME: why       (SKIP(why): the case cannot run here)
  *
  * A test file is a program whose main() calls TEST(fn) for each case; a case
  * fails if any CHECK in it fails. Exit status is non-zero if any case failed.
@@ -12,8 +13,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static int check_failed_case, check_failures;
+static int check_failed_case, check_failures, check_skipped_case;
 static char check_reason[512];
+
+/* SKIP("no data set"): the case cannot run here; it counts as skipped */
+#define SKIP(...)                                                            \
+    do {                                                                     \
+        check_skipped_case = 1;                                              \
+        snprintf(check_reason, sizeof check_reason, __VA_ARGS__);            \
+    } while (0)
 
 #define CHECK(cond, ...)                                                     \
     do {                                                                     \
@@ -33,9 +41,11 @@ static char check_reason[512];
 
 #define TEST(fn)                                                             \
     do {                                                                     \
-        check_failed_case = 0;                                               \
+        check_failed_case = check_skipped_case = 0;                          \
         fn();                                                                \
-        if (check_failed_case) {                                             \
+        if (check_skipped_case && !check_failed_case)                        \
+            printf("skip - %s: %s\n", #fn, check_reason);                    \
+        else if (check_failed_case) {                                             \
             check_failures++;                                                \
             printf("not ok - %s: %s\n", #fn, check_reason);                  \
         } else                                                               \
