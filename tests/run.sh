@@ -120,7 +120,9 @@ for t in $tests; do
         echo "not ok - $t exited with status $rc"
     fi
     if [ "$f" != 0 ] || [ "$rc" != 0 ]; then
-        grep '^not ok - ' "$log"
+        # each failure with what it printed after it (a golden's diff),
+        # then the end of the log
+        awk '/^(ok|skip) - /{ n = 0 } /^not ok - /{ n = 25 } n > 0 { print; n-- }' "$log"
         echo "--- the end of $t's log:"
         tail -15 "$log" | sed 's/^/    /'
     fi
