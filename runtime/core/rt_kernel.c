@@ -135,6 +135,7 @@ void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alph
         for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
         return;
     }
+    if (rt_gemm_binary(ta, tb, m, n, k, alpha, a, b, beta, c)) return;
     GemmPart g = {ta, tb, m >= n, m, n, k, alpha, beta, a, b, c};
     int blas = openblas_get_num_threads();
     openblas_set_num_threads(1);
