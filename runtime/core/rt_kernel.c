@@ -83,14 +83,16 @@ float rt_fn_apply(int fn, float x, float c) {
     }
 }
 
-/* A GEMM big enough is split over the worker threads (runtime/core/rt_par.c)
- * along the larger of C's dimensions, each part a single-threaded sgemm
- * (OpenBLAS's own threads are off while it runs): they would compete with
- * the workers for the cores, and on the machine measured
- * (docs/performance.md) the split is faster than OpenBLAS's threading at
- * these sizes. Every element of C is then the same single-threaded dot
- * product whatever the number of threads (OpenBLAS's threading changes the
- * last bits), so results do not depend on EBMC_THREADS. */
+/* A GEMM is cut into chunks of rows or columns of C (the larger of its
+ * dimensions), each a single-threaded sgemm that the worker threads
+ * (runtime/core/rt_par.c) take one at a time; OpenBLAS's own threads are
+ * off while it runs: they would compete with the workers for the cores,
+ * and on the machines measured (docs/performance.md) the split is faster
+ * than OpenBLAS's threading at these sizes. The chunks' bounds depend only
+ * on the GEMM's shape, and a GEMM is cut the same way when one thread runs
+ * it: every element of C comes from the same sgemm call whatever
+ * EBMC_THREADS is (where a part starts changes the last bits under some
+ * OpenBLAS kernels' edge handling), so results do not depend on it. */
 typedef struct GemmPart {
     int32_t ta, tb, by_rows;
     int64_t m, n, k;
@@ -116,6 +118,16 @@ static void gemm_part(void *ctx, int64_t lo, int64_t hi) {
               g->beta, g->c + lo, g->n);
 }
 
+/* rows or columns of C per chunk: 64 (a multiple of every sgemm kernel's
+ * unroll), more when that would be under ~1M multiply-adds; a GEMM under
+ * ~2M is one chunk */
+static int64_t gemm_chunk(int64_t m, int64_t n, int64_t k) {
+    int64_t len = m >= n ? m : n, per = (m >= n ? n : m) * k;
+    if (per * len < (2 << 20)) return len;
+    int64_t c = ((1 << 20) / (per ? per : 1) + 15) / 16 * 16;
+    return c > 64 ? c : 64;
+}
+
 void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, const float *b, float beta, float *c) {
     if (m == 0 || n == 0) return;
@@ -123,12 +135,11 @@ void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alph
         for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
         return;
     }
+    if (rt_gemm_binary(ta, tb, m, n, k, alpha, a, b, beta, c)) return;
     GemmPart g = {ta, tb, m >= n, m, n, k, alpha, beta, a, b, c};
     int blas = openblas_get_num_threads();
     openblas_set_num_threads(1);
-    /* parts of at least 16 rows or columns, and ~1M multiply-adds */
-    int64_t len = g.by_rows ? m : n;
-    rt_par_for(gemm_part, &g, len, len / 16 * 16384 < m * n * k / 64 ? len / 16 * 16384 : m * n * k / 64);
+    rt_par_chunks(gemm_part, &g, g.by_rows ? m : n, gemm_chunk(m, n, k));
     openblas_set_num_threads(blas);
 }
 

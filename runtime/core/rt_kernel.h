@@ -54,6 +54,10 @@ float rt_fn_apply(int fn, float x, float c);
 /* C[M x N] = alpha * op(A) op(B) + beta * C, row-major, through CBLAS */
 void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, const float *b, float beta, float *c);
+/* the same product by sums of rows when op(A) holds only 0s and 1s and is
+ * sparse enough (rt_gemm_binary.c); 0 when it declines */
+int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
+                   const float *a, const float *b, float beta, float *c);
 
 /* Per row of width floats of in: mode 0 probabilities into out (and aux if
  * not NULL); mode 1 a one-hot draw into out, probabilities into aux; mode 2

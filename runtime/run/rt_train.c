@@ -84,10 +84,19 @@ static void fill_weights(rt_ws *w, int64_t rows, float value) {
     for (int64_t r = 0; r < rows; r++) wt[r] = value;
 }
 
-/* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction, summed. */
-static double recon_error(rt_ws *w, int64_t rows) {
+/* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction,
+ * summed. hid: a workspace whose hidden groups' mean buffers already hold
+ * E[h | v] for these rows (the positive phase of the means flow), or NULL
+ * to compute them here. */
+static double recon_error(rt_ws *w, int64_t rows, const rt_ws *hid) {
     const rt_model *m = w->m;
-    rt_mean_field(w, 1, 0);
+    if (hid) {
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].role == RT_HIDDEN)
+                memcpy(w->bufs[m->groups[g].state_buf], hid->bufs[m->groups[g].mean_buf],
+                       sizeof(float) * (size_t)(rows * m->groups[g].size));
+    } else
+        rt_mean_field(w, 1, 0);
     double err = 0;
     for (int g = 0; g < m->ngroups; g++) {
         const rt_group *gr = &m->groups[g];
@@ -113,7 +122,7 @@ int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n
     for (int64_t r0 = 0; r0 < n; r0 += B) {
         w->B = n - r0 < B ? n - r0 : B;
         rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
-        err += recon_error(w, w->B);
+        err += recon_error(w, w->B, NULL);
     }
     rt_ws_free(w);
     *mse = err / (double)n / (double)row_floats;
@@ -456,6 +465,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         neg->step = at.neg_step;
     }
     double last_save = now();
+    /* recon_error during training: on at most 64 evenly spaced batches of
+     * an epoch (every stride-th, the first included), with the parameters
+     * the batch's gradient is computed at; the means flow reads E[h | v]
+     * from its positive phase, so a watched batch costs one GEMM more */
+    int64_t stride = ((n + B - 1) / B + 63) / 64;
     int trained = 0;   /* a batch has run since the start (or the resume) */
     /* collapse: the last good state, and the learning rate's cut so far */
     if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL);
@@ -464,6 +478,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch) * lr_scale, mom = rt_schedule_at(&cfg->momentum, epoch);
         double err = 0, loss_sum = 0;
+        int64_t watched = 0;   /* rows in err */
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
         for (int64_t b0 = first; b0 < n; b0 += B) {
@@ -515,6 +530,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 update_role(pos, RT_HIDDEN, 0);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad_mean);
+                if (rec && (b0 / B) % stride == 0) {
+                    rec->B = nb;
+                    copy_visible(rec, pos, nb);
+                    err += recon_error(rec, nb, pos);
+                    watched += nb;
+                }
                 if (cfg->method != RT_PCD) {
                     neg->B = nb;
                     copy_states(neg, pos, nb);
@@ -531,6 +552,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad);
+                if (rec && (b0 / B) % stride == 0) {
+                    rec->B = nb;
+                    copy_visible(rec, pos, nb);
+                    err += recon_error(rec, nb, NULL);
+                    watched += nb;
+                }
                 if (pt) {
                     rt_pt_negative(pt, neg, cfg->k);   /* the target replicas */
                 } else {
@@ -545,12 +572,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 update_offsets(m, p, pos, nb);
             }
             update(m, p, cfg, lr, mom);
-            if (rec && cfg->method != RT_MINIMIZE) {
-                rec->B = nb;
-                copy_visible(rec, pos, nb);
-                err += recon_error(rec, nb);
-            }
-            report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, rec ? err : NAN, NAN, rf, NULL, NAN, 0);
+            report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
         rc = check_finite(m, p, epoch, lr);
@@ -564,7 +586,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
         st->epoch = epoch;
-        st->recon = err / (double)n / (double)rf;
+        st->recon = watched ? err / (double)watched / (double)rf : NAN;
         st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->fe_gap = st->swap_rate = NAN;
         st->loss = cfg->method == RT_MINIMIZE ? loss_sum / (double)n : NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);

@@ -14,6 +14,11 @@
  *   bench_ebmc gemm
  *       the runtime's rt_gemm (split over the worker threads) on the CD-1
  *       shape, 100x784 times 784x500: median seconds of a call
+ *   bench_ebmc binary DENSITY
+ *       rt_gemm on a binary 100x784 batch of that density: the fields v W
+ *       (784x500) and the gradient statistic v' P (P 100x500), dense
+ *       (EBMC_SPARSE=0) and by sums of rows (EBMC_SPARSE=1), their
+ *       windows interleaved: median seconds of a call of each
  *   bench_ebmc compile SPEC...
  *       the JIT compile time of each spec's main model (median of 3), its
  *       kernels and statements, and how many statements were interpreted,
@@ -218,6 +223,32 @@ static int bench_compile(int n, char **specs) {
 #endif
 }
 
+static int bench_binary(double density) {
+    enum { M = 100, K = 784, N = 500, W = 9 };
+    float *v = malloc(sizeof(float) * M * K), *w = malloc(sizeof(float) * K * N), *p = malloc(sizeof(float) * M * N);
+    float *c = malloc(sizeof(float) * K * N);
+    for (int i = 0; i < M * K; i++) v[i] = rt_uniform(3, 0, 0, (uint32_t)i) < density ? 1.0f : 0.0f;
+    for (int i = 0; i < K * N; i++) w[i] = 0.01f * rt_normal(3, 1, 0, (uint32_t)i);
+    for (int i = 0; i < M * N; i++) p[i] = rt_uniform(3, 2, 0, (uint32_t)i);
+    double sec[4][W];
+    for (int t = 0; t < W; t++)
+        for (int q = 0; q < 4; q++) {
+            setenv("EBMC_SPARSE", q % 2 ? "1" : "0", 1);
+            int n = 0;
+            double t0 = now();
+            while (now() - t0 < 0.25) {
+                if (q < 2) rt_gemm(0, 0, M, N, K, 1, v, w, 0, c);
+                else rt_gemm(1, 0, K, N, M, -0.01f, v, p, 1, c);
+                n++;
+            }
+            sec[q][t] = (now() - t0) / n;
+        }
+    printf("fields_dense_seconds %.9f\nfields_sparse_seconds %.9f\ngrad_dense_seconds %.9f\ngrad_sparse_seconds %.9f\n",
+           median(sec[0], W), median(sec[1], W), median(sec[2], W), median(sec[3], W));
+    free(v), free(w), free(p), free(c);
+    return 0;
+}
+
 static int bench_gemm(void) {
     enum { M = 100, K = 784, N = 500, W = 7 };
     float *a = malloc(sizeof(float) * M * K), *b = malloc(sizeof(float) * K * N), *c = malloc(sizeof(float) * M * N);
@@ -250,6 +281,7 @@ int main(int argc, char **argv) {
     int rc;
     if (!strcmp(argv[1], "compile")) return bench_compile(argc - 2, argv + 2);
     if (!strcmp(argv[1], "gemm")) return bench_gemm();
+    if (argc == 3 && !strcmp(argv[1], "binary")) return bench_binary(atof(argv[2]));
     if (!strcmp(argv[1], "cd1count")) {
         if (load(&b, argv[2], "jit")) return 1;
         rc = bench_cd1count(&b);

@@ -1,7 +1,9 @@
 """peers.py - the Python baselines of tests/bench/run.sh (Debian's
-python3-sklearn and python3-torch; installed for benchmarking only).
+python3-sklearn and python3-torch; installed for benchmarking only; the
+numpy loop needs python3-numpy alone).
 
-  peers.py cd1 sklearn|torch REPS   seconds per CD-1 epoch (784x500, batch 100,
+  peers.py cd1 sklearn|torch|numpy REPS
+                                    seconds per CD-1 epoch (784x500, batch 100,
                                     60,000 binarised Fashion-MNIST images), median
   peers.py sample REPS              sweeps per second of a 64x32 RBM, 10,000
                                     chains, 1,000 block-Gibbs sweeps (torch)
@@ -83,6 +85,41 @@ def cd1_torch(x):
         return time.perf_counter() - t0
 
 
+def cd1_numpy(x):
+    """the PyTorch loop above in numpy (one BLAS sgemm per product, the
+    BLAS's own threading): the peer where PyTorch cannot be installed"""
+    rng = np.random.default_rng(1)
+    n, nv, nh, bs, lr, mom = x.shape[0], 784, 500, 100, 0.05, 0.5
+    W = (0.01 * rng.standard_normal((nv, nh))).astype(np.float32)
+    b = np.zeros(nv, np.float32)
+    c = np.zeros(nh, np.float32)
+    dW, db, dc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
+
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+
+    t0 = time.perf_counter()
+    order = rng.permutation(n)
+    for i in range(0, n, bs):
+        v0 = x[order[i:i + bs]]
+        ph0 = sigmoid(v0 @ W + c)
+        h0 = (rng.random(ph0.shape, np.float32) < ph0).astype(np.float32)
+        pv1 = sigmoid(h0 @ W.T + b)
+        v1 = (rng.random(pv1.shape, np.float32) < pv1).astype(np.float32)
+        ph1 = sigmoid(v1 @ W + c)
+        m = v0.shape[0]
+        dW *= mom
+        dW += (lr / m) * (v0.T @ ph0 - v1.T @ ph1)
+        db *= mom
+        db += (lr / m) * (v0 - v1).sum(0)
+        dc *= mom
+        dc += (lr / m) * (ph0 - ph1).sum(0)
+        W += dW
+        b += db
+        c += dc
+    return time.perf_counter() - t0
+
+
 def sample_torch():
     torch = torch_setup()
     with torch.no_grad():
@@ -144,7 +181,7 @@ def main():
     if mode == "cd1":
         which, reps = sys.argv[2], int(sys.argv[3])
         x = images()
-        f = cd1_sklearn if which == "sklearn" else cd1_torch
+        f = {"sklearn": cd1_sklearn, "torch": cd1_torch, "numpy": cd1_numpy}[which]
         print("seconds_per_epoch %.4f" % statistics.median(f(x) for _ in range(reps)))
     elif mode == "sample":
         print("sweeps_per_second %.2f" % statistics.median(sample_torch() for _ in range(int(sys.argv[2]))))

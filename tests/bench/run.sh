@@ -9,13 +9,25 @@
 #      100x784x500 per batch at the rate sgemm_rate measures now).
 #   2. Sampling: a 64x32 RBM, 10,000 chains, 1,000 block-Gibbs sweeps.
 #   3. A DBM mean-field pass: 784-500-1000, 10 iterations, batch 100.
+#   1b. Sharing the machine: the CD-1 epoch alone, two ebmc trainings
+#      started together, and one beside two busy processes (shell loops),
+#      each repetition back to back so that the ratios compare runs under
+#      the same background load; the numpy loop alone and beside two busy
+#      processes; the second epoch of a 2-epoch run (the first overlaps the
+#      other run's start-up).
+#   1c. Monitors: CD-1 and PCD-1 epochs with recon_error every 1 against
+#      monitor = none, back to back.
 #   4. ebmc build: start-up (BIN --version) and time to a first sample (one
 #      chain, one sweep, of the 784x500 RBM) of a built binary, against
 #      ebmc sample, which parses and JIT-compiles first.
+# BENCH_ONLY="1b 1c" runs only the sections named (1, 1b, 1c, 2, 3, 4, 5).
 # Every figure is the median of BENCH_REPS runs (default 3), printed with
 # its ratio to the baseline of the same run; each target says MET or MISSED.
-# The Python peers need python3-sklearn and python3-torch (Debian packages,
-# for benchmarking only); without them their rows say so.
+# The Python peers need python3-sklearn, python3-torch and python3-numpy
+# (Debian packages, for benchmarking only); without them their rows say so
+# (where PyTorch cannot be installed, the numpy loop and the sgemm bound
+# are the references). The load average is printed with every section:
+# on a shared machine compare ratios within one run, not across runs.
 EBMC=${EBMC:-./ebmc}
 BUILD=${BUILD:-build}
 REPS=${BENCH_REPS:-3}
@@ -33,20 +45,25 @@ field() {    # $1: key; stdin: "key value" lines -> value
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "nan"}'; }
 verdict() { awk -v x="$1" -v t="$2" 'BEGIN {print (x + 0 >= t + 0 && x != "nan") ? "MET" : "MISSED"}'; }
 
-have_py=1
-"$PY" -c 'import sklearn, torch' 2>/dev/null || have_py=0
+have() { "$PY" -c "import $1" 2>/dev/null && echo 1 || echo 0; }
+have_sk=$(have sklearn)
+have_torch=$(have torch)
+have_np=$(have numpy)
+section() { [ -z "$BENCH_ONLY" ] && return 0; case " $BENCH_ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+load() { echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"; }
 
 echo "ebmc benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'), medians of $REPS runs)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
-echo "ebmc: $EBMC; LLVM $(llvm-config-14 --version 2>/dev/null); OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null)"
-if [ $have_py = 1 ]; then
-    echo "python: $("$PY" -c 'import sys, sklearn, torch, numpy; print(sys.version.split()[0], "scikit-learn", sklearn.__version__, "torch", torch.__version__, "numpy", numpy.__version__)')"
-else
-    echo "python peers: not installed (apt-get install python3-sklearn python3-torch); their rows are skipped"
-fi
+echo "ebmc: $EBMC; LLVM $(llvm-config-14 --version 2>/dev/null); OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null), core $(OPENBLAS_VERBOSE=2 "$EBMC" --version 2>&1 | sed -n 's/^Core: //p' | tail -1)"
+for mod in sklearn torch numpy; do
+    if [ "$(have $mod)" = 1 ]; then echo "python: $mod $("$PY" -c "import $mod; print($mod.__version__)")"
+    else echo "python: no $mod (apt-get install python3-$mod); its rows say nan"; fi
+done
+load
 echo
 
 # ---- 1. CD-1 ----------------------------------------------------------------------
+if section 1; then
 echo "1. CD-1, 784x500 binary RBM, batch 100, one epoch of 60,000 Fashion-MNIST images"
 "$BIN/sgemm_rate" >"$tmp/sgemm"
 sg=$(field sgemm_seconds <"$tmp/sgemm")
@@ -64,10 +81,10 @@ jit=$(cat "$tmp/cd1.jit")
 interp=$(cat "$tmp/cd1.interp")
 sk=nan
 pt=nan
-if [ $have_py = 1 ]; then
-    sk=$("$PY" tests/bench/peers.py cd1 sklearn "$REPS" | field seconds_per_epoch)
-    pt=$("$PY" tests/bench/peers.py cd1 torch "$REPS" | field seconds_per_epoch)
-fi
+np=nan
+[ $have_sk = 1 ] && sk=$("$PY" tests/bench/peers.py cd1 sklearn "$REPS" | field seconds_per_epoch)
+[ $have_torch = 1 ] && pt=$("$PY" tests/bench/peers.py cd1 torch "$REPS" | field seconds_per_epoch)
+[ $have_np = 1 ] && np=$("$PY" tests/bench/peers.py cd1 numpy "$REPS" | field seconds_per_epoch)
 "$BIN/bench_ebmc" cd1count tests/bench/cd1.ebm >"$tmp/count"
 gemms=$(awk '$1 == "gemm_flops_per_batch" {printf "%.2f", $2 / (2 * 100 * 784 * 500)}' "$tmp/count")
 printf "  %-28s %9s s/epoch\n" "sgemm bound (5 GEMMs/batch)" "$bound"
@@ -75,37 +92,120 @@ printf "  %-28s %9s s/epoch   1.00\n" "ebmc --backend jit" "$jit"
 printf "  %-28s %9s s/epoch   %s x jit\n" "ebmc --backend interp" "$interp" "$(ratio "$interp" "$jit")"
 printf "  %-28s %9s s/epoch   %s x jit\n" "scikit-learn BernoulliRBM" "$sk" "$(ratio "$sk" "$jit")"
 printf "  %-28s %9s s/epoch   %s x jit\n" "PyTorch CD-1 loop" "$pt" "$(ratio "$pt" "$jit")"
+printf "  %-28s %9s s/epoch   %s x jit\n" "numpy CD-1 loop" "$np" "$(ratio "$np" "$jit")"
 echo "  sgemm 100x784x500: $gf GFLOP/s ($(awk -v s="$sg" 'BEGIN {printf "%.3f", s * 1000}') ms a call, the BLAS's own threading)"
 "$BIN/bench_ebmc" gemm >"$tmp/rtgemm"
 rg=$(field rt_gemm_seconds <"$tmp/rtgemm")
 echo "  ebmc's rt_gemm on it: $(awk -v s="$rg" 'BEGIN {printf "%.2f GFLOP/s (%.3f ms", 2 * 100 * 784 * 500 / s / 1e9, s * 1000}'), split over $(field threads <"$tmp/rtgemm") threads)"
 echo "  ebmc runs $gemms GEMMs of 100x784x500 (in FLOPs) per batch: $(awk '$1 == "gemm_flops" {printf "%s%s %.2f", sep, $2, $3 / (2 * 100 * 784 * 500); sep = ", "}' "$tmp/count")"
 echo "  JIT compile time: $(median <"$tmp/compile.jit") s"
-faster=$(awk -v a="$sk" -v b="$pt" 'BEGIN {if (a == "nan") print b; else if (b == "nan") print a; else print (a < b ? a : b)}')
+faster=$(printf '%s\n' "$sk" "$pt" "$np" | grep -v nan | sort -g | head -1)
+faster=${faster:-nan}
 vs=$(ratio "$faster" "$jit")
 frac=$(ratio "$bound" "$jit")
 echo "  target: jit >= 2x the faster Python peer: $vs x -> $(verdict "$vs" 2)"
 echo "  target: jit >= 80% of the sgemm bound: $(awk -v f="$frac" 'BEGIN {printf "%.0f%%", 100 * f}') -> $(verdict "$frac" 0.8)"
+load
 echo
 
+fi
+
+# ---- 1b. sharing the machine ---------------------------------------------------------------
+if section 1b; then
+echo "1b. sharing the machine: CD-1 as in 1 (jit), seconds of the second epoch of two"
+epoch2() {   # $1: output file of a 2-epoch training -> the second epoch's seconds
+    sed -n 's/^epoch *2\/2 .* \([0-9.]*\) s$/\1/p' "$1"
+}
+train2() {   # $1: output file; the rest: extra flags
+    out=$1
+    shift
+    "$EBMC" train tests/bench/cd1.ebm --set epochs=2 --out "$out.st" "$@" >"$out" 2>&1
+}
+spin() { while :; do :; done; }
+for r in $(seq "$REPS"); do
+    train2 "$tmp/alone" && epoch2 "$tmp/alone" >>"$tmp/s.alone"
+    train2 "$tmp/pa" & pa=$!
+    train2 "$tmp/pb" & pb=$!
+    wait $pa $pb
+    # each of the pair, and the slower of the two
+    epoch2 "$tmp/pa" >>"$tmp/s.pair"
+    epoch2 "$tmp/pb" >>"$tmp/s.pair"
+    spin & b1=$!
+    spin & b2=$!
+    train2 "$tmp/busy" && epoch2 "$tmp/busy" >>"$tmp/s.busy"
+    if [ $have_np = 1 ]; then
+        "$PY" tests/bench/peers.py cd1 numpy 1 | field seconds_per_epoch >>"$tmp/s.npbusy"
+        kill $b1 $b2
+        "$PY" tests/bench/peers.py cd1 numpy 1 | field seconds_per_epoch >>"$tmp/s.npalone"
+    else
+        kill $b1 $b2
+        echo nan >>"$tmp/s.npbusy"
+        echo nan >>"$tmp/s.npalone"
+    fi
+    wait $b1 $b2 2>/dev/null
+done
+alone=$(median <"$tmp/s.alone")
+pair=$(median <"$tmp/s.pair")
+busy=$(median <"$tmp/s.busy")
+npa=$(grep -v nan "$tmp/s.npalone" | median)
+npb=$(grep -v nan "$tmp/s.npbusy" | median)
+printf "  %-40s %9s s/epoch   1.00\n" "ebmc alone" "$alone"
+printf "  %-40s %9s s/epoch   %s x alone (fair share 2.00; target <= 2.3)\n" "ebmc, two trainings at once (each)" "$pair" "$(ratio "$pair" "$alone")"
+printf "  %-40s %9s s/epoch   %s x alone (target <= 1.6)\n" "ebmc beside two busy processes" "$busy" "$(ratio "$busy" "$alone")"
+printf "  %-40s %9s s/epoch   %s x ebmc alone\n" "numpy CD-1 loop alone" "$npa" "$(ratio "$npa" "$alone")"
+printf "  %-40s %9s s/epoch   %s x numpy alone; %s x ebmc beside them\n" "numpy CD-1 loop beside two busy" "$npb" "$(ratio "$npb" "$npa")" "$(ratio "$npb" "$busy")"
+echo "  target: two at once <= 2.3x alone: $(awk -v x="$(ratio "$pair" "$alone")" 'BEGIN {print (x != "nan" && x <= 2.3) ? "MET" : "MISSED"}');" \
+    "beside two busy <= 1.6x alone: $(awk -v x="$(ratio "$busy" "$alone")" 'BEGIN {print (x != "nan" && x <= 1.6) ? "MET" : "MISSED"}')"
+load
+echo
+
+fi
+
+# ---- 1c. monitors -----------------------------------------------------------------------------
+if section 1c; then
+echo "1c. monitor cost: recon_error every 1 against monitor = none (jit, seconds of the second epoch)"
+for r in $(seq "$REPS"); do
+    for m in cd pcd; do
+        meth="cd(k = 1)"
+        [ $m = pcd ] && meth="pcd(k = 1, chains = 100)"
+        train2 "$tmp/mn" --set "method=$meth" --set monitor=none && epoch2 "$tmp/mn" >>"$tmp/m.$m.none"
+        train2 "$tmp/mr" --set "method=$meth" --set "monitor=recon_error every 1" && epoch2 "$tmp/mr" >>"$tmp/m.$m.recon"
+    done
+done
+for m in cd pcd; do
+    a=$(median <"$tmp/m.$m.none")
+    b=$(median <"$tmp/m.$m.recon")
+    x=$(ratio "$b" "$a")
+    printf "  %-4s-1: monitor = none %7s s, recon_error every 1 %7s s: %s x -> %s (target <= 1.05)\n" "$m" "$a" "$b" "$x" \
+        "$(awk -v x="$x" 'BEGIN {print (x != "nan" && x <= 1.05) ? "MET" : "MISSED"}')"
+done
+load
+echo
+
+fi
+
 # ---- 2. sampling ------------------------------------------------------------------------
+if section 2; then
 echo "2. sampling: 64x32 RBM, 10,000 chains, 1,000 block-Gibbs sweeps"
 sj=$("$BIN/bench_ebmc" sample tests/bench/sample.ebm jit 10000 1000 "$REPS" | field sweeps_per_second)
 si=$("$BIN/bench_ebmc" sample tests/bench/sample.ebm interp 10000 1000 "$REPS" | field sweeps_per_second)
 st=nan
-[ $have_py = 1 ] && st=$("$PY" tests/bench/peers.py sample "$REPS" | field sweeps_per_second)
+[ $have_torch = 1 ] && st=$("$PY" tests/bench/peers.py sample "$REPS" | field sweeps_per_second)
 printf "  %-28s %9s sweeps/s  1.00\n" "ebmc jit" "$sj"
 printf "  %-28s %9s sweeps/s  jit is %s x\n" "ebmc interp" "$si" "$(ratio "$sj" "$si")"
 printf "  %-28s %9s sweeps/s  jit is %s x\n" "PyTorch" "$st" "$(ratio "$sj" "$st")"
 echo "  target: jit >= 5x interp: $(verdict "$(ratio "$sj" "$si")" 5); jit ahead of PyTorch: $(verdict "$(ratio "$sj" "$st")" 1.0000001)"
 echo
 
+fi
+
 # ---- 3. DBM mean-field ------------------------------------------------------------------
+if section 3; then
 echo "3. DBM mean-field pass: 784-500-1000, 10 iterations, batch 100"
 dj=$("$BIN/bench_ebmc" meanfield tests/bench/dbm.ebm jit 100 10 "$REPS" | field seconds_per_pass)
 di=$("$BIN/bench_ebmc" meanfield tests/bench/dbm.ebm interp 100 10 "$REPS" | field seconds_per_pass)
 dt=nan
-[ $have_py = 1 ] && dt=$("$PY" tests/bench/peers.py dbm "$REPS" | field seconds_per_pass)
+[ $have_torch = 1 ] && dt=$("$PY" tests/bench/peers.py dbm "$REPS" | field seconds_per_pass)
 dflop=$(awk 'BEGIN {print 10 * 2 * 100 * (784 * 500 + 500 * 1000 + 500 * 1000)}')
 printf "  %-28s %9s s/pass    1.00\n" "ebmc jit" "$dj"
 printf "  %-28s %9s s/pass    %s x jit\n" "ebmc interp" "$di" "$(ratio "$di" "$dj")"
@@ -113,7 +213,10 @@ printf "  %-28s %9s s/pass    %s x jit\n" "PyTorch" "$dt" "$(ratio "$dt" "$dj")"
 echo "  jit: $(awk -v f="$dflop" -v s="$dj" 'BEGIN {printf "%.1f", f / s / 1e9}') GFLOP/s of GEMM work (sgemm rate above: $gf)"
 echo
 
+fi
+
 # ---- 4. a built binary ---------------------------------------------------------------------
+if section 4; then
 echo "4. ebmc build: start-up and time to the first sample (784x500 RBM, 1 chain, 1 sweep)"
 now() { date +%s.%N; }
 "$EBMC" train tests/bench/cd1.ebm --set epochs=0 --out "$tmp/rbm.safetensors" --quiet >/dev/null
@@ -135,8 +238,10 @@ printf "  %-34s %9s s\n" "built binary --version" "$ver"
 printf "  %-34s %9s s   1.00\n" "built binary: first sample" "$first_bin"
 printf "  %-34s %9s s   %s x\n" "ebmc sample --backend jit" "$first_jit" "$(ratio "$first_jit" "$first_bin")"
 printf "  %-34s %9s s   %s x\n" "ebmc sample --backend interp" "$first_int" "$(ratio "$first_int" "$first_bin")"
-echo
+fi
 
+if section 5; then
+echo
 # ---- 5. VAE ---------------------------------------------------------------------------------
 echo "5. VAE (specs/vae.ebm: 784-200-20-200-784, batch 100, Adam), one epoch of 60,000 images"
 for mode in reverse symbolic; do
@@ -158,3 +263,4 @@ printf "  %-34s %9s s/epoch   %s x\n" "ebmc jit, symbolic gradient" "$vs" "$(rat
 printf "  %-34s %9s s/epoch   %s x\n" "PyTorch autograd" "$vt" "$(ratio "$vt" "$vr")"
 echo "  JIT compile: $cr s reverse mode ($(awk '{print $7}' "$tmp/vaec.reverse") statements), $cs s symbolic ($(awk '{print $7}' "$tmp/vaec.symbolic") statements)"
 echo "  target: ebmc <= PyTorch: $(verdict "$(ratio "$vt" "$vr")" 1); JIT compile <= 0.3 s: $(awk -v c="$cr" 'BEGIN {print (c + 0 <= 0.3) ? "MET" : "MISSED"}')"
+fi
