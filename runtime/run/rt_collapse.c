@@ -14,7 +14,8 @@
  *                 more than 10 nats: the estimate flips one random unit per
  *                 row, so it is noisy on small data.
  * What is kept for going back: the parameters with the optimiser's
- * buffers and step count, and the persistent chains. */
+ * buffers and step count, and the persistent chains, of the last epoch
+ * whose state the next epoch measured as healthy. */
 #include "rt_collapse.h"
 
 #include <math.h>
@@ -24,13 +25,23 @@
 
 enum { WINDOW = 5 };
 
+/* the training state at the end of an epoch */
+typedef struct Snap {
+    float **value, **velocity, **second, **state;
+    int64_t steps, chain_step;
+    int epoch;                      /* -1: none */
+} Snap;
+
+/* An epoch's monitors are measured along the epoch, from the state the
+ * epoch before it left (with one batch an epoch, at that state alone), so
+ * a bad epoch t casts doubt on the end of epoch t - 1 too. The state at
+ * the end of epoch t - 1 counts as good only once epoch t measured well:
+ * until then it is pending. */
 struct rt_guard {
     const rt_model *m;
     rt_params *p;
     rt_ws *chains;
-    float **value, **velocity, **second, **state;
-    int64_t steps, chain_step;
-    int good_epoch;                 /* 0 before the first healthy epoch */
+    Snap good, pending;
     double recon[WINDOW], pll[WINDOW];   /* the last healthy epochs' monitors */
     int nrecon, npll;
 };
@@ -72,26 +83,43 @@ static int64_t param_size(const rt_model *m, int i, int64_t rows) {
 /* the state buffer of group i, for rows chains */
 static int64_t group_size(const rt_model *m, int i, int64_t rows) { return m->groups[i].size * rows; }
 
-rt_guard *rt_guard_new(const rt_model *m, rt_params *p, rt_ws *chains) {
-    rt_guard *g = calloc(1, sizeof *g);
-    g->m = m, g->p = p, g->chains = chains;
-    return g;
-}
-
-static void keep(rt_guard *g, int epoch) {
+/* the training state now into snap (its buffers reused) */
+static void snap_take(rt_guard *g, Snap *snap, int epoch) {
     const rt_model *m = g->m;
-    g->value = copy_set(m, m->nparams, g->p->value, g->value, param_size, 0);
-    g->velocity = copy_set(m, m->nparams, g->p->velocity, g->velocity, param_size, 0);
-    g->second = copy_set(m, m->nparams, g->p->second, g->second, param_size, 0);
-    g->steps = g->p->steps;
+    snap->value = copy_set(m, m->nparams, g->p->value, snap->value, param_size, 0);
+    snap->velocity = copy_set(m, m->nparams, g->p->velocity, snap->velocity, param_size, 0);
+    snap->second = copy_set(m, m->nparams, g->p->second, snap->second, param_size, 0);
+    snap->steps = g->p->steps;
     if (g->chains) {
         float **st = malloc(sizeof(float *) * (size_t)m->ngroups);
         for (int k = 0; k < m->ngroups; k++) st[k] = g->chains->bufs[m->groups[k].state_buf];
-        g->state = copy_set(m, m->ngroups, st, g->state, group_size, g->chains->B);
+        snap->state = copy_set(m, m->ngroups, st, snap->state, group_size, g->chains->B);
         free(st);
-        g->chain_step = g->chains->step;
+        snap->chain_step = g->chains->step;
     }
-    g->good_epoch = epoch;
+    snap->epoch = epoch;
+}
+
+static void snap_put(rt_guard *g, const Snap *snap) {
+    const rt_model *m = g->m;
+    restore_set(m, m->nparams, snap->value, g->p->value, param_size, 0);
+    restore_set(m, m->nparams, snap->velocity, g->p->velocity, param_size, 0);
+    restore_set(m, m->nparams, snap->second, g->p->second, param_size, 0);
+    g->p->steps = snap->steps;
+    if (g->chains) {
+        for (int k = 0; k < m->ngroups; k++)
+            memcpy(g->chains->bufs[m->groups[k].state_buf], snap->state[k],
+                   sizeof(float) * (size_t)group_size(m, k, g->chains->B));
+        g->chains->step = snap->chain_step;
+    }
+}
+
+rt_guard *rt_guard_new(const rt_model *m, rt_params *p, rt_ws *chains, int epoch) {
+    rt_guard *g = calloc(1, sizeof *g);
+    g->m = m, g->p = p, g->chains = chains;
+    g->good.epoch = -1;
+    snap_take(g, &g->pending, epoch);   /* the state training starts from */
+    return g;
 }
 
 int rt_guard_epoch(rt_guard *g, const rt_epoch_stats *st, char *why, size_t n) {
@@ -107,24 +135,20 @@ int rt_guard_epoch(rt_guard *g, const rt_epoch_stats *st, char *why, size_t n) {
     }
     if (isfinite(st->recon)) g->recon[g->nrecon++ % WINDOW] = st->recon;
     if (isfinite(st->pll)) g->pll[g->npll++ % WINDOW] = st->pll;
-    keep(g, st->epoch);
+    /* this epoch measured the pending state well: it is good now, and the
+     * state this epoch left is pending */
+    Snap t = g->good;
+    g->good = g->pending;
+    g->pending = t;
+    snap_take(g, &g->pending, st->epoch);
     return 0;
 }
 
 int rt_guard_restore(rt_guard *g) {
-    if (!g->good_epoch) return 0;
-    const rt_model *m = g->m;
-    restore_set(m, m->nparams, g->value, g->p->value, param_size, 0);
-    restore_set(m, m->nparams, g->velocity, g->p->velocity, param_size, 0);
-    restore_set(m, m->nparams, g->second, g->p->second, param_size, 0);
-    g->p->steps = g->steps;
-    if (g->chains) {
-        for (int k = 0; k < m->ngroups; k++)
-            memcpy(g->chains->bufs[m->groups[k].state_buf], g->state[k],
-                   sizeof(float) * (size_t)group_size(m, k, g->chains->B));
-        g->chains->step = g->chain_step;
-    }
-    return g->good_epoch;
+    if (g->good.epoch < 0) return -1;
+    snap_put(g, &g->good);
+    snap_take(g, &g->pending, g->good.epoch);
+    return g->good.epoch;
 }
 
 static void free_set(int n, float **s) {
@@ -132,11 +156,16 @@ static void free_set(int n, float **s) {
     free(s);
 }
 
+static void snap_free(const rt_model *m, Snap *s) {
+    free_set(m->nparams, s->value);
+    free_set(m->nparams, s->velocity);
+    free_set(m->nparams, s->second);
+    free_set(m->ngroups, s->state);
+}
+
 void rt_guard_free(rt_guard *g) {
     if (!g) return;
-    free_set(g->m->nparams, g->value);
-    free_set(g->m->nparams, g->velocity);
-    free_set(g->m->nparams, g->second);
-    free_set(g->m->ngroups, g->state);
+    snap_free(g->m, &g->good);
+    snap_free(g->m, &g->pending);
     free(g);
 }

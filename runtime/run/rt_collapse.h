@@ -9,12 +9,14 @@
 #include "rt_train.h"
 
 typedef struct rt_guard rt_guard;
-/* chains: the persistent chains to keep with the parameters, or NULL */
-rt_guard *rt_guard_new(const rt_model *m, rt_params *p, rt_ws *chains);
-/* 0: st looks healthy, and the state now is kept as the last good one;
- * 1: a collapse, described in why */
+/* chains: the persistent chains to keep with the parameters, or NULL;
+ * epoch: the epoch whose end the state is now (0 at the start, the
+ * resumed epoch's predecessor on --resume) */
+rt_guard *rt_guard_new(const rt_model *m, rt_params *p, rt_ws *chains, int epoch);
+/* 0: st looks healthy: the state it was measured from (the end of the
+ * epoch before) becomes the last good one; 1: a collapse, described in why */
 int rt_guard_epoch(rt_guard *g, const rt_epoch_stats *st, char *why, size_t n);
-/* the last good state back; returns its epoch (0: none was kept) */
+/* the last good state back; returns its epoch (-1: none is known yet) */
 int rt_guard_restore(rt_guard *g);
 void rt_guard_free(rt_guard *g);
 #endif

@@ -472,7 +472,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     int64_t stride = ((n + B - 1) / B + 63) / 64;
     int trained = 0;   /* a batch has run since the start (or the resume) */
     /* collapse: the last good state, and the learning rate's cut so far */
-    if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL);
+    if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL, at.epoch - 1);
     double lr_scale = 1;
     int restores = 0;
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
@@ -633,7 +633,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         char why[256];
         if (guard && rt_guard_epoch(guard, st, why, sizeof why)) {
             int good = rt_guard_restore(guard);
-            if (cfg->on_collapse == RT_COLLAPSE_RESTORE && good && restores < RT_COLLAPSE_MAX_RESTORES) {
+            if (cfg->on_collapse == RT_COLLAPSE_RESTORE && good >= 0 && restores < RT_COLLAPSE_MAX_RESTORES) {
                 restores++;
                 lr_scale *= cfg->collapse_factor;
                 rep->restores = restores;
@@ -643,18 +643,18 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 continue;
             }
             rep->collapsed = epoch;
-            if (good && cfg->checkpoint_path) {
+            if (good >= 0 && cfg->checkpoint_path) {
                 rt_train_position next = {good + 1, 0, pos->step, neg->step};
                 if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
                                              cfg->nmeta)))
                     break;
             }
-            if (good && cfg->checkpoint_path)
+            if (good >= 0 && cfg->checkpoint_path)
                 rc = rt_fail("training collapsed in epoch %d: %s; the state of epoch %d is in %s (continue it with --resume "
                              "and a lower lr, or set on_collapse = restore)", epoch, why, good, cfg->checkpoint_path);
             else
                 rc = rt_fail("training collapsed in epoch %d: %s%s", epoch, why,
-                             good ? "" : "; no earlier epoch was healthy: lower the learning rate");
+                             good >= 0 ? "" : "; no earlier epoch was healthy: lower the learning rate");
             break;
         }
     }

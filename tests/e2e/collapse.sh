@@ -2,8 +2,10 @@
 # collapse.sh — a finite collapse is caught, and the output is never the
 # collapsed model unless asked. The forced collapse: the bars-and-stripes
 # RBM by CD-1 (seed 1) reaches recon_error 0.051 in 300 epochs at lr 0.1;
-# the schedule then jumps to lr 20, and epoch 301's recon_error is 0.26
-# (0.45 by epoch 302) with every number finite.
+# the schedule then jumps to lr 20 for epoch 301, and epoch 302 measures
+# the state it left at 0.26 (an epoch is one batch, measured before its
+# update), with every number finite. The last good state is epoch 300's:
+# epoch 301 measured it well.
 . tests/e2e/lib.sh
 bas=specs/rbm_bas.ebm
 run() {   # NAME, more flags: train the forced collapse
@@ -22,7 +24,7 @@ rc=$?
     --set "monitor=recon_error every 1" --out "$T/good.st" >/dev/null 2>&1
 "$EBMC" eval "$bas" --params "$T/stop.st" --exact 2>&1 | grep -E '^(recon_error|exact_logz|exact_loglik):' >"$T/stop.yaml"
 "$EBMC" eval "$bas" --params "$T/good.st" --exact 2>&1 | grep -E '^(recon_error|exact_logz|exact_loglik):' >"$T/good.yaml"
-if [ $rc = 1 ] && grep -q "training collapsed in epoch 301: recon_error 0.26111, more than twice the median" "$T/stop.err" &&
+if [ $rc = 1 ] && grep -q "training collapsed in epoch 302: recon_error 0.26111, more than twice the median" "$T/stop.err" &&
     grep -q "the state of epoch 300 is in" "$T/stop.err" && [ "$(wc -l <"$T/stop.yaml")" = 3 ] && cmp -s "$T/stop.yaml" "$T/good.yaml"; then
     ok "on_collapse = stop: exit 1, the epoch and the rule named, the output is epoch 300's model"
 else notok "on_collapse = stop" "exit $rc" "$(cat "$T/stop.err")" "$(diff "$T/stop.yaml" "$T/good.yaml" | head -4)"; fi
@@ -36,7 +38,7 @@ else notok "on_collapse = stop" "exit $rc" "$(cat "$T/stop.err")" "$(diff "$T/st
 run restore --set "on_collapse=restore(factor = 0.01)"
 rc=$?
 r=$(last_recon restore)
-if [ $rc = 0 ] && grep -q "epoch 301: collapse: recon_error 0.26111.*back to epoch 300, learning rate x 0.01" "$T/restore.out" &&
+if [ $rc = 0 ] && grep -q "epoch 302: collapse: recon_error 0.26111.*back to epoch 300, learning rate x 0.01" "$T/restore.out" &&
     [ "$(grep -c 'collapse' "$T/restore.out")" = 1 ] && awk -v r="$r" 'BEGIN { exit !(r < 0.1) }'; then
     ok "on_collapse = restore(factor = 0.01): one restore, then recon_error $r at epoch 306"
 else notok "on_collapse = restore" "exit $rc, last recon $r" "$(grep collapse "$T/restore.out")" "$(cat "$T/restore.err")"; fi
