@@ -218,6 +218,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     size_t len = 0;
     FILE *y = NULL;
     if (settings(&b, &o, &ec)) goto done;
+    if (cli_check_output(ec.filters, "--filters") || cli_check_output(ec.html, "--html")) goto done;
     if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
     else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
     else if (!stack_data(&b, &ds)) {

@@ -516,6 +516,7 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
         goto done;
     }
     long long upto = r.nstages;
+    if (cli_check_output(out, "--out")) goto data_done;
     if (opt_ll(o, "--stages", 0, &upto) < 0) goto data_done;
     if (upto > r.nstages) upto = r.nstages;
     for (int i = done; i < upto; i++) {

@@ -39,12 +39,10 @@ static const char *default_out(Arena *a, const char *spec) {
     return arena_printf(a, "%s.safetensors", base);
 }
 
-/* Ctrl-C: stop after the current batch, with a checkpoint */
+/* Ctrl-C, kill (SIGTERM) or a closed terminal (SIGHUP): stop after the
+ * current batch, with a checkpoint */
 static volatile int interrupted;
-static void on_interrupt(int sig) {
-    (void)sig;
-    interrupted = 1;
-}
+static void on_interrupt(int sig) { interrupted = sig; }
 
 int cmd_train(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -110,6 +108,12 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     const char *out = opt_str(&o, "--out");
     if (!out) out = default_out(b.c->arena, o.spec);
+    const char *logpath = opt_str(&o, "--log"), *report = opt_str(&o, "--report");
+    /* every input is known (the data are loaded): refuse an output that is one
+     * of them, another output, or not a regular file, before any training */
+    if (cli_check_output(out, "--out") || cli_check_output(logpath, "--log") || cli_check_output(report, "--report") ||
+        (report && cli_check_output(cli_report_plot_path(b.c->arena, report), "--report's curves")))
+        goto done;
     /* the run's state goes to the output file as it trains: periodically when
      * asked, and on Ctrl-C */
     tc.rt.checkpoint_path = out;
@@ -123,11 +127,14 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     /* a bar on a terminal, a YAML log */
     rt_reporter rpt;
     FILE *logf = NULL;
-    const char *logpath = opt_str(&o, "--log");
-    if (logpath && !(logf = fopen(logpath, "w"))) {
-        diag_tool_error("--log: cannot write '%s': %s", logpath, strerror(errno));
+    /* the log replaces the previous one whole when training ends (finished,
+     * interrupted or failed): a full disk leaves the old log, not half a line */
+    rt_atomic logw;
+    if (logpath && rt_atomic_open(&logw, logpath)) {
+        diag_tool_error("--log: %s", rt_last_error());
         goto done;
     }
+    if (logpath) logf = logw.fp;
     if (logf) {
         fprintf(logf, "# ebmc train %s: the configuration, then a line per epoch\n", o.spec);
         cli_config_embed(logf, "config", config);
@@ -139,21 +146,24 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         tc.rt.on_progress = rt_reporter_event;
         tc.rt.progress_ctx = &rpt;
     }
-    signal(SIGINT, on_interrupt);
+    rt_on_stop_signals(on_interrupt);
     rt_train_report rep = {0};
     int trc = rt_train(b.m, p, &data, &tc.rt, stdout, &rep);
-    signal(SIGINT, SIG_DFL);
+    rt_on_stop_signals(SIG_DFL);
     rt_reporter_end(&rpt);
-    if (logf) fclose(logf);
+    if (trc) cli_fail_rt();
+    if (logf && rt_atomic_commit(&logw, 1)) {
+        diag_tool_error("--log: %s", rt_last_error());
+        trc = -1;
+    }
     if (trc) {
         free(rep.per_epoch);
-        cli_fail_rt();
         goto done;
     }
     if (rep.stopped) {
         printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
         free(rep.per_epoch);
-        rc = 130;
+        rc = 128 + interrupted;
         goto done;
     }
     char epochs[32], seedbuf[32];
@@ -165,7 +175,6 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         cli_fail_rt();
         goto done;
     }
-    const char *report = opt_str(&o, "--report");
     if (report && cli_train_report(&b, report, o.spec, out, &tc.rt, &rep)) {
         free(rep.per_epoch);
         goto done;

@@ -62,12 +62,13 @@ static int loaded(int rc, rt_dataset *d) {
 
 static int has(const char *msg, const char *part) { return strstr(msg, part) != NULL; }
 
-/* entries of tmpdir whose name holds part (temp files are NAME.tmp.XXXXXX) */
+/* entries of tmpdir whose name holds part (temp files are
+ * .NAME.HASH.PID.N.ebmc-tmp) */
 static int count_entries(const char *part) {
     DIR *d = opendir(tmpdir);
     int n = 0;
     for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.' && strstr(e->d_name, part)) n++;
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strstr(e->d_name, part)) n++;
     if (d) closedir(d);
     return n;
 }
@@ -412,7 +413,7 @@ static void safetensors_round_trip_with_metadata(void) {
     const rt_meta meta[2] = {{"spec", "rbm \"bas\".ebm\\\n\ttab"}, {"epoch", "7"}};
     int rc = rt_save_safetensors(tmp("p.safetensors"), t, 3, meta, 2);
     CHECK(rc == 0, "%s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     size_t n;
     unsigned char *b = slurp(tmp("p.safetensors"), &n);
     uint64_t hl = 0;
@@ -541,14 +542,14 @@ static void atomic_commit_leaves_no_temp_file(void) {
     CHECK(rc == 0, "%s", rt_last_error());
     if (rc) return;
     fputs("new", a.fp);
-    CHECK(count_entries("atomic.txt.tmp.") == 1, "no temp file beside the target while writing");
+    CHECK(count_entries(".atomic.txt.") == 1, "no temp file beside the target while writing");
     CHECK(access(tmp("atomic.txt"), F_OK) != 0, "the target exists before the commit");
     CHECK(rt_atomic_commit(&a, 1) == 0, "%s", rt_last_error());
     size_t n;
     char *s = (char *)slurp(tmp("atomic.txt"), &n);
     CHECK(s && !strcmp(s, "new"), "content: %s", s ? s : "(none)");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 static void atomic_abandoned_write_keeps_old_file(void) {
@@ -563,7 +564,7 @@ static void atomic_abandoned_write_keeps_old_file(void) {
     char *s = (char *)slurp(tmp("keep.txt"), &n);
     CHECK(s && !strcmp(s, "old"), "old content changed to: %s", s ? s : "(none)");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 /* a real write failure, even for root: RLIMIT_FSIZE makes write() fail with
@@ -588,7 +589,7 @@ static void atomic_failed_write_keeps_old_checkpoint(void) {
     char *s = (char *)slurp(tmp("full.safetensors"), &n);
     CHECK(s && !strcmp(s, "old"), "the old checkpoint was touched");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 /* the rename is the last step: a target that cannot be replaced fails the
@@ -599,7 +600,7 @@ static void atomic_failed_rename_removes_temp(void) {
     float x = 1;
     CHECK(rt_write_npy(tmp("adir"), &x, 2, dims) != 0, "replaced a directory");
     CHECK(has(rt_last_error(), tmp("adir")), "message: %s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     CHECK(rt_write_npy(tmp("no/such/dir.npy"), &x, 2, dims) != 0, "wrote into a missing directory");
     CHECK(has(rt_last_error(), tmp("no/such/dir.npy")) && has(rt_last_error(), strerror(ENOENT)), "message: %s",
           rt_last_error());
@@ -633,7 +634,7 @@ static void png_grid_reads_back(void) {
     for (int i = 0; i < N * H * W; i++) im[i] = (float)(i % 3) / 2;
     int rc = rt_write_png_grid(tmp("g.png"), im, N, H, W, COLS, 0);
     CHECK(rc == 0, "%s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     FILE *f = fopen(tmp("g.png"), "rb");
     CHECK(f != NULL, "no PNG");
     if (!f) return;
