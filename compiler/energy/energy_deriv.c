@@ -155,7 +155,10 @@ static void deriv_term(Energy *en, Poly *res, const Term *t, const Sym *s, const
             else dt.f[k].power--;
             /* solve on the original factor, substituting in the copy */
             if (solve_index(en, &dt, f, out)) poly_push(en, res, dt);
-            else diag_error(en->d, span_none, "cannot differentiate through the index of '%s'", s->name);
+            else diag_error(en->d, f->span.first_line ? f->span : span_none,
+                            "cannot differentiate through the index of '%s': index units and parameters with "
+                            "summed variables (v[i], v[i + 1]), not constants",
+                            s->name);
         } else if (f->kind == FK_FUNC && poly_mentions(f->arg, s)) {
             if (f->fn == FN_LSE) {
                 deriv_lse(en, res, t, k, s, out);

@@ -193,6 +193,7 @@ static Poly *expand_name(Energy *en, const Expr *e, const Env *env) {
     t.f->kind = FK_TENSOR;
     t.f->power = 1;
     t.f->sym = s;
+    t.f->span = e->span;
     t.f->nidx = s->ndim;
     for (int k = 0; k < s->ndim && k < e->nidx; k++) t.f->idx[k] = eval_affine(e->idx[k], env);
     poly_push(en, p, t);
