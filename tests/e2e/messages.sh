@@ -24,3 +24,4 @@ expect_fail "init 1e39 is named as the cause" "parameter 'W' is not finite befor
 printf 'model m {\n  visible v[4] : gaussian\n  hidden h[2] : bernoulli\n  param W[4, 2]\n  param s[4] init zeros\n  energy = sum(i) sqr(v[i])/2 - sum(i, j) v[i]*W[i, j]*h[j]/s[i]\n}\ntrain m { data = csv("%s/d.csv")  epochs = 2  batch = 2 }\n' "$T" >"$T/div.ebm"
 expect_fail "a division by a zero parameter is named as a cause" "the energy divides by a parameter that reached zero" \
     "$EBMC" train "$T/div.ebm" --out "$T/p.st"
+expect_fail "momentum = 1.5 is refused before training" "momentum must be below 1, not 1.5" "$EBMC" train $spec --out "$T/p.st" --set momentum=1.5
