@@ -24,7 +24,7 @@ static const Flag train_flags[] = {
     {"--seed", 1, "random seed"},
     {"--backend", 1, "interp (the reference interpreter) or jit"},
     {"--quiet", 0, "no progress lines and no progress bar"},
-    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first)"},
+    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first), when training ends"},
     {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png"},
     {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)"},
     {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)"},

@@ -421,6 +421,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     for (int g = 0; g < m->ngroups; g++) sampled |= m->groups[g].k_sample >= 0 || m->groups[g].sampler != RT_SAMPLER_EXACT;
     if (cfg->method != RT_MINIMIZE && !sampled)
         return rt_fail("model '%s' has nothing to sample (only a loss?): train it with method = minimize", m->name);
+    /* the workspaces below, checked against the machine before allocating
+     * (chains = 100000000 is refused with the number, not an abort) */
+    char what[96];
+    snprintf(what, sizeof what, "training with batch %lld and %lld chains", (long long)B, (long long)C);
+    if (rt_memory_check(3 * rt_ws_bytes(m, B) + rt_ws_bytes(m, C) + 4.0 * (double)B * (double)rf, what)) return -1;
     rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, cfg->seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
     rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);

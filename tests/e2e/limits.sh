@@ -43,3 +43,5 @@ if "$EBMC" build $spec -o "$T/bin" >/dev/null 2>&1; then
         "$EBMC" build $spec -o "$T/bin2" --cpu potato
     [ ! -e "$T/bin2" ] && ok "build --cpu potato: nothing written" || notok "build --cpu potato: nothing written"
 fi
+expect_fail "train with 10^9 persistent chains: refused with the memory it needs" "training with batch .* and 1000000000 chains needs [0-9.]* GiB of memory" \
+    "$EBMC" train $spec --out "$T/c.st" --quiet --set 'method=pcd(k = 1, chains = 1000000000)'
