@@ -56,7 +56,8 @@ static int get_num(Ctx *c, const Expr *e, double *out, const char *what) {
 static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
     double v;
     if (!get_num(c, e, &v, what)) return 0;
-    if (v != (double)(long long)v || v < (double)lo) {
+    /* the range first: converting 1e39 to long long is undefined */
+    if (!(v >= -9.2e18 && v <= 9.2e18) || v != (double)(long long)v || v < (double)lo) {
         diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %g", what, lo, v);
         return 0;
     }

@@ -313,7 +313,8 @@ static void fold_power(Energy *en, Term *t, Factor *f) {
     const Term *a = &f->arg->t[0];
     if (a->nvars || a->nguard || a->nsub || a->nf != 1 || a->f[0].kind != FK_TENSOR || a->f[0].fn != FN_NONE) return;
     double q = f->fparam * f->power, pq = a->f[0].power * q;
-    if (pq != (double)(int)pq || a->coef <= 0) return;
+    /* the range first: an int power from inf (x^1e308^2) is undefined */
+    if (!(fabs(pq) <= 1 << 20) || pq != (double)(int)pq || a->coef <= 0) return;
     t->coef *= pow(a->coef, q);
     Factor g = a->f[0];
     g.power = (int)pq;
