@@ -45,3 +45,5 @@ if "$EBMC" build $spec -o "$T/bin" >/dev/null 2>&1; then
 fi
 expect_fail "train with 10^9 persistent chains: refused with the memory it needs" "training with batch .* and 1000000000 chains needs [0-9.]* GiB of memory" \
     "$EBMC" train $spec --out "$T/c.st" --quiet --set 'method=pcd(k = 1, chains = 1000000000)'
+expect_fail "eval --ais with 10^9 runs: refused with the memory it needs" "AIS with 1000000000 runs needs [0-9.]* GiB of memory" \
+    "$EBMC" eval $spec --params "$T/p.st" --ais --runs 1000000000
