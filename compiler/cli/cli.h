@@ -45,6 +45,13 @@ int opt_has(const Opts *o, const char *name);
 int opt_all(const Opts *o, const char *name, char **out, int max);
 /* number flags: 0 and *out untouched if absent; -1 after an error */
 int opt_ll(const Opts *o, const char *name, long long lo, long long *out);
+/* Files (runtime/core/rt_files.c): cli_parse notes the spec and the
+ * files flags name (--config, --params, --data, --clamp G=F ...) as inputs;
+ * cli_check_output refuses (printing why, returning 1) an output that is an
+ * input, a second output, or not a regular file. A command checks all its
+ * outputs once its inputs are known, before any work is written. */
+void cli_note_inputs(const Opts *o);
+int cli_check_output(const char *path, const char *role);
 
 /* The spec compiled to a runtime model on the back end --backend names. */
 typedef struct Built {

@@ -264,32 +264,14 @@ static char *tmp_path(const Job *j, const char *name) {
     return arena_printf(j->b->c->arena, "%s/%s", j->tmp, name);
 }
 
-/* a model's kernels as the object file `object`, its table PX_kernels;
- * the target's description for --version */
-static int emit_kernels(Job *j, const IrProgram *ir, const rt_model *m, const char *px, const char *object, int main,
-                        const char **target) {
-#ifdef EBMC_NO_LLVM
-    (void)j, (void)ir, (void)m, (void)px, (void)object, (void)main, (void)target;
-    return rt_fail("ebmc build needs LLVM, and this ebmc was built without it (EBMC_NO_LLVM)"), 1;
-#else
-    LlvmAotOptions ao = {opt_str(j->o, "--target"), opt_str(j->o, "--cpu"), arena_printf(j->b->c->arena, "%s_kernels", px),
-                         tmp_path(j, object), main ? opt_str(j->o, "--emit-llvm") : NULL};
-    LlvmJitInfo info;
-    int rc = llvm_aot_emit(ir, m->name, &ao, &info);
-    if (rc) return rc;
-    if (getenv("EBMC_VERBOSE"))
-        fprintf(stderr, "ebmc: build: model '%s': %d kernels, %d statements, compiled in %.3f s\n", m->name,
-                info.kernels, info.stmts, info.seconds);
-    *target = arena_printf(j->b->c->arena, "%s (cpu %s)", ao.triple ? ao.triple : "the host",
-                           ao.cpu ? ao.cpu : ao.triple ? "generic" : "native");
-    return 0;
-#endif
-}
-
 /* from into place: a rename, or a copy through the atomic writer when
  * they are on different file systems */
 static int copy_file(const char *from, const char *to, int exe) {
-    if (rename(from, to) == 0) return 0;
+    /* through a symbolic link to its target, never over the link */
+    char *target = rt_path_target(to);
+    int moved = target && rename(from, target) == 0;
+    free(target);
+    if (moved) return 0;
     FILE *in = fopen(from, "rb");
     rt_atomic a;
     if (!in) return rt_fail("cannot read '%s': %s", from, strerror(errno));
@@ -305,6 +287,31 @@ static int copy_file(const char *from, const char *to, int exe) {
     if (rt_atomic_commit(&a, ok)) return 1;
     if (exe) chmod(to, 0755);
     return 0;
+}
+
+/* a model's kernels as the object file `object`, its table PX_kernels;
+ * the target's description for --version. The main model's optimised IR
+ * goes to --emit-llvm, through a temporary file and the output checks. */
+static int emit_kernels(Job *j, const IrProgram *ir, const rt_model *m, const char *px, const char *object, int main,
+                        const char **target) {
+#ifdef EBMC_NO_LLVM
+    (void)j, (void)ir, (void)m, (void)px, (void)object, (void)main, (void)target;
+    return rt_fail("ebmc build needs LLVM, and this ebmc was built without it (EBMC_NO_LLVM)"), 1;
+#else
+    const char *ll = main ? opt_str(j->o, "--emit-llvm") : NULL;
+    LlvmAotOptions ao = {opt_str(j->o, "--target"), opt_str(j->o, "--cpu"), arena_printf(j->b->c->arena, "%s_kernels", px),
+                         tmp_path(j, object), ll ? tmp_path(j, "kernels.ll") : NULL};
+    LlvmJitInfo info;
+    int rc = llvm_aot_emit(ir, m->name, &ao, &info);
+    if (!rc && ll && copy_file(ao.ll, ll, 0)) rc = 1;
+    if (rc) return rc;
+    if (getenv("EBMC_VERBOSE"))
+        fprintf(stderr, "ebmc: build: model '%s': %d kernels, %d statements, compiled in %.3f s\n", m->name,
+                info.kernels, info.stmts, info.seconds);
+    *target = arena_printf(j->b->c->arena, "%s (cpu %s)", ao.triple ? ao.triple : "the host",
+                           ao.cpu ? ao.cpu : ao.triple ? "generic" : "native");
+    return 0;
+#endif
 }
 
 static int header(const Job *j, int embedded) {
@@ -468,8 +475,9 @@ static int build(Job *j) {
 }
 
 static void remove_tree(const char *dir) {
-    static const char *files[] = {"kernels.o", "model.c", "model_glue.o", "params.bin", "out", "tempered_kernels.o",
-                                  "tempered.c", "tempered.o", "recognition_kernels.o", "recognition.c", "recognition.o", NULL};
+    static const char *files[] = {"kernels.o", "kernels.ll", "model.c", "model_glue.o", "params.bin", "out",
+                                  "tempered_kernels.o", "tempered.c", "tempered.o", "recognition_kernels.o", "recognition.c",
+                                  "recognition.o", NULL};
     for (int i = 0; files[i]; i++) {
         char p[PATH_MAX];
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
@@ -503,6 +511,16 @@ int cmd_build(const Command *cmd, int argc, char **argv) {
         diag_tool_error("--name must be a C identifier, not '%s'", px);
         return 1;
     }
+    /* the spec and --params are inputs (cli_parse); the outputs may be none
+     * of them, nor each other, nor a device */
+    const char *out = opt_str(&o, "-o");
+    size_t k = strlen(out);
+    char csrcbuf[PATH_MAX + 8];
+    snprintf(csrcbuf, sizeof csrcbuf, "%.*s.c", (int)(k > 2 && !strcmp(out + k - 2, ".o") ? k - 2 : k), out);
+    const char *csrc = opt_str(&o, "--target") ? csrcbuf : NULL;
+    if (cli_check_output(out, "-o") || cli_check_output(opt_str(&o, "--emit-header"), "--emit-header") ||
+        cli_check_output(opt_str(&o, "--emit-llvm"), "--emit-llvm") || cli_check_output(csrc, "the C glue (-o NAME.c)"))
+        return 1;
     Built b;
     memset(&b, 0, sizeof b);
     if (!(b.c = compile_file(o.spec)) || !(b.an = compile_main_model(b.c))) {

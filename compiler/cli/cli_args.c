@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_help.h"
+#include "rt.h"
 
 static const char *flag_arg(const Flag *f) {
     return f->takes_value ? (f->arg ? f->arg : "VALUE") : "";
@@ -86,8 +87,14 @@ int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *
         const char *value = NULL;
         if (f->takes_value) {
             if (eq) value = eq + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else {
+            else if (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2]))
+                value = argv[++i];
+            else if (i + 1 < argc) {
+                /* --out --quiet: a forgotten value, not a file named --quiet */
+                diag_tool_error("flag '%s' needs a value; '%s' is a flag (write %s=%s for a value that starts with --)", name,
+                                argv[i + 1], name, argv[i + 1]);
+                return 1;
+            } else {
                 diag_tool_error("flag '%s' needs a value", name);
                 return 1;
             }
@@ -102,6 +109,7 @@ int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *
         o->names[o->n] = f->name;
         o->values[o->n++] = value;
     }
+    cli_note_inputs(o);
     if (need_spec && !o->spec) {
         diag_tool_error("ebmc %s needs a spec file", c->name);
         cli_usage_line(c, flags, stderr);
@@ -142,4 +150,33 @@ int opt_ll(const Opts *o, const char *name, long long lo, long long *out) {
     }
     *out = x;
     return 1;
+}
+
+/* the flags whose values are files a command reads; GROUP=FILE for --clamp
+ * and --mask (a value there is not a file: noting a missing file is a no-op) */
+void cli_note_inputs(const Opts *o) {
+    static const char *const in[] = {"--config", "--params", "--data", "--schedule", "--clamp", "--mask", NULL};
+    if (o->spec) rt_input_note(o->spec, "the spec");
+    for (int i = 0; i < o->n; i++) {
+        if (!o->values[i]) continue;
+        if (!strcmp(o->names[i], "--resume")) {
+            /* training continues the checkpoint it resumes and writes it again */
+            rt_output_may_replace(o->values[i]);
+            continue;
+        }
+        for (int k = 0; in[k]; k++)
+            if (!strcmp(o->names[i], in[k])) {
+                const char *v = o->values[i], *eq = strchr(v, '=');
+                rt_input_note(eq && (!strcmp(in[k], "--clamp") || !strcmp(in[k], "--mask")) ? eq + 1 : v, in[k]);
+            }
+    }
+}
+
+int cli_check_output(const char *path, const char *role) {
+    if (!path) return 0;
+    if (rt_output_check(path, role)) {
+        diag_tool_error("%s", rt_last_error());
+        return 1;
+    }
+    return 0;
 }

@@ -128,6 +128,10 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     rc = cli_base_rates(b, t, tp, data, &from);
     if (!rc && ec->schedule && rt_ais_load_schedule(ec->schedule, &schedule, &nsched)) rc = cli_fail_rt();
     rt_ais_cfg cfg = {ec->runs, ec->betas, schedule, nsched, ec->seed};
+    char what[96];
+    snprintf(what, sizeof what, "AIS with %lld runs", (long long)ec->runs);
+    /* the runs' workspace, refused with the number before it is allocated */
+    if (!rc && rt_memory_check(2 * rt_ws_bytes(t->rt.m, ec->runs), what)) rc = cli_fail_rt();
     if (!rc && rt_ais(&t->rt, tp, &cfg, &r)) rc = cli_fail_rt();
     int64_t rf = rt_visible_floats(b->m);
     double sum;
@@ -222,6 +226,7 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     size_t len = 0;
     FILE *y = NULL;
     if (settings(&b, &o, &ec)) goto done;
+    if (cli_check_output(ec.filters, "--filters") || cli_check_output(ec.html, "--html")) goto done;
     if (opt_str(&o, "--data")) rt_source_from_arg(opt_str(&o, "--data"), &ds);
     else if (ec.data.kind != RT_SRC_NONE) ds = ec.data;
     else if (!stack_data(&b, &ds)) {

@@ -315,6 +315,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
                         "dimensions (v[28, 28]) or a square size; or write .csv / .npy");
         goto done;
     }
+    if (cli_check_output(sc.out, "--out")) goto done;
     if (b.c->sema->nstacks > 0) {
         float *img;
         int64_t width;
@@ -345,8 +346,23 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     }
     /* clamped from a file: a chain per row unless --chains says otherwise */
     if (file_rows && !opt_has(&o, "--chains")) sc.chains = file_rows;
+    /* what the chains (and replicas) take, refused with the number before
+     * any of it is allocated */
+    long long R = 1;
+    if (opt_has(&o, "--pt") && opt_ll(&o, "--pt", 1, &R) < 0) goto done;
+    char what[160];
+    if (opt_has(&o, "--pt")) snprintf(what, sizeof what, "sampling with --pt %lld replicas of %lld chains", R, sc.chains);
+    else snprintf(what, sizeof what, "sampling %lld chains", sc.chains);
+    if (rt_memory_check((double)R * rt_ws_bytes(b.m, sc.chains) + 8.0 * (double)sc.chains * (double)rf, what)) {
+        cli_fail_rt();
+        goto done;
+    }
     values = malloc(sizeof(float) * (size_t)(sc.chains * rf));
     means = malloc(sizeof(float) * (size_t)(sc.chains * rf));
+    if (!values || !means) {
+        diag_tool_error("out of memory for %lld chains", sc.chains);
+        goto done;
+    }
     if (opt_has(&o, "--pt")) {
         /* replicas at other temperatures, swapped with the target chain */
         if (cl.n || sc.mean_field) {

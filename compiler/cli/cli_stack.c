@@ -640,6 +640,8 @@ int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int 
     StageRun sr = {o, opt_str(o, "--out") ? opt_str(o, "--out") : default_out(c->arena, o->spec), opt_str(o, "--resume"),
                    NULL, stop};
     int done = 0;
+    /* the outputs before any work: none may be an input or a device */
+    if (cli_check_output(sr.out, "--out") || cli_check_output(opt_str(o, "--log"), "--log")) goto done;
     if (sr.resume) {
         if (resume(&r, sr.resume, &done)) {
             rc = cli_fail_rt();

@@ -24,7 +24,7 @@ static const Flag train_flags[] = {
     {"--seed", 1, "random seed", "N", 0},
     {"--backend", 1, "interp (the reference interpreter) or jit", "interp|jit", 0},
     {"--quiet", 0, "no progress lines and no progress bar", NULL, 0},
-    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first)", "FILE", 0},
+    {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first), when training ends", "FILE", 0},
     {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png", "R.yaml", 0},
     {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)", "P", 0},
     {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)", "N", 0},
@@ -39,12 +39,10 @@ static const char *default_out(Arena *a, const char *spec) {
     return arena_printf(a, "%s.safetensors", base);
 }
 
-/* Ctrl-C: stop after the current batch, with a checkpoint */
+/* Ctrl-C, kill (SIGTERM) or a closed terminal (SIGHUP): stop after the
+ * current batch, with a checkpoint */
 static volatile int interrupted;
-static void on_interrupt(int sig) {
-    (void)sig;
-    interrupted = 1;
-}
+static void on_interrupt(int sig) { interrupted = sig; }
 
 int cmd_train(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -114,6 +112,12 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     const char *out = opt_str(&o, "--out");
     if (!out) out = default_out(b.c->arena, o.spec);
+    const char *logpath = opt_str(&o, "--log"), *report = opt_str(&o, "--report");
+    /* every input is known (the data are loaded): refuse an output that is one
+     * of them, another output, or not a regular file, before any training */
+    if (cli_check_output(out, "--out") || cli_check_output(logpath, "--log") || cli_check_output(report, "--report") ||
+        (report && cli_check_output(cli_report_plot_path(b.c->arena, report), "--report's curves")))
+        goto done;
     /* the run's state goes to the output file as it trains: periodically when
      * asked, and on Ctrl-C */
     tc.rt.checkpoint_path = out;
@@ -127,11 +131,14 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     /* a bar on a terminal, a YAML log */
     rt_reporter rpt;
     FILE *logf = NULL;
-    const char *logpath = opt_str(&o, "--log");
-    if (logpath && !(logf = fopen(logpath, "w"))) {
-        diag_tool_error("--log: cannot write '%s': %s", logpath, strerror(errno));
+    /* the log replaces the previous one whole when training ends (finished,
+     * interrupted or failed): a full disk leaves the old log, not half a line */
+    rt_atomic logw;
+    if (logpath && rt_atomic_open(&logw, logpath)) {
+        diag_tool_error("--log: %s", rt_last_error());
         goto done;
     }
+    if (logpath) logf = logw.fp;
     if (logf) {
         fprintf(logf, "# ebmc train %s: the configuration, then a line per epoch\n", o.spec);
         cli_config_embed(logf, "config", config);
@@ -143,21 +150,26 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         tc.rt.on_progress = rt_reporter_event;
         tc.rt.progress_ctx = &rpt;
     }
-    signal(SIGINT, on_interrupt);
+    rt_on_stop_signals(on_interrupt);
     rt_train_report rep = {0};
     int trc = rt_train(b.m, p, &data, &tc.rt, stdout, &rep);
-    signal(SIGINT, SIG_DFL);
+    rt_on_stop_signals(SIG_DFL);
     rt_reporter_end(&rpt);
-    if (logf) fclose(logf);
+    int frc = trc ? cli_fail_rt() : 0;   /* 1, or 2 for an internal error */
+    if (logf && rt_atomic_commit(&logw, 1)) {
+        diag_tool_error("--log: %s", rt_last_error());
+        trc = -1;
+        if (!frc) frc = 1;
+    }
     if (trc) {
         free(rep.per_epoch);
-        rc = cli_fail_rt();
+        rc = frc;
         goto done;
     }
     if (rep.stopped) {
         printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
         free(rep.per_epoch);
-        rc = 130;
+        rc = 128 + interrupted;
         goto done;
     }
     char epochs[32], seedbuf[32];
@@ -169,7 +181,6 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = cli_fail_rt();
         goto done;
     }
-    const char *report = opt_str(&o, "--report");
     if (report && cli_train_report(&b, report, o.spec, out, &tc.rt, &rep)) {
         free(rep.per_epoch);
         goto done;

@@ -57,6 +57,8 @@ int main(int argc, char **argv) {
     /* a full disk (or ulimit -f) must be an error from write(), not a kill:
      * the atomic writers then leave the old file as it was */
     signal(SIGXFSZ, SIG_IGN);
+    /* no output of this command may replace a file it reads */
+    rt_files_guard(1);
     if (argc < 2) {
         usage(stderr);
         return 1;

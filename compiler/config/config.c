@@ -56,7 +56,8 @@ static int get_num(Ctx *c, const Expr *e, double *out, const char *what) {
 static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
     double v;
     if (!get_num(c, e, &v, what)) return 0;
-    if (v != (double)(long long)v || v < (double)lo) {
+    /* the range first: converting 1e39 to long long is undefined */
+    if (!(v >= -9.2e18 && v <= 9.2e18) || v != (double)(long long)v || v < (double)lo) {
         diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %g", what, lo, v);
         return 0;
     }
@@ -542,7 +543,18 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
     if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
-    if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum");
+    if (!strcmp(k, "momentum")) {
+        if (!get_schedule(c, e, &t->momentum, "momentum")) return 0;
+        /* an impossible setting is refused here, not found out as a
+         * divergence blamed on the learning rate */
+        for (int i = 0; i < t->momentum.n; i++)
+            if (!(t->momentum.value[i] < 1)) {
+                diag_error(c->d, e->span, "momentum must be below 1, not %g: the velocity would never decay and "
+                                          "training would diverge", t->momentum.value[i]);
+                return 0;
+            }
+        return 1;
+    }
     if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
     if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);

@@ -83,7 +83,14 @@ static int set_source(Arena *a, const char *set, RunSource *out) {
                              out->stage ? out->stage : "", out->stage ? " {" : "", (int)(key - set), "", key,
                              out->stage ? " }" : "");
     Program *p = parse_source_from(a, &d, "--set", src, strlen(src), 0);
-    if (d.errors || p->nblocks != 1) return 0;
+    if (d.errors) return 0;
+    if (p->nblocks != 1) {
+        /* lr=0.1 } train m { ...: the value closed the block; the parse
+         * succeeded, so nothing has been said yet */
+        diag_error(&d, span_at(1, (int)out->len), "--set takes one KEY=VALUE; this value ends the settings block "
+                                                  "and starts another");
+        return 0;
+    }
     Block *b = p->blocks[0];
     if (out->stage && b->nstmts == 1 && b->stmts[0]->kind == ST_STAGE) {
         Block *sb = ARENA_NEW(a, Block);

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "parse.h"
+#include "rt.h"
 #include "runconfig.h"
 
 typedef struct Text {      /* spec text, written at given lines and columns */
@@ -250,7 +251,8 @@ RunConfig *runconfig_load(Arena *a, const char *path) {
     size_t len;
     char *text = parse_read_file(path, &len);
     if (!text) {
-        diag_tool_error("cannot read run file '%s': %s", path, strerror(errno));
+        const char *why = rt_last_error();
+        diag_tool_error("cannot read run file %s", strncmp(why, "cannot read ", 12) ? why : why + 12);
         return NULL;
     }
     char *copy = arena_strndup(a, text, len);

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "config_stages.h"
 #include "parse.h"
+#include "rt.h"
 
 Compilation *compile_source(const char *path, const char *src, size_t len) {
     Compilation *c = calloc(1, sizeof *c);
@@ -50,7 +51,7 @@ Compilation *compile_file(const char *path) {
     size_t len;
     char *src = parse_read_file(path, &len);
     if (!src) {
-        diag_tool_error("cannot read '%s': %s", path, strerror(errno));
+        diag_tool_error("%s", rt_last_error());
         return NULL;
     }
     Compilation *c = compile_source(path, src, len);

@@ -63,6 +63,7 @@ typedef struct Factor {
     double fparam;
     int reduce_var;         /* FN_LSE */
     Poly *arg;              /* FK_FUNC */
+    Span span;              /* FK_TENSOR from the spec: where it is written (errors) */
 } Factor;
 
 /* A pending substitution var := val that a derivative found inside a

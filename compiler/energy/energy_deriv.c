@@ -155,7 +155,10 @@ static void deriv_term(Energy *en, Poly *res, const Term *t, const Sym *s, const
             else dt.f[k].power--;
             /* solve on the original factor, substituting in the copy */
             if (solve_index(en, &dt, f, out)) poly_push(en, res, dt);
-            else diag_error(en->d, span_none, "cannot differentiate through the index of '%s'", s->name);
+            else diag_error(en->d, f->span.first_line ? f->span : span_none,
+                            "cannot differentiate through the index of '%s': index units and parameters with "
+                            "summed variables (v[i], v[i + 1]), not constants",
+                            s->name);
         } else if (f->kind == FK_FUNC && poly_mentions(f->arg, s)) {
             if (f->fn == FN_LSE) {
                 deriv_lse(en, res, t, k, s, out);
@@ -310,7 +313,8 @@ static void fold_power(Energy *en, Term *t, Factor *f) {
     const Term *a = &f->arg->t[0];
     if (a->nvars || a->nguard || a->nsub || a->nf != 1 || a->f[0].kind != FK_TENSOR || a->f[0].fn != FN_NONE) return;
     double q = f->fparam * f->power, pq = a->f[0].power * q;
-    if (pq != (double)(int)pq || a->coef <= 0) return;
+    /* the range first: an int power from inf (x^1e308^2) is undefined */
+    if (!(fabs(pq) <= 1 << 20) || pq != (double)(int)pq || a->coef <= 0) return;
     t->coef *= pow(a->coef, q);
     Factor g = a->f[0];
     g.power = (int)pq;

@@ -10,6 +10,7 @@
 #include "energy.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Env {
@@ -192,13 +193,82 @@ static Poly *expand_name(Energy *en, const Expr *e, const Env *env) {
     t.f->kind = FK_TENSOR;
     t.f->power = 1;
     t.f->sym = s;
+    t.f->span = e->span;
     t.f->nidx = s->ndim;
     for (int k = 0; k < s->ndim && k < e->nidx; k++) t.f->idx[k] = eval_affine(e->idx[k], env);
     poly_push(en, p, t);
     return p;
 }
 
+/* a + b - c - ...: the operands of a tree of + and - (and unary minus),
+ * of any shape and depth, expanded one by one into one sum in the order
+ * written. An explicit stack, not recursion: an energy of 40,000 terms is a
+ * 40,000-deep tree; and appending each operand's terms once, not copying
+ * the partial sum at every +, keeps the time linear. */
+static Poly *expand_additive(Energy *en, const Expr *e, const Env *env) {
+    typedef struct { const Expr *e; double sign; } Item;
+    size_t cap = 64, n = 0;
+    Item *stack = malloc(cap * sizeof *stack);
+    Poly *sum = poly_new(en);
+    stack[n++] = (Item){e, 1};
+    while (n) {
+        Item it = stack[--n];
+        const Expr *x = it.e;
+        int add = x->kind == EX_BIN && (x->op == '+' || x->op == '-');
+        if (add || x->kind == EX_NEG) {
+            if (n + 2 > cap) stack = realloc(stack, (cap *= 2) * sizeof *stack);
+            /* pushed right first, so the left operand's terms come first */
+            if (add) stack[n++] = (Item){x->rhs, x->op == '-' ? -it.sign : it.sign};
+            stack[n++] = (Item){x->lhs, add ? it.sign : -it.sign};
+            continue;
+        }
+        Poly *p = expand(en, x, env);
+        for (int i = 0; i < p->n; i++) {
+            Term t = term_copy(en, &p->t[i]);
+            t.coef *= it.sign;
+            poly_push(en, sum, t);
+        }
+    }
+    free(stack);
+    return sum;
+}
+
+static Poly *divide(Energy *en, Poly *num, const Expr *den_expr, const Env *env) {
+    Poly *den = expand(en, den_expr, env);
+    Poly *inv = try_invert(en, den);
+    double c;
+    if (!inv && is_const(den, &c)) {
+        if (c == 0) {
+            diag_error(en->d, den_expr->span, "division by zero");
+            return num;
+        }
+        inv = poly_const(en, 1 / c);
+    }
+    return poly_mul(en, num, inv ? inv : poly_func(en, FN_POW, -1, den));
+}
+
+/* a * b / c * ...: the left spine of * and / walked without recursion
+ * (x*1*1*... 40,000 times is that deep), then folded from the innermost
+ * operand out, as the recursion would */
+static Poly *expand_product(Energy *en, const Expr *e, const Env *env) {
+    size_t cap = 64, n = 0;
+    const Expr **spine = malloc(cap * sizeof *spine);
+    const Expr *x = e;
+    for (; x->kind == EX_BIN && (x->op == '*' || x->op == '/'); x = x->lhs) {
+        if (n == cap) spine = realloc(spine, (cap *= 2) * sizeof *spine);
+        spine[n++] = x;
+    }
+    Poly *acc = expand(en, x, env);
+    while (n) {
+        const Expr *op = spine[--n];
+        acc = op->op == '*' ? poly_mul(en, acc, expand(en, op->rhs, env)) : divide(en, acc, op->rhs, env);
+    }
+    free(spine);
+    return acc;
+}
+
 static Poly *expand(Energy *en, const Expr *e, const Env *env) {
+    if (e->kind == EX_NEG || (e->kind == EX_BIN && (e->op == '+' || e->op == '-'))) return expand_additive(en, e, env);
     switch (e->kind) {
     case EX_NUM: return poly_const(en, e->num);
     case EX_NAME: return expand_name(en, e, env);
@@ -209,20 +279,8 @@ static Poly *expand(Energy *en, const Expr *e, const Env *env) {
         switch (e->op) {
         case '+': return poly_add(en, expand(en, e->lhs, env), expand(en, e->rhs, env));
         case '-': return poly_add(en, expand(en, e->lhs, env), poly_scale(en, expand(en, e->rhs, env), -1));
-        case '*': return poly_mul(en, expand(en, e->lhs, env), expand(en, e->rhs, env));
-        case '/': {
-            Poly *num = expand(en, e->lhs, env), *den = expand(en, e->rhs, env);
-            Poly *inv = try_invert(en, den);
-            double c;
-            if (!inv && is_const(den, &c)) {
-                if (c == 0) {
-                    diag_error(en->d, e->rhs->span, "division by zero");
-                    return num;
-                }
-                inv = poly_const(en, 1 / c);
-            }
-            return poly_mul(en, num, inv ? inv : poly_func(en, FN_POW, -1, den));
-        }
+        case '*':
+        case '/': return expand_product(en, e, env);
         case '^': {
             Poly *ex = expand(en, e->rhs, env);
             double n;

@@ -331,7 +331,11 @@ static Block *mk_block(ParseCtx *c, BlockKind k, const char *name, Span ns, PLis
 }
 
 static void yyerror(Span *loc, yyscan_t scanner, const char *msg) {
-    diag_error(CTX->diag, *loc, "%s", msg);
+    /* bison's stack stops at YYMAXDEPTH (10000) entries: the documented
+     * limit on nesting, an error here rather than a crash later */
+    if (!strcmp(msg, "memory exhausted"))
+        diag_error(CTX->diag, *loc, "expression nested too deeply (more than the parser's %d stack entries)", YYMAXDEPTH);
+    else diag_error(CTX->diag, *loc, "%s", msg);
 }
 
 /* Token names come quoted from bison ("\"identifier\"", "'='"); a person

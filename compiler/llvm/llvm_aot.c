@@ -13,8 +13,11 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "llvm.h"
 #include "llvm_int.h"
@@ -59,6 +62,55 @@ static void add_table(LLVMModuleRef mod, const IrProgram *p, const char *table) 
     rt_free(fns);
 }
 
+/* LLVM takes any --cpu: an unknown name is a warning on stderr, and code
+ * for a CPU without 64-bit support is a fatal error that aborts the
+ * process. The C API cannot list a target's CPUs, so a child process tries
+ * the name on an empty module, and anything it says or a death refuses it. */
+static int check_cpu(const char *triple, const char *cpu) {
+    int fds[2];
+    if (pipe(fds) != 0) return 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return 0;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        LLVMTargetMachineRef tm = llvm_target_machine(triple, cpu, "", 1);
+        if (!tm) _exit(3);
+        LLVMContextRef ctx = LLVMContextCreate();
+        LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("cpu_probe", ctx);
+        LLVMSetTarget(mod, triple);
+        LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), NULL, 0, 0);
+        LLVMValueRef f = LLVMAddFunction(mod, "probe", fty);
+        LLVMBuilderRef bld = LLVMCreateBuilderInContext(ctx);
+        LLVMPositionBuilderAtEnd(bld, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
+        LLVMBuildRetVoid(bld);
+        char *err = NULL;
+        LLVMMemoryBufferRef buf = NULL;
+        if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &err, &buf)) _exit(4);
+        _exit(0);
+    }
+    close(fds[1]);
+    char said[512];
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(fds[0], said + n, sizeof said - 1 - n)) > 0 && (n += (size_t)k) < sizeof said - 1) {}
+    said[n] = 0;
+    close(fds[0]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0) {}
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && n == 0) return 0;
+    char *nl = strchr(said, '\n');
+    if (nl) *nl = 0;
+    return rt_fail("--cpu '%.100s' is not a processor LLVM can generate code for on %s%s%s%s; 'llc -mtriple=%s "
+                   "-mcpu=help' lists them", cpu, triple, n ? " (LLVM: " : "", n ? said : "", n ? ")" : "", triple),
+           1;
+}
+
 int llvm_aot_emit(const IrProgram *p, const char *name, const LlvmAotOptions *o, LlvmJitInfo *info) {
     double t0 = now();
     int rc = init_targets();
@@ -70,6 +122,15 @@ int llvm_aot_emit(const IrProgram *p, const char *name, const LlvmAotOptions *o,
     /* another machine's kernels: its generic CPU unless one is named */
     const char *cpu = o->cpu ? o->cpu : native ? host_cpu : "generic";
     const char *features = o->cpu || !native ? "" : host_features;
+    LLVMTargetRef target;
+    char *terr = NULL;
+    if (o->cpu && !LLVMGetTargetFromTriple(triple, &target, &terr) && check_cpu(triple, o->cpu)) {
+        LLVMDisposeMessage(host);
+        LLVMDisposeMessage(host_cpu);
+        LLVMDisposeMessage(host_features);
+        return 1;
+    }
+    if (terr) LLVMDisposeMessage(terr);
     LLVMTargetMachineRef tm = llvm_target_machine(triple, cpu, features, 1);
     LLVMContextRef ctx = LLVMContextCreate();
     LlvmStats st = {0};

@@ -101,11 +101,15 @@ static int parse(const char *cmd, const Flag *flags, int argc, char **argv, Args
         const char *v = NULL;
         if (f->takes_value) {
             if (eq) v = eq + 1;
-            else if (i + 1 < argc) v = argv[++i];
-            else return fail("flag '%s' needs a value", name);
-        } else if (eq) return fail("flag '%s' takes no value", name);
+            else if (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2]))
+                v = argv[++i];
+            else if (i + 1 < argc) return fail("flag '%s' needs a value; '%s' is a flag", name, argv[i + 1]);
+            else return fail("flag '%s' needs a value%s", name, "");
+        } else if (eq) return fail("flag '%s' takes no value%s", name, "");
         a->name[a->n] = f->name;
         a->value[a->n++] = v;
+        if (v && !strcmp(f->name, "--resume")) rt_output_may_replace(v);
+        else if (v && (!strcmp(f->name, "--params") || !strcmp(f->name, "--data"))) rt_input_note(v, f->name);
     }
     return 0;
 }
@@ -195,11 +199,8 @@ static int save_recognition(const rt_app *app, rt_params *qp, const char *out, i
     return 0;
 }
 
-static volatile int interrupted;
-static void on_interrupt(int sig) {
-    (void)sig;
-    interrupted = 1;
-}
+static volatile int interrupted;   /* the signal that asked to stop */
+static void on_interrupt(int sig) { interrupted = sig; }
 
 static int cmd_train(const rt_app *app, int argc, char **argv) {
     Args a;
@@ -235,6 +236,10 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     char def[512];
     snprintf(def, sizeof def, "%s.safetensors", app->model->name);
     const char *out = arg(&a, "--out") ? arg(&a, "--out") : def;
+    if (rt_output_check(out, "--out")) {
+        rt_dataset_free(&data);
+        return fail_rt();
+    }
     rt_params *p = rt_params_new(app->model), *qp = NULL;
     rt_params_init(app->model, p, cfg.seed);
     /* as ebmc train does: the tempered model, the recognition model's
@@ -260,15 +265,15 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
         cfg.on_progress = rt_reporter_event;
         cfg.progress_ctx = &rpt;
     }
-    signal(SIGINT, on_interrupt);
+    rt_on_stop_signals(on_interrupt);
     rt_train_report rep = {0};
     rc = rt_train(app->model, p, &data, &cfg, cfg.quiet ? NULL : stdout, &rep);
-    signal(SIGINT, SIG_DFL);
+    rt_on_stop_signals(SIG_DFL);
     rt_reporter_end(&rpt);
     if (rc) rc = fail_rt();
     else if (rep.stopped) {
         printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
-        rc = 130;
+        rc = 128 + interrupted;
     } else if (rt_params_save(app->model, p, out, meta, 4)) {
         rc = fail_rt();
     } else {
@@ -298,6 +303,10 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
     int mean_field = app->sample->mean_field || arg(&a, "--mean-field");
     rt_params *p = load_params(app, &a);
     if (!p) return 1;
+    if (rt_output_check(out, "--out")) {
+        rt_params_free(p);
+        return fail_rt();
+    }
     int64_t rf = rt_visible_floats(m);
     float *values = rt_alloc(sizeof(float) * (size_t)(chains * rf));
     float *means = rt_alloc(sizeof(float) * (size_t)(chains * rf));
@@ -351,6 +360,8 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
     rt_cpu_setup(argv);
     prog = app->program;
     rt_set_program(prog);
+    signal(SIGXFSZ, SIG_IGN);   /* a full disk: an error from write(), the old file kept */
+    rt_files_guard(1);          /* no output replaces a file this command reads */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         version(app);
         printf("\nusage: %s COMMAND [flags]\n\n"

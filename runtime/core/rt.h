@@ -35,12 +35,50 @@ void rt_set_program(const char *name);
 void rt_vreport(const char *kind, const char *fmt, va_list ap);
 void rt_report(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* 0 if path names a file that exists and is not a directory */
-int rt_check_readable(const char *path);
+
+/* ---- the files a command reads and writes (rt_files.c) ----------------- */
+/* A command line front end (ebmc, a built binary) turns the guard on: from
+ * then on every input read is remembered and no output may replace one. An
+ * embedding program that reloads and rewrites its own checkpoint leaves it
+ * off; devices, FIFOs, sockets and directories are refused either way. */
+void rt_files_guard(int on);
+/* Inputs are read only when they are regular files of at most RT_INPUT_CAP
+ * bytes (a spec or run file: RT_TEXT_CAP): /dev/zero, a FIFO or a directory
+ * given as data is refused with the reason. A file that passes is
+ * remembered as an input of this process, and no output may replace it. */
+#define RT_INPUT_CAP ((int64_t)256 << 30)
+#define RT_TEXT_CAP ((int64_t)64 << 20)
+int rt_input_check(const char *path, int64_t cap);   /* cap <= 0: no cap */
+int rt_check_readable(const char *path);             /* with RT_INPUT_CAP */
+/* an input read later (or by someone else), named in messages by role:
+ * "the spec", "--params" */
+void rt_input_note(const char *path, const char *role);
+/* path may be replaced although it is read: a checkpoint that training
+ * resumes from and then continues */
+void rt_output_may_replace(const char *path);
+/* 0 when path may be written by this command as role ("--out"): it is not
+ * a device, FIFO, socket or directory, not an input noted so far, and not
+ * an output checked before (two flags naming one file); else an error
+ * naming both. Call once per output, before any work. */
+int rt_output_check(const char *path, const char *role);
+void rt_files_forget(void);   /* a new command in the same process */
+/* path with its symbolic links followed (the target may not exist): what a
+ * write to path replaces. Free it. */
+char *rt_path_target(const char *path);
+
+/* handler (or SIG_DFL) for SIGINT, SIGTERM and SIGHUP alike: the signals
+ * that ask a run to stop, each answered with a checkpoint */
+void rt_on_stop_signals(void (*handler)(int));
 
 /* ---- memory ------------------------------------------------------------ */
-void *rt_alloc(size_t bytes);             /* zeroed, 64-byte aligned, aborts on OOM */
+/* zeroed, 64-byte aligned; when memory runs out: "ebmc: error: out of
+ * memory" and exit status 1 (the one exit in the runtime: no caller could
+ * go on), never an abort */
+void *rt_alloc(size_t bytes);
 void rt_free(void *p);
+/* 0 when bytes fit in this machine's memory; else an error saying what
+ * ("--pt 100000000 replicas of 64 chains") needs how much and what there is */
+int rt_memory_check(double bytes, const char *what);
 
 /* ---- tensors ----------------------------------------------------------- */
 /* A named dense float32 tensor, row-major. */
@@ -153,12 +191,15 @@ int rt_write_npy(const char *path, const float *data, int ndim,
                  const int64_t *dims);
 
 /* Atomic file writing used by every writer above: open a temp file beside
- * path, write, then rt_atomic_commit fsyncs, renames and syncs the directory
- * (or removes the temp file when ok == 0). The file gets mode 0666 less the
- * umask, like any new file, not mkstemp's 0600. rt_atomic_open reads the
- * umask by setting and restoring it: not safe against another thread
- * creating files at that instant. */
-typedef struct rt_atomic { char *tmp; char *path; void *fp; } rt_atomic;
+ * path's target (symbolic links followed), write, then rt_atomic_commit
+ * fsyncs, renames over the target and syncs the directory (or removes the
+ * temp file when ok == 0). rt_atomic_open refuses a target that is not a
+ * regular file or that is an input of this process (rt_files_guard), and
+ * removes the temp files killed writers of the same target left behind.
+ * The file keeps the mode of the file it replaces; a new one gets 0666 less
+ * the umask. Reading the umask sets and restores it: not safe against
+ * another thread creating files at that instant. */
+typedef struct rt_atomic { char *tmp; char *path; char *target; void *fp; } rt_atomic;
 int rt_atomic_open(rt_atomic *a, const char *path);   /* a->fp is a FILE* */
 int rt_atomic_commit(rt_atomic *a, int ok);
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +56,23 @@ void *rt_alloc(size_t bytes) {
     size_t n = (bytes + 63) / 64 * 64;
     void *p = aligned_alloc(64, n ? n : 64);
     if (!p) {
-        rt_report("error", "out of memory (%zu bytes)", bytes);
-        abort();
+        rt_report("error", "out of memory (%zu bytes wanted)", bytes);
+        exit(1);
     }
     memset(p, 0, n ? n : 64);
     return p;
 }
 
 void rt_free(void *p) { free(p); }
+
+int rt_memory_check(double bytes, const char *what) {
+    long long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double have = (double)pages * (double)page;
+    if (pages > 0 && page > 0 && !(bytes <= have))
+        return rt_fail("%s needs %.1f GiB of memory; this machine has %.1f GiB", what, bytes / (1 << 30),
+                       have / (1 << 30));
+    return 0;
+}
 
 /* -1 when the product overflows: a corrupt header must not wrap around */
 int64_t rt_numel(int ndim, const int64_t *dims) {
@@ -143,70 +153,13 @@ float rt_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t elem) {
     return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
 }
 
-/* ---- atomic files ---------------------------------------------------------------- */
-
-/* mkstemp creates the temp file 0600; the file we leave behind gets the mode
- * any newly created file would: 0666 less the umask. umask() can only be read
- * by setting it, so it is set back at once. */
-int rt_atomic_open(rt_atomic *a, const char *path) {
-    memset(a, 0, sizeof *a);
-    size_t n = strlen(path) + 16;
-    a->tmp = malloc(n);
-    snprintf(a->tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(a->tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(a->tmp);
-        a->tmp = NULL;
-        return rt_fail("cannot write '%s': %s", path, strerror(e));
-    }
-    mode_t u = umask(0);
-    umask(u);
-    if (fchmod(fd, 0666 & ~u) != 0 || !(a->fp = fdopen(fd, "wb"))) {
-        int e = errno;
-        close(fd);
-        unlink(a->tmp);
-        free(a->tmp);
-        a->tmp = NULL;
-        return rt_fail("cannot write '%s': %s", path, strerror(e));
-    }
-    a->path = strdup(path);
-    return 0;
-}
-
-/* After the rename the new name is only durable once the directory that
- * holds it is synced. Best effort: some file systems cannot sync a
- * directory, and the file itself is already complete and in place. */
-static void sync_parent_dir(const char *path) {
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
-int rt_atomic_commit(rt_atomic *a, int ok) {
-    FILE *f = a->fp;
-    int rc = 0;
-    if (ok && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
-        rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
-    if (fclose(f) != 0 && ok && !rc) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
-    if (ok && !rc && rename(a->tmp, a->path) != 0) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
-    if (ok && !rc) sync_parent_dir(a->path);
-    if (!ok || rc) unlink(a->tmp);
-    free(a->tmp);
-    free(a->path);
-    a->tmp = a->path = NULL;
-    a->fp = NULL;
-    return ok ? rc : -1;
-}
-
-int rt_check_readable(const char *path) {
-    struct stat st;
-    if (stat(path, &st) != 0) return rt_fail("cannot read '%s': %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return rt_fail("cannot read '%s': it is a directory", path);
-    return 0;
+/* kill and batch schedulers send SIGTERM, a closed terminal SIGHUP: a run
+ * stopped either way keeps its state as it does on Ctrl-C */
+void rt_on_stop_signals(void (*handler)(int)) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++) sigaction(sigs[i], &sa, NULL);
 }

@@ -132,6 +132,8 @@ typedef struct rt_ws {
 } rt_ws;
 
 rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed);
+/* the bytes rt_ws_new(m, B, ...) allocates: checked before allocating */
+double rt_ws_bytes(const rt_model *m, int64_t B);
 void rt_ws_free(rt_ws *w);
 void rt_ws_run(rt_ws *w, int kernel);
 /* one block-Gibbs sweep over every sampled group, in the sweep order */

@@ -124,6 +124,14 @@ int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
 
 /* ---- workspaces ------------------------------------------------------------------ */
 
+double rt_ws_bytes(const rt_model *m, int64_t B) {
+    double n = 0;
+    for (int i = 0; i < m->nbufs; i++)
+        if (m->buf_kind[i] != RT_BUF_PARAM && m->buf_kind[i] != RT_BUF_GRAD)
+            n += (double)m->buf_size[i] * (m->buf_batched[i] ? (double)B : 1.0);
+    return 4.0 * n;
+}
+
 rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed) {
     rt_ws *w = calloc(1, sizeof *w);
     w->m = m;

@@ -129,13 +129,45 @@ int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n
     return 0;
 }
 
+/* The divergence check names where the first non-finite number came from:
+ * the data or an init (checked before training, check_start), else the
+ * step length, with a division by a zero parameter named too when the last
+ * gradient itself was not finite. */
 static int check_finite(const rt_model *m, const rt_params *p, int epoch, double lr) {
     for (int i = 0; i < m->nparams; i++)
         for (int64_t k = 0; k < m->params[i].size; k++)
-            if (!isfinite(p->value[i][k]))
+            if (!isfinite(p->value[i][k])) {
+                int bad_grad = 0;
+                for (int j = 0; j < m->nparams && !bad_grad; j++)
+                    for (int64_t q = 0; q < m->params[j].size && !bad_grad; q++) bad_grad = !isfinite(p->grad[j][q]);
+                /* a gradient that is not finite follows from parameters
+                 * already blown up as well as from a zero divisor: both
+                 * causes are named, the step length first */
+                if (bad_grad)
+                    return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; the learning "
+                                   "rate (lr = %g) is probably too high, or, as the last gradient was not finite, the "
+                                   "energy divides by a parameter that reached zero (or takes the log of a value that "
+                                   "is not positive)", epoch, m->params[i].name, lr);
                 return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; "
                                "the learning rate (lr = %g) is probably too high",
                                epoch, m->params[i].name, lr);
+            }
+    return 0;
+}
+
+/* causes that are there before the first update */
+static int check_start(const rt_model *m, const rt_params *p, const rt_dataset *data, int64_t rf) {
+    for (int i = 0; i < m->nparams; i++)
+        for (int64_t k = 0; k < m->params[i].size; k++)
+            if (!isfinite(p->value[i][k]))
+                return rt_fail("parameter '%s' is not finite before training (%s[%lld] = %g): its init gives a value "
+                               "a float cannot hold (floats end near 3.4e38)",
+                               m->params[i].name, m->params[i].name, (long long)k, (double)p->value[i][k]);
+    for (int64_t r = 0; r < data->n; r++)
+        for (int64_t c = 0; c < rf; c++)
+            if (isinf(data->data[r * rf + c]))
+                return rt_fail("the training data hold an infinite value (example %lld, value %lld): training on it "
+                               "cannot give finite parameters", (long long)r + 1, (long long)c + 1);
     return 0;
 }
 
@@ -374,6 +406,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",
                        (long long)rt_dataset_row(data), (long long)rf);
     if (n == 0) return rt_fail("the training data is empty");
+    if (check_start(m, p, data, rf)) return -1;
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
     /* fe_gap's held-out rows: the validation set, or the last 10% of the
      * data, which then stay out of training */
@@ -401,6 +434,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     for (int g = 0; g < m->ngroups; g++) sampled |= m->groups[g].k_sample >= 0 || m->groups[g].sampler != RT_SAMPLER_EXACT;
     if (cfg->method != RT_MINIMIZE && !sampled)
         return rt_fail("model '%s' has nothing to sample (only a loss?): train it with method = minimize", m->name);
+    /* the workspaces below, checked against the machine before allocating
+     * (chains = 100000000 is refused with the number, not an abort) */
+    char what[96];
+    snprintf(what, sizeof what, "training with batch %lld and %lld chains", (long long)B, (long long)C);
+    if (rt_memory_check(3 * rt_ws_bytes(m, B) + rt_ws_bytes(m, C) + 4.0 * (double)B * (double)rf, what)) return -1;
     rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, cfg->seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
     rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);

@@ -3,7 +3,11 @@
 # UBSan) and run each for FUZZ_SECONDS seconds from a seed corpus made of
 # the specs, the golden specs, run files and small valid data files. A crash leaves
 # its input in build-fuzz/ and fails the run: turn it into a regression
-# test (tests/fuzz/regressions/NAME/, replayed by tests/e2e/fuzz_regressions.sh).
+# test (tests/fuzz/regressions/NAME/, replayed by make test: the loaders'
+# by tests/unit/test_fuzz_regressions.c; spec/ (spec text; for specgen, the
+# spec build-fuzz/specgen prints from the crashing bytes) and cli/ (one
+# argument per line) by tests/e2e/fuzz_regressions.sh). FUZZ_HARNESSES
+# picks some: FUZZ_HARNESSES="specgen cli" make fuzz.
 set -eu
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=build-fuzz
@@ -23,6 +27,10 @@ for f in compiler/*/*.c runtime/*/*.c $B/gen/parser.c $B/gen/lexer.c $B/gen/help
 done
 LIBS="-lopenblas -lyaml -lpng -lz -lm"
 $CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_spec tests/fuzz/fuzz_spec.c $objs $LIBS
+$CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_specgen tests/fuzz/fuzz_specgen.c $objs $LIBS
+$CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_cli tests/fuzz/fuzz_cli.c $objs $LIBS
+# the generator as a program: a crashing input of fuzz_specgen -> its spec
+$CC -O1 -DSPECGEN_MAIN -o $B/specgen tests/fuzz/fuzz_specgen.c
 $CC $CFLAGS -fsanitize=fuzzer -o $B/fuzz_config tests/fuzz/fuzz_config.c $objs $LIBS
 for l in idx csv npy safetensors; do
     L=$(echo $l | tr a-z A-Z)
@@ -30,7 +38,13 @@ for l in idx csv npy safetensors; do
 done
 
 # seed corpora
-mkdir -p $B/corpus/spec $B/corpus/config $B/corpus/idx $B/corpus/csv $B/corpus/npy $B/corpus/safetensors
+mkdir -p $B/corpus/spec $B/corpus/config $B/corpus/idx $B/corpus/csv $B/corpus/npy $B/corpus/safetensors \
+    $B/corpus/specgen $B/corpus/cli
+head -c 64 /dev/urandom >$B/corpus/specgen/random
+printf '\003\002\001\000\005\007\011\002\000\001\004\010' >$B/corpus/specgen/small
+printf -- '--set\nlr=0.1\n--set\nmomentum=0.5 until 5, 0.9\n--seed\n3' >$B/corpus/cli/sets
+printf -- '--set\nmethod=cd(k = 1e12)\n--out\n--quiet' >$B/corpus/cli/flags
+printf -- '--set\ntrain.epochs=2147483648\n--set\nlr=0.1 } train m { epochs = 1' >$B/corpus/cli/odd
 cp specs/*.ebm tests/golden/*.ebm $B/corpus/spec/
 ./ebmc train specs/rbm_bas.ebm --print-config >$B/corpus/config/printed
 printf 'train:\n  lr: 0.01\n  momentum: 0.5 until 5, 0.9\n  monitor: [recon_error, pseudo_loglik]\nsample: {chains: 4, out: s.png}\n' >$B/corpus/config/small
@@ -42,9 +56,10 @@ printf '0.5,1e-3\n-2,3\n' >$B/corpus/csv/plain
 ./ebmc sample specs/rbm_bas.ebm --params $B/corpus/safetensors/bas --chains 2 --steps 1 --out $B/corpus/npy/s.npy >/dev/null
 
 status=0
-for h in spec config idx csv npy safetensors; do
+for h in ${FUZZ_HARNESSES:-spec specgen cli config idx csv npy safetensors}; do
     echo "fuzzing $h for $SECONDS_EACH s"
-    (cd $B && ./fuzz_$h -max_total_time=$SECONDS_EACH -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus/$h \
+    (cd $B && ./fuzz_$h -max_total_time=$SECONDS_EACH -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -close_fd_mask=3 corpus/$h \
         >fuzz_$h.log 2>&1) || { status=1; echo "fuzz_$h found a failure: see $B/fuzz_$h.log and $B/crash-*"; tail -30 $B/fuzz_$h.log; }
     grep -E "^stat::number_of_executed_units|^#[0-9]+ *DONE" $B/fuzz_$h.log | tail -2 || true
 done

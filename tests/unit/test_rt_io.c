@@ -62,12 +62,13 @@ static int loaded(int rc, rt_dataset *d) {
 
 static int has(const char *msg, const char *part) { return strstr(msg, part) != NULL; }
 
-/* entries of tmpdir whose name holds part (temp files are NAME.tmp.XXXXXX) */
+/* entries of tmpdir whose name holds part (temp files are
+ * .NAME.HASH.PID.N.ebmc-tmp) */
 static int count_entries(const char *part) {
     DIR *d = opendir(tmpdir);
     int n = 0;
     for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.' && strstr(e->d_name, part)) n++;
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strstr(e->d_name, part)) n++;
     if (d) closedir(d);
     return n;
 }
@@ -415,7 +416,7 @@ static void safetensors_round_trip_with_metadata(void) {
     const rt_meta meta[2] = {{"spec", "rbm \"bas\".ebm\\\n\ttab"}, {"epoch", "7"}};
     int rc = rt_save_safetensors(tmp("p.safetensors"), t, 3, meta, 2);
     CHECK(rc == 0, "%s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     size_t n;
     unsigned char *b = slurp(tmp("p.safetensors"), &n);
     uint64_t hl = 0;
@@ -544,14 +545,14 @@ static void atomic_commit_leaves_no_temp_file(void) {
     CHECK(rc == 0, "%s", rt_last_error());
     if (rc) return;
     fputs("new", a.fp);
-    CHECK(count_entries("atomic.txt.tmp.") == 1, "no temp file beside the target while writing");
+    CHECK(count_entries(".atomic.txt.") == 1, "no temp file beside the target while writing");
     CHECK(access(tmp("atomic.txt"), F_OK) != 0, "the target exists before the commit");
     CHECK(rt_atomic_commit(&a, 1) == 0, "%s", rt_last_error());
     size_t n;
     char *s = (char *)slurp(tmp("atomic.txt"), &n);
     CHECK(s && !strcmp(s, "new"), "content: %s", s ? s : "(none)");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 static void atomic_abandoned_write_keeps_old_file(void) {
@@ -566,7 +567,7 @@ static void atomic_abandoned_write_keeps_old_file(void) {
     char *s = (char *)slurp(tmp("keep.txt"), &n);
     CHECK(s && !strcmp(s, "old"), "old content changed to: %s", s ? s : "(none)");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 /* a real write failure, even for root: RLIMIT_FSIZE makes write() fail with
@@ -591,7 +592,7 @@ static void atomic_failed_write_keeps_old_checkpoint(void) {
     char *s = (char *)slurp(tmp("full.safetensors"), &n);
     CHECK(s && !strcmp(s, "old"), "the old checkpoint was touched");
     free(s);
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
 }
 
 /* the rename is the last step: a target that cannot be replaced fails the
@@ -602,7 +603,7 @@ static void atomic_failed_rename_removes_temp(void) {
     float x = 1;
     CHECK(rt_write_npy(tmp("adir"), &x, 2, dims) != 0, "replaced a directory");
     CHECK(has(rt_last_error(), tmp("adir")), "message: %s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     CHECK(rt_write_npy(tmp("no/such/dir.npy"), &x, 2, dims) != 0, "wrote into a missing directory");
     CHECK(has(rt_last_error(), tmp("no/such/dir.npy")) && has(rt_last_error(), strerror(ENOENT)), "message: %s",
           rt_last_error());
@@ -628,6 +629,75 @@ static void atomic_file_mode_follows_umask(void) {
     umask(old);
 }
 
+/* ---- the files a command reads and writes (rt_files.c) --------------------------- */
+
+/* with the guard on, an input read (or noted) may not be written, by the
+ * check or by the atomic writer; two outputs may not be one file; without
+ * the guard (an embedding program) a file read may be rewritten */
+static void files_guard_refuses_inputs_and_twins(void) {
+    const int64_t dims[1] = {1};
+    float x = 1;
+    put(tmp("in.csv"), "a\n1\n", 4);
+    rt_files_guard(1);
+    rt_dataset d = {0};
+    CHECK(rt_load_csv(tmp("in.csv"), &d) == 0, "%s", rt_last_error());
+    rt_dataset_free(&d);
+    CHECK(rt_output_check(tmp("in.csv"), "--out") != 0 && has(rt_last_error(), "it is an input"),
+          "an input passed the check: %s", rt_last_error());
+    CHECK(rt_write_npy(tmp("in.csv"), &x, 1, dims) != 0, "the atomic writer replaced an input");
+    size_t n;
+    char *s = (char *)slurp(tmp("in.csv"), &n);
+    CHECK(s && n == 4 && !memcmp(s, "a\n1\n", 4), "the input changed");
+    free(s);
+    CHECK(rt_output_check(tmp("o1.npy"), "--out") == 0, "%s", rt_last_error());
+    CHECK(rt_output_check(tmp("./o1.npy"), "--log") != 0 && has(rt_last_error(), "--out"),
+          "two names of one output passed: %s", rt_last_error());
+    rt_output_may_replace(tmp("in.csv"));
+    CHECK(rt_output_check(tmp("in.csv"), "--out") == 0, "an allowed input was refused: %s", rt_last_error());
+    rt_files_forget();
+    rt_files_guard(0);
+    CHECK(rt_write_npy(tmp("in.csv"), &x, 1, dims) == 0, "without the guard: %s", rt_last_error());
+    CHECK(rt_write_npy("/dev/null", &x, 1, dims) != 0 && has(rt_last_error(), "character device"),
+          "a device was written: %s", rt_last_error());
+    unlink(tmp("in.csv"));
+}
+
+/* a link is written through; the target's mode is kept; a dead writer's
+ * temp file goes, a live one's stays; a 253-character name fits */
+static void files_links_modes_leftovers(void) {
+    const int64_t dims[1] = {1};
+    float x = 1;
+    put(tmp("real.npy"), "old", 3);
+    chmod(tmp("real.npy"), 0600);
+    symlink("real.npy", tmp("link.npy"));
+    CHECK(rt_write_npy(tmp("link.npy"), &x, 1, dims) == 0, "%s", rt_last_error());
+    struct stat st;
+    CHECK(lstat(tmp("link.npy"), &st) == 0 && S_ISLNK(st.st_mode), "the link was replaced");
+    CHECK(stat(tmp("real.npy"), &st) == 0 && (st.st_mode & 0777) == 0600 && st.st_size > 3,
+          "target: mode %03o, %lld bytes", (unsigned)(st.st_mode & 0777), (long long)st.st_size);
+    /* a PID that cannot be alive (above pid_max) and our own parent's */
+    char dead[300], live[300];
+    unsigned long long h = 1469598103934665603ull;
+    for (const char *c = "real.npy"; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    snprintf(dead, sizeof dead, "%s/.real.npy.%016llx.99999999.0.ebmc-tmp", tmpdir, h);
+    snprintf(live, sizeof live, "%s/.real.npy.%016llx.%ld.0.ebmc-tmp", tmpdir, h, (long)getppid());
+    put(dead, "x", 1);
+    put(live, "x", 1);
+    CHECK(rt_write_npy(tmp("real.npy"), &x, 1, dims) == 0, "%s", rt_last_error());
+    CHECK(access(dead, F_OK) != 0, "a dead writer's temp file was left");
+    CHECK(access(live, F_OK) == 0, "a live writer's temp file was removed");
+    unlink(live);
+    char name[600];
+    int k = snprintf(name, sizeof name, "%s/", tmpdir);
+    memset(name + k, 'x', 253);
+    name[k + 253] = 0;
+    CHECK(rt_write_npy(name, &x, 1, dims) == 0, "a 253-character name: %s", rt_last_error());
+    CHECK(access(name, F_OK) == 0, "no file of the 253-character name");
+    unlink(name);
+    unlink(tmp("link.npy"));
+    unlink(tmp("real.npy"));
+}
+
 /* ---- PNG ------------------------------------------------------------------------ */
 
 static void png_grid_reads_back(void) {
@@ -636,7 +706,7 @@ static void png_grid_reads_back(void) {
     for (int i = 0; i < N * H * W; i++) im[i] = (float)(i % 3) / 2;
     int rc = rt_write_png_grid(tmp("g.png"), im, N, H, W, COLS, 0);
     CHECK(rc == 0, "%s", rt_last_error());
-    CHECK(count_entries(".tmp.") == 0, "a temp file was left behind");
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
     FILE *f = fopen(tmp("g.png"), "rb");
     CHECK(f != NULL, "no PNG");
     if (!f) return;
@@ -798,6 +868,8 @@ int main(void) {
     TEST(atomic_failed_write_keeps_old_checkpoint);
     TEST(atomic_failed_rename_removes_temp);
     TEST(atomic_file_mode_follows_umask);
+    TEST(files_guard_refuses_inputs_and_twins);
+    TEST(files_links_modes_leftovers);
     TEST(png_grid_reads_back);
     TEST(png_grid_nan_is_black);
     TEST(bars_stripes_4x4_has_30_distinct_patterns);
