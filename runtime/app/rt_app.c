@@ -2,6 +2,7 @@
 #include "rt_app.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -117,6 +118,13 @@ static int arg_ll(const Args *a, const char *name, long long lo, long long *out)
     char *end;
     errno = 0;
     long long x = strtoll(v, &end, 10);
+    /* every integer flag but a seed ends in an int of the runtime (sweeps,
+     * epochs) or a count that sizes a buffer: past INT_MAX it would wrap */
+    long long hi = strstr(name, "seed") ? LLONG_MAX : INT_MAX;
+    if (!errno && *end == 0 && end != v && x > hi) {
+        fprintf(stderr, "%s: error: %s must be at most %lld, not '%s'\n", prog, name, hi, v);
+        return -1;
+    }
     if (errno || *end || end == v || x < lo) {
         char low[32];
         snprintf(low, sizeof low, "%lld", lo);

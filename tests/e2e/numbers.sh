@@ -43,3 +43,41 @@ if "$EBMC" train "$T/init.ebm" --out "$T/init.st" >"$T/out" 2>&1; then
 else
     notok "train with arithmetic initialisers" "$(head -3 "$T/out")"
 fi
+
+# --- integer settings and flags: 64-bit, range-checked, never wrapped -------
+cat >"$T/r.ebm" <<'SPEC'
+model m {
+  visible v[4] : bernoulli
+  hidden  h[3] : bernoulli
+  param W[4, 3] init normal(0, 0.1)
+  energy = - sum(i, j) v[i]*W[i, j]*h[j]
+}
+train m { data = bars_and_stripes(2, 2) epochs = 1 batch = 2 }
+SPEC
+"$EBMC" train "$T/r.ebm" --out "$T/r.st" >/dev/null 2>&1 || notok "train the small model"
+expect_fail "k = 1e12 is refused (it trained with k = -727379968)" "^--set:1:15: error: k must be at most 2147483647, not 1000000000000" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "method=cd(k = 1e12)"
+expect_fail "epochs = 2147483648 is refused (it trained 0 epochs)" "^--set:1:8: error: epochs must be at most 2147483647, not 2147483648" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "epochs=2147483648"
+expect_fail "sample --steps 4294967297 is refused (it ran one sweep)" "error: --steps must be at most 2147483647, not '4294967297'" \
+    "$EBMC" sample "$T/r.ebm" --params "$T/r.st" --steps 4294967297 --out "$T/s.csv"
+expect_fail "batch = 2^40 is refused" "error: batch must be at most 2147483647" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "batch=2^40"
+[ -e "$T/x.st" ] && notok "a refused setting wrote no checkpoint" || ok "a refused setting wrote no checkpoint"
+
+# the largest values survive --print-config and read back the same
+if "$EBMC" train "$T/r.ebm" --print-config --set epochs=2147483647 --set "method=cd(k = 3e9/2)" --set seed=2^53 \
+        --set "momentum=0.5 until 1e9, 0.9" --set lr=1/3 >"$T/c1.yaml" 2>"$T/err" &&
+    grep -q '^  epochs: 2147483647$' "$T/c1.yaml" && grep -q '^  method: cd(k = 1500000000)$' "$T/c1.yaml" &&
+    grep -q '^  seed: 9007199254740992$' "$T/c1.yaml" && grep -q "^  momentum: '0.5 until 1000000000, 0.9'$" "$T/c1.yaml" &&
+    "$EBMC" train "$T/r.ebm" --print-config --config "$T/c1.yaml" >"$T/c2.yaml" 2>>"$T/err" && cmp -s "$T/c1.yaml" "$T/c2.yaml"
+then ok "integer settings round-trip through --print-config"
+else notok "integer settings round-trip through --print-config" "$(head -3 "$T/err")" "$(diff "$T/c1.yaml" "$T/c2.yaml" | head -4)"; fi
+
+# --- impossible settings are refused before training ------------------------
+expect_fail "momentum = 1.5 is refused" "^--set:1:10: error: momentum must be below 1, not 1.5" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "momentum=1.5"
+expect_fail "a momentum piece of 1 is refused" "^--set:1:23: error: momentum must be below 1, not 1" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "momentum=0.5 until 2, 1"
+expect_fail "adam(beta2 = 1) is refused" "error: beta2 must be below 1, not 1" \
+    "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "optimizer=adam(beta2 = 1)"
