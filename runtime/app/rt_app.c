@@ -219,9 +219,10 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     rt_params_init(app->model, p, cfg.seed);
     char seedtxt[32];
     snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)cfg.seed);
-    rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt}};
+    rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt},
+                      {"ebmc_version", app->version}};
     cfg.meta = meta;
-    cfg.nmeta = 4;
+    cfg.nmeta = app->version ? 5 : 4;
     cfg.checkpoint_path = out;
     cfg.resume_path = arg(&a, "--resume");
     cfg.stop = &interrupted;
@@ -240,7 +241,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     else if (rep.stopped) {
         printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
         rc = 130;
-    } else if (rt_params_save(app->model, p, out, meta, 4)) {
+    } else if (rt_params_save(app->model, p, out, meta, cfg.nmeta)) {
         rc = fail_rt();
     } else {
         double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;

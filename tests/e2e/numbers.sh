@@ -81,3 +81,73 @@ expect_fail "a momentum piece of 1 is refused" "^--set:1:23: error: momentum mus
     "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "momentum=0.5 until 2, 1"
 expect_fail "adam(beta2 = 1) is refused" "error: beta2 must be below 1, not 1" \
     "$EBMC" train "$T/r.ebm" --out "$T/x.st" --set "optimizer=adam(beta2 = 1)"
+
+# --- checkpoints carry their model's structure ------------------------------
+# st_rewrite IN OUT MODE: nan (W[1, 2] becomes NaN), inf (b[0] becomes
+# +inf) or old (the metadata loses the structure keys, as before they existed)
+st_rewrite() {
+    python3 - "$@" <<'PY'
+import json, struct, sys
+src, dst, mode = sys.argv[1:4]
+raw = bytearray(open(src, "rb").read())
+(n,) = struct.unpack("<Q", raw[:8])
+h = json.loads(raw[8:8 + n])
+body = raw[8 + n:]
+if mode == "old":
+    for k in ("structure", "structure_hash", "spec_hash", "ebmc_version"):
+        h["__metadata__"].pop(k, None)
+else:
+    name, at, val = ("W", 1 * 3 + 2, float("nan")) if mode == "nan" else ("b", 0, float("inf"))
+    lo = h[name]["data_offsets"][0] + 4 * at
+    body[lo:lo + 4] = struct.pack("<f", val)
+text = json.dumps(h).encode()
+text += b" " * (-len(text) % 8)
+open(dst, "wb").write(struct.pack("<Q", len(text)) + text + bytes(body))
+PY
+}
+cat >"$T/b.ebm" <<'SPEC'
+model m {
+  visible v[4] : bernoulli
+  hidden  h[3] : bernoulli
+  param W[4, 3] init normal(0, 0.1)
+  param b[4]
+  energy = - sum(i) b[i]*v[i] - sum(i, j) v[i]*W[i, j]*h[j]
+}
+train m { data = bars_and_stripes(2, 2) epochs = 2 batch = 2 }
+sample m { chains = 4, steps = 2 }
+SPEC
+sed 's/: bernoulli/: spin/g; s/bars_and_stripes(2, 2)/bars_and_stripes(2, 2, spins = 1)/' "$T/b.ebm" >"$T/s.ebm"
+sed 's/sum(i, j) v\[i\]\*W\[i, j\]\*h\[j\]/sum(a, c) v[a]*W[a, c]*h[c]/' "$T/b.ebm" >"$T/renamed.ebm"
+sed 's/- sum(i, j) v/+ sum(i, j) v/' "$T/b.ebm" >"$T/sign.ebm"
+"$EBMC" train "$T/b.ebm" --out "$T/b.st" >/dev/null 2>&1 || notok "train the bernoulli model"
+for cmd in sample eval; do
+    set -- --out "$T/x.csv"
+    [ $cmd = eval ] && set -- --exact
+    expect_fail "a bernoulli checkpoint does not $cmd as a spin model" \
+        "b.st: written for a model of another structure: 'm' (v\[4\] bernoulli visible sigmoid, h\[3\] bernoulli hidden sigmoid; W\[4, 3\], b\[4\]; energy [0-9a-f]*; structure [0-9a-f]*), but the spec's model 'm' is (v\[4\] spin visible tanh" \
+        "$EBMC" $cmd "$T/s.ebm" --params "$T/b.st" "$@"
+done
+expect_fail "a bernoulli checkpoint does not resume as a spin model" "b.st: written for a model of another structure" \
+    "$EBMC" train "$T/s.ebm" --resume "$T/b.st" --out "$T/x.st"
+expect_fail "a checkpoint does not load into an energy of the other sign" "b.st: written for a model of another structure" \
+    "$EBMC" sample "$T/sign.ebm" --params "$T/b.st" --out "$T/x.csv"
+if "$EBMC" sample "$T/renamed.ebm" --params "$T/b.st" --out "$T/x.csv" >/dev/null 2>"$T/err"; then
+    ok "renaming index variables keeps the structure"
+else notok "renaming index variables keeps the structure" "$(head -2 "$T/err")"; fi
+if python3 -c 'import json, struct, sys
+raw = open(sys.argv[1], "rb").read(); (n,) = struct.unpack("<Q", raw[:8]); m = json.loads(raw[8:8 + n])["__metadata__"]
+sys.exit(not (len(m["structure_hash"]) == 16 and len(m["spec_hash"]) == 16 and m["ebmc_version"] and m["structure"].startswith("v[4] bernoulli")))' "$T/b.st"
+then ok "a checkpoint's metadata holds structure, structure_hash, spec_hash and ebmc_version"
+else notok "a checkpoint's metadata holds structure, structure_hash, spec_hash and ebmc_version"; fi
+
+st_rewrite "$T/b.st" "$T/nan.st" nan
+expect_fail "a checkpoint with a NaN parameter is refused" "nan.st: parameter 'W' holds NaN at \[1, 2\]" \
+    "$EBMC" sample "$T/b.ebm" --params "$T/nan.st" --out "$T/x.csv"
+st_rewrite "$T/b.st" "$T/inf.st" inf
+expect_fail "a checkpoint with an infinite parameter is refused" "inf.st: parameter 'b' holds an infinity at \[0\]" \
+    "$EBMC" eval "$T/b.ebm" --params "$T/inf.st" --exact
+st_rewrite "$T/b.st" "$T/old.st" old
+if "$EBMC" sample "$T/b.ebm" --params "$T/old.st" --out "$T/x.csv" >/dev/null 2>"$T/err" &&
+    grep -q "note: .*old.st: written without its model's structure" "$T/err"; then
+    ok "a checkpoint from before structures loads, with a note"
+else notok "a checkpoint from before structures loads, with a note" "$(head -2 "$T/err")"; fi
