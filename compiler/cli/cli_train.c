@@ -13,6 +13,7 @@
 #include "cli_anneal.h"
 #include "cli_report.h"
 #include "config.h"
+#include "rt_data_check.h"
 
 /* ---- train ---------------------------------------------------------------------- */
 
@@ -90,6 +91,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = 0;
         goto done;
     }
+    tc.data.nan_missing = 1;   /* NaN in training data marks a missing value, imputed by rt_train */
     if (rt_source_load(&tc.data, &data)) {
         cli_fail_rt();
         goto done;
@@ -98,6 +100,10 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     if (rt_dataset_row(&data) != want) {
         diag_tool_error("the data has %lld values per example but model '%s' has %lld visible units",
                         (long long)rt_dataset_row(&data), b.m->name, (long long)want);
+        goto done;
+    }
+    if (rt_data_check(b.m, &data, tc.data.path, 1)) {
+        cli_fail_rt();
         goto done;
     }
     p = rt_params_new(b.m);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rt_cpu.h"
+#include "rt_data_check.h"
 #include "rt_eval.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
@@ -159,8 +160,9 @@ static rt_params *load_params(const rt_app *app, const Args *a) {
 
 /* --data (keeping the spec's transforms: binarize, spins, ...), else the
  * spec's data */
-static int load_data(const rt_app *app, const Args *a, rt_dataset *d) {
+static int load_data(const rt_app *app, const Args *a, rt_dataset *d, int training) {
     rt_source src = *app->data;
+    src.nan_missing = training;   /* NaN marks a missing value only in training data */
     const char *path = arg(a, "--data");
     if (path) {
         rt_source given;
@@ -181,6 +183,7 @@ static int load_data(const rt_app *app, const Args *a, rt_dataset *d) {
                 (long long)rt_dataset_row(d), app->model->name, (long long)want);
         return 1;
     }
+    if (rt_data_check(app->model, d, src.path, training)) return fail_rt();
     return 0;
 }
 
@@ -211,7 +214,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     }
     cfg.quiet = arg(&a, "--quiet") != NULL;
     rt_dataset data = {0};
-    if (load_data(app, &a, &data)) return 1;
+    if (load_data(app, &a, &data, 1)) return 1;
     char def[512];
     snprintf(def, sizeof def, "%s.safetensors", app->model->name);
     const char *out = arg(&a, "--out") ? arg(&a, "--out") : def;
@@ -290,7 +293,7 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     rt_params *p = load_params(app, &a);
     if (!p) return 1;
     rt_dataset data = {0};
-    if (load_data(app, &a, &data)) {
+    if (load_data(app, &a, &data, 0)) {
         rt_params_free(p);
         return 1;
     }

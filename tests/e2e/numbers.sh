@@ -151,3 +151,72 @@ if "$EBMC" sample "$T/b.ebm" --params "$T/old.st" --out "$T/x.csv" >/dev/null 2>
     grep -q "note: .*old.st: written without its model's structure" "$T/err"; then
     ok "a checkpoint from before structures loads, with a note"
 else notok "a checkpoint from before structures loads, with a note" "$(head -2 "$T/err")"; fi
+
+# --- data: no NaN or infinity (but missing values in training data), and
+#     values the units can take ------------------------------------------------
+printf '0,1,0,1\n1,nan,0,1\n0,0,1,1\n1,1,0,0\n' >"$T/nan.csv"
+printf '0,1,0,1\n1,1,inf,1\n' >"$T/inf.csv"
+printf '0,1,0,1\n1,7,0,1\n' >"$T/seven.csv"
+with() { sed "s|bars_and_stripes(2, 2)|$1|" "$T/b.ebm" >"$T/w.ebm"; }
+with "csv(\"$T/nan.csv\")"
+if "$EBMC" train "$T/w.ebm" --out "$T/w.st" >/dev/null 2>"$T/err"; then ok "NaN in training data is a missing value (kept)"
+else notok "NaN in training data is a missing value (kept)" "$(head -2 "$T/err")"; fi
+with "csv(\"$T/nan.csv\", binarize = 0.5)"
+if "$EBMC" train "$T/w.ebm" --out "$T/w.st" >/dev/null 2>"$T/err"; then ok "binarize keeps a missing value missing"
+else notok "binarize keeps a missing value missing" "$(head -2 "$T/err")"; fi
+expect_fail "NaN in eval data names file, row and column" "nan.csv: row 2, column 2 holds NaN" \
+    "$EBMC" eval "$T/b.ebm" --params "$T/b.st" --data "$T/nan.csv"
+with "csv(\"$T/inf.csv\")"
+expect_fail "an infinity in CSV training data names file, row and column" "inf.csv: row 2, column 3 holds an infinity" \
+    "$EBMC" train "$T/w.ebm" --out "$T/w.st"
+python3 -c 'import struct, sys
+rows = [[0, 1, 0, 1], [1, 0, float(sys.argv[2]), 1]]
+hdr = "{'"'"'descr'"'"': '"'"'<f4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2, 4), }"
+hdr += " " * (-(10 + len(hdr) + 1) % 64) + "\n"
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + b"".join(struct.pack("<4f", *r) for r in rows))' "$T/nan.npy" nan
+expect_fail "NaN in NPY eval data names file, row and column" "nan.npy: row 2, column 3 holds NaN" \
+    "$EBMC" eval "$T/b.ebm" --params "$T/b.st" --data "$T/nan.npy"
+# float IDX (type 0x0D): 2 rows of 4, the second row's last value -inf
+python3 -c 'import struct, sys
+open(sys.argv[1], "wb").write(bytes([0, 0, 0x0D, 2]) + struct.pack(">II", 2, 4) + struct.pack(">8f", 0, 1, 0, 1, 1, 0, 1, float("-inf")))' "$T/inf.idx"
+expect_fail "an infinity in float IDX data names file, row and column" "inf.idx: row 2, column 4 holds a negative infinity" \
+    "$EBMC" eval "$T/b.ebm" --params "$T/b.st" --data "$T/inf.idx"
+with "csv(\"$T/seven.csv\")"
+expect_fail "a 7 in bernoulli training data is refused, naming the row" "seven.csv: row 2, column 2: v\[1\] is 7, but bernoulli units take 0 or 1" \
+    "$EBMC" train "$T/w.ebm" --out "$T/w.st"
+printf '1,-1,1,-1\n-1,0,1,1\n' >"$T/spin0.csv"
+"$EBMC" train "$T/s.ebm" --out "$T/s.st" >/dev/null 2>&1 || notok "train the spin model"
+expect_fail "a 0 in spin data is refused" "spin0.csv: row 2, column 2: v\[1\] is 0, but spin units take -1 or +1 (spins = 1" \
+    "$EBMC" eval "$T/s.ebm" --params "$T/s.st" --data "$T/spin0.csv"
+cat >"$T/soft.ebm" <<'SPEC'
+model m {
+  visible v[2, 3] : softmax
+  visible n[2] : binomial(4)
+  hidden  h[3] : bernoulli
+  param W[2, 3, 3] init normal(0, 0.1)
+  param U[2, 3]
+  energy = - sum(a, k, j) v[a, k]*W[a, k, j]*h[j] - sum(a, j) n[a]*U[a, j]*h[j]
+}
+train m { data = csv("DATA") epochs = 1 batch = 2 }
+SPEC
+printf '0,1,0,1,0,0,2,4\n0,1,0,0,1,0,0,1\n' >"$T/soft_ok.csv"
+printf '0,1,0,1,0,0,2,4\n0,1,0,1,1,0,0,1\n' >"$T/soft_two.csv"
+printf '0,1,0,1,0,0,2,4\n0,1,0,0,1,0,0,5\n' >"$T/binom5.csv"
+printf '0,1,0,1,0,0,2,4\n0,1,0,0,1,0,0.5,1\n' >"$T/binomhalf.csv"
+sed "s|DATA|$T/soft_ok.csv|" "$T/soft.ebm" >"$T/so.ebm"
+if "$EBMC" train "$T/so.ebm" --out "$T/so.st" >/dev/null 2>"$T/err"; then ok "one-hot softmax and binomial data train"
+else notok "one-hot softmax and binomial data train" "$(head -2 "$T/err")"; fi
+expect_fail "a softmax row with two ones is refused" "soft_two.csv: row 2, columns 4 to 6: v\[1, 0\] to v\[1, 2\] hold 2 ones, but a softmax group's values are one-hot" \
+    "$EBMC" eval "$T/so.ebm" --params "$T/so.st" --data "$T/soft_two.csv"
+expect_fail "a binomial(4) value of 5 is refused" "binom5.csv: row 2, column 8: n\[1\] is 5, but binomial units take an integer from 0 to 4" \
+    "$EBMC" eval "$T/so.ebm" --params "$T/so.st" --data "$T/binom5.csv"
+expect_fail "a binomial value of 0.5 is refused" "binomhalf.csv: row 2, column 7: n\[0\] is 0.5" \
+    "$EBMC" eval "$T/so.ebm" --params "$T/so.st" --data "$T/binomhalf.csv"
+
+# --- clamps hold values the units can take ----------------------------------
+expect_fail "--clamp v=7 on bernoulli units is refused" "error: --clamp v=7: v\[0\] is 7, but bernoulli units take 0 or 1" \
+    "$EBMC" sample "$T/b.ebm" --params "$T/b.st" --clamp v=7 --out "$T/clamped.csv"
+printf '1,0,nan,nan\n0,0.5,1,1\n' >"$T/clamp.csv"
+expect_fail "a grey value in a --clamp file is refused (it was binarized at 0)" "clamp.csv: row 2, column 2: v\[1\] is 0.5" \
+    "$EBMC" sample "$T/b.ebm" --params "$T/b.st" --clamp v="$T/clamp.csv" --out "$T/clamped.csv"
+[ -e "$T/clamped.csv" ] && notok "refused samples wrote nothing" || ok "refused samples wrote nothing"
