@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rt_data_check.h"
 #include "cli_anneal.h"
 #include "cli_config.h"
 #include "cli_pictures.h"
@@ -77,27 +78,22 @@ static int stack_data(Built *b, DataSpec *ds) {
     return ds->kind != RT_SRC_NONE;
 }
 
-/* Grey levels given to binary units are energies of states that do not
- * exist: the numbers come out, but they are not log-probabilities. A
- * --data file (arg, read into ds) is read as it is, so say how to binarize
- * it. */
-static void warn_grey(const Built *b, const rt_dataset *d, const DataSpec *ds, int arg) {
+/* After data a binary group cannot take were refused: grey levels have a
+ * fix to name, when the data came from --data */
+static void note_grey(const Built *b, const rt_dataset *d, const DataSpec *ds, int arg) {
     int64_t off = 0, at = -1, row = rt_dataset_row(d);
     for (int g = 0; g < b->m->ngroups && at < 0; g++) {
         const rt_group *gr = &b->m->groups[g];
         if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;
-        if (gr->role == RT_VISIBLE && (gr->utype == RT_BERNOULLI || gr->utype == RT_SPIN))
+        if (gr->role == RT_VISIBLE && gr->utype == RT_BERNOULLI)
             for (int64_t i = 0; i < d->n && at < 0; i++)
                 for (int64_t k = 0; k < gr->size && at < 0; k++) {
                     float x = d->data[i * row + off + k];
-                    if (x != 0.0f && x != 1.0f && !(gr->utype == RT_SPIN && x == -1.0f)) at = i;
+                    if (x > 0.0f && x < 1.0f) at = i;
                 }
         off += gr->size;
     }
-    if (at < 0) return;
-    diag_tool_warning("example %lld has values that are not 0 or 1 for a binary visible group of model '%s'; "
-                      "its log-likelihoods are not probabilities of the data", (long long)at + 1, b->m->name);
-    if (!arg) return;
+    if (at < 0 || !arg) return;
     DataSpec fixed = *ds;
     fixed.binarize = 0.5;
     char *text = NULL;
@@ -244,7 +240,12 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                         (long long)rt_dataset_row(&data), b.m->name, (long long)rf);
         goto done;
     }
-    warn_grey(&b, &data, &ds, opt_str(&o, "--data") != NULL);
+    /* the energies of states that do not exist are numbers, not log-probabilities */
+    if (rt_data_check(b.m, &data, ds.path, 0)) {
+        cli_fail_rt();
+        note_grey(&b, &data, &ds, opt_str(&o, "--data") != NULL);
+        goto done;
+    }
     y = open_memstream(&text, &len);
     fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
     Estimates est = {NAN, NAN, NAN};

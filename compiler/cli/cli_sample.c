@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rt_data_check.h"
 #include "cli_anneal.h"
 #include "cli_config.h"
 #include "cli_stack.h"
@@ -136,6 +137,11 @@ static int resolve_clamps(const rt_model *m, const SampleConfig *sc, Clamps *cl,
                     if (a != b) return rt_fail("group '%s' is one-hot: clamp whole rows of %lld values", gr->name, (long long)K);
                 }
         }
+        /* a value the units cannot take would be written out as a sample */
+        char flag[300];
+        snprintf(flag, sizeof flag, "--clamp %s=%s", cs->group, cs->file ? cs->file : "");
+        if (!cs->file) snprintf(flag, sizeof flag, "--clamp %s=%g", cs->group, cs->value);
+        if (rt_group_check(gr, v, nr, cs->file ? cs->file : flag)) return -1;
         cl->c[i] = (rt_clamp){g, v, mk, nr};
     }
     return 0;
@@ -238,6 +244,7 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
         }
         ClampSpec *cs = &sc->clamps[sc->nclamps++];
         memset(cs, 0, sizeof *cs);
+        cs->binarize = NAN;   /* 0 would binarize at 0: every grey value, and a 7, became 1 */
         *eq = 0;
         cs->group = vals[i];
         char *end;

@@ -13,6 +13,7 @@
 #include "cli_anneal.h"
 #include "cli_report.h"
 #include "config.h"
+#include "rt_data_check.h"
 
 /* ---- train ---------------------------------------------------------------------- */
 
@@ -92,6 +93,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = 0;
         goto done;
     }
+    tc.data.nan_missing = 1;   /* NaN in training data marks a missing value, imputed by rt_train */
     if (rt_source_load(&tc.data, &data)) {
         rc = cli_fail_rt();
         goto done;
@@ -100,6 +102,10 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     if (rt_dataset_row(&data) != want) {
         diag_tool_error("the data has %lld values per example but model '%s' has %lld visible units",
                         (long long)rt_dataset_row(&data), b.m->name, (long long)want);
+        goto done;
+    }
+    if (rt_data_check(b.m, &data, tc.data.path, 1)) {
+        cli_fail_rt();
         goto done;
     }
     p = rt_params_new(b.m);
@@ -125,9 +131,16 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     tc.rt.stop = &interrupted;
     char seedtxt[32];
     snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)tc.rt.seed);
-    rt_meta cmeta[] = {{"spec", o.spec}, {"model", b.m->name}, {"seed", seedtxt}, {"config", config}};
+    /* the spec's text and the compiler that read it, beside the structure
+     * rt_params_save adds: what a checkpoint was made from */
+    char spec_hash[17];
+    unsigned long long sh = 1469598103934665603ull;   /* FNV-1a, as a built binary's --version */
+    for (size_t i = 0; i < b.c->len; i++) sh = (sh ^ (unsigned char)b.c->src[i]) * 1099511628211ull;
+    snprintf(spec_hash, sizeof spec_hash, "%016llx", sh);
+    rt_meta cmeta[] = {{"spec", o.spec}, {"model", b.m->name}, {"seed", seedtxt}, {"config", config},
+                       {"spec_hash", spec_hash}, {"ebmc_version", EBMC_VERSION}};
     tc.rt.meta = cmeta;
-    tc.rt.nmeta = 4;
+    tc.rt.nmeta = 6;
     /* a bar on a terminal, a YAML log */
     rt_reporter rpt;
     FILE *logf = NULL;
@@ -175,8 +188,10 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     char epochs[32], seedbuf[32];
     snprintf(epochs, sizeof epochs, "%d", rep.epochs);
     snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)tc.rt.seed);
-    rt_meta meta[] = {{"spec", o.spec}, {"model", b.m->name}, {"epochs", epochs}, {"seed", seedbuf}, {"config", config}};
-    if (rt_params_save(b.m, p, out, meta, 5)) {
+    rt_meta meta[] = {{"spec", o.spec},           {"model", b.m->name},        {"epochs", epochs},
+                      {"seed", seedbuf},          {"config", config},          {"spec_hash", spec_hash},
+                      {"ebmc_version", EBMC_VERSION}};
+    if (rt_params_save(b.m, p, out, meta, 7)) {
         free(rep.per_epoch);
         rc = cli_fail_rt();
         goto done;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -36,33 +37,44 @@ static int group_index(Ctx *c, const Expr *e, const char *what) {
 
 /* ---- values ------------------------------------------------------------------ */
 
+/* a constant expression (sema_const: 1/10, 2^8) or true / false */
 static int get_num(Ctx *c, const Expr *e, double *out, const char *what) {
-    if (e->kind == EX_NUM) {
-        *out = e->num;
-        return 1;
-    }
-    if (e->kind == EX_NEG && e->lhs->kind == EX_NUM) {
-        *out = -e->lhs->num;
-        return 1;
-    }
     if (e->kind == EX_NAME && !e->has_index && (!strcmp(e->str, "true") || !strcmp(e->str, "false"))) {
         *out = !strcmp(e->str, "true");
         return 1;
     }
-    diag_error(c->d, e->span, "%s must be a number", what);
-    return 0;
+    if (e->kind == EX_NAME || e->kind == EX_STR || e->kind == EX_LIST || e->kind == EX_UNTIL || e->kind == EX_EVERY ||
+        e->kind == EX_SUM) {
+        diag_error(c->d, e->span, "%s must be a number", what);
+        return 0;
+    }
+    return sema_const(c->d, e, out, what);
 }
 
-static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
+/* Every integer setting ends in an int of the runtime (epochs, k, sweeps)
+ * or a count that sizes a buffer: past INT_MAX it would wrap, so it is
+ * refused here. Seeds are 64-bit but pass through a double: 2^53 keeps
+ * them exact. */
+#define INT_SETTING_MAX 2147483647LL
+#define SEED_MAX (1LL << 53)
+
+static int get_int_in(Ctx *c, const Expr *e, long long lo, long long hi, long long *out, const char *what) {
     double v;
     if (!get_num(c, e, &v, what)) return 0;
-    /* the range first: converting 1e39 to long long is undefined */
-    if (!(v >= -9.2e18 && v <= 9.2e18) || v != (double)(long long)v || v < (double)lo) {
-        diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %g", what, lo, v);
+    if (v != floor(v) || v < (double)lo) {
+        diag_error(c->d, e->span, "%s must be an integer of at least %lld, not %.15g", what, lo, v);
+        return 0;
+    }
+    if (v > (double)hi) {
+        diag_error(c->d, e->span, "%s must be at most %lld, not %.15g", what, hi, v);
         return 0;
     }
     *out = (long long)v;
     return 1;
+}
+
+static int get_int(Ctx *c, const Expr *e, long long lo, long long *out, const char *what) {
+    return get_int_in(c, e, lo, INT_SETTING_MAX, out, what);
 }
 
 static int get_pos(Ctx *c, const Expr *e, double *out, const char *what) {
@@ -112,6 +124,27 @@ static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what)
         }
         if (!get_pos(c, it, &s->value[i], what)) return 0;
         s->until[i] = (int)until;
+    }
+    return 1;
+}
+
+/* A momentum or a decay rate of 1 or more makes every update grow the next:
+ * training diverges whatever the data, so it is refused before it starts. */
+static int below_one(Ctx *c, const Expr *e, const rt_schedule *s, const char *what) {
+    for (int i = 0; i < s->n; i++)
+        if (s->value[i] >= 1) {
+            const Expr *it = e->kind == EX_LIST && i < e->nargs ? e->args[i].value : e;
+            diag_error(c->d, it->span, "%s must be below 1, not %g: the updates would grow without bound", what, s->value[i]);
+            return 0;
+        }
+    return 1;
+}
+
+static int get_frac(Ctx *c, const Expr *e, double *out, const char *what) {
+    if (!get_pos(c, e, out, what)) return 0;
+    if (*out >= 1) {
+        diag_error(c->d, e->span, "%s must be below 1, not %g: the averages would never forget", what, *out);
+        return 0;
     }
     return 1;
 }
@@ -488,8 +521,8 @@ static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
     if (e->kind != EX_CALL) return 1;
     ArgSpec a[3] = {{"beta1", NULL}, {"beta2", NULL}, {"eps", NULL}};
     if (!bind_args(c, e, a, 3)) return 0;
-    if (a[0].value && !get_pos(c, a[0].value, &t->beta1, "beta1")) return 0;
-    if (a[1].value && !get_pos(c, a[1].value, &t->beta2, "beta2")) return 0;
+    if (a[0].value && !get_frac(c, a[0].value, &t->beta1, "beta1")) return 0;
+    if (a[1].value && !get_frac(c, a[1].value, &t->beta2, "beta2")) return 0;
     if (a[2].value && !get_pos(c, a[2].value, &t->adam_eps, "eps")) return 0;
     return 1;
 }
@@ -543,20 +576,9 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "batch")) return get_int(c, e, 1, &v, "batch") && (t->batch = v, 1);
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
     if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
-    if (!strcmp(k, "momentum")) {
-        if (!get_schedule(c, e, &t->momentum, "momentum")) return 0;
-        /* an impossible setting is refused here, not found out as a
-         * divergence blamed on the learning rate */
-        for (int i = 0; i < t->momentum.n; i++)
-            if (!(t->momentum.value[i] < 1)) {
-                diag_error(c->d, e->span, "momentum must be below 1, not %g: the velocity would never decay and "
-                                          "training would diverge", t->momentum.value[i]);
-                return 0;
-            }
-        return 1;
-    }
+    if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum") && below_one(c, e, &t->momentum, "momentum");
     if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
-    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
+    if (!strcmp(k, "seed")) return get_int_in(c, e, 0, SEED_MAX, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
     if (!strcmp(k, "mean_field_tol")) return get_pos(c, e, &x, "mean_field_tol") && (t->mf_tol = x, 1);
@@ -630,7 +652,7 @@ static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
     }
     if (!strcmp(k, "chains")) return get_int(c, st->expr, 1, &v, "chains") && (sc->chains = v, 1);
     if (!strcmp(k, "steps")) return get_int(c, st->expr, 0, &v, "steps") && (sc->steps = v, 1);
-    if (!strcmp(k, "seed")) return get_int(c, st->expr, 0, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
+    if (!strcmp(k, "seed")) return get_int_in(c, st->expr, 0, SEED_MAX, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
     if (!strcmp(k, "out")) return (sc->out = get_str(c, st->expr, "out")) != NULL;
     if (!strcmp(k, "clamp")) return set_clamps(c, st->expr, sc);
     if (!strcmp(k, "mean_field")) {
@@ -772,7 +794,7 @@ static int eval_entry(Ctx *c, const Stmt *st, EvalConfig *ec) {
     if (!strcmp(k, "data")) return set_data(c, e, &ec->data);
     if (!strcmp(k, "filters")) return (ec->filters = get_str(c, e, "filters")) != NULL;
     if (!strcmp(k, "html")) return (ec->html = get_str(c, e, "html")) != NULL;
-    if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (ec->seed = (unsigned long long)v, 1);
+    if (!strcmp(k, "seed")) return get_int_in(c, e, 0, SEED_MAX, &v, "seed") && (ec->seed = (unsigned long long)v, 1);
     static const char *const keys[] = {"data", "filters", "html", "seed"};
     diag_error(c->d, st->name_span, "unknown eval setting '%s'", k);
     const char *best = sema_suggest(k, keys, 4);

@@ -69,8 +69,22 @@ static void refuse(Energy *en, GroupInfo *gi, const char *why, const char *fix) 
     (void)en;
 }
 
+/* The half-precision q of a Gaussian's self-term when no parameter enters
+ * it (a learned one is checked while training): 1, with its value. */
+static int const_quad(const Poly *quad, double *q) {
+    *q = 0;
+    if (!quad) return 0;
+    for (int i = 0; i < quad->n; i++) {
+        const Term *t = &quad->t[i];
+        if (t->nf || t->nvars || t->nsub || t->nguard) return 0;
+        *q += t->coef;
+    }
+    return 1;
+}
+
 static void analyze_group(Analysis *an, GroupInfo *gi) {
     Energy *en = an->en;
+    double q;
     const Sym *g = gi->sym;
     gi->out = group_vars(en, g);
     if (g->role == ROLE_INPUT) {
@@ -150,6 +164,12 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
         if (!nself) {
             refuse(en, gi, arena_printf(en->a, "no term holds %s squared, so its density cannot be normalised", g->name),
                    arena_printf(en->a, "add a quadratic self-term, e.g. energy = sum(i) %s[i]^2/2", g->name));
+            return;
+        }
+        if (const_quad(gi->quad, &q) && q <= 0) {
+            refuse(en, gi, arena_printf(en->a, "the precision of %s is %g, not positive: the energy holds %s^2 times %g, so exp(-E) grows without bound",
+                                        g->name, 2 * q, g->name, q),
+                   arena_printf(en->a, "a Gaussian's energy needs + q*%s^2 with q > 0, e.g. energy = sum(i) %s[i]^2/2", g->name, g->name));
             return;
         }
         gi->cond = COND_GAUSS_DIAG;

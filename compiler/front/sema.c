@@ -87,6 +87,8 @@ typedef struct Checker {
     Pending pend[256];
     int npend;
     int *used;              /* per symbol: appears in the energy */
+    const Sym *bad[16];     /* symbols whose shape was refused: their uses */
+    int nbad;               /* give no ranges and raise no echoes */
 } Checker;
 
 Sym *sema_lookup(const Model *m, const char *name) {
@@ -108,49 +110,6 @@ static Bound *find_bound(Checker *c, const char *name) {
     for (int i = c->nscope - 1; i >= 0; i--)
         if (!strcmp(c->scope[i].name, name)) return &c->scope[i];
     return NULL;
-}
-
-/* A constant integer expression (dims, binomial(n)); reports and returns -1
- * if it is not one. */
-static long long const_int(Checker *c, Expr *e, const char *what) {
-    double v;
-    switch (e->kind) {
-    case EX_NUM: v = e->num; break;
-    case EX_NEG: {
-        long long x = const_int(c, e->lhs, what);
-        return x < 0 ? -1 : -x;
-    }
-    case EX_BIN: {
-        long long l = const_int(c, e->lhs, what), r = const_int(c, e->rhs, what);
-        if (l < 0 || r < 0) return -1;
-        long long x;
-        int over = 0;
-        switch (e->op) {
-        case '+': over = __builtin_add_overflow(l, r, &x); break;
-        case '-': x = l - r; break;
-        case '*': over = __builtin_mul_overflow(l, r, &x); break;
-        case '/': x = r ? l / r : -1; break;
-        default: {
-            double p = pow((double)l, (double)r);
-            over = p > 1e15;
-            x = over ? 0 : (long long)p;
-        }
-        }
-        if (over || x > (1LL << 40)) {
-            diag_error(c->d, e->span, "%s is too large", what);
-            return -1;
-        }
-        return x;
-    }
-    default:
-        diag_error(c->d, e->span, "%s must be a constant integer", what);
-        return -1;
-    }
-    if (v != floor(v) || v < 0 || v > 1e12) {
-        diag_error(c->d, e->span, "%s must be a non-negative integer, not %g", what, v);
-        return -1;
-    }
-    return (long long)v;
 }
 
 /* ---- index expressions ---------------------------------------------------- */
@@ -234,6 +193,14 @@ static void check_value(Checker *c, Expr *e);
 /* name[idx...]: indices against the tensor's (or let's) dimensions. */
 static void check_access(Checker *c, Expr *e, Sym *s) {
     int ndim = s->kind == SYM_LET ? s->nvars : s->ndim;
+    for (int i = 0; i < c->nbad; i++)
+        if (c->bad[i] == s) {
+            for (int k = 0; k < e->nidx; k++) {
+                Bound *b = e->idx[k]->kind == EX_NAME ? find_bound(c, e->idx[k]->str) : NULL;
+                if (b && b->range == -1) b->range = -2;
+            }
+            return;
+        }
     if (!e->has_index) {
         if (ndim > 0) {
             diag_error(c->d, e->span, "'%s' has %d dimension%s and must be indexed", s->name, ndim,
@@ -413,9 +380,11 @@ static void set_dims(Checker *c, Sym *s, Stmt *st) {
     s->ndim = st->ndims;
     s->size = 1;
     for (int i = 0; i < st->ndims; i++) {
-        long long v = const_int(c, st->dims[i], "a dimension");
-        if (v == 0) diag_error(c->d, st->dims[i]->span, "a dimension must be at least 1");
-        s->dims[i] = v > 0 ? v : 1;
+        /* the shape is kept usable after an error so checking goes on */
+        long long v = 1;
+        if (!sema_const_int(c->d, st->dims[i], 1, 1LL << 40, &v, "a dimension") && c->nbad < 16)
+            c->bad[c->nbad++] = s;
+        s->dims[i] = v;
         long long size;
         /* 2^36 floats is 256 GiB: beyond that a shape is a mistake */
         if (__builtin_mul_overflow(s->size, s->dims[i], &size) || size > (1LL << 36)) {
@@ -465,8 +434,9 @@ static void declare_unit(Checker *c, Stmt *st) {
             diag_error(c->d, t->span, "binomial units need their number of trials: binomial(n)");
             s->binomial_n = 1;
         } else {
-            long long n = const_int(c, t->args[0].value, "the number of trials");
-            s->binomial_n = n > 0 ? (int)n : 1;
+            long long n = 1;
+            if (!sema_const_int(c->d, t->args[0].value, 1, 1 << 30, &n, "the number of trials")) n = 1;
+            s->binomial_n = (int)n;
         }
     } else if (t->kind == EX_CALL) {
         diag_error(c->d, t->span, "unit type '%s' takes no arguments", t->str);
@@ -538,6 +508,35 @@ static void param_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
+/* An initialiser's numbers, folded to literals for ir_model: 1/10 is 0.1,
+ * never 0. Each must fit a float; a spread must not be negative. */
+static int fold_init(Checker *c, Sym *s, Stmt *st) {
+    Expr *init = st->expr;
+    int nargs = init->kind == EX_CALL ? init->nargs : 1;
+    double v[2] = {0, 0};
+    for (int k = 0; k < nargs && k < 2; k++) {
+        Expr **slot = init->kind == EX_CALL ? &init->args[k].value : &st->expr;
+        Expr *f = sema_fold(c->a, c->d, *slot, "an initial value");
+        if (!f) return 0;
+        if (fabs(f->num) > 3.4e38) {
+            diag_error(c->d, (*slot)->span, "an initial value of %g does not fit in a float", f->num);
+            return 0;
+        }
+        *slot = f;
+        v[k] = f->num;
+    }
+    s->init = st->expr;
+    if (init->kind == EX_CALL && !strcmp(init->str, "normal") && v[1] < 0) {
+        diag_error(c->d, init->args[1].value->span, "normal(mean, sd): the standard deviation must not be negative, not %g", v[1]);
+        return 0;
+    }
+    if (init->kind == EX_CALL && !strcmp(init->str, "uniform") && v[1] < v[0]) {
+        diag_error(c->d, init->span, "uniform(low, high): low (%g) is above high (%g)", v[0], v[1]);
+        return 0;
+    }
+    return 1;
+}
+
 static void declare_param(Checker *c, Stmt *st) {
     Sym *s = ARENA_NEW(c->a, Sym);
     s->kind = SYM_PARAM;
@@ -551,7 +550,7 @@ static void declare_param(Checker *c, Stmt *st) {
     if (init) {
         static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant"};
         const char *name = init->kind == EX_NAME || init->kind == EX_CALL ? init->str : NULL;
-        int ok = init->kind == EX_NUM || (init->kind == EX_NEG && init->lhs->kind == EX_NUM);
+        int ok = init->kind == EX_NUM || init->kind == EX_NEG;
         if (name && !strcmp(name, "zeros") && init->kind == EX_NAME) ok = 1;
         if (name && !strcmp(name, "ones") && init->kind == EX_NAME) ok = 1;
         if (name && init->kind == EX_CALL && (!strcmp(name, "normal") || !strcmp(name, "uniform"))) {
@@ -563,6 +562,8 @@ static void declare_param(Checker *c, Stmt *st) {
             }
         }
         if (name && init->kind == EX_CALL && !strcmp(name, "constant")) ok = init->nargs == 1;
+        if (init->kind == EX_BIN) ok = 1;
+        if (ok && init->kind != EX_NAME && !fold_init(c, s, st)) return add_sym(c, s);
         if (!ok) {
             diag_error(c->d, init->span, "unknown initialiser");
             const char *best = name ? sema_suggest(name, inits, 5) : NULL;
@@ -608,7 +609,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
     m->name = b->name;
     m->span = b->name_span;
     m->block = b;
-    Checker c = {a, d, m, {{0}}, 0, {{0}}, 0, NULL};
+    Checker c = {a, d, m, {{0}}, 0, {{0}}, 0, NULL, {NULL}, 0};
     c.used = ARENA_ARRAY(a, int, b->nstmts + 1);   /* lets are checked before 'used' matters */
     /* declarations first, so an energy may use names declared after it */
     for (int i = 0; i < b->nstmts; i++) {

@@ -112,4 +112,13 @@ Sym *sema_layer_output(const Model *m);
 void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
 /* The closest of candidates to name (edit distance <= 2), or NULL. */
 const char *sema_suggest(const char *name, const char *const *candidates, int n);
+
+/* Constant expressions where the language takes a number (sema_const.c):
+ * arithmetic and the functions, evaluated, or an error at e naming what
+ * ("a dimension") and why; 0 after an error. */
+int sema_const(Diag *d, const Expr *e, double *out, const char *what);
+/* ... an integer in [lo, hi] */
+int sema_const_int(Diag *d, const Expr *e, long long lo, long long hi, long long *out, const char *what);
+/* ... e folded to one EX_NUM node (e itself if it is one); NULL after an error */
+Expr *sema_fold(Arena *a, Diag *d, Expr *e, const char *what);
 #endif

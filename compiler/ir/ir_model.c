@@ -55,6 +55,23 @@ static const rt_linear *desc_linear(Arena *a, const Analysis *an) {
     return r;
 }
 
+/* The energy (and loss) as text with every index named x, x2, x3 in the
+ * order it is bound: renaming i to k in the spec keeps a checkpoint's
+ * structure. */
+static const char *canonical_energy(Arena *a, const Analysis *an) {
+    Energy *en = an->en;
+    if (!en || !en->E) return NULL;
+    const char **saved = ARENA_ARRAY(a, const char *, en->nvars + 1);
+    for (int k = 0; k < en->nvars; k++) {
+        saved[k] = en->vars[k].name;
+        en->vars[k].name = "x";
+    }
+    const char *e = poly_string(en, en->E);
+    if (en->L) e = arena_printf(a, "%s; loss %s", e, poly_string(en, en->L));
+    for (int k = 0; k < en->nvars; k++) en->vars[k].name = saved[k];
+    return e;
+}
+
 rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     Model *m = an->m;
     rt_model *r = ARENA_NEW(a, rt_model);
@@ -138,6 +155,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     const Ancestral *anc = an->ancestral;   /* ir_build derived it */
     r->nancestral = anc ? anc->n : 0;
     r->ancestral = anc ? anc->order : NULL;
+    r->energy_text = canonical_energy(a, an);
     r->exec = interp_backend;
     r->backend = p;
     return r;

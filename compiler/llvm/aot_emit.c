@@ -121,8 +121,10 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
     fprintf(f, "    .fe_exact = %d, .enum_sum_mask = %lluull, .enum_log2_states = ", m->fe_exact,
             (unsigned long long)m->enum_sum_mask);
     num(f, m->enum_log2_states);
-    fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n};\n",
+    fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n    .energy_text = ",
             m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
+    emit_string(f, m->energy_text);
+    fputs(",\n};\n", f);
 }
 
 static void schedule(FILE *f, const char *name, const rt_schedule *s) {

@@ -2,6 +2,7 @@
 #include "rt_app.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "rt_cpu.h"
+#include "rt_data_check.h"
 #include "rt_eval.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
@@ -128,6 +130,13 @@ static int arg_ll(const Args *a, const char *name, long long lo, long long *out)
     char *end;
     errno = 0;
     long long x = strtoll(v, &end, 10);
+    /* every integer flag but a seed ends in an int of the runtime (sweeps,
+     * epochs) or a count that sizes a buffer: past INT_MAX it would wrap */
+    long long hi = strstr(name, "seed") ? LLONG_MAX : INT_MAX;
+    if (!errno && *end == 0 && end != v && x > hi) {
+        fprintf(stderr, "%s: error: %s must be at most %lld, not '%s'\n", prog, name, hi, v);
+        return -1;
+    }
     if (errno || *end || end == v || x < lo) {
         char low[32];
         snprintf(low, sizeof low, "%lld", lo);
@@ -162,8 +171,9 @@ static rt_params *load_params(const rt_app *app, const Args *a) {
 
 /* --data (keeping the spec's transforms: binarize, spins, ...), else the
  * spec's data */
-static int load_data(const rt_app *app, const Args *a, rt_dataset *d) {
+static int load_data(const rt_app *app, const Args *a, rt_dataset *d, int training) {
     rt_source src = *app->data;
+    src.nan_missing = training;   /* NaN marks a missing value only in training data */
     const char *path = arg(a, "--data");
     if (path) {
         rt_source given;
@@ -183,6 +193,7 @@ static int load_data(const rt_app *app, const Args *a, rt_dataset *d) {
         return fail("the data has %lld values per example but model '%s' has %lld visible units",
                     (long long)rt_dataset_row(d), app->model->name, (long long)want);
     }
+    if (rt_data_check(app->model, d, src.path, training)) return fail_rt();
     return 0;
 }
 
@@ -223,7 +234,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     }
     cfg.quiet = arg(&a, "--quiet") != NULL;
     rt_dataset data = {0}, held = {0};
-    if (load_data(app, &a, &data)) return 1;
+    if (load_data(app, &a, &data, 1)) return 1;
     /* validation = ...: rows held out for fe_gap, so the training rows are
      * all of the data, as ebmc train's are */
     if (app->validation) {
@@ -253,9 +264,10 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     }
     char seedtxt[32];
     snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)cfg.seed);
-    rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt}};
+    rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt},
+                      {"ebmc_version", app->version}};
     cfg.meta = meta;
-    cfg.nmeta = 4;
+    cfg.nmeta = app->version ? 5 : 4;
     cfg.checkpoint_path = out;
     cfg.resume_path = arg(&a, "--resume");
     cfg.stop = &interrupted;
@@ -274,7 +286,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     else if (rep.stopped) {
         printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
         rc = 128 + interrupted;
-    } else if (rt_params_save(app->model, p, out, meta, 4)) {
+    } else if (rt_params_save(app->model, p, out, meta, cfg.nmeta)) {
         rc = fail_rt();
     } else {
         double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;
@@ -330,7 +342,7 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     rt_params *p = load_params(app, &a);
     if (!p) return 1;
     rt_dataset data = {0};
-    if (load_data(app, &a, &data)) {
+    if (load_data(app, &a, &data, 0)) {
         rt_params_free(p);
         return 1;
     }

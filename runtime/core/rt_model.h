@@ -102,6 +102,9 @@ typedef struct rt_model {
     const rt_linear *lin;       /* NULL when the compiler found no such structure */
     int nancestral;             /* directed models: groups in an order with */
     const int *ancestral;       /* parents first (0: no ancestral sampling) */
+    const char *energy_text;    /* the expanded energy with canonical index
+                                   names: part of the structure a checkpoint
+                                   must match (NULL: groups and params only) */
 } rt_model;
 
 /* Parameters with their gradient and momentum buffers. */
@@ -119,6 +122,23 @@ void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
  * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
 int rt_params_load(const rt_model *m, rt_params *p, const char *path);
+
+/* What identifies a model's structure (rt_structure.c): its groups with
+ * roles, unit types, conditionals and shapes, its parameters' names and
+ * shapes, and a hash of its energy, as text a person can compare
+ * ("v[4] bernoulli visible, h[3] bernoulli hidden; W[4, 3]; energy 1f..").
+ * Checkpoints carry it and its hash in their metadata (keys "structure",
+ * "structure_hash"); loading refuses a file of another structure. */
+char *rt_model_structure(const rt_model *m);       /* malloc'd */
+uint64_t rt_model_structure_hash(const rt_model *m);
+uint64_t rt_hash_text(const char *s);               /* FNV-1a 64 */
+/* meta plus the structure keys, in a malloc'd array the caller frees with
+ * rt_structure_meta_free; *n gets the new count */
+rt_meta *rt_structure_meta(const rt_model *m, const rt_meta *meta, int nmeta, int *n);
+void rt_structure_meta_free(rt_meta *all, int n);
+/* 0 when the file's metadata fits m (or predates structure keys: a note
+ * goes to stderr); -1 with rt_fail naming both structures */
+int rt_structure_check(const rt_model *m, const char *path, const rt_meta *meta, int nmeta);
 
 /* Buffers for B rows: states, means, rows, temporaries; parameters shared. */
 typedef struct rt_ws {

@@ -72,7 +72,10 @@ int rt_params_save(const rt_model *m, const rt_params *p, const char *path, cons
         ts[i].data = p->value[i];
         ptrs[i] = &ts[i];
     }
-    int rc = rt_save_safetensors(path, ptrs, m->nparams, meta, nmeta);
+    int nall = 0;
+    rt_meta *all = rt_structure_meta(m, meta, nmeta, &nall);
+    int rc = all ? rt_save_safetensors(path, ptrs, m->nparams, all, nall) : rt_fail("out of memory");
+    rt_structure_meta_free(all, nall);
     free(ts);
     free(ptrs);
     return rc;
@@ -97,8 +100,9 @@ static rt_tensor *find_tensor(rt_tensor **ts, int n, const char *model, const ch
 
 int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
     rt_tensor **ts;
-    int n;
-    if (rt_load_safetensors(path, &ts, &n, NULL, NULL)) return -1;
+    rt_meta *meta;
+    int n, nmeta;
+    if (rt_load_safetensors(path, &ts, &n, &meta, &nmeta)) return -1;
     int rc = 0;
     for (int i = 0; i < m->nparams && !rc; i++) {
         const rt_param *q = &m->params[i];
@@ -116,8 +120,27 @@ int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
             rc = rt_fail("%s: parameter '%s' has shape %s but the spec declares %s", path, q->name, a, b);
             break;
         }
-        memcpy(p->value[i], t->data, sizeof(float) * (size_t)q->size);
+        /* a NaN or an infinity would sample and evaluate as if all were well */
+        for (int64_t k = 0; k < q->size; k++)
+            if (!isfinite(t->data[k])) {
+                char at[128];
+                int64_t idx[RT_MAX_DIMS], r = k;
+                for (int d = q->ndim - 1; d >= 0; d--) {
+                    idx[d] = r % q->dims[d];
+                    r /= q->dims[d];
+                }
+                shape_text(at, sizeof at, q->ndim, idx);
+                rc = rt_fail("%s: parameter '%s' holds %s at %s; a checkpoint must hold finite numbers", path, q->name,
+                             isnan(t->data[k]) ? "NaN" : "an infinity", q->ndim ? at : "[]");
+                break;
+            }
     }
+    /* after the names and shapes, whose mismatches have plainer messages;
+     * nothing is copied unless everything fits */
+    if (!rc) rc = rt_structure_check(m, path, meta, nmeta);
+    for (int i = 0; i < m->nparams && !rc; i++)
+        memcpy(p->value[i], find_tensor(ts, n, m->name, m->params[i].name)->data, sizeof(float) * (size_t)m->params[i].size);
+    rt_meta_free(meta, nmeta);
     rt_tensors_free(ts, n);
     return rc;
 }

@@ -41,7 +41,10 @@ int rt_checkpoint_save(const char *path, const rt_model *m, const rt_params *p, 
     rt_meta *all = calloc((size_t)nmeta + 1, sizeof(rt_meta));
     if (nmeta) memcpy(all, meta, sizeof(rt_meta) * (size_t)nmeta);
     all[nmeta] = (rt_meta){"training_position", pos};
-    int rc = rt_save_safetensors(path, ptr, n, all, nmeta + 1);
+    int nwith = 0;
+    rt_meta *with = rt_structure_meta(m, all, nmeta + 1, &nwith);
+    int rc = with ? rt_save_safetensors(path, ptr, n, with, nwith) : rt_fail("out of memory");
+    rt_structure_meta_free(with, nwith);
     free(all);
     free(ts);
     free(ptr);

@@ -415,7 +415,8 @@ int rt_make_bars_stripes(int rows, int cols, rt_dataset *out) {
 
 void rt_binarize(rt_dataset *d, float threshold) {
     int64_t n = d->n * rt_dataset_row(d);
-    for (int64_t i = 0; i < n; i++) d->data[i] = d->data[i] > threshold ? 1.0f : 0.0f;
+    /* a missing value (NaN) stays missing */
+    for (int64_t i = 0; i < n; i++) d->data[i] = isnan(d->data[i]) ? d->data[i] : d->data[i] > threshold ? 1.0f : 0.0f;
 }
 
 void rt_standardize(rt_dataset *d, float *mean, float *sd) {

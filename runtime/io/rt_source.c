@@ -37,6 +37,21 @@ static int append_onehot(rt_dataset *d, const char *path) {
     return rc;
 }
 
+/* Before anything is derived from the values: binarize would turn NaN into
+ * 0 and an infinity into 1, standardize would spread either over a column. */
+static int check_finite(const rt_source *ds, const rt_dataset *d) {
+    int64_t row = rt_dataset_row(d);
+    for (int64_t i = 0; i < d->n * row; i++) {
+        float x = d->data[i];
+        if (isfinite(x) || (isnan(x) && ds->nan_missing)) continue;
+        const char *what = isnan(x) ? "NaN" : x > 0 ? "an infinity" : "a negative infinity";
+        return rt_fail("%s: row %lld, column %lld holds %s%s", ds->path ? ds->path : "the data", (long long)(i / row + 1),
+                       (long long)(i % row + 1), what,
+                       isnan(x) ? " (NaN marks a missing value only in a train block's data)" : "");
+    }
+    return 0;
+}
+
 int rt_source_load(const rt_source *ds, rt_dataset *out) {
     int rc = 0;
     memset(out, 0, sizeof *out);
@@ -66,6 +81,10 @@ int rt_source_load(const rt_source *ds, rt_dataset *out) {
         return -1;
     }
     if (ds->limit > 0 && ds->limit < out->n) out->n = ds->limit;
+    if (check_finite(ds, out)) {
+        rt_dataset_free(out);
+        return -1;
+    }
     if (ds->patch && rt_extract_patches(out, ds->patch, ds->patches, 1)) return -1;
     if (!isnan(ds->binarize)) rt_binarize(out, (float)ds->binarize);
     if (ds->standardize) rt_standardize(out, NULL, NULL);

@@ -19,10 +19,13 @@ typedef struct rt_source {
     int standardize;
     long long limit;         /* first N examples; 0: all */
     int history;             /* rows become step t then steps t-1 .. t-history */
+    int nan_missing;         /* NaN marks a missing value (training data);
+                                else NaN, like an infinity, is an error */
 } rt_source;
 
 /* Loads the data src names; 0, or -1 after rt_fail (a missing Fashion-MNIST
- * names the Debian package that provides it). */
+ * names the Debian package that provides it; a non-finite value names the
+ * file, row and column). */
 int rt_source_load(const rt_source *src, rt_dataset *out);
 /* A data source given on the command line: "bars_and_stripes" (4 x 4), a
  * path ending in .csv or .npy, or else an IDX file (.gz or not). */

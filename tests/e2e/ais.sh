@@ -56,16 +56,18 @@ if awk "BEGIN{exit !($ess < 10)}" && grep -q "warning: AIS effective sample size
     ! grep -q warning "$T/err"; then ok "AIS warns at ESS $ess of 100 (5 betas), not at 300 betas"
 else notok "AIS ESS warning" "ess '$ess'" "$(cat "$T/b2.err")"; fi
 
-# 2c. grey levels for binary units: a warning naming the fix, which
-#     --set data=... applies (the same report as data binarized by hand)
+# 2c. grey levels for binary units: an error naming the row, the column and
+#     the fix, which --set data=... applies (the same report as data
+#     binarized by hand)
 printf '0.9,0.1,0.8,0.2,0.7,0.3,0.6,0.4,1,0,1,0,0.55,0.45,0.51,0.49\n' >"$T/grey.csv"
 printf '1,0,1,0,1,0,1,0,1,0,1,0,1,0,1,0\n' >"$T/bin.csv"
 "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --data "$T/grey.csv" >/dev/null 2>"$T/g.err"
 "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --set "data=csv(\"$T/grey.csv\", binarize = 0.5)" >"$T/g.yaml" 2>"$T/g2.err"
 "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --data "$T/bin.csv" >"$T/h.yaml" 2>&1
-if grep -q "warning: example 1 has values that are not 0 or 1" "$T/g.err" && grep -q "note: binarize it: --set 'data=csv(" "$T/g.err" &&
+if grep -q "error: .*grey.csv: row 1, column 1: v\[0, 0\] is 0.9, but bernoulli units take 0 or 1" "$T/g.err" &&
+    grep -q "note: binarize it: --set 'data=csv(" "$T/g.err" &&
     [ ! -s "$T/g2.err" ] && [ "$(sed 1,2d "$T/g.yaml")" = "$(sed 1,2d "$T/h.yaml")" ]; then
-    ok "eval warns of grey levels for binary units; --set data=csv(..., binarize = 0.5) fixes them"
+    ok "eval refuses grey levels for binary units; --set data=csv(..., binarize = 0.5) fixes them"
 else notok "grey data" "$(cat "$T/g.err" "$T/g2.err")" "$(diff "$T/g.yaml" "$T/h.yaml" | head -5)"; fi
 
 # 3. a tiny DBM
