@@ -31,7 +31,7 @@ static const Flag eval_flags[] = {
     {"--params", 1, "trained parameters (.safetensors)"},
     {"--model", 1, "the spec's model to evaluate (default: a DBM stack's joint model, else the first model)"},
     {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)"},
-    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
+    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large; log p(v) costs examples x 2^k hidden configurations, up to 2^32)"},
     {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)"},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))"},
     {"--runs", 1, "AIS runs (default 100)"},
