@@ -7,6 +7,8 @@
 #   3. a tiny DBM 6-4-3 (PCD on the 2 x 3 bars and stripes): AIS against
 #      exact log Z, exact_loglik reported, and the variational lower bound
 #      below it;
+#   3b. the same DBM's sandwich: loglik_raise - 3 sd <= exact_loglik <=
+#      loglik_ais + 3 sd, with --sweeps 3;
 #   4. refusals: input groups, continuous hidden groups, a bad schedule;
 #   5. the issue's headline figure: a 784 x 20 RBM trained on Fashion-MNIST
 #      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas against the exact
@@ -23,7 +25,8 @@ close() { awk -v a="$1" -v e="$2" -v lo="$3" -v hi="$4" -v t="$5" 'BEGIN{d=a-e; 
     >"$T/e.yaml" 2>"$T/err"
 missing=""
 for k in recon_error pseudo_loglik exact_logz exact_loglik ais_logz ais_logz_stderr ais_logz_minus_3sd ais_logz_plus_3sd \
-         ais_loglik loglik loglik_source train_config; do
+         ais_loglik loglik_ais loglik_ais_errs loglik_raise loglik_raise_stderr loglik_raise_errs loglik loglik_source \
+         train_config; do
     grep -q "^$k:" "$T/e.yaml" || missing="$missing $k"
 done
 [ -z "$missing" ] && ok "eval --ais: every key of the report" || notok "eval --ais keys" "missing:$missing" "$(head -3 "$T/err")"
@@ -101,8 +104,18 @@ if close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/d.yaml")" "$(key ais_logz_pl
 else notok "DBM AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/d.yaml")"; fi
 lb=$(key ais_loglik_lower_bound "$T/d.yaml") el=$(key exact_loglik "$T/d.yaml")
 [ -n "$lb" ] && [ -n "$el" ] && [ "$(key loglik_source "$T/d.yaml")" = exact ] && awk "BEGIN{exit !($lb <= $el + 0.01)}" &&
-    ok "DBM: exact_loglik $el (h1 listed, h2 summed out) is the loglik; the variational bound $lb is below it" ||
+    ok "DBM: exact_loglik $el (h2 listed, h1 summed out) is the loglik; the variational bound $lb is at most 0.01 above it" ||
     notok "DBM exact loglik" "$(grep loglik "$T/d.yaml")"
+
+# 3b. the sandwich on the DBM: RAISE below, AIS above the exact value
+#     (each inside its 3-sd band), 3 sweeps per temperature
+"$EBMC" eval "$T/dbm.ebm" --params "$T/dbm.st" --betas 1000 --sweeps 3 --raise 10 --raise-chains 8 >"$T/s.yaml" 2>"$T/err"
+la=$(key loglik_ais "$T/s.yaml") sa=$(key loglik_ais_stderr "$T/s.yaml") lr=$(key loglik_raise "$T/s.yaml")
+sr=$(key loglik_raise_stderr "$T/s.yaml") el=$(key exact_loglik "$T/s.yaml")
+if [ -n "$la" ] && [ -n "$lr" ] && awk "BEGIN{exit !($lr - 3 * $sr <= $el && $el <= $la + 3 * $sa)}" &&
+    [ "$(key loglik_raise_errs "$T/s.yaml")" = low ] && [ "$(key loglik_ais_errs "$T/s.yaml")" = high ]; then
+    ok "DBM sandwich: RAISE $lr +- $sr, exact $el, AIS $la +- $sa"
+else notok "DBM sandwich" "$(cat "$T/err")" "$(grep -E 'loglik|raise' "$T/s.yaml")"; fi
 
 # 4. refusals, with messages for people
 cat >"$T/cond.ebm" <<'EOF'
