@@ -4,6 +4,8 @@
  * exact_loglik when the model can be enumerated; with AIS (--ais, or
  * ais(...) in the spec's eval block) ais_logz, ais_logz_stderr,
  * ais_logz_minus_3sd / plus_3sd and the test log-likelihood they give;
+ * the sandwich loglik_ais (errs high) and loglik_raise (reverse AIS, errs
+ * low) on the same examples;
  * loglik, the best estimate of the average log-likelihood there is (exact,
  * else AIS, else the AIS variational lower bound), and loglik_source. The
  * report is built in memory first, so --html can embed it. */
@@ -32,12 +34,15 @@ static const Flag eval_flags[] = {
     {"--params", 1, "trained parameters (.safetensors)", "P", FLAG_REQUIRED},
     {"--model", 1, "the spec's model to evaluate (default: a DBM stack's joint model, else the first model)", "NAME", 0},
     {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)", "FILE", 0},
-    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)", NULL, 0},
+    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large; log p(v) costs examples x 2^k hidden configurations, up to 2^32)", NULL, 0},
     {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)", "GROUP", 0},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))", NULL, 0},
     {"--runs", 1, "AIS runs (default 100)", "N", 0},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", 0},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", 0},
+    {"--sweeps", 1, "Gibbs sweeps per temperature in AIS and RAISE (default 1)", "N", 0},
+    {"--raise", 1, "examples (evenly spaced) for the reverse estimate RAISE beside AIS (default 25; 0: none)", "N", 0},
+    {"--raise-chains", 1, "reverse chains per RAISE example (default 4)", "N", 0},
     {"--filters", 1, "each hidden unit's weights to the first visible group, drawn as a PNG grid", "F.png", 0},
     {"--html", 1, "a self-contained HTML report: these numbers, filters and samples inline", "R.html", 0},
     {"--seed", 1, "random seed", "N", 0},
@@ -58,7 +63,9 @@ static int settings(Built *b, const Opts *o, EvalConfig *ec) {
         return 1;
     if (opt_has(o, "--seed")) ec->seed = (unsigned long long)v;
     if (opt_str(o, "--schedule")) ec->schedule = opt_str(o, "--schedule");
-    if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule")) ec->ais = 1;
+    if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule") ||
+        opt_has(o, "--sweeps") || opt_has(o, "--raise") || opt_has(o, "--raise-chains"))
+        ec->ais = 1;
     if (opt_has(o, "--exact")) ec->exact = 1;
     if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
     if (opt_str(o, "--html")) ec->html = opt_str(o, "--html");
@@ -109,6 +116,57 @@ typedef struct Estimates {
     double exact_loglik, ais_loglik, bound;
 } Estimates;
 
+/* The sandwich: on the same examples (every example, or `--raise N` evenly
+ * spaced), loglik_ais from AIS's log Z, which errs high, and loglik_raise
+ * from reverse annealing, which errs low (docs/evaluation.md). */
+static int sandwich(Built *b, const Opts *o, Tempered *t, rt_params *p, rt_params *tp, const rt_ais_cfg *cfg,
+                    const rt_ais_result *r, const rt_dataset *data, FILE *y) {
+    long long want = 25, chains = 4;
+    if (opt_ll(o, "--raise", 0, &want) < 0 || opt_ll(o, "--raise-chains", 2, &chains) < 0) return 1;
+    if (want == 0 || data->n == 0) return 0;
+    const rt_model *m = b->m;
+    int64_t rf = rt_visible_floats(m), k = data->n < want ? data->n : want;
+    float *rows = malloc(sizeof(float) * (size_t)(k * rf));
+    for (int64_t i = 0; i < k; i++)
+        memcpy(rows + i * rf, data->data + (i * data->n / k) * rf, sizeof(float) * (size_t)rf);
+    fprintf(y, "raise_examples: %lld\nraise_chains: %lld\n", (long long)k, chains);
+    /* AIS's side: the exact numerator where the hidden configurations left
+     * are few, else the mean-field bound (whose gap errs the other way) */
+    double cl = rt_exact_cond_log2(m), sum, ais = NAN;
+    const char *side = "high";
+    if (cl >= 0 && cl + log2((double)k) <= RT_EXACT_AUTO_COST_LOG2) {
+        if (rt_exact_loglik(m, p, r->logz, rows, k, rf, &sum)) goto fail;
+        ais = sum / (double)k;
+    } else if (t->rt.bound_ok) {
+        if (rt_variational_bound(&t->rt, p, r->logz, rows, k, rf, 100, &ais)) goto fail;
+        side = "either (the mean-field bound's gap low, log Z's error high)";
+    }
+    if (!isnan(ais)) {
+        rt_yaml_number(y, "loglik_ais", ais);
+        rt_yaml_number(y, "loglik_ais_stderr", r->stderr_logz);
+        fprintf(y, "loglik_ais_errs: %s\n", side);
+    }
+    rt_raise_result rr;
+    if (rt_raise(&t->rt, p, tp, cfg, rows, k, rf, chains, &rr)) {
+        fprintf(y, "# loglik_raise: left out: %s\n", rt_last_error());
+    } else {
+        rt_yaml_number(y, "loglik_raise", rr.loglik);
+        rt_yaml_number(y, "loglik_raise_stderr", rr.stderr_loglik);
+        fprintf(y, "loglik_raise_errs: low\nraise_seconds: %.2f\n", rr.seconds);
+        /* RAISE is low for the annealed model, which a fast schedule leaves
+         * far from the model: an inverted pair says so */
+        if (!isnan(ais) && !strcmp(side, "high") && rr.loglik - 3 * rr.stderr_loglik > ais + 3 * r->stderr_logz)
+            fprintf(stderr, "ebmc: warning: loglik_raise %.4f is above loglik_ais %.4f beyond their error bars: the "
+                            "annealing is too fast for either to be trusted; anneal more slowly (--betas %lld or more)\n",
+                    rr.loglik, ais, (long long)rr.steps * 10);
+    }
+    free(rows);
+    return 0;
+fail:
+    free(rows);
+    return cli_fail_rt();
+}
+
 /* AIS of log Z, and the test log-likelihood it gives: -F(v) - log Z where
  * F sums every hidden group out, else the mean-field lower bound */
 static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, const rt_dataset *data, FILE *y,
@@ -123,7 +181,9 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     rt_ais_result r;
     rc = cli_base_rates(b, t, tp, data, &from);
     if (!rc && ec->schedule && rt_ais_load_schedule(ec->schedule, &schedule, &nsched)) rc = cli_fail_rt();
-    rt_ais_cfg cfg = {ec->runs, ec->betas, schedule, nsched, ec->seed};
+    long long sweeps = 1;
+    if (opt_ll(o, "--sweeps", 1, &sweeps) < 0) rc = 1;
+    rt_ais_cfg cfg = {ec->runs, ec->betas, schedule, nsched, ec->seed, (int)sweeps};
     char what[96];
     snprintf(what, sizeof what, "AIS with %lld runs", (long long)ec->runs);
     /* the runs' workspace, refused with the number before it is allocated */
@@ -159,6 +219,7 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
             else rt_yaml_number(y, "ais_loglik_lower_bound", est->bound);
         }
     }
+    if (!rc) rc = sandwich(b, o, t, p, tp, &cfg, &r, data, y);
     free(schedule);
     rt_tempered_params_free(&t->rt, tp);
     cli_tempered_free(t);

@@ -68,6 +68,10 @@ typedef struct Analysis {
     struct Linear *lin;     /* x = W.h + b + noise structure (energy_linear.h) */
     struct Ancestral *ancestral;      /* derive_directed.h; computed on demand */
     unsigned long long enum_sum_mask; /* for exact log Z: summed-out groups */
+    unsigned long long cond_sum_mask; /* for exact log p(v): hidden groups
+                                         summed out with the data held */
+    double cond_log2_states;          /* log2 of the hidden configurations
+                                         left per example; < 0: none */
     double enum_log2_states;          /* log2 of the configurations left to
                                          enumerate; < 0 if not enumerable */
 } Analysis;

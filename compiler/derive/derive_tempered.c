@@ -71,14 +71,35 @@ static int independent(const Analysis *an, unsigned long long mask) {
     return 1;
 }
 
-/* The hidden groups when they all sum out (F_t(v), as Salakhutdinov &
- * Murray run AIS on an RBM); otherwise the summable, pairwise independent
+/* When the hidden groups all sum out, them or the visible groups, leaving
+ * the smaller side to the chain (Salakhutdinov & Murray run AIS on v with
+ * h summed out; the mixing is the same, the state smaller); otherwise the summable, pairwise independent
  * set with the most units (for a DBM v - h1 - h2: v and h2, which leaves
  * the chain on h1, as Salakhutdinov & Hinton 2009 do). */
 static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *tan, int *marginal) {
     Model *m = tan->m;
     *marginal = orig->sum_mask == orig->hidden_mask;
-    if (*marginal) return tan->sum_mask;
+    if (*marginal) {
+        /* the chain runs over whichever side has fewer units: a 784-500
+         * RBM anneals h with v summed out, a 12-784 one v with h summed
+         * out (discrete visibles only: their sums do not move with beta's
+         * Gaussian base) */
+        unsigned long long vis = 0;
+        long long nv = 0, nh = 0;
+        int ok = 1;
+        for (int u = 0; u < m->nunits; u++) {
+            const Sym *s = m->units[u];
+            if (s->role == ROLE_VISIBLE) {
+                vis |= 1ULL << u;
+                nv += s->size;
+                ok &= tan->g[u].sums_out && s->utype != UT_GAUSSIAN;
+            } else if (tan->sum_mask >> u & 1) {
+                nh += s->size;
+            }
+        }
+        if (ok && vis && nh < nv && independent(tan, vis)) return vis;
+        return tan->sum_mask;
+    }
     unsigned long long best = 0, cand = 0;
     long long best_units = 0;
     for (int u = 0; u < m->nunits; u++)

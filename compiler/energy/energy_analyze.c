@@ -260,7 +260,7 @@ static void plan_enumeration(Analysis *an) {
     unsigned long long sampled = 0;
     for (int u = 0; u < m->nunits && u < 64; u++)
         if (an->g[u].cond != COND_OBSERVED) sampled |= 1ULL << u;
-    an->enum_log2_states = -1;
+    an->enum_log2_states = an->cond_log2_states = -1;
     if (m->nunits > 20) return;
     for (unsigned long long s = 0; s < (1ULL << m->nunits); s++) {
         if ((s & ~sampled) || !independent(an, s)) continue;
@@ -268,7 +268,15 @@ static void plan_enumeration(Analysis *an) {
         for (int u = 0; u < m->nunits; u++)
             if ((s >> u & 1) && !an->g[u].sums_out) ok = 0;
         if (!ok) continue;
-        double bits = derive_log2_states(an, sampled & ~s);
+        /* log p(v) holds the data: only hidden groups count, and only
+         * hidden groups may be summed out (a DBM: h2, leaving h1) */
+        unsigned long long hid = sampled & an->hidden_mask;
+        double bits = derive_log2_states(an, hid & ~s);
+        if (!(s & ~hid) && bits >= 0 && (an->cond_log2_states < 0 || bits < an->cond_log2_states)) {
+            an->cond_log2_states = bits;
+            an->cond_sum_mask = s;
+        }
+        bits = derive_log2_states(an, sampled & ~s);
         if (bits < 0) continue;
         if (an->enum_log2_states < 0 || bits < an->enum_log2_states) {
             an->enum_log2_states = bits;
@@ -312,7 +320,7 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
             an->loss_grad[p] = derive_gradient(an, an->loss, m->params[p], &an->grad_out[p]);
             an->grad[p] = poly_new(an->en);
         }
-        an->enum_log2_states = -1;
+        an->enum_log2_states = an->cond_log2_states = -1;
         return d->errors ? NULL : an;
     }
     for (int u = 0; u < m->nunits; u++) {

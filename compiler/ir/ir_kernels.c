@@ -69,8 +69,8 @@ static void add_buffers(Lower *L) {
             lower_add_buf(L, b);
         }
     }
-    static const char *rows[] = {"free_energy", "energy", "free_energy_enum", "loss"};
-    for (int r = 0; r < 4; r++) lower_add_buf(L, (IrBuf){.kind = BUF_ROW, .ref = r, .name = rows[r], .batched = 1});
+    static const char *rows[] = {"free_energy", "energy", "free_energy_enum", "loss", "free_energy_cond"};
+    for (int r = 0; r < 5; r++) lower_add_buf(L, (IrBuf){.kind = BUF_ROW, .ref = r, .name = rows[r], .batched = 1});
     lower_add_buf(L, (IrBuf){.kind = BUF_WEIGHT, .ref = 0, .name = "weight", .batched = 1});
 }
 
@@ -295,6 +295,9 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
     row_kernel(&L, "energy", an->en->E, 1);
     if (an->enum_log2_states >= 0)
         row_kernel(&L, "free_energy_enum", derive_free_energy(an, an->enum_sum_mask), 2);
+    /* exact log p(v) where the hidden groups do not all sum out */
+    if (an->cond_log2_states >= 0 && an->sum_mask != an->hidden_mask)
+        row_kernel(&L, "free_energy_cond", derive_free_energy(an, an->cond_sum_mask), 4);
     lower_begin_kernel(&L, "grad");
     int w = ir_find_buf(L.p, BUF_WEIGHT, 0);
     for (int p = 0; p < m->nparams; p++) {

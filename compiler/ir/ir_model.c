@@ -138,6 +138,10 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
     r->k_free_energy = ir_find_kernel(p, "free_energy");
     r->k_energy = ir_find_kernel(p, "energy");
     r->k_free_energy_enum = ir_find_kernel(p, "free_energy_enum");
+    r->k_free_energy_cond = ir_find_kernel(p, "free_energy_cond");
+    r->fe_cond_buf = ir_find_buf(p, BUF_ROW, 4);
+    r->cond_sum_mask = an->cond_sum_mask;
+    r->cond_log2_states = an->cond_log2_states;
     r->k_grad = ir_find_kernel(p, "grad");
     r->k_grad_mean = ir_find_kernel(p, "grad.mean");
     r->fe_buf = ir_find_buf(p, BUF_ROW, 0);

@@ -121,6 +121,9 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
     fprintf(f, "    .fe_exact = %d, .enum_sum_mask = %lluull, .enum_log2_states = ", m->fe_exact,
             (unsigned long long)m->enum_sum_mask);
     num(f, m->enum_log2_states);
+    fprintf(f, ",\n    .k_free_energy_cond = %d, .fe_cond_buf = %d, .cond_sum_mask = %lluull, .cond_log2_states = ",
+            m->k_free_energy_cond, m->fe_cond_buf, (unsigned long long)m->cond_sum_mask);
+    num(f, m->cond_log2_states);
     fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n    .energy_text = ",
             m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
     emit_string(f, m->energy_text);

@@ -97,6 +97,12 @@ typedef struct rt_model {
     int fe_exact;               /* free_energy sums out every hidden group */
     uint64_t enum_sum_mask;
     double enum_log2_states;    /* < 0: not enumerable */
+    /* exact log p(v) without fe_exact: F with cond_sum_mask (hidden groups
+     * only) summed out, the data held, 2^cond_log2_states hidden
+     * configurations left per example (< 0: none can be listed) */
+    int k_free_energy_cond, fe_cond_buf;
+    uint64_t cond_sum_mask;
+    double cond_log2_states;
     rt_exec_fn exec;
     void *backend;
     const rt_linear *lin;       /* NULL when the compiler found no such structure */

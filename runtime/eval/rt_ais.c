@@ -74,6 +74,28 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void update(rt_ws *w, int g) {
+    if (w->m->groups[g].sampler != RT_SAMPLER_EXACT) rt_mcmc_update(w, g);
+    else rt_ws_run(w, w->m->groups[g].k_sample);
+}
+
+void rt_ais_transition(const rt_tempered *t, rt_ws *w, int sweeps, int reverse) {
+    const rt_model *m = t->m;
+    for (int s = 0; s < (sweeps > 1 ? sweeps : 1); s++) {
+        /* the summed-out groups given the chain's state first, at this
+         * beta (pairwise independent), then the chain's own blocks: as a
+         * kernel on the chain's state this leaves the marginal at beta
+         * invariant, and its reversal only reverses the blocks' order */
+        for (int g = 0; g < m->ngroups; g++)
+            if (t->sum_mask >> g & 1) update(w, g);
+        for (int i = 0; i < m->nblocks; i++) {
+            int b = m->sweep[reverse ? m->nblocks - 1 - i : i];
+            for (int g = 0; g < m->ngroups; g++)
+                if (m->groups[g].block == b && !(t->sum_mask >> g & 1) && g != t->beta_group) update(w, g);
+        }
+    }
+}
+
 int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_result *res) {
     const rt_model *m = t->m;
     memset(res, 0, sizeof *res);
@@ -92,7 +114,7 @@ int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_re
      * any state is an exact draw from the base model */
     rt_ws_randomize(w, 1u << 29);
     rt_tempered_set_beta(t, w, b[0]);
-    rt_ws_sweep(w);
+    rt_ais_transition(t, w, 1, 0);
     double *lw = calloc((size_t)R, sizeof(double));
     const float *fe = w->bufs[m->fe_buf];
     for (int64_t k = 1; k <= K; k++) {
@@ -104,7 +126,7 @@ int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_re
         rt_ws_run(w, m->k_free_energy);
         for (int64_t r = 0; r < R; r++) lw[r] -= fe[r];
         /* a transition that leaves p_k invariant */
-        if (k < K) rt_ws_sweep(w);
+        if (k < K) rt_ais_transition(t, w, cfg->sweeps, 0);
     }
     double mx = -INFINITY, s = 0, s2 = 0;
     for (int64_t r = 0; r < R; r++) mx = lw[r] > mx ? lw[r] : mx;

@@ -5,7 +5,8 @@
  *
  * `runs` chains start with exact draws from the base model (beta = 0) and
  * move through the temperatures 0 = beta_0 < beta_1 < ... < beta_K = 1 of
- * the tempered model (rt_tempered.h), one Gibbs sweep at each; a run's
+ * the tempered model (rt_tempered.h), one Gibbs sweep at each (or
+ * cfg->sweeps; rt_ais_transition); a run's
  * importance weight is
  *     log w = sum_k F_{k-1}(x_k) - F_k(x_k)
  * with F_t the tempered free energy (summed-out groups in closed form), and
@@ -23,6 +24,7 @@ typedef struct rt_ais_cfg {
     const double *schedule; /* K + 1 values from 0 to 1, or NULL: rt_ais_schedule */
     int64_t nschedule;
     uint64_t seed;
+    int sweeps;             /* Gibbs sweeps per temperature (0: 1) */
 } rt_ais_cfg;
 
 typedef struct rt_ais_result {
@@ -45,9 +47,33 @@ double *rt_ais_schedule(int64_t K);
  * 0 to 1. */
 int rt_ais_load_schedule(const char *path, double **betas, int64_t *n);
 
+/* One transition of the tempered model at each row's beta, `sweeps` times:
+ * the groups its free energy sums out (t->sum_mask) drawn given the
+ * chain's state, then the chain's blocks in sweep order (reverse: in the
+ * opposite order, the reversal RAISE needs). On the chain's state it
+ * leaves the tempered marginal invariant, which AIS's weights assume. */
+void rt_ais_transition(const rt_tempered *t, rt_ws *w, int sweeps, int reverse);
+
 /* AIS on the tempered model; tp from rt_tempered_params with base rates
  * fitted. */
 int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_result *res);
+
+typedef struct rt_raise_result {
+    double loglik;          /* average over the examples of log mean(w) */
+    double stderr_loglik;   /* delta method per example, combined */
+    int64_t examples, chains, steps;
+    double seconds;
+} rt_raise_result;
+
+/* RAISE (rt_raise.c): the reverse AIS estimate of the average log p(v) of
+ * n examples (rows of row_floats, the original model's visible groups),
+ * `chains` reverse chains each, on cfg's schedule and sweeps (cfg->runs is
+ * not used). Its log errs low in expectation for the annealed model, where
+ * AIS's log-likelihood errs high: together they bracket log p(v). Needs
+ * every hidden group summed out given v, or t->bound_ok; p the original
+ * model's parameters, tp the tempered ones with base rates fitted. */
+int rt_raise(const rt_tempered *t, rt_params *p, rt_params *tp, const rt_ais_cfg *cfg, const float *rows, int64_t n,
+             int64_t row_floats, int64_t chains, rt_raise_result *res);
 
 /* Average over rows of the variational lower bound of log p(v) under the
  * original model's mean-field posterior (visible groups clamped, the hidden

@@ -46,12 +46,28 @@ int rt_eval_basic(const rt_model *m, rt_params *p, const rt_dataset *data, uint6
         rt_yaml_number(y, "cond_loglik", cll);
         rt_yaml_number(y, "accuracy", acc);
     }
-    if (!enumerable || !(exact || (m->enum_log2_states <= 22 && !inputs))) return 0;
-    double logz, sum;
-    if (rt_exact_logz(m, p, &logz)) return -1;
-    rt_yaml_number(y, "exact_logz", logz);
-    /* log p(v) needs the hidden groups summed out; a DBM has only log Z */
-    if (!m->fe_exact) return 0;
+    if (!enumerable) return 0;
+    /* log p(v) lists 2^cl hidden configurations per example (and a
+     * conditional model enumerates log Z of each example's inputs) */
+    double cl = rt_exact_cond_log2(m), lz = m->enum_log2_states;
+    double cost = log2(data->n > 1 ? (double)data->n : 1.0) + (inputs ? log2(exp2(cl) + exp2(lz)) : cl);
+    int ll_ok = cl >= 0 && cl <= RT_EXACT_MAX_LOG2 && cost <= (exact ? RT_EXACT_MAX_COST_LOG2 : RT_EXACT_AUTO_COST_LOG2);
+    /* without --exact only what is quick; log Z of a conditional model
+     * depends on the inputs: its examples' log p come out, not log Z */
+    if (!inputs && !exact && lz > 22) return 0;
+    if (inputs && !exact && !ll_ok) return 0;
+    double logz = NAN, sum;
+    if (!inputs) {
+        if (rt_exact_logz(m, p, &logz)) return -1;
+        rt_yaml_number(y, "exact_logz", logz);
+    }
+    if (!ll_ok) {
+        if (exact && cl < 0) fprintf(y, "# exact_loglik: left out: a hidden group left to list is continuous\n");
+        else if (exact)
+            fprintf(y, "# exact_loglik: left out: %lld examples x 2^%.1f configurations is over 2^%d\n",
+                    (long long)data->n, cost - log2(data->n > 1 ? (double)data->n : 1.0), RT_EXACT_MAX_COST_LOG2);
+        return 0;
+    }
     if (rt_exact_loglik(m, p, logz, data->data, data->n, rf, &sum)) return -1;
     *exact_loglik = sum / (double)data->n;
     rt_yaml_number(y, "exact_loglik", *exact_loglik);

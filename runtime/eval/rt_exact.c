@@ -1,6 +1,8 @@
 /* rt_exact.c — enumeration of configurations, exact log Z and log p(v). */
 #include "rt_exact.h"
 
+#include "rt_par.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,42 +91,153 @@ static void lse_chunk(void *ctx, rt_ws *w, int64_t rows) {
     for (int64_t r = 0; r < rows; r++) lse_add(l, -(double)f[r] + rt_log_base_measure(w, r, l->mask));
 }
 
-int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
+/* the groups the enumeration of log Z visits: neither summed out nor inputs */
+static uint64_t logz_mask(const rt_model *m) {
+    uint64_t mask = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (!(m->enum_sum_mask >> g & 1) && m->groups[g].role != RT_INPUT) mask |= 1ULL << g;
+    return mask;
+}
+
+static int logz_check(const rt_model *m) {
     if (m->enum_log2_states < 0 || m->k_free_energy_enum < 0)
         return rt_fail("model '%s' cannot be enumerated (a group left to enumerate is continuous)", m->name);
     if (m->enum_log2_states > RT_EXACT_MAX_LOG2)
         return rt_fail("model '%s' has 2^%.1f configurations to enumerate; exact log Z stops at 2^%d (use AIS)",
                        m->name, m->enum_log2_states, RT_EXACT_MAX_LOG2);
+    return 0;
+}
+
+/* log Z with whatever w's input groups hold (the same in every row) */
+static double logz_ws(rt_ws *w) {
+    Lse l = {-INFINITY, 0, w->m->fe_enum_buf, logz_mask(w->m)};
+    rt_enumerate(w, l.mask, lse_chunk, &l);
+    return l.max + log(l.sum);
+}
+
+int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
+    if (logz_check(m)) return -1;
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_INPUT) return rt_fail("exact log Z of a model with input groups depends on the inputs");
-    uint64_t mask = 0;
-    for (int g = 0; g < m->ngroups; g++)
-        if (!(m->enum_sum_mask >> g & 1) && m->groups[g].role != RT_INPUT) mask |= 1ULL << g;
     rt_ws *w = rt_ws_new(m, 4096, p, 0);
-    Lse l = {-INFINITY, 0, m->fe_enum_buf, mask};
-    int rc = rt_enumerate(w, mask, lse_chunk, &l);
+    Lse l = {-INFINITY, 0, m->fe_enum_buf, logz_mask(m)};
+    int rc = rt_enumerate(w, l.mask, lse_chunk, &l);
     rt_ws_free(w);
     if (rc) return rc;
     *logz = l.max + log(l.sum);
     return 0;
 }
 
-int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *rows, int64_t n,
-                    int64_t row_floats, double *sum) {
-    if (!m->fe_exact) return rt_fail("log p(v) needs every hidden group summed out in closed form");
-    int64_t B = n < 1024 ? n : 1024;
-    rt_ws *w = rt_ws_new(m, B, p, 0);
-    double s = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
-        rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
-        rt_ws_run(w, m->k_free_energy);
-        uint64_t vis = 0;
-        for (int g = 0; g < m->ngroups; g++)
-            if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
-        for (int64_t r = 0; r < k; r++) s += -(double)w->bufs[m->fe_buf][r] + rt_log_base_measure(w, r, vis) - logz;
+double rt_exact_cond_log2(const rt_model *m) {
+    if (m->fe_exact && m->k_free_energy >= 0) return 0;
+    return m->k_free_energy_cond >= 0 ? m->cond_log2_states : -1;
+}
+
+/* ---- log p(v) ---------------------------------------------------------------------- */
+
+typedef struct Loglik {
+    const rt_model *m;
+    rt_params *p;
+    const float *rows;
+    int64_t n, rf;
+    double logz;           /* without input groups */
+    int inputs;
+    int64_t in_off;        /* first float of the inputs in a row */
+    double *out;           /* per row: log p(row) */
+} Loglik;
+
+/* the numerator sum over the hidden configurations left, exp(-F_cond) */
+static void cond_chunk(void *ctx, rt_ws *w, int64_t rows) {
+    Lse *l = ctx;
+    rt_ws_run(w, w->m->k_free_energy_cond);
+    const float *f = w->bufs[l->buf];
+    for (int64_t r = 0; r < rows; r++) lse_add(l, -(double)f[r] + rt_log_base_measure(w, r, l->mask));
+}
+
+/* Rows [lo, hi): one workspace of the listed hidden configurations (or of
+ * data rows when every hidden group sums out), one for log Z of the row's
+ * inputs, reused while consecutive rows share them. */
+static void loglik_part(void *ctx, int64_t lo, int64_t hi) {
+    Loglik *L = ctx;
+    const rt_model *m = L->m;
+    uint64_t vis = 0, hid = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
+        if (m->groups[g].role == RT_HIDDEN && !(m->cond_sum_mask >> g & 1)) hid |= 1ULL << g;
     }
-    rt_ws_free(w);
+    rt_ws *wz = L->inputs ? rt_ws_new(m, 4096, L->p, 0) : NULL;
+    int64_t last = -1;
+    double logz = L->logz;
+    if (m->fe_exact) {
+        int64_t B = hi - lo < 1024 ? hi - lo : 1024;
+        rt_ws *w = rt_ws_new(m, B, L->p, 0);
+        for (int64_t r0 = lo; r0 < hi; r0 += B) {
+            w->B = hi - r0 < B ? hi - r0 : B;
+            rt_ws_set_visible(w, L->rows + r0 * L->rf, w->B, L->rf);
+            rt_ws_run(w, m->k_free_energy);
+            for (int64_t r = 0; r < w->B; r++)
+                L->out[r0 + r] = -(double)w->bufs[m->fe_buf][r] + rt_log_base_measure(w, r, vis);
+        }
+        rt_ws_free(w);
+    } else {
+        double c = exp2(m->cond_log2_states);
+        int64_t B = c < 4096 ? (int64_t)llround(c) : 4096;
+        rt_ws *w = rt_ws_new(m, B, L->p, 0);
+        int64_t *same = malloc(sizeof(int64_t) * (size_t)B);
+        for (int64_t r = lo; r < hi; r++) {
+            for (int64_t i = 0; i < B; i++) same[i] = r;
+            rt_ws_set_visible_at(w, L->rows, same, 0, B, L->rf);
+            Lse l = {-INFINITY, 0, m->fe_cond_buf, hid};
+            rt_enumerate(w, hid, cond_chunk, &l);
+            L->out[r] = l.max + log(l.sum) + rt_log_base_measure(w, 0, vis);
+        }
+        free(same);
+        rt_ws_free(w);
+    }
+    for (int64_t r = lo; r < hi && L->inputs; r++) {
+        const float *x = L->rows + r * L->rf + L->in_off;
+        if (last < 0 || memcmp(x, L->rows + last * L->rf + L->in_off, sizeof(float) * (size_t)(L->rf - L->in_off))) {
+            int64_t *same = malloc(sizeof(int64_t) * (size_t)wz->B);
+            for (int64_t i = 0; i < wz->B; i++) same[i] = r;
+            rt_ws_set_visible_at(wz, L->rows, same, 0, wz->B, L->rf);
+            free(same);
+            logz = logz_ws(wz);
+            last = r;
+        }
+        L->out[r] -= logz;
+    }
+    if (!L->inputs)
+        for (int64_t r = lo; r < hi; r++) L->out[r] -= logz;
+    rt_ws_free(wz);
+}
+
+int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *rows, int64_t n, int64_t row_floats,
+                    double *sum) {
+    double cl = rt_exact_cond_log2(m);
+    if (cl < 0)
+        return rt_fail("log p(v) of model '%s' needs its hidden configurations listed, and a hidden group left is "
+                       "continuous", m->name);
+    if (cl > RT_EXACT_MAX_LOG2)
+        return rt_fail("log p(v) of model '%s' lists 2^%.1f hidden configurations per example; exact log p(v) stops at "
+                       "2^%d (use AIS)", m->name, cl, RT_EXACT_MAX_LOG2);
+    Loglik L = {m, p, rows, n, row_floats, logz, 0, 0, NULL};
+    for (int g = 0; g < m->ngroups; g++) {
+        if (m->groups[g].role == RT_INPUT && m->groups[g].noise == RT_NOISE_NONE) L.inputs = 1;
+        if (m->groups[g].role == RT_VISIBLE) L.in_off += m->groups[g].size;
+    }
+    if (L.inputs && logz_check(m)) return -1;
+    if (n <= 0) {
+        *sum = 0;
+        return 0;
+    }
+    L.out = malloc(sizeof(double) * (size_t)n);
+    /* rows are independent: one part per worker thread, each with its own
+     * workspaces; the sum runs in row order, so every thread count agrees */
+    double work = (double)n * exp2(cl + (L.inputs ? m->enum_log2_states : 0)) * 64;
+    rt_par_for(loglik_part, &L, n, work > 1e15 ? (int64_t)1e15 : (int64_t)work);
+    double s = 0;
+    for (int64_t r = 0; r < n; r++) s += L.out[r];
+    free(L.out);
     *sum = s;
     return 0;
 }

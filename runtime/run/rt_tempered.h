@@ -29,7 +29,9 @@ typedef struct rt_tempered {
     int base_group[RT_TEMPERED_MAX_BASE];   /* visible groups (same numbers in both models) */
     int base_param[RT_TEMPERED_MAX_BASE];   /* their __base_<group> parameters in m */
     uint64_t sum_mask;          /* groups m's free_energy kernel sums out */
-    int marginal_v;             /* sum_mask is every hidden group: F_t(v) */
+    int marginal_v;             /* the original's hidden groups all sum out
+                                   (sum_mask is them or, when that leaves
+                                   the chain fewer units, the visible ones) */
     int bound_ok;               /* hidden groups are bernoulli/spin/softmax without
                                    lateral couplings and the energy is multilinear
                                    in them: E_q[E] = E(mean) under mean-field */

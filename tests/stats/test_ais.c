@@ -100,7 +100,7 @@ static void teardown(Setup *s) {
 static void check_ais(Setup *s, int64_t runs, int64_t betas, double tol, const char *what) {
     double exact;
     CHECK(rt_exact_logz(s->tm.m, s->tm.p, &exact) == 0, "%s: exact: %s", what, rt_last_error());
-    rt_ais_cfg cfg = {runs, betas, NULL, 0, 5};
+    rt_ais_cfg cfg = {runs, betas, NULL, 0, 5, 1};
     rt_ais_result res;
     CHECK(rt_ais(&s->t->rt, s->tp, &cfg, &res) == 0, "%s: ais: %s", what, rt_last_error());
     printf("# %s: exact log Z %.4f, AIS %.4f +- %.4f [%.4f, %.4f], ESS %.1f, %.2f s\n", what, exact, res.logz,
@@ -156,7 +156,7 @@ static void ais_rbm_12x6(void) {
     Setup s;
     CHECK(setup(&s, rbm_src, 0.5, 7), "setup: %s", rt_last_error());
     if (!check_failed_case) {
-        CHECK(s.t->rt.marginal_v && s.t->rt.sum_mask == 2, "the RBM's hidden group is summed out");
+        CHECK(s.t->rt.marginal_v && s.t->rt.sum_mask == 1, "v summed out: the chain runs on the 6 hidden units");
         check_logz0(&s, "rbm base log Z");
         check_ais(&s, 200, 2000, 0.1, "rbm 12x6");
     }
@@ -244,6 +244,92 @@ static void bound_dbm_below(void) {
     teardown(&s);
 }
 
+/* an RBM with fewer visible than hidden units: the chain runs on v */
+static const char *wide_src =
+    "model w {\n"
+    "  visible v[5]  : bernoulli\n"
+    "  hidden  h[9]  : bernoulli\n"
+    "  param W[5, 9]\n  param b[5]\n  param c[9]\n"
+    "  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
+    "}\n";
+
+/* The sandwich, seeds 1..10: AIS (100 runs) and RAISE (the first 20 rows,
+ * 5 chains each), 200 betas and 2 sweeps per temperature, on a model with
+ * parameters N(0, sd^2): the exact average log p(v) of those rows lies
+ * above RAISE - 3 se and below AIS + 3 se (AIS's loglik is -F or the exact
+ * numerator minus its log Z), and neither is further than 0.25 from it
+ * (each errs its own way by up to 3 se, about 0.05 to 0.1 here). */
+static void sandwich(const char *src, double sd, uint64_t want_mask, const char *what) {
+    int below = 0, above = 0;
+    double worst = 0;
+    for (uint64_t seed = 1; seed <= 10 && !check_failed_case; seed++) {
+        Setup s;
+        CHECK(setup(&s, src, sd, seed), "%s: setup: %s", what, rt_last_error());
+        if (check_failed_case) {
+            teardown(&s);
+            break;
+        }
+        CHECK(s.t->rt.sum_mask == want_mask, "%s: the tempered model sums out mask %llu, not %llu", what,
+              (unsigned long long)s.t->rt.sum_mask, (unsigned long long)want_mask);
+        int64_t n = 20;
+        double logz, sum, exact;
+        rt_ais_cfg cfg = {100, 200, NULL, 0, 100 + seed, 2};
+        rt_ais_result a;
+        rt_raise_result r;
+        CHECK(rt_exact_logz(s.tm.m, s.tm.p, &logz) == 0, "exact: %s", rt_last_error());
+        CHECK(rt_exact_loglik(s.tm.m, s.tm.p, logz, s.rows, n, s.rf, &sum) == 0, "exact: %s", rt_last_error());
+        exact = sum / (double)n;
+        CHECK(rt_ais(&s.t->rt, s.tp, &cfg, &a) == 0, "ais: %s", rt_last_error());
+        CHECK(rt_exact_loglik(s.tm.m, s.tm.p, a.logz, s.rows, n, s.rf, &sum) == 0, "ais loglik: %s", rt_last_error());
+        double ais = sum / (double)n;
+        CHECK(rt_raise(&s.t->rt, s.tm.p, s.tp, &cfg, s.rows, n, s.rf, 5, &r) == 0, "raise: %s", rt_last_error());
+        printf("# %s seed %llu: RAISE %.4f +- %.4f <= exact %.4f <= AIS %.4f +- %.4f\n", what, (unsigned long long)seed,
+               r.loglik, r.stderr_loglik, exact, ais, a.stderr_logz);
+        CHECK(r.loglik - 3 * r.stderr_loglik <= exact, "%s seed %llu: RAISE %.4f - 3 x %.4f above exact %.4f", what,
+              (unsigned long long)seed, r.loglik, r.stderr_loglik, exact);
+        CHECK(exact <= ais + 3 * a.stderr_logz, "%s seed %llu: AIS %.4f + 3 x %.4f below exact %.4f", what,
+              (unsigned long long)seed, ais, a.stderr_logz, exact);
+        below += r.loglik <= exact;
+        above += ais >= exact;
+        worst = fmax(worst, fmax(fabs(r.loglik - exact), fabs(ais - exact)));
+        teardown(&s);
+    }
+    printf("# %s: RAISE at or below exact %d of 10, AIS at or above %d of 10, largest miss %.4f\n", what, below, above,
+           worst);
+    CHECK(worst < 0.25, "%s: an estimate %.4f from exact", what, worst);
+}
+
+/* slower annealing narrows the sandwich: the DBM of ais_dbm_6_4_3, 1000
+ * betas, 20 rows x 20 reverse chains, 200 AIS runs: both within 0.03 of
+ * exact and inside their 3-sd bands (two-sided) */
+static void sandwich_narrows(void) {
+    Setup s;
+    CHECK(setup(&s, dbm_src, 0.7, 11), "setup: %s", rt_last_error());
+    if (!check_failed_case) {
+        int64_t n = 20;
+        double logz, sum;
+        rt_ais_cfg cfg = {200, 1000, NULL, 0, 3, 1};
+        rt_ais_result a;
+        rt_raise_result r;
+        CHECK(rt_exact_logz(s.tm.m, s.tm.p, &logz) == 0 && rt_exact_loglik(s.tm.m, s.tm.p, logz, s.rows, n, s.rf, &sum) == 0,
+              "exact: %s", rt_last_error());
+        double exact = sum / (double)n;
+        CHECK(rt_ais(&s.t->rt, s.tp, &cfg, &a) == 0 && rt_exact_loglik(s.tm.m, s.tm.p, a.logz, s.rows, n, s.rf, &sum) == 0,
+              "ais: %s", rt_last_error());
+        double ais = sum / (double)n;
+        CHECK(rt_raise(&s.t->rt, s.tm.p, s.tp, &cfg, s.rows, n, s.rf, 20, &r) == 0, "raise: %s", rt_last_error());
+        printf("# dbm 6-4-3, 1000 betas: RAISE %.4f +- %.4f, exact %.4f, AIS %.4f +- %.4f (%.2f s + %.2f s)\n", r.loglik,
+               r.stderr_loglik, exact, ais, a.stderr_logz, r.seconds, a.seconds);
+        CHECK(fabs(r.loglik - exact) < fmin(0.03, 3 * r.stderr_loglik + 0.005), "RAISE %.4f vs exact %.4f", r.loglik, exact);
+        CHECK(fabs(ais - exact) < fmin(0.03, 3 * a.stderr_logz + 0.005), "AIS %.4f vs exact %.4f", ais, exact);
+    }
+    teardown(&s);
+}
+
+static void sandwich_rbm_12x6(void) { sandwich(rbm_src, 1.0, 1, "rbm 12x6 (chain on h)"); }
+static void sandwich_rbm_5x9(void) { sandwich(wide_src, 1.0, 2, "rbm 5x9 (chain on v)"); }
+static void sandwich_dbm_6_4_3(void) { sandwich(dbm_src, 1.0, 5, "dbm 6-4-3 (chain on h1)"); }
+
 int main(void) {
     TEST(ais_rbm_12x6);
     TEST(ais_dbm_6_4_3);
@@ -251,5 +337,9 @@ int main(void) {
     TEST(ais_gaussian_rbm);
     TEST(bound_rbm_exact);
     TEST(bound_dbm_below);
+    TEST(sandwich_rbm_12x6);
+    TEST(sandwich_rbm_5x9);
+    TEST(sandwich_dbm_6_4_3);
+    TEST(sandwich_narrows);
     CHECK_DONE();
 }
