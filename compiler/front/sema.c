@@ -8,6 +8,7 @@
 #include "sema.h"
 
 #include "energy_directed.h"
+#include "rt.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -522,18 +523,71 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
-/* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012) */
+/* mask = csv("F") or npy("F"): as many 0/1 values as the parameter has,
+ * read now so that a bad file is reported at the spec's line */
+static float *load_mask(Checker *c, Sym *s, const Expr *v) {
+    const Expr *path = v->args[0].value;
+    rt_dataset ds = {0};
+    int rc = !strcmp(v->str, "csv") ? rt_load_csv(path->str, &ds) : rt_load_npy(path->str, &ds);
+    if (rc) {
+        diag_error(c->d, path->span, "mask: %s", rt_last_error());
+        return NULL;
+    }
+    long long n = (long long)(ds.n * rt_dataset_row(&ds));
+    float *out = NULL;
+    if (n != s->size) {
+        diag_error(c->d, path->span, "mask: '%s' holds %lld values but '%s' has %lld", path->str, n, s->name, s->size);
+    } else {
+        out = ARENA_ARRAY(c->a, float, n + 1);
+        for (long long k = 0; k < n; k++) {
+            if (ds.data[k] != 0 && ds.data[k] != 1) {
+                diag_error(c->d, path->span, "mask: value %lld of '%s' is %g; a mask holds 0 and 1", k + 1, path->str,
+                           (double)ds.data[k]);
+                out = NULL;
+                break;
+            }
+            out[k] = ds.data[k];
+        }
+    }
+    rt_dataset_free(&ds);
+    return out;
+}
+
+/* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012);
+ * { trainable = 0 }, { mask = M }, { lr = s, momentum = m, weight_decay = d }:
+ * what the update step does to this parameter (docs/language.md) */
 static void param_attrs(Checker *c, Sym *s, Stmt *st) {
     s->offset_rate = 0.01;
+    s->lr_scale = 1;
+    s->momentum = s->weight_decay = NAN;
     for (int i = 0; i < st->nentries; i++) {
         Stmt *e = st->entries[i];
         const Expr *v = e->expr;
-        if (e->name && !strcmp(e->name, "offset") && v->kind == EX_NAME && !v->has_index) {
+        const char *k = e->name ? e->name : "";
+        int num = v->kind == EX_NUM;
+        if (!strcmp(k, "offset") && v->kind == EX_NAME && !v->has_index) {
             s->offset_of = v->str;
-        } else if (e->name && !strcmp(e->name, "rate") && v->kind == EX_NUM && v->num > 0 && v->num <= 1) {
+        } else if (!strcmp(k, "rate") && num && v->num > 0 && v->num <= 1) {
             s->offset_rate = v->num;
+        } else if (!strcmp(k, "trainable") && num && (v->num == 0 || v->num == 1)) {
+            s->fixed = v->num == 0;
+        } else if (!strcmp(k, "mask") && v->kind == EX_NAME && !v->has_index) {
+            s->mask_of = v->str;
+            s->mask_span = v->span;
+        } else if (!strcmp(k, "mask") && v->kind == EX_CALL && (!strcmp(v->str, "csv") || !strcmp(v->str, "npy")) &&
+                   v->nargs == 1 && !v->args[0].name && v->args[0].value->kind == EX_STR) {
+            s->mask_data = load_mask(c, s, v);
+        } else if (!strcmp(k, "lr") && num && v->num >= 0) {
+            s->lr_scale = v->num;
+        } else if (!strcmp(k, "momentum") && num && v->num >= 0 && v->num < 1) {
+            s->momentum = v->num;
+        } else if (!strcmp(k, "weight_decay") && num && v->num >= 0) {
+            s->weight_decay = v->num;
         } else {
-            diag_error(c->d, e->span, "a parameter takes { offset = GROUP, rate = 0.01 }: a centering offset");
+            diag_error(c->d, e->span, "a parameter takes { trainable = 0 or 1, mask = PARAM or csv(\"F\") or npy(\"F\"), lr = scale, momentum = m, "
+                                      "weight_decay = d } or { offset = GROUP, rate = 0.01 }");
+            diag_note(c->d, e->span, "lr multiplies the train block's lr; momentum (in [0, 1)) and weight_decay replace "
+                                     "the train block's for this parameter");
         }
     }
 }
@@ -653,6 +707,19 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         if (!g || g->kind != SYM_UNIT) diag_error(d, p->span, "offset = %s: no unit group of that name", p->offset_of);
         else if (g->size != p->size) diag_error(d, p->span, "offset '%s' has %lld values but group '%s' has %lld", p->name, p->size, g->name, g->size);
     }
+    for (int i = 0; i < m->nparams; i++) {
+        Sym *p = m->params[i];
+        if (!p->mask_of) continue;
+        Sym *q = sema_lookup(m, p->mask_of);
+        int same = q && q->kind == SYM_PARAM && q->ndim == p->ndim;
+        for (int k = 0; same && k < p->ndim; k++) same = q->dims[k] == p->dims[k];
+        if (!q || q->kind != SYM_PARAM) diag_error(d, p->mask_span, "mask = %s: no parameter of that name", p->mask_of);
+        else if (!same) diag_error(d, p->mask_span, "mask '%s' must have the shape of '%s'", q->name, p->name);
+        else if (!q->fixed || q->mask_of || q == p) {
+            diag_error(d, p->mask_span, "mask '%s' must be a fixed parameter", q->name);
+            diag_note(d, q->span, "declare it with { trainable = 0 } (and no mask of its own)");
+        }
+    }
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;
     int cap = 0, lcap = 0, errors_before = d->errors;
@@ -688,6 +755,10 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
+    /* a mask is used by the parameter it masks */
+    for (int i = 0; i < m->nparams; i++)
+        for (int k = 0; m->params[i]->mask_of && k < m->nsyms; k++)
+            if (!strcmp(m->syms[k]->name, m->params[i]->mask_of)) used[k] = 1;
     /* after an error in the energy, "not used" is more likely its echo */
     for (int i = 0; i < m->nsyms && d->errors == errors_before; i++) {
         Sym *s = m->syms[i];

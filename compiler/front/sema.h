@@ -52,6 +52,15 @@ typedef struct Sym {
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;
+    /* SYM_PARAM { trainable = 0, mask = M, lr = s, momentum = m,
+     * weight_decay = d }: the per-parameter rules of the update step */
+    int fixed;              /* trainable = 0: never updated */
+    const char *mask_of;    /* a fixed 0/1 parameter of the same shape */
+    float *mask_data;       /* ... or mask = csv("F") / npy("F"): its values */
+    Span mask_span;
+    double lr_scale;        /* multiplies the train block's lr (1) */
+    double momentum;        /* replaces the train block's; NAN: not set */
+    double weight_decay;    /* replaces the train block's; NAN: not set */
     int ndim;
     long long dims[MAX_DIMS];
     long long size;         /* product of dims (1 for a scalar) */

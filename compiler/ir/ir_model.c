@@ -106,6 +106,14 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         q->offset_rate = s->offset_rate;
         for (int u = 0; s->offset_of && u < m->nunits; u++)
             if (!strcmp(m->units[u]->name, s->offset_of)) q->offset_of = u;
+        q->fixed = s->fixed;
+        q->mask = -1;
+        for (int k = 0; s->mask_of && k < m->nparams; k++)
+            if (!strcmp(m->params[k]->name, s->mask_of)) q->mask = k;
+        q->mask_data = s->mask_data;
+        q->lr_scale = s->lr_scale;
+        q->momentum = s->momentum;
+        q->weight_decay = s->weight_decay;
     }
     r->nblocks = an->nblocks;
     r->sweep = an->sweep;

@@ -54,7 +54,7 @@ static void group(FILE *f, const rt_group *g) {
             g->k_dstate, g->dstate_buf, g->clamp_buf, g->noise, g->k_dsmooth, g->k_l1, g->k_prior);
 }
 
-static void param(FILE *f, const rt_param *q) {
+static void param(FILE *f, const rt_param *q, int i) {
     fputs("    {.name = ", f);
     emit_string(f, q->name);
     fprintf(f, ", .ndim = %d, .dims = ", q->ndim);
@@ -65,6 +65,13 @@ static void param(FILE *f, const rt_param *q) {
     num(f, q->init_b);
     fprintf(f, ", .buf = %d, .grad_buf = %d, .offset_of = %d, .offset_rate = ", q->buf, q->grad_buf, q->offset_of);
     num(f, q->offset_rate);
+    fprintf(f, ", .fixed = %d, .mask = %d, .lr_scale = ", q->fixed, q->mask);
+    num(f, q->lr_scale);
+    fputs(", .momentum = ", f);
+    num(f, q->momentum);
+    fputs(", .weight_decay = ", f);
+    num(f, q->weight_decay);
+    if (q->mask_data) fprintf(f, ", .mask_data = mask_%d", i);
     fputs("},\n", f);
 }
 
@@ -88,8 +95,15 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
                prefix, prefix);
     fputs("static rt_group groups[] = {\n", f);
     for (int g = 0; g < m->ngroups; g++) group(f, &m->groups[g]);
-    fputs("};\nstatic rt_param params[] = {\n", f);
-    for (int i = 0; i < m->nparams; i++) param(f, &m->params[i]);
+    fputs("};\n", f);
+    for (int i = 0; i < m->nparams; i++) {
+        if (!m->params[i].mask_data) continue;
+        fprintf(f, "static const float mask_%d[] = {", i);
+        for (int64_t k = 0; k < m->params[i].size; k++) fputs(m->params[i].mask_data[k] != 0 ? "1," : "0,", f);
+        fputs("};\n", f);
+    }
+    fputs("static rt_param params[] = {\n", f);
+    for (int i = 0; i < m->nparams; i++) param(f, &m->params[i], i);
     if (!m->nparams) fputs("    {0},\n", f);
     fputs("};\n", f);
     ints(f, "int", "sweep", m->sweep, m->nblocks);

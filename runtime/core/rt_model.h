@@ -55,6 +55,16 @@ typedef struct rt_param {
     int offset_of;              /* a centering offset: the group whose mean it
                                    tracks (not learned); -1 otherwise */
     double offset_rate;
+    /* the update step's rules for this parameter ({ trainable = 0, mask = M,
+     * lr = s, momentum = m, weight_decay = d } in the spec) */
+    int fixed;                  /* never updated */
+    int mask;                   /* a fixed 0/1 parameter: where it is 0 this one
+                                   stays 0 (value, gradient, momentum); -1 */
+    const float *mask_data;     /* the same from a file (mask = csv("F")); NULL */
+    double lr_scale;            /* multiplies the run's lr */
+    double momentum;            /* replaces the run's momentum; NAN: the run's */
+    double weight_decay;        /* replaces the run's weight_decay (and applies
+                                   to any parameter); NAN: the run's */
 } rt_param;
 
 /* x = W.h + b + noise, as the compiler recognised it in the energy
@@ -114,6 +124,8 @@ typedef struct rt_params {
 rt_params *rt_params_new(const rt_model *m);
 void rt_params_free(rt_params *p);
 void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
+/* parameter i's mask (0 where it stays 0), or NULL */
+const float *rt_param_mask(const rt_model *m, const rt_params *p, int i);
 /* checkpoint I/O by the spec's parameter names; load checks every shape,
  * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);

@@ -13,6 +13,15 @@ int rt_train_method(const rt_model *m, rt_params *p, const rt_dataset *data, con
     rep->per_epoch = NULL;
     rep->optimum = NAN;
     if (data->n == 0) return rt_fail("the training data is empty");
+    static const char *const names[] = {"em", "ica", "sfa", "sparse_coding", "wake_sleep", "reinforce"};
+    /* these loops have update rules of their own: refuse what they would ignore */
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->fixed || q->mask >= 0 || q->mask_data || q->lr_scale != 1 || !isnan(q->momentum) || !isnan(q->weight_decay))
+            return rt_fail("method = %s does not apply per-parameter settings (trainable, mask, lr, momentum, "
+                           "weight_decay), which parameter '%s' has; they apply to cd, pcd, pt, discriminative and minimize",
+                           cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", q->name);
+    }
     switch (cfg->method) {
     case RT_EM: return rt_em(m, p, data, cfg, progress, rep);
     case RT_ICA: return rt_ica(m, p, data, cfg, progress, rep);

@@ -263,31 +263,44 @@ static void gather_part(void *ctx, int64_t lo, int64_t hi) {
 
 static void zero_part(void *x, int64_t lo, int64_t hi) { memset((float *)x + lo, 0, sizeof(float) * (size_t)(hi - lo)); }
 
+/* The update step, per parameter: a fixed one is left alone; a masked one
+ * has its gradient zeroed where the mask is 0 before the step and its value
+ * and optimiser state after it, so those entries stay exactly 0; lr is the
+ * run's times the parameter's lr_scale; momentum and weight_decay are the
+ * parameter's own when it sets them (weight_decay then applies whatever its
+ * rank), else the run's (weight_decay only on parameters of rank >= 2). */
 static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
-    double decay = cfg->weight_decay;
-    for (int i = 0; i < m->nparams; i++)
-        if (m->params[i].offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
+        const float *mask = rt_param_mask(m, p, i);
+        for (int64_t k = 0; mask && k < q->size; k++)
+            if (mask[k] == 0) p->grad[i][k] = 0;
+    }
     p->steps++;
-    if (cfg->optimizer == RT_ADAM) {
-        /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
-        double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-        for (int i = 0; i < m->nparams; i++) {
-            const rt_param *q = &m->params[i];
-            float d = q->ndim >= 2 ? (float)decay : 0.0f;
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->fixed) continue;
+        double lr_i = lr * q->lr_scale, mom_i = isnan(q->momentum) ? mom : q->momentum;
+        double decay = isnan(q->weight_decay) ? (q->ndim >= 2 ? cfg->weight_decay : 0) : q->weight_decay;
+        if (cfg->optimizer == RT_ADAM) {
+            /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
+            double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
+            float d = (float)decay;
             float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
             for (int64_t k = 0; k < q->size; k++) {
                 double gk = g[k] - d * x[k];
                 mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
                 vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
+                x[k] += (float)(lr_i * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
             }
+        } else {
+            Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom_i, (float)lr_i, (float)decay};
+            rt_par_for(sgd_part, &s, q->size, q->size);
         }
-        return;
-    }
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom, (float)lr, q->ndim >= 2 ? (float)decay : 0.0f};
-        rt_par_for(sgd_part, &s, q->size, q->size);
+        const float *mask = rt_param_mask(m, p, i);
+        for (int64_t k = 0; mask && k < q->size; k++)
+            if (mask[k] == 0) p->value[i][k] = p->velocity[i][k] = p->second[i][k] = 0;
     }
 }
 
