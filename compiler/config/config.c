@@ -79,23 +79,39 @@ static const char *get_str(Ctx *c, const Expr *e, const char *what) {
     return NULL;
 }
 
-/* "0.5 until 5, 0.9" or a number */
-static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
-    const Expr *items[8];
-    int n = 0;
-    if (e->kind == EX_LIST) {
-        if (e->nargs > 8) {
-            diag_error(c->d, e->span, "%s: at most 8 pieces", what);
-            return 0;
+/* one piece's value: a number, or linear(a, b), exp(a, rate), cosine(a, b) */
+static int get_piece(Ctx *c, const Expr *e, rt_sched_piece *p, const char *what) {
+    static const char *const curves[] = {"linear", "exp", "cosine"};
+    static const int kinds[] = {RT_SCHED_LINEAR, RT_SCHED_EXP, RT_SCHED_COSINE};
+    p->kind = RT_SCHED_CONST;
+    if (e->kind != EX_CALL) return get_pos(c, e, &p->a, what);
+    int k = 0;
+    while (k < 3 && strcmp(e->str, curves[k])) k++;
+    if (k == 3 || e->nargs != 2 || e->args[0].name || e->args[1].name) {
+        diag_error(c->d, e->span, "%s: a piece is a number, linear(from, to), exp(from, rate) or cosine(from, to)", what);
+        if (k == 3) {
+            const char *best = sema_suggest(e->str, curves, 3);
+            if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         }
-        for (int i = 0; i < e->nargs; i++) items[n++] = e->args[i].value;
-    } else {
-        items[n++] = e;
+        return 0;
     }
-    s->n = n;
+    p->kind = kinds[k];
+    if (!get_pos(c, e->args[0].value, &p->a, what) || !get_pos(c, e->args[1].value, &p->b, what)) return 0;
+    if (p->kind == RT_SCHED_EXP && p->b <= 0) {
+        diag_error(c->d, e->args[1].value->span, "%s: exp's rate multiplies the value every epoch and must be positive", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* "0.5 until 5, 0.9", "linear(0.1, 0.01)", "exp(0.1, 0.9) until 10, 0.03"
+ * or a number: pieces of any number (rt_schedule.h says what each means) */
+static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
+    int n = e->kind == EX_LIST ? e->nargs : 1;
+    rt_sched_piece *pieces = ARENA_ARRAY(c->a, rt_sched_piece, n);
     int last_until = 0;
     for (int i = 0; i < n; i++) {
-        const Expr *it = items[i];
+        const Expr *it = e->kind == EX_LIST ? e->args[i].value : e;
         long long until = -1;
         if (it->kind == EX_UNTIL) {
             if (!get_int(c, it->rhs, 1, &until, "the epoch after 'until'")) return 0;
@@ -109,9 +125,12 @@ static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what)
             diag_error(c->d, it->span, "only the last piece of %s may omit 'until'", what);
             return 0;
         }
-        if (!get_pos(c, it, &s->value[i], what)) return 0;
-        s->until[i] = (int)until;
+        if (!get_piece(c, it, &pieces[i], what)) return 0;
+        pieces[i].until = (int)until;
     }
+    s->n = n;
+    s->piece = n == 1 ? NULL : pieces;
+    s->one = pieces[0];
     return 1;
 }
 

@@ -75,15 +75,22 @@ static void str(FILE *t, const char *s) {
 }
 
 static void schedule(Out *o, const char *key, const rt_schedule *s) {
+    static const char *const curves[] = {"", "linear", "exp", "cosine"};
     char b[32];
-    if (s->n == 1 && s->until[0] < 0) {
-        key_num(o, key, s->value[0]);
+    const rt_sched_piece *p = rt_schedule_pieces(s);
+    if (s->n == 1 && p[0].until < 0 && p[0].kind == RT_SCHED_CONST) {
+        key_num(o, key, p[0].a);
         return;
     }
     FILE *t = begin(o);
     for (int i = 0; i < s->n; i++) {
-        fprintf(t, "%s%s", i ? ", " : "", num(b, s->value[i]));
-        if (s->until[i] >= 0) fprintf(t, " until %d", s->until[i]);
+        fputs(i ? ", " : "", t);
+        if (p[i].kind == RT_SCHED_CONST) fputs(num(b, p[i].a), t);
+        else {
+            fprintf(t, "%s(%s, ", curves[p[i].kind], num(b, p[i].a));
+            fprintf(t, "%s)", num(b, p[i].b));
+        }
+        if (p[i].until >= 0) fprintf(t, " until %d", p[i].until);
     }
     end(o, key);
 }

@@ -138,26 +138,36 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
             m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
 }
 
-static void schedule(FILE *f, const char *name, const rt_schedule *s) {
-    fprintf(f, "    .%s = {.n = %d, .value = {", name, s->n);
-    for (int i = 0; i < 8; i++) {
-        if (i) fputs(", ", f);
-        num(f, s->value[i]);
+/* a schedule's pieces as a static array, before the settings that point at it */
+static void schedule_pieces(FILE *f, const char *cfg, const char *name, const rt_schedule *s) {
+    const rt_sched_piece *p = rt_schedule_pieces(s);
+    fprintf(f, "static const rt_sched_piece %s_%s[] = {\n", cfg, name);
+    for (int i = 0; i < s->n; i++) {
+        fprintf(f, "    {.kind = %d, .a = ", p[i].kind);
+        num(f, p[i].a);
+        fputs(", .b = ", f);
+        num(f, p[i].b);
+        fprintf(f, ", .until = %d},\n", p[i].until);
     }
-    fputs("}, .until = {", f);
-    for (int i = 0; i < 8; i++) fprintf(f, "%s%d", i ? ", " : "", s->until[i]);
-    fputs("}},\n", f);
+    if (s->n == 0) fputs("    {0},\n", f);
+    fputs("};\n", f);
+}
+
+static void schedule(FILE *f, const char *cfg, const char *name, const rt_schedule *s) {
+    fprintf(f, "    .%s = {.n = %d, .piece = %s_%s},\n", name, s->n, cfg, name);
 }
 
 #define D(field) (fprintf(f, "    ." #field " = "), num(f, t->field), fputs(",\n", f))
 #define I(field) fprintf(f, "    ." #field " = %lld,\n", (long long)t->field)
 
 void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
+    schedule_pieces(f, name, "lr", &t->lr);
+    schedule_pieces(f, name, "momentum", &t->momentum);
     fprintf(f, "static const rt_train_cfg %s = {\n", name);
     I(method), I(optimizer), D(beta1), D(beta2), D(adam_eps), I(target), D(generative), I(k), I(chains), I(batch);
     I(epochs);
-    schedule(f, "lr", &t->lr);
-    schedule(f, "momentum", &t->momentum);
+    schedule(f, name, "lr", &t->lr);
+    schedule(f, name, "momentum", &t->momentum);
     D(weight_decay);
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);

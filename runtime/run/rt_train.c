@@ -21,17 +21,6 @@
 #include "rt_par.h"
 #include "rt_pt.h"
 
-double rt_schedule_at(const rt_schedule *s, int epoch) {
-    for (int i = 0; i < s->n; i++)
-        if (s->until[i] < 0 || epoch <= s->until[i]) return s->value[i];
-    return s->n ? s->value[s->n - 1] : 0;
-}
-
-rt_schedule rt_schedule_const(double v) {
-    rt_schedule s = {1, {v}, {-1}};
-    return s;
-}
-
 rt_train_cfg rt_train_defaults(void) {
     rt_train_cfg c = {0};
     c.method = RT_CD;
@@ -466,7 +455,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     double last_save = now();
     int trained = 0;   /* a batch has run since the start (or the resume) */
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
-        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs),
+               mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs);
         double err = 0, loss_sum = 0;
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
@@ -589,6 +579,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 st->loglik = sum / (double)n;
         }
         st->seconds = now() - t0;
+        st->lr = lr;
+        st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
         rep->epochs = epoch;
         report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum);
         if (progress && !cfg->quiet && monitor) {

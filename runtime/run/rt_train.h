@@ -4,17 +4,7 @@
 #define EBMC_RT_TRAIN_H
 #include "rt_model.h"
 #include "rt_progress.h"
-
-/* A value per epoch: value[i] while epoch <= until[i] (1-based), the last
- * one after that ("0.5 until 5, 0.9"). */
-typedef struct rt_schedule {
-    int n;
-    double value[8];
-    int until[8];      /* -1: forever */
-} rt_schedule;
-
-double rt_schedule_at(const rt_schedule *s, int epoch);
-rt_schedule rt_schedule_const(double v);
+#include "rt_schedule.h"
 
 enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
@@ -89,6 +79,7 @@ typedef struct rt_epoch_stats {
     double loss;           /* RT_MINIMIZE: average loss over the epoch */
     double fe_gap;         /* mean free energy of held-out minus training rows (NAN if off) */
     double swap_rate;      /* RT_PT: fraction of swaps accepted in the epoch (NAN if off) */
+    double lr, momentum;   /* the schedules' values in the epoch */
     double seconds;
 } rt_epoch_stats;
 

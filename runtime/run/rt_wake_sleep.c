@@ -238,7 +238,7 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
     float *rows = malloc(sizeof(float) * (size_t)(B * dx));
     int rc = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
-        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs), mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs);
         double elbo = 0;
         rt_shuffle(order, n, cfg->seed, epoch);
         for (int64_t b0 = 0; b0 < n; b0 += B) {

@@ -99,3 +99,8 @@ spec e3 '{ mask = csv("'"$T/bad.csv"'") }' '' '' '' '' 'epochs = 1'
 expect_fail "mask file of the wrong size" "holds 2 values but 'W' has 36" "$EBMC" check "$T/e3.ebm"
 spec e4 '{ trainable = 2 }' '' '' '' '' 'epochs = 1'
 expect_fail "trainable = 2" "a parameter takes { trainable = 0 or 1" "$EBMC" check "$T/e4.ebm"
+# a built binary embeds the mask file: the same parameters, bit for bit
+if "$EBMC" build "$T/maskfile.ebm" -o "$T/mbin" >"$T/bout" 2>&1 && (cd "$T" && ./mbin train --out b.safetensors >/dev/null 2>&1) &&
+   [ "$(python3 $ST "$T/b.safetensors")" = "$(cat "$T/maskfile.txt")" ]; then
+    ok "a built binary applies the mask file as ebmc train does"
+else notok "built binary mask" "$(tail -3 "$T/bout")"; fi
