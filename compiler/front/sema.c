@@ -592,6 +592,42 @@ static void param_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
+/* init logit_mean, or logit_mean(v): log(p/(1-p)) of the training data's
+ * mean per unit of a {0,1} (or spin) visible group, set when training
+ * starts (rt_train.c); checked once every group is declared */
+static int same_shape(const Sym *a, const Sym *b) {
+    int same = a->ndim == b->ndim;
+    for (int k = 0; same && k < a->ndim; k++) same = a->dims[k] == b->dims[k];
+    return same;
+}
+
+static void logit_mean(Checker *c, Sym *s) {
+    Expr *init = s->init;
+    const Model *m = c->m;
+    if (init->kind == EX_CALL && (init->nargs != 1 || init->args[0].value->kind != EX_NAME || init->args[0].value->has_index)) {
+        diag_error(c->d, init->span, "logit_mean takes the name of a visible group: logit_mean(v)");
+        return;
+    }
+    const char *want = init->kind == EX_CALL ? init->args[0].value->str : NULL;
+    Sym *g = NULL;
+    int count = 0;
+    for (int i = 0; i < m->nunits; i++) {
+        Sym *u = m->units[i];
+        if (want ? !strcmp(u->name, want) : u->role == ROLE_VISIBLE && same_shape(u, s)) g = u, count++;
+    }
+    if (count != 1) {
+        diag_error(c->d, init->span, "%s", count > 1 ? "logit_mean: several visible groups have this parameter's shape"
+                                           : want ? "logit_mean: no unit group of that name"
+                                                  : "logit_mean: no visible group has this parameter's shape");
+        diag_note(c->d, init->span, "name the group: init logit_mean(v)");
+    } else if (g->role != ROLE_VISIBLE || (g->utype != UT_BERNOULLI && g->utype != UT_SPIN) || !same_shape(g, s)) {
+        diag_error(c->d, init->span, "logit_mean needs a bernoulli or spin visible group of the parameter's shape; '%s' is a %s %s group",
+                   g->name, ast_role_name(g->role), sema_unit_type_name(g->utype));
+    } else {
+        s->logit_of = g;
+    }
+}
+
 static void declare_param(Checker *c, Stmt *st) {
     Sym *s = ARENA_NEW(c->a, Sym);
     s->kind = SYM_PARAM;
@@ -603,7 +639,7 @@ static void declare_param(Checker *c, Stmt *st) {
     param_attrs(c, s, st);
     Expr *init = st->expr;
     if (init) {
-        static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant"};
+        static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant", "logit_mean"};
         const char *name = init->kind == EX_NAME || init->kind == EX_CALL ? init->str : NULL;
         int ok = init->kind == EX_NUM || (init->kind == EX_NEG && init->lhs->kind == EX_NUM);
         if (name && !strcmp(name, "zeros") && init->kind == EX_NAME) ok = 1;
@@ -617,9 +653,10 @@ static void declare_param(Checker *c, Stmt *st) {
             }
         }
         if (name && init->kind == EX_CALL && !strcmp(name, "constant")) ok = init->nargs == 1;
+        if (name && !strcmp(name, "logit_mean")) ok = init->kind == EX_NAME || init->kind == EX_CALL;
         if (!ok) {
             diag_error(c->d, init->span, "unknown initialiser");
-            const char *best = name ? sema_suggest(name, inits, 5) : NULL;
+            const char *best = name ? sema_suggest(name, inits, 6) : NULL;
             if (best) diag_note(c->d, init->span, "did you mean '%s'?", best);
             else diag_note(c->d, init->span, "use zeros, ones, a number, normal(mean, sd) or uniform(low, high)");
         }
@@ -755,6 +792,11 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
+    for (int i = 0; i < m->nparams; i++) {
+        Expr *init = m->params[i]->init;
+        if (init && (init->kind == EX_NAME || init->kind == EX_CALL) && !strcmp(init->str, "logit_mean"))
+            logit_mean(&c, m->params[i]);
+    }
     /* a mask is used by the parameter it masks */
     for (int i = 0; i < m->nparams; i++)
         for (int k = 0; m->params[i]->mask_of && k < m->nsyms; k++)

@@ -57,6 +57,8 @@ typedef struct Sym {
     int fixed;              /* trainable = 0: never updated */
     const char *mask_of;    /* a fixed 0/1 parameter of the same shape */
     float *mask_data;       /* ... or mask = csv("F") / npy("F"): its values */
+    struct Sym *logit_of;   /* init logit_mean: the binary visible group whose
+                               data log-odds start this bias */
     Span mask_span;
     double lr_scale;        /* multiplies the train block's lr (1) */
     double momentum;        /* replaces the train block's; NAN: not set */

@@ -100,6 +100,11 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         for (int d = 0; d < s->ndim; d++) q->dims[d] = s->dims[d];
         q->size = s->size;
         set_init(q, s->init);
+        if (s->logit_of) {
+            q->init = RT_INIT_LOGIT_MEAN;
+            q->init_a = s->logit_of->id;
+            q->init_b = 0;
+        }
         q->buf = ir_find_buf(p, BUF_PARAM, i);
         q->grad_buf = ir_find_buf(p, BUF_GRAD, i);
         q->offset_of = -1;

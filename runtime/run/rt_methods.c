@@ -17,9 +17,9 @@ int rt_train_method(const rt_model *m, rt_params *p, const rt_dataset *data, con
     /* these loops have update rules of their own: refuse what they would ignore */
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
-        if (q->fixed || q->mask >= 0 || q->mask_data || q->lr_scale != 1 || !isnan(q->momentum) || !isnan(q->weight_decay))
+        if (q->fixed || q->mask >= 0 || q->mask_data || q->init == RT_INIT_LOGIT_MEAN || q->lr_scale != 1 || !isnan(q->momentum) || !isnan(q->weight_decay))
             return rt_fail("method = %s does not apply per-parameter settings (trainable, mask, lr, momentum, "
-                           "weight_decay), which parameter '%s' has; they apply to cd, pcd, pt, discriminative and minimize",
+                           "weight_decay, init logit_mean), which parameter '%s' has; they apply to cd, pcd, pt, discriminative and minimize",
                            cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", q->name);
     }
     switch (cfg->method) {

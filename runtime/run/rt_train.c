@@ -252,6 +252,33 @@ static void gather_part(void *ctx, int64_t lo, int64_t hi) {
 
 static void zero_part(void *x, int64_t lo, int64_t hi) { memset((float *)x + lo, 0, sizeof(float) * (size_t)(hi - lo)); }
 
+/* init logit_mean: a visible bias starts at the log-odds of its unit's mean
+ * in the training rows (Hinton's practical guide, section 8), with the mean
+ * clipped to [0.01, 0.99] so that a unit constant in the data gets a finite
+ * bias (+-4.595); a spin unit's bias is half that (P(+1) = sigmoid(2a)).
+ * Missing values (NaN) are left out of the mean. */
+static void init_logit_mean(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t rf) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->init != RT_INIT_LOGIT_MEAN) continue;
+        int gi = (int)q->init_a;
+        int64_t off = 0;
+        for (int k = 0; k < gi; k++)
+            if (m->groups[k].role == RT_VISIBLE) off += m->groups[k].size;
+        int spin = m->groups[gi].utype == RT_SPIN;
+        for (int64_t u = 0; u < q->size; u++) {
+            double sum = 0, count = 0;
+            for (int64_t r = 0; r < n; r++) {
+                float x = rows[r * rf + off + u];
+                if (!isnan(x)) sum += spin ? (x + 1) / 2 : x, count++;
+            }
+            double mean = count > 0 ? sum / count : 0.5;
+            mean = mean < 0.01 ? 0.01 : mean > 0.99 ? 0.99 : mean;
+            p->value[i][u] = (float)((spin ? 0.5 : 1) * log(mean / (1 - mean)));
+        }
+    }
+}
+
 /* The update step, per parameter: a fixed one is left alone; a masked one
  * has its gradient zeroed where the mask is 0 before the step and its value
  * and optimiser state after it, so those entries stay exactly 0; lr is the
@@ -437,6 +464,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             p->value[i][k] = g->role == RT_VISIBLE ? (float)mean : 0.5f;
         }
     }
+    if (!cfg->resume_path) init_logit_mean(m, p, data->data, n, rf);
     int rc = 0;
     rt_pt *pt = NULL;   /* RT_PT: the chains' temperature ladders (rt_pt.c) */
     if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {

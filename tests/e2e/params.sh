@@ -104,3 +104,39 @@ if "$EBMC" build "$T/maskfile.ebm" -o "$T/mbin" >"$T/bout" 2>&1 && (cd "$T" && .
    [ "$(python3 $ST "$T/b.safetensors")" = "$(cat "$T/maskfile.txt")" ]; then
     ok "a built binary applies the mask file as ebmc train does"
 else notok "built binary mask" "$(tail -3 "$T/bout")"; fi
+
+# init logit_mean: b = log(p/(1-p)) of each unit's mean over the training
+# rows, p clipped to [0.01, 0.99] (a spin unit's bias is half that), against
+# a direct computation from the CSV (lr = 0, so training leaves b as set)
+printf 'a,b,c,d,e\n' >"$T/lm.csv"
+for r in 0 1 2 3 4 5 6 7 8 9; do
+    printf '%d,1,0,%d,%d\n' $((r < 3)) $((r < 7)) $((r % 2 * 2 - 1)) >>"$T/lm.csv"
+done
+cat >"$T/lm.ebm" <<SPEC
+model m {
+  visible v[4] : bernoulli
+  visible s : spin
+  hidden  h[2] : bernoulli
+  param b[4] init logit_mean
+  param bs init logit_mean(s)
+  param W[4, 2] init normal(0, 0.1)
+  energy = - sum(i) b[i]*v[i] - bs*s - sum(i, j) v[i]*W[i, j]*h[j] - s*sum(j) h[j]
+}
+train m { data = csv("$T/lm.csv"), batch = 10, epochs = 1, lr = 0, monitor = none }
+SPEC
+train lm
+python3 - "$T/lm.txt" "$T/lm.csv" <<'PY' && ok "init logit_mean: the data's clipped log-odds (bernoulli and spin, within 1e-6)" || notok "init logit_mean" "$(cat "$T/lm.txt")"
+import math, sys
+got = {l.split()[0]: [float(x) for x in l.split()[1:]] for l in open(sys.argv[1])}
+rows = [[float(x) for x in l.split(",")] for l in open(sys.argv[2]).read().split()[1:]]
+def logit(p):
+    p = min(max(p, 0.01), 0.99)
+    return math.log(p / (1 - p))
+want_b = [logit(sum(r[k] for r in rows) / len(rows)) for k in range(4)]
+want_s = 0.5 * logit(sum((r[4] + 1) / 2 for r in rows) / len(rows))
+ok = all(abs(g - w) < 1e-6 for g, w in zip(got["b"], want_b)) and abs(got["bs"][0] - want_s) < 1e-6
+ok = ok and abs(want_b[1] - math.log(99)) < 1e-12 and abs(want_b[0] - math.log(0.3 / 0.7)) < 1e-12
+sys.exit(0 if ok else 1)
+PY
+sed -e 's/init logit_mean$/init logit_mean(h)/' "$T/lm.ebm" >"$T/lm2.ebm"
+expect_fail "logit_mean of a hidden group" "logit_mean needs a bernoulli or spin visible group" "$EBMC" check "$T/lm2.ebm"
