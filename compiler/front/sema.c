@@ -300,6 +300,10 @@ static void check_sum(Checker *c, Expr *e) {
             return;
         }
         c->scope[c->nscope++] = (Bound){e->vars[i], e->var_spans[i], -1, span_none, NULL};
+        long long cut = sema_shift_range(c->a, c->m, e->lhs, e->vars[i]);
+        if (cut > 0)
+            c->scope[c->nscope - 1] = (Bound){e->vars[i], e->var_spans[i], cut, e->var_spans[i],
+                                              "the values that keep every shift in range"};
     }
     check_value(c, e->lhs);
     e->ranges = ARENA_ARRAY(c->a, long long, e->nvars);

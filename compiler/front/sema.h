@@ -121,6 +121,11 @@ Sym *sema_lookup(const Model *m, const char *name);
 /* the hidden group a stack layer hands up: its only hidden group */
 Sym *sema_layer_output(const Model *m);
 void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
+/* sum(s) ... v[s]*v[s + 1]: the range of `var` in the sum whose body is
+ * `body` when a shift must cut it (compiler/front/sema_shift.c says when),
+ * with the plain uses that would disagree rewritten to `s + 0`; -1 when
+ * the plain rule applies. */
+long long sema_shift_range(Arena *a, const Model *m, Expr *body, const char *var);
 /* The closest of candidates to name (edit distance <= 2), or NULL. */
 const char *sema_suggest(const char *name, const char *const *candidates, int n);
 #endif
