@@ -492,6 +492,49 @@ static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* params = W(lr = 0.1, momentum = 0), z(weight_decay = 0): overrides of
+ * parameters' update rules, merged into what earlier entries set (so that
+ * --set param.W.lr=0.1 and --set param.W.momentum=0 both hold) */
+static int set_param_rules(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    int n = e->kind == EX_LIST ? e->nargs : 1;
+    rt_param_rule *rules = ARENA_ARRAY(c->a, rt_param_rule, t->nparam_rules + n + 1);
+    int nr = t->nparam_rules;
+    for (int i = 0; i < nr; i++) rules[i] = t->param_rules[i];
+    for (int i = 0; i < n; i++) {
+        const Expr *it = e->kind == EX_LIST ? e->args[i].value : e;
+        if (it->kind != EX_CALL) {
+            diag_error(c->d, it->span, "params takes PARAM(lr = scale, momentum = m, weight_decay = d), ...");
+            return 0;
+        }
+        const Sym *s = c->m ? sema_lookup(c->m, it->str) : NULL;
+        if (c->m && (!s || s->kind != SYM_PARAM)) {
+            diag_error(c->d, it->span, "params: model '%s' has no parameter '%s'", c->m->name, it->str);
+            const char *names[64];
+            int nn = 0;
+            for (int k = 0; k < c->m->nparams && nn < 64; k++) names[nn++] = c->m->params[k]->name;
+            const char *best = sema_suggest(it->str, names, nn);
+            if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
+            return 0;
+        }
+        ArgSpec a[3] = {{"lr", NULL}, {"momentum", NULL}, {"weight_decay", NULL}};
+        if (!bind_args(c, it, a, 3)) return 0;
+        int k = 0;
+        while (k < nr && strcmp(rules[k].param, it->str)) k++;
+        if (k == nr) rules[nr++] = (rt_param_rule){it->str, NAN, NAN, NAN};
+        rt_param_rule *r = &rules[k];
+        if (a[0].value && !get_pos(c, a[0].value, &r->lr_scale, "lr")) return 0;
+        if (a[1].value && !get_pos(c, a[1].value, &r->momentum, "momentum")) return 0;
+        if (a[1].value && r->momentum >= 1) {
+            diag_error(c->d, a[1].value->span, "momentum must be below 1");
+            return 0;
+        }
+        if (a[2].value && !get_pos(c, a[2].value, &r->weight_decay, "weight_decay")) return 0;
+    }
+    t->nparam_rules = nr;
+    t->param_rules = rules;
+    return 1;
+}
+
 static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const Expr *e = st->expr;
@@ -520,13 +563,14 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "optimizer")) return set_optimizer(c, e, t);
     if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
-    static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
+    if (!strcmp(k, "params")) return set_param_rules(c, e, t);
+    static const char *const keys[] = {"params", "data", "method", "batch", "epochs", "lr", "momentum",
                                        "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
                                        "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, params, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation");
     return 0;
 }
 

@@ -181,6 +181,21 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     schedule(&o, "lr", &t->lr);
     schedule(&o, "momentum", &t->momentum);
     key_num(&o, "weight_decay", t->weight_decay);
+    if (t->nparam_rules) {
+        static const char *const names[] = {"lr", "momentum", "weight_decay"};
+        FILE *x = begin(&o);
+        for (int i = 0; i < t->nparam_rules; i++) {
+            const rt_param_rule *r = &t->param_rules[i];
+            double v[3] = {r->lr_scale, r->momentum, r->weight_decay};
+            fprintf(x, "%s%s(", i ? ", " : "", r->param);
+            for (int k = 0, first = 1; k < 3; k++)
+                if (!isnan(v[k])) fprintf(x, "%s%s = %s", first ? "" : ", ", names[k], num(b, v[k])), first = 0;
+            fputc(')', x);
+        }
+        end(&o, "params");
+    } else {
+        fprintf(f, "%*s# params: none\n", indent, "");
+    }
     key_int(&o, "seed", t->seed);
     monitor(&o, t);
     key_int(&o, "mean_field", (unsigned long long)t->mf_iters);

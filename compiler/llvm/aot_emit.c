@@ -161,6 +161,21 @@ static void schedule(FILE *f, const char *cfg, const char *name, const rt_schedu
 #define I(field) fprintf(f, "    ." #field " = %lld,\n", (long long)t->field)
 
 void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
+    fprintf(f, "static const rt_param_rule %s_rules[] = {\n", name);
+    for (int i = 0; i < t->nparam_rules; i++) {
+        const rt_param_rule *r = &t->param_rules[i];
+        fputs("    {.param = ", f);
+        emit_string(f, r->param);
+        fputs(", .lr_scale = ", f);
+        num(f, r->lr_scale);
+        fputs(", .momentum = ", f);
+        num(f, r->momentum);
+        fputs(", .weight_decay = ", f);
+        num(f, r->weight_decay);
+        fputs("},\n", f);
+    }
+    if (!t->nparam_rules) fputs("    {0},\n", f);
+    fputs("};\n", f);
     schedule_pieces(f, name, "lr", &t->lr);
     schedule_pieces(f, name, "momentum", &t->momentum);
     fprintf(f, "static const rt_train_cfg %s = {\n", name);
@@ -169,6 +184,7 @@ void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     schedule(f, name, "lr", &t->lr);
     schedule(f, name, "momentum", &t->momentum);
     D(weight_decay);
+    fprintf(f, "    .nparam_rules = %d, .param_rules = %s_rules,\n", t->nparam_rules, name);
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);
     I(replicas), D(beta_min), I(pt_geometric), I(mon_every), I(checkpoint_every), D(checkpoint_minutes);

@@ -22,6 +22,9 @@ int rt_train_method(const rt_model *m, rt_params *p, const rt_dataset *data, con
                            "weight_decay, init logit_mean), which parameter '%s' has; they apply to cd, pcd, pt, discriminative and minimize",
                            cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", q->name);
     }
+    if (cfg->nparam_rules > 0)
+        return rt_fail("method = %s does not apply per-parameter settings (params = %s(...))",
+                       cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", cfg->param_rules[0].param);
     switch (cfg->method) {
     case RT_EM: return rt_em(m, p, data, cfg, progress, rep);
     case RT_ICA: return rt_ica(m, p, data, cfg, progress, rep);

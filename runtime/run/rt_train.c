@@ -285,6 +285,20 @@ static void init_logit_mean(const rt_model *m, rt_params *p, const float *rows, 
  * run's times the parameter's lr_scale; momentum and weight_decay are the
  * parameter's own when it sets them (weight_decay then applies whatever its
  * rank), else the run's (weight_decay only on parameters of rank >= 2). */
+static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *scale, double *mom, double *decay) {
+    const rt_param *q = &m->params[i];
+    *scale = q->lr_scale;
+    *mom = q->momentum;
+    *decay = q->weight_decay;
+    for (int k = 0; k < cfg->nparam_rules; k++) {
+        const rt_param_rule *r = &cfg->param_rules[k];
+        if (strcmp(r->param, q->name)) continue;
+        if (!isnan(r->lr_scale)) *scale = r->lr_scale;
+        if (!isnan(r->momentum)) *mom = r->momentum;
+        if (!isnan(r->weight_decay)) *decay = r->weight_decay;
+    }
+}
+
 static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
@@ -297,8 +311,11 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->fixed) continue;
-        double lr_i = lr * q->lr_scale, mom_i = isnan(q->momentum) ? mom : q->momentum;
-        double decay = isnan(q->weight_decay) ? (q->ndim >= 2 ? cfg->weight_decay : 0) : q->weight_decay;
+        double scale, mom_i, decay;
+        rules_of(m, cfg, i, &scale, &mom_i, &decay);
+        double lr_i = lr * scale;
+        if (isnan(mom_i)) mom_i = mom;
+        if (isnan(decay)) decay = q->ndim >= 2 ? cfg->weight_decay : 0;
         if (cfg->optimizer == RT_ADAM) {
             /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
             double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
@@ -390,6 +407,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",
                        (long long)rt_dataset_row(data), (long long)rf);
     if (n == 0) return rt_fail("the training data is empty");
+    for (int k = 0; k < cfg->nparam_rules; k++) {
+        int found = 0;
+        for (int i = 0; i < m->nparams; i++) found |= !strcmp(m->params[i].name, cfg->param_rules[k].param);
+        if (!found) return rt_fail("params: model '%s' has no parameter '%s'", m->name, cfg->param_rules[k].param);
+    }
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
     /* fe_gap's held-out rows: the validation set, or the last 10% of the
      * data, which then stay out of training */

@@ -12,6 +12,16 @@ enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
 enum { RT_SGD, RT_ADAM };
 
+/* A run's override of one parameter's update rules (a train block's
+ * `params = W(lr = 0.1)`, `--set param.W.lr=0.1`); NAN: not overridden, the
+ * spec's { ... } attribute (or the run's setting) holds. */
+typedef struct rt_param_rule {
+    const char *param;
+    double lr_scale;       /* multiplies the run's lr */
+    double momentum;       /* replaces the run's momentum */
+    double weight_decay;   /* replaces the run's weight_decay (any rank) */
+} rt_param_rule;
+
 typedef struct rt_train_cfg {
     int method;            /* RT_CD, RT_PCD, RT_DISCRIMINATIVE, or RT_MINIMIZE
                               (the model's loss) */
@@ -26,6 +36,8 @@ typedef struct rt_train_cfg {
     int epochs;
     rt_schedule lr, momentum;
     double weight_decay;   /* L2, on parameters with 2 or more dimensions */
+    int nparam_rules;      /* per-parameter overrides, by name */
+    const rt_param_rule *param_rules;
     uint64_t seed;
     int mf_iters;          /* mean-field iterations of the positive phase */
     double mf_tol;

@@ -140,3 +140,25 @@ sys.exit(0 if ok else 1)
 PY
 sed -e 's/init logit_mean$/init logit_mean(h)/' "$T/lm.ebm" >"$T/lm2.ebm"
 expect_fail "logit_mean of a hidden group" "logit_mean needs a bernoulli or spin visible group" "$EBMC" check "$T/lm2.ebm"
+
+# run overrides: params = W(lr = ...) in a train block, --set param.W.lr=...
+# (over the spec's { lr = 0.5 }), and a run file: the same as the run's lr
+spec base10 '' "$fix" "$fix" '' '' 'epochs = 10'
+spec blocklr '' "$fix" "$fix" '' '' 'epochs = 10, params = W(lr = 0.5)'
+train base10; train blocklr
+same blocklr runlr W && ok "train block params = W(lr = 0.5) = lr 0.05" || notok "params = W(lr = 0.5)"
+"$EBMC" train "$T/parlr.ebm" --set param.W.lr=1 --quiet --out "$T/set1.safetensors" >"$T/set1.log" 2>&1
+python3 $ST "$T/set1.safetensors" >"$T/set1.txt" 2>/dev/null
+same set1 base10 W && ok "--set param.W.lr=1 overrides the spec's { lr = 0.5 }" || notok "--set param.W.lr" "$(tail -2 "$T/set1.log")"
+printf 'train:\n  params: W(lr = 0.5)\n' >"$T/run.yaml"
+"$EBMC" train "$T/base10.ebm" --config "$T/run.yaml" --quiet --out "$T/yaml.safetensors" >"$T/yaml.log" 2>&1
+python3 $ST "$T/yaml.safetensors" >"$T/yaml.txt" 2>/dev/null
+same yaml runlr W && ok "run file params: W(lr = 0.5) = lr 0.05" || notok "run file params" "$(tail -2 "$T/yaml.log")"
+"$EBMC" train "$T/base10.ebm" --set param.W.lr=0.5 --set train.param.W.momentum=0.25 --print-config >"$T/pc.yaml" 2>&1
+grep -q "^  params: 'W(lr = 0.5, momentum = 0.25)'$" "$T/pc.yaml" && "$EBMC" train "$T/base10.ebm" --config "$T/pc.yaml" --print-config 2>&1 | cmp -s - "$T/pc.yaml" &&
+    ok "--set param.W.KEY merges, and --print-config gives it back" || notok "params in --print-config" "$(grep params "$T/pc.yaml")"
+expect_fail "--set param.Q.lr: no such parameter" "model 'm' has no parameter 'Q'" "$EBMC" train "$T/base10.ebm" --set param.Q.lr=1 --print-config
+if "$EBMC" build "$T/blocklr.ebm" -o "$T/lbin" >"$T/bout" 2>&1 && (cd "$T" && ./lbin train --out l.safetensors >/dev/null 2>&1) &&
+   [ "$(python3 $ST "$T/l.safetensors")" = "$(cat "$T/blocklr.txt")" ]; then
+    ok "a built binary applies the train block's params"
+else notok "built binary params" "$(tail -3 "$T/bout")"; fi
