@@ -8,7 +8,6 @@
 #include "sema.h"
 
 #include "energy_directed.h"
-#include "rt.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -527,111 +526,6 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
-/* mask = csv("F") or npy("F"): as many 0/1 values as the parameter has,
- * read now so that a bad file is reported at the spec's line */
-static float *load_mask(Checker *c, Sym *s, const Expr *v) {
-    const Expr *path = v->args[0].value;
-    rt_dataset ds = {0};
-    int rc = !strcmp(v->str, "csv") ? rt_load_csv(path->str, &ds) : rt_load_npy(path->str, &ds);
-    if (rc) {
-        diag_error(c->d, path->span, "mask: %s", rt_last_error());
-        return NULL;
-    }
-    long long n = (long long)(ds.n * rt_dataset_row(&ds));
-    float *out = NULL;
-    if (n != s->size) {
-        diag_error(c->d, path->span, "mask: '%s' holds %lld values but '%s' has %lld", path->str, n, s->name, s->size);
-    } else {
-        out = ARENA_ARRAY(c->a, float, n + 1);
-        for (long long k = 0; k < n; k++) {
-            if (ds.data[k] != 0 && ds.data[k] != 1) {
-                diag_error(c->d, path->span, "mask: value %lld of '%s' is %g; a mask holds 0 and 1", k + 1, path->str,
-                           (double)ds.data[k]);
-                out = NULL;
-                break;
-            }
-            out[k] = ds.data[k];
-        }
-    }
-    rt_dataset_free(&ds);
-    return out;
-}
-
-/* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012);
- * { trainable = 0 }, { mask = M }, { lr = s, momentum = m, weight_decay = d }:
- * what the update step does to this parameter (docs/language.md) */
-static void param_attrs(Checker *c, Sym *s, Stmt *st) {
-    s->offset_rate = 0.01;
-    s->lr_scale = 1;
-    s->momentum = s->weight_decay = NAN;
-    for (int i = 0; i < st->nentries; i++) {
-        Stmt *e = st->entries[i];
-        const Expr *v = e->expr;
-        const char *k = e->name ? e->name : "";
-        int num = v->kind == EX_NUM;
-        if (!strcmp(k, "offset") && v->kind == EX_NAME && !v->has_index) {
-            s->offset_of = v->str;
-        } else if (!strcmp(k, "rate") && num && v->num > 0 && v->num <= 1) {
-            s->offset_rate = v->num;
-        } else if (!strcmp(k, "trainable") && num && (v->num == 0 || v->num == 1)) {
-            s->fixed = v->num == 0;
-        } else if (!strcmp(k, "mask") && v->kind == EX_NAME && !v->has_index) {
-            s->mask_of = v->str;
-            s->mask_span = v->span;
-        } else if (!strcmp(k, "mask") && v->kind == EX_CALL && (!strcmp(v->str, "csv") || !strcmp(v->str, "npy")) &&
-                   v->nargs == 1 && !v->args[0].name && v->args[0].value->kind == EX_STR) {
-            s->mask_data = load_mask(c, s, v);
-        } else if (!strcmp(k, "lr") && num && v->num >= 0) {
-            s->lr_scale = v->num;
-        } else if (!strcmp(k, "momentum") && num && v->num >= 0 && v->num < 1) {
-            s->momentum = v->num;
-        } else if (!strcmp(k, "weight_decay") && num && v->num >= 0) {
-            s->weight_decay = v->num;
-        } else {
-            diag_error(c->d, e->span, "a parameter takes { trainable = 0 or 1, mask = PARAM or csv(\"F\") or npy(\"F\"), lr = scale, momentum = m, "
-                                      "weight_decay = d } or { offset = GROUP, rate = 0.01 }");
-            diag_note(c->d, e->span, "lr multiplies the train block's lr; momentum (in [0, 1)) and weight_decay replace "
-                                     "the train block's for this parameter");
-        }
-    }
-}
-
-/* init logit_mean, or logit_mean(v): log(p/(1-p)) of the training data's
- * mean per unit of a {0,1} (or spin) visible group, set when training
- * starts (rt_train.c); checked once every group is declared */
-static int same_shape(const Sym *a, const Sym *b) {
-    int same = a->ndim == b->ndim;
-    for (int k = 0; same && k < a->ndim; k++) same = a->dims[k] == b->dims[k];
-    return same;
-}
-
-static void logit_mean(Checker *c, Sym *s) {
-    Expr *init = s->init;
-    const Model *m = c->m;
-    if (init->kind == EX_CALL && (init->nargs != 1 || init->args[0].value->kind != EX_NAME || init->args[0].value->has_index)) {
-        diag_error(c->d, init->span, "logit_mean takes the name of a visible group: logit_mean(v)");
-        return;
-    }
-    const char *want = init->kind == EX_CALL ? init->args[0].value->str : NULL;
-    Sym *g = NULL;
-    int count = 0;
-    for (int i = 0; i < m->nunits; i++) {
-        Sym *u = m->units[i];
-        if (want ? !strcmp(u->name, want) : u->role == ROLE_VISIBLE && same_shape(u, s)) g = u, count++;
-    }
-    if (count != 1) {
-        diag_error(c->d, init->span, "%s", count > 1 ? "logit_mean: several visible groups have this parameter's shape"
-                                           : want ? "logit_mean: no unit group of that name"
-                                                  : "logit_mean: no visible group has this parameter's shape");
-        diag_note(c->d, init->span, "name the group: init logit_mean(v)");
-    } else if (g->role != ROLE_VISIBLE || (g->utype != UT_BERNOULLI && g->utype != UT_SPIN) || !same_shape(g, s)) {
-        diag_error(c->d, init->span, "logit_mean needs a bernoulli or spin visible group of the parameter's shape; '%s' is a %s %s group",
-                   g->name, ast_role_name(g->role), sema_unit_type_name(g->utype));
-    } else {
-        s->logit_of = g;
-    }
-}
-
 static void declare_param(Checker *c, Stmt *st) {
     Sym *s = ARENA_NEW(c->a, Sym);
     s->kind = SYM_PARAM;
@@ -640,7 +534,7 @@ static void declare_param(Checker *c, Stmt *st) {
     s->stmt = st;
     s->init = st->expr;
     set_dims(c, s, st);
-    param_attrs(c, s, st);
+    sema_param_attrs(c->a, c->d, s, st);
     Expr *init = st->expr;
     if (init) {
         static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant", "logit_mean"};
@@ -741,26 +635,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
                    m->name, need / (1 << 30), have / (1 << 30));
         diag_note(d, biggest->span, "the largest is '%s', %lld values", biggest->name, biggest->size);
     }
-    for (int i = 0; i < m->nparams; i++) {
-        Sym *p = m->params[i];
-        if (!p->offset_of) continue;
-        Sym *g = sema_lookup(m, p->offset_of);
-        if (!g || g->kind != SYM_UNIT) diag_error(d, p->span, "offset = %s: no unit group of that name", p->offset_of);
-        else if (g->size != p->size) diag_error(d, p->span, "offset '%s' has %lld values but group '%s' has %lld", p->name, p->size, g->name, g->size);
-    }
-    for (int i = 0; i < m->nparams; i++) {
-        Sym *p = m->params[i];
-        if (!p->mask_of) continue;
-        Sym *q = sema_lookup(m, p->mask_of);
-        int same = q && q->kind == SYM_PARAM && q->ndim == p->ndim;
-        for (int k = 0; same && k < p->ndim; k++) same = q->dims[k] == p->dims[k];
-        if (!q || q->kind != SYM_PARAM) diag_error(d, p->mask_span, "mask = %s: no parameter of that name", p->mask_of);
-        else if (!same) diag_error(d, p->mask_span, "mask '%s' must have the shape of '%s'", q->name, p->name);
-        else if (!q->fixed || q->mask_of || q == p) {
-            diag_error(d, p->mask_span, "mask '%s' must be a fixed parameter", q->name);
-            diag_note(d, q->span, "declare it with { trainable = 0 } (and no mask of its own)");
-        }
-    }
+    sema_param_links(d, m);
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;
     int cap = 0, lcap = 0, errors_before = d->errors;
@@ -796,11 +671,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
-    for (int i = 0; i < m->nparams; i++) {
-        Expr *init = m->params[i]->init;
-        if (init && (init->kind == EX_NAME || init->kind == EX_CALL) && !strcmp(init->str, "logit_mean"))
-            logit_mean(&c, m->params[i]);
-    }
+    sema_param_logit_mean(d, m);
     /* a mask is used by the parameter it masks */
     for (int i = 0; i < m->nparams; i++)
         for (int k = 0; m->params[i]->mask_of && k < m->nsyms; k++)

@@ -121,6 +121,12 @@ Sym *sema_lookup(const Model *m, const char *name);
 /* the hidden group a stack layer hands up: its only hidden group */
 Sym *sema_layer_output(const Model *m);
 void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
+/* sema_param.c: a parameter's { ... } attributes (on declaring it); then,
+ * once every symbol is declared, the names they refer to, and the groups
+ * of init logit_mean */
+void sema_param_attrs(Arena *a, Diag *d, Sym *s, Stmt *st);
+void sema_param_links(Diag *d, const Model *m);
+void sema_param_logit_mean(Diag *d, const Model *m);
 /* sum(s) ... v[s]*v[s + 1]: the range of `var` in the sum whose body is
  * `body` when a shift must cut it (compiler/front/sema_shift.c says when),
  * with the plain uses that would disagree rewritten to `s + 0`; -1 when

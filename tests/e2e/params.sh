@@ -58,6 +58,13 @@ w = [float(x) for x in [l for l in open(sys.argv[1]) if l.startswith("W ")][0].s
 bad = [k for k in range(36) if ((k // 4 + k % 4) % 3 == 0) != (w[k] != 0.0)]
 sys.exit(1 if bad or len(w) != 36 else 0)
 PY
+spec maskadam '{ mask = csv("'"$T/m.csv"'") }' '' '' '' '' 'epochs = 20, optimizer = adam, weight_decay = 0.05'
+train maskadam
+python3 - "$T/maskadam.txt" <<'PY' && ok "mask with optimizer = adam: masked W entries exactly 0, the rest trained" || notok "mask with adam" "$(grep '^W' "$T/maskadam.txt")"
+import sys
+w = [float(x) for x in [l for l in open(sys.argv[1]) if l.startswith("W ")][0].split()[1:]]
+sys.exit(1 if len(w) != 36 or [k for k in range(36) if ((k // 4 + k % 4) % 3 == 0) != (w[k] != 0.0)] else 0)
+PY
 spec maskparam '{ mask = M }' '' '' 'param M[9, 4] init zeros { trainable = 0 }' '' 'epochs = 20, momentum = 0.9, weight_decay = 0.05'
 train maskparam
 [ "$(tensor maskparam W)" = "W$(printf ' 0.0%.0s' $(seq 36))" ] && ok "mask = M (all 0): W stays exactly 0" ||
