@@ -554,7 +554,7 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
     if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
     if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum");
-    if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
+    if (!strcmp(k, "weight_decay")) return get_schedule(c, e, &t->weight_decay, "weight_decay");
     if (!strcmp(k, "seed")) return get_int(c, e, 0, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);

@@ -180,7 +180,7 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     key_int(&o, "epochs", (unsigned long long)t->epochs);
     schedule(&o, "lr", &t->lr);
     schedule(&o, "momentum", &t->momentum);
-    key_num(&o, "weight_decay", t->weight_decay);
+    schedule(&o, "weight_decay", &t->weight_decay);
     if (t->nparam_rules) {
         static const char *const names[] = {"lr", "momentum", "weight_decay"};
         FILE *x = begin(&o);

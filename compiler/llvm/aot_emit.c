@@ -178,12 +178,13 @@ void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     fputs("};\n", f);
     schedule_pieces(f, name, "lr", &t->lr);
     schedule_pieces(f, name, "momentum", &t->momentum);
+    schedule_pieces(f, name, "weight_decay", &t->weight_decay);
     fprintf(f, "static const rt_train_cfg %s = {\n", name);
     I(method), I(optimizer), D(beta1), D(beta2), D(adam_eps), I(target), D(generative), I(k), I(chains), I(batch);
     I(epochs);
     schedule(f, name, "lr", &t->lr);
     schedule(f, name, "momentum", &t->momentum);
-    D(weight_decay);
+    schedule(f, name, "weight_decay", &t->weight_decay);
     fprintf(f, "    .nparam_rules = %d, .param_rules = %s_rules,\n", t->nparam_rules, name);
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);

@@ -1,4 +1,5 @@
-/* rt_schedule.h — a setting that changes with the epoch (lr, momentum).
+/* rt_schedule.h — a setting that changes with the epoch (lr, momentum,
+ * weight_decay).
  *
  * A schedule is a list of pieces, each holding until an epoch (1-based,
  * inclusive; -1: to the end of the run); the last piece also holds after

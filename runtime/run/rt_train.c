@@ -30,6 +30,7 @@ rt_train_cfg rt_train_defaults(void) {
     c.epochs = 10;
     c.lr = rt_schedule_const(0.05);
     c.momentum = rt_schedule_const(0);
+    c.weight_decay = rt_schedule_const(0);
     c.seed = 1;
     c.mf_iters = 10;
     c.mf_tol = 1e-5;
@@ -299,7 +300,7 @@ static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *
     }
 }
 
-static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
+static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
@@ -315,7 +316,7 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
         rules_of(m, cfg, i, &scale, &mom_i, &decay);
         double lr_i = lr * scale;
         if (isnan(mom_i)) mom_i = mom;
-        if (isnan(decay)) decay = q->ndim >= 2 ? cfg->weight_decay : 0;
+        if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
         if (cfg->optimizer == RT_ADAM) {
             /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
             double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
@@ -506,7 +507,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     int trained = 0;   /* a batch has run since the start (or the resume) */
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs),
-               mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs);
+               mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
+               wd = rt_schedule_at(&cfg->weight_decay, epoch, cfg->epochs);
         double err = 0, loss_sum = 0;
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
@@ -543,7 +545,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(pos, m->k_grad_loss);
                 rt_ws_run(pos, m->k_loss);
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
-                update(m, p, cfg, lr, mom);
+                update(m, p, cfg, lr, mom, wd);
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN);
                 continue;
             }
@@ -584,7 +586,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(neg, m->k_grad);
                 update_offsets(m, p, pos, nb);
             }
-            update(m, p, cfg, lr, mom);
+            update(m, p, cfg, lr, mom, wd);
             if (rec && cfg->method != RT_MINIMIZE) {
                 rec->B = nb;
                 copy_visible(rec, pos, nb);
@@ -631,6 +633,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->seconds = now() - t0;
         st->lr = lr;
         st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
+        st->weight_decay = wd;
         rep->epochs = epoch;
         report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum);
         if (progress && !cfg->quiet && monitor) {

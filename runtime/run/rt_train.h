@@ -35,7 +35,7 @@ typedef struct rt_train_cfg {
     int64_t batch;
     int epochs;
     rt_schedule lr, momentum;
-    double weight_decay;   /* L2, on parameters with 2 or more dimensions */
+    rt_schedule weight_decay;   /* L2, on parameters with 2 or more dimensions */
     int nparam_rules;      /* per-parameter overrides, by name */
     const rt_param_rule *param_rules;
     uint64_t seed;
@@ -91,7 +91,7 @@ typedef struct rt_epoch_stats {
     double loss;           /* RT_MINIMIZE: average loss over the epoch */
     double fe_gap;         /* mean free energy of held-out minus training rows (NAN if off) */
     double swap_rate;      /* RT_PT: fraction of swaps accepted in the epoch (NAN if off) */
-    double lr, momentum;   /* the schedules' values in the epoch */
+    double lr, momentum, weight_decay;   /* the schedules' values in the epoch */
     double seconds;
 } rt_epoch_stats;
 

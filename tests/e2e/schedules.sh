@@ -1,6 +1,6 @@
 # schedules.sh — lr and momentum schedules of any length with linear, exp
 # and cosine pieces: the per-epoch values the run records (--log) are the
-# formulas of runtime/run/rt_schedule.h; --print-config gives the schedule
+# formulas of runtime/run/rt_schedule.h (weight_decay's too); --print-config gives the schedule
 # back as spec text that --config reads to the same configuration; --set
 # takes the same text; a built binary trains to the same parameters.
 . tests/e2e/lib.sh
@@ -14,19 +14,22 @@ model m {
 }
 train m { data = bars_and_stripes(3, 3), batch = 14, epochs = 12, monitor = none,
   lr = 0.2 until 2, linear(0.1, 0.01) until 6, exp(0.1, 0.5) until 9, cosine(0.04, 0)
-  momentum = 0.1 until 1, 0.2 until 2, 0.3 until 3, 0.4 until 4, 0.5 until 5, 0.6 until 6, 0.7 until 7, 0.8 until 8, 0.9 }
+  momentum = 0.1 until 1, 0.2 until 2, 0.3 until 3, 0.4 until 4, 0.5 until 5, 0.6 until 6, 0.7 until 7, 0.8 until 8, 0.9
+  weight_decay = 0 until 4, linear(0.01, 0.001) }
 SPEC
 if "$EBMC" train "$T/s.ebm" --quiet --log "$T/log.yaml" --out "$T/s.safetensors" >"$T/out" 2>&1; then ok "train with a 4-piece lr and a 9-piece momentum"
 else notok "train with schedules" "$(tail -3 "$T/out")"; fi
-# the recorded values against the formulas, epoch by epoch (1e-12)
-python3 - "$T/log.yaml" <<'PY' && ok "per-epoch lr and momentum in the log match the formulas" || notok "per-epoch lr and momentum" "$(grep epoch: "$T/log.yaml")"
+# the recorded values against the formulas, epoch by epoch (1e-10: the log has 9 digits)
+python3 - "$T/log.yaml" <<'PY' && ok "per-epoch lr, momentum and weight_decay in the log match the formulas" || notok "per-epoch lr and momentum" "$(grep epoch: "$T/log.yaml")"
 import math, re, sys
-got = {int(m.group(1)): (float(m.group(2)), float(m.group(3)))
-       for m in re.finditer(r"epoch: (\d+),.* lr: ([^,}]+), momentum: ([^,}]+)", open(sys.argv[1]).read())}
+got = {int(m.group(1)): (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+       for m in re.finditer(r"epoch: (\d+),.* lr: ([^,}]+), momentum: ([^,}]+), weight_decay: ([^,}]+)", open(sys.argv[1]).read())}
 lr = [0.2, 0.2] + [0.1 + (0.01 - 0.1) * (e - 3) / 3 for e in range(3, 7)] + [0.1 * 0.5 ** (e - 7) for e in range(7, 10)] \
      + [0.04 * (1 + math.cos(math.pi * (e - 10) / 2)) / 2 for e in range(10, 13)]
 mom = [0.1 * e for e in range(1, 10)] + [0.9] * 3
-ok = len(got) == 12 and all(abs(got[e][0] - lr[e - 1]) < 1e-12 and abs(got[e][1] - mom[e - 1]) < 1e-12 for e in range(1, 13))
+wd = [0] * 4 + [0.01 + (0.001 - 0.01) * (e - 5) / 7 for e in range(5, 13)]
+ok = len(got) == 12 and all(abs(got[e][0] - lr[e - 1]) < 1e-10 and abs(got[e][1] - mom[e - 1]) < 1e-10
+                            and abs(got[e][2] - wd[e - 1]) < 1e-10 for e in range(1, 13))
 sys.exit(0 if ok else 1)
 PY
 "$EBMC" train "$T/s.ebm" --print-config >"$T/c.yaml" 2>&1
@@ -44,3 +47,13 @@ if "$EBMC" build "$T/s.ebm" -o "$T/sbin" >"$T/bout" 2>&1 && (cd "$T" && ./sbin t
    [ "$(python3 tests/e2e/st_read.py "$T/b.safetensors")" = "$(python3 tests/e2e/st_read.py "$T/s.safetensors")" ]; then
     ok "a built binary trains with the same schedules to the same parameters"
 else notok "built binary schedules" "$(tail -3 "$T/bout")"; fi
+# weight_decay is a schedule too: "0.03 until 6, 0" trains as 0.03 for 6
+# epochs (bit for bit), and not as 0.03 for 12
+for wd in "0.03 until 6, 0" 0.03; do
+    "$EBMC" train "$T/s.ebm" --quiet --set "weight_decay=$wd" --set epochs=6 --out "$T/wd6.safetensors" >/dev/null 2>&1
+    "$EBMC" train "$T/s.ebm" --quiet --set "weight_decay=$wd" --set epochs=12 --out "$T/wd12_$wd.safetensors" >/dev/null 2>&1
+    python3 tests/e2e/st_read.py "$T/wd6.safetensors" >"$T/wd6_$wd.txt"
+done
+a=$(python3 tests/e2e/st_read.py "$T/wd12_0.03 until 6, 0.safetensors"); b=$(python3 tests/e2e/st_read.py "$T/wd12_0.03.safetensors")
+[ -s "$T/wd6_0.03.txt" ] && cmp -s "$T/wd6_0.03.txt" "$T/wd6_0.03 until 6, 0.txt" && [ -n "$a" ] && [ "$a" != "$b" ] &&
+    ok "weight_decay = 0.03 until 6, 0: as 0.03 for 6 epochs, then off" || notok "weight_decay schedule"
