@@ -552,6 +552,7 @@ static void declare_param(Checker *c, Stmt *st) {
         }
         if (name && init->kind == EX_CALL && !strcmp(name, "constant")) ok = init->nargs == 1;
         if (name && !strcmp(name, "logit_mean")) ok = init->kind == EX_NAME || init->kind == EX_CALL;
+        if (sema_param_is_file(init)) return sema_param_init_file(c->a, c->d, s), add_sym(c, s);
         if (!ok) {
             diag_error(c->d, init->span, "unknown initialiser");
             const char *best = name ? sema_suggest(name, inits, 6) : NULL;

@@ -57,6 +57,7 @@ typedef struct Sym {
     int fixed;              /* trainable = 0: never updated */
     const char *mask_of;    /* a fixed 0/1 parameter of the same shape */
     float *mask_data;       /* ... or mask = csv("F") / npy("F"): its values */
+    float *init_data;       /* init csv("F") / npy("F"): the initial values */
     struct Sym *logit_of;   /* init logit_mean: the binary visible group whose
                                data log-odds start this bias */
     Span mask_span;
@@ -127,6 +128,9 @@ void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
 void sema_param_attrs(Arena *a, Diag *d, Sym *s, Stmt *st);
 void sema_param_links(Diag *d, const Model *m);
 void sema_param_logit_mean(Diag *d, const Model *m);
+/* init csv("F") / npy("F"): is e such a call; read the file into s->init_data */
+int sema_param_is_file(const Expr *e);
+void sema_param_init_file(Arena *a, Diag *d, Sym *s);
 /* sum(s) ... v[s]*v[s + 1]: the range of `var` in the sum whose body is
  * `body` when a shift must cut it (compiler/front/sema_shift.c says when),
  * with the plain uses that would disagree rewritten to `s + 0`; -1 when

@@ -11,26 +11,28 @@
 
 #include "rt.h"
 
-/* mask = csv("F") or npy("F"): as many 0/1 values as the parameter has,
- * read now so that a bad file is reported at the spec's line */
-static float *load_mask(Arena *a, Diag *d, Sym *s, const Expr *v) {
+/* csv("F") or npy("F"): as many values as the parameter has (row-major),
+ * read now so that a bad file is reported at the spec's line; `what` is
+ * "mask" (values 0 and 1) or "init" (any finite values) */
+static float *load_values(Arena *a, Diag *d, Sym *s, const Expr *v, const char *what) {
     const Expr *path = v->args[0].value;
     rt_dataset ds = {0};
     int rc = !strcmp(v->str, "csv") ? rt_load_csv(path->str, &ds) : rt_load_npy(path->str, &ds);
     if (rc) {
-        diag_error(d, path->span, "mask: %s", rt_last_error());
+        diag_error(d, path->span, "%s: %s", what, rt_last_error());
         return NULL;
     }
     long long n = (long long)(ds.n * rt_dataset_row(&ds));
+    int mask = !strcmp(what, "mask");
     float *out = NULL;
     if (n != s->size) {
-        diag_error(d, path->span, "mask: '%s' holds %lld values but '%s' has %lld", path->str, n, s->name, s->size);
+        diag_error(d, path->span, "%s: '%s' holds %lld values but '%s' has %lld", what, path->str, n, s->name, s->size);
     } else {
         out = ARENA_ARRAY(a, float, n + 1);
         for (long long k = 0; k < n; k++) {
-            if (ds.data[k] != 0 && ds.data[k] != 1) {
-                diag_error(d, path->span, "mask: value %lld of '%s' is %g; a mask holds 0 and 1", k + 1, path->str,
-                           (double)ds.data[k]);
+            if (mask ? ds.data[k] != 0 && ds.data[k] != 1 : !isfinite(ds.data[k])) {
+                diag_error(d, path->span, "%s: value %lld of '%s' is %g; %s", what, k + 1, path->str, (double)ds.data[k],
+                           mask ? "a mask holds 0 and 1" : "initial values must be finite");
                 out = NULL;
                 break;
             }
@@ -40,6 +42,13 @@ static float *load_mask(Arena *a, Diag *d, Sym *s, const Expr *v) {
     rt_dataset_free(&ds);
     return out;
 }
+
+int sema_param_is_file(const Expr *e) {
+    return e && e->kind == EX_CALL && (!strcmp(e->str, "csv") || !strcmp(e->str, "npy")) && e->nargs == 1 &&
+           !e->args[0].name && e->args[0].value->kind == EX_STR;
+}
+
+void sema_param_init_file(Arena *a, Diag *d, Sym *s) { s->init_data = load_values(a, d, s, s->init, "init"); }
 
 /* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012);
  * { trainable = 0 }, { mask = M }, { lr = s, momentum = m, weight_decay = d }:
@@ -62,9 +71,8 @@ void sema_param_attrs(Arena *a, Diag *d, Sym *s, Stmt *st) {
         } else if (!strcmp(k, "mask") && v->kind == EX_NAME && !v->has_index) {
             s->mask_of = v->str;
             s->mask_span = v->span;
-        } else if (!strcmp(k, "mask") && v->kind == EX_CALL && (!strcmp(v->str, "csv") || !strcmp(v->str, "npy")) &&
-                   v->nargs == 1 && !v->args[0].name && v->args[0].value->kind == EX_STR) {
-            s->mask_data = load_mask(a, d, s, v);
+        } else if (!strcmp(k, "mask") && sema_param_is_file(v)) {
+            s->mask_data = load_values(a, d, s, v, "mask");
         } else if (!strcmp(k, "lr") && num && v->num >= 0) {
             s->lr_scale = v->num;
         } else if (!strcmp(k, "momentum") && num && v->num >= 0 && v->num < 1) {

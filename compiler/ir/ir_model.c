@@ -116,6 +116,7 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         for (int k = 0; s->mask_of && k < m->nparams; k++)
             if (!strcmp(m->params[k]->name, s->mask_of)) q->mask = k;
         q->mask_data = s->mask_data;
+        q->init_data = s->init_data;
         q->lr_scale = s->lr_scale;
         q->momentum = s->momentum;
         q->weight_decay = s->weight_decay;

@@ -72,6 +72,7 @@ static void param(FILE *f, const rt_param *q, int i) {
     fputs(", .weight_decay = ", f);
     num(f, q->weight_decay);
     if (q->mask_data) fprintf(f, ", .mask_data = mask_%d", i);
+    if (q->init_data) fprintf(f, ", .init_data = init_%d", i);
     fputs("},\n", f);
 }
 
@@ -97,10 +98,16 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
     for (int g = 0; g < m->ngroups; g++) group(f, &m->groups[g]);
     fputs("};\n", f);
     for (int i = 0; i < m->nparams; i++) {
-        if (!m->params[i].mask_data) continue;
-        fprintf(f, "static const float mask_%d[] = {", i);
-        for (int64_t k = 0; k < m->params[i].size; k++) fputs(m->params[i].mask_data[k] != 0 ? "1," : "0,", f);
-        fputs("};\n", f);
+        if (m->params[i].mask_data) {
+            fprintf(f, "static const float mask_%d[] = {", i);
+            for (int64_t k = 0; k < m->params[i].size; k++) fputs(m->params[i].mask_data[k] != 0 ? "1," : "0,", f);
+            fputs("};\n", f);
+        }
+        if (m->params[i].init_data) {
+            fprintf(f, "static const float init_%d[] = {", i);
+            for (int64_t k = 0; k < m->params[i].size; k++) fprintf(f, "%a,", (double)m->params[i].init_data[k]);
+            fputs("};\n", f);
+        }
     }
     fputs("static rt_param params[] = {\n", f);
     for (int i = 0; i < m->nparams; i++) param(f, &m->params[i], i);

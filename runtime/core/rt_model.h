@@ -62,6 +62,7 @@ typedef struct rt_param {
     int mask;                   /* a fixed 0/1 parameter: where it is 0 this one
                                    stays 0 (value, gradient, momentum); -1 */
     const float *mask_data;     /* the same from a file (mask = csv("F")); NULL */
+    const float *init_data;     /* init csv("F"): the initial values; NULL */
     double lr_scale;            /* multiplies the run's lr */
     double momentum;            /* replaces the run's momentum; NAN: the run's */
     double weight_decay;        /* replaces the run's weight_decay (and applies

@@ -59,7 +59,7 @@ void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed) {
                 break;
             default: break;
             }
-            p->value[i][k] = v;
+            p->value[i][k] = q->init_data ? q->init_data[k] : v;
         }
         memset(p->velocity[i], 0, sizeof(float) * (size_t)q->size);
         memset(p->second[i], 0, sizeof(float) * (size_t)q->size);

@@ -65,6 +65,13 @@ import sys
 w = [float(x) for x in [l for l in open(sys.argv[1]) if l.startswith("W ")][0].split()[1:]]
 sys.exit(1 if len(w) != 36 or [k for k in range(36) if ((k // 4 + k % 4) % 3 == 0) != (w[k] != 0.0)] else 0)
 PY
+# the same mask as a fixed parameter read from the file: the same training
+spec maskcsvparam '{ mask = M }' '' '' 'param M[9, 4] init csv("'"$T/m.csv"'") { trainable = 0 }' '' 'epochs = 20, momentum = 0.9, weight_decay = 0.05'
+train maskcsvparam
+same maskcsvparam maskfile W && same maskcsvparam maskfile b &&
+    [ "$(tensor maskcsvparam M | tr ' ' '\n' | tail -n +2 | tr '\n' ',')" = "$(tr '\n' ',' <"$T/m.csv" | sed 's/\([01]\)/\1.0/g')" ] &&
+    ok "init csv(F) { trainable = 0 } as a mask: M holds the file, W trains as with mask = csv(F)" ||
+    notok "init csv(F) mask parameter" "$(tensor maskcsvparam M | cut -c1-120)"
 spec maskparam '{ mask = M }' '' '' 'param M[9, 4] init zeros { trainable = 0 }' '' 'epochs = 20, momentum = 0.9, weight_decay = 0.05'
 train maskparam
 [ "$(tensor maskparam W)" = "W$(printf ' 0.0%.0s' $(seq 36))" ] && ok "mask = M (all 0): W stays exactly 0" ||
@@ -102,11 +109,17 @@ expect_fail "mask of another shape" "mask 'b' must have the shape of 'W'" "$EBMC
 spec e2 '{ mask = M }' '' '' 'param M[9, 4] init ones' '' 'epochs = 1'
 expect_fail "mask not fixed" "mask 'M' must be a fixed parameter" "$EBMC" check "$T/e2.ebm"
 echo "1,2" >"$T/bad.csv"
+spec e5 '' '' '' 'param Q[2, 2] init csv("'"$T/bad.csv"'")' '' 'epochs = 1'
+expect_fail "init csv(F) of the wrong size" "init: '.*bad.csv' holds 2 values but 'Q' has 4" "$EBMC" check "$T/e5.ebm"
 spec e3 '{ mask = csv("'"$T/bad.csv"'") }' '' '' '' '' 'epochs = 1'
 expect_fail "mask file of the wrong size" "holds 2 values but 'W' has 36" "$EBMC" check "$T/e3.ebm"
 spec e4 '{ trainable = 2 }' '' '' '' '' 'epochs = 1'
 expect_fail "trainable = 2" "a parameter takes { trainable = 0 or 1" "$EBMC" check "$T/e4.ebm"
-# a built binary embeds the mask file: the same parameters, bit for bit
+# a built binary embeds the mask file and init file: the same parameters, bit for bit
+if "$EBMC" build "$T/maskcsvparam.ebm" -o "$T/ibin" >"$T/bout" 2>&1 && (cd "$T" && ./ibin train --out i.safetensors >/dev/null 2>&1) &&
+   [ "$(python3 $ST "$T/i.safetensors")" = "$(cat "$T/maskcsvparam.txt")" ]; then
+    ok "a built binary embeds init csv(F)"
+else notok "built binary init csv" "$(tail -3 "$T/bout")"; fi
 if "$EBMC" build "$T/maskfile.ebm" -o "$T/mbin" >"$T/bout" 2>&1 && (cd "$T" && ./mbin train --out b.safetensors >/dev/null 2>&1) &&
    [ "$(python3 $ST "$T/b.safetensors")" = "$(cat "$T/maskfile.txt")" ]; then
     ok "a built binary applies the mask file as ebmc train does"
