@@ -92,23 +92,39 @@ static const char *get_str(Ctx *c, const Expr *e, const char *what) {
     return NULL;
 }
 
-/* "0.5 until 5, 0.9" or a number */
-static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
-    const Expr *items[8];
-    int n = 0;
-    if (e->kind == EX_LIST) {
-        if (e->nargs > 8) {
-            diag_error(c->d, e->span, "%s: at most 8 pieces", what);
-            return 0;
+/* one piece's value: a number, or linear(a, b), exp(a, rate), cosine(a, b) */
+static int get_piece(Ctx *c, const Expr *e, rt_sched_piece *p, const char *what) {
+    static const char *const curves[] = {"linear", "exp", "cosine"};
+    static const int kinds[] = {RT_SCHED_LINEAR, RT_SCHED_EXP, RT_SCHED_COSINE};
+    p->kind = RT_SCHED_CONST;
+    if (e->kind != EX_CALL) return get_pos(c, e, &p->a, what);
+    int k = 0;
+    while (k < 3 && strcmp(e->str, curves[k])) k++;
+    if (k == 3 || e->nargs != 2 || e->args[0].name || e->args[1].name) {
+        diag_error(c->d, e->span, "%s: a piece is a number, linear(from, to), exp(from, rate) or cosine(from, to)", what);
+        if (k == 3) {
+            const char *best = sema_suggest(e->str, curves, 3);
+            if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         }
-        for (int i = 0; i < e->nargs; i++) items[n++] = e->args[i].value;
-    } else {
-        items[n++] = e;
+        return 0;
     }
-    s->n = n;
+    p->kind = kinds[k];
+    if (!get_pos(c, e->args[0].value, &p->a, what) || !get_pos(c, e->args[1].value, &p->b, what)) return 0;
+    if (p->kind == RT_SCHED_EXP && p->b <= 0) {
+        diag_error(c->d, e->args[1].value->span, "%s: exp's rate multiplies the value every epoch and must be positive", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* "0.5 until 5, 0.9", "linear(0.1, 0.01)", "exp(0.1, 0.9) until 10, 0.03"
+ * or a number: pieces of any number (rt_schedule.h says what each means) */
+static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what) {
+    int n = e->kind == EX_LIST ? e->nargs : 1;
+    rt_sched_piece *pieces = ARENA_ARRAY(c->a, rt_sched_piece, n);
     int last_until = 0;
     for (int i = 0; i < n; i++) {
-        const Expr *it = items[i];
+        const Expr *it = e->kind == EX_LIST ? e->args[i].value : e;
         long long until = -1;
         if (it->kind == EX_UNTIL) {
             if (!get_int(c, it->rhs, 1, &until, "the epoch after 'until'")) return 0;
@@ -122,21 +138,32 @@ static int get_schedule(Ctx *c, const Expr *e, rt_schedule *s, const char *what)
             diag_error(c->d, it->span, "only the last piece of %s may omit 'until'", what);
             return 0;
         }
-        if (!get_pos(c, it, &s->value[i], what)) return 0;
-        s->until[i] = (int)until;
+        if (!get_piece(c, it, &pieces[i], what)) return 0;
+        pieces[i].until = (int)until;
     }
+    s->n = n;
+    s->piece = n == 1 ? NULL : pieces;
+    s->one = pieces[0];
     return 1;
 }
 
 /* A momentum or a decay rate of 1 or more makes every update grow the next:
  * training diverges whatever the data, so it is refused before it starts. */
 static int below_one(Ctx *c, const Expr *e, const rt_schedule *s, const char *what) {
-    for (int i = 0; i < s->n; i++)
-        if (s->value[i] >= 1) {
+    const rt_sched_piece *pc = rt_schedule_pieces(s);
+    for (int i = 0; i < s->n; i++) {
+        /* the largest value the piece takes: a curve's ends, or an
+         * exponential's start when it does not grow */
+        const rt_sched_piece *q = &pc[i];
+        double top = q->kind == RT_SCHED_CONST ? q->a : q->kind == RT_SCHED_EXP ? (q->b > 1 ? INFINITY : q->a)
+                                                                                : fmax(q->a, q->b);
+        if (top >= 1) {
             const Expr *it = e->kind == EX_LIST && i < e->nargs ? e->args[i].value : e;
-            diag_error(c->d, it->span, "%s must be below 1, not %g: the updates would grow without bound", what, s->value[i]);
+            diag_error(c->d, it->span, "%s must be below 1, not %g: the updates would grow without bound", what,
+                       q->kind == RT_SCHED_EXP && q->b > 1 ? q->b : top);
             return 0;
         }
+    }
     return 1;
 }
 
@@ -558,6 +585,49 @@ static int set_on_collapse(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* params = W(lr = 0.1, momentum = 0), z(weight_decay = 0): overrides of
+ * parameters' update rules, merged into what earlier entries set (so that
+ * --set param.W.lr=0.1 and --set param.W.momentum=0 both hold) */
+static int set_param_rules(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    int n = e->kind == EX_LIST ? e->nargs : 1;
+    rt_param_rule *rules = ARENA_ARRAY(c->a, rt_param_rule, t->nparam_rules + n + 1);
+    int nr = t->nparam_rules;
+    for (int i = 0; i < nr; i++) rules[i] = t->param_rules[i];
+    for (int i = 0; i < n; i++) {
+        const Expr *it = e->kind == EX_LIST ? e->args[i].value : e;
+        if (it->kind != EX_CALL) {
+            diag_error(c->d, it->span, "params takes PARAM(lr = scale, momentum = m, weight_decay = d), ...");
+            return 0;
+        }
+        const Sym *s = c->m ? sema_lookup(c->m, it->str) : NULL;
+        if (c->m && (!s || s->kind != SYM_PARAM)) {
+            diag_error(c->d, it->span, "params: model '%s' has no parameter '%s'", c->m->name, it->str);
+            const char *names[64];
+            int nn = 0;
+            for (int k = 0; k < c->m->nparams && nn < 64; k++) names[nn++] = c->m->params[k]->name;
+            const char *best = sema_suggest(it->str, names, nn);
+            if (best) diag_note(c->d, it->span, "did you mean '%s'?", best);
+            return 0;
+        }
+        ArgSpec a[3] = {{"lr", NULL}, {"momentum", NULL}, {"weight_decay", NULL}};
+        if (!bind_args(c, it, a, 3)) return 0;
+        int k = 0;
+        while (k < nr && strcmp(rules[k].param, it->str)) k++;
+        if (k == nr) rules[nr++] = (rt_param_rule){it->str, NAN, NAN, NAN};
+        rt_param_rule *r = &rules[k];
+        if (a[0].value && !get_pos(c, a[0].value, &r->lr_scale, "lr")) return 0;
+        if (a[1].value && !get_pos(c, a[1].value, &r->momentum, "momentum")) return 0;
+        if (a[1].value && r->momentum >= 1) {
+            diag_error(c->d, a[1].value->span, "momentum must be below 1");
+            return 0;
+        }
+        if (a[2].value && !get_pos(c, a[2].value, &r->weight_decay, "weight_decay")) return 0;
+    }
+    t->nparam_rules = nr;
+    t->param_rules = rules;
+    return 1;
+}
+
 static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const Expr *e = st->expr;
@@ -577,7 +647,7 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "epochs")) return get_int(c, e, 0, &v, "epochs") && (t->epochs = (int)v, 1);
     if (!strcmp(k, "lr")) return get_schedule(c, e, &t->lr, "lr");
     if (!strcmp(k, "momentum")) return get_schedule(c, e, &t->momentum, "momentum") && below_one(c, e, &t->momentum, "momentum");
-    if (!strcmp(k, "weight_decay")) return get_pos(c, e, &x, "weight_decay") && (t->weight_decay = x, 1);
+    if (!strcmp(k, "weight_decay")) return get_schedule(c, e, &t->weight_decay, "weight_decay");
     if (!strcmp(k, "seed")) return get_int_in(c, e, 0, SEED_MAX, &v, "seed") && (t->seed = (uint64_t)v, 1);
     if (!strcmp(k, "monitor")) return set_monitor(c, e, t);
     if (!strcmp(k, "mean_field")) return get_int(c, e, 1, &v, "mean_field") && (t->mf_iters = (int)v, 1);
@@ -587,10 +657,11 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "checkpoint_every")) return get_int(c, e, 1, &v, "checkpoint_every") && (t->checkpoint_every = (int)v, 1);
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
     if (!strcmp(k, "on_collapse")) return set_on_collapse(c, e, t);
+    if (!strcmp(k, "params")) return set_param_rules(c, e, t);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
                                        "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
                                        "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation",
-                                       "on_collapse"};
+                                       "on_collapse", "params"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);

@@ -59,8 +59,23 @@ static int set_source(Arena *a, const char *set, RunSource *out) {
                                                                                 "--set train.KEY=VALUE");
             return 0;
         }
+    /* param.W.lr=V or train.param.W.lr=V: the train entry params = W(lr = V),
+     * laid out so that W, lr and V keep their columns in the --set text */
+    int pp = np == 3 && plen[0] == 5 && !memcmp(part[0], "param", 5) ? 0
+           : np == 4 && plen[0] == 5 && !memcmp(part[0], "train", 5) && plen[1] == 5 && !memcmp(part[1], "param", 5) ? 1
+                                                                                                                 : -1;
+    if (pp >= 0) {
+        out->kind = "train";
+        const char *w = part[pp + 1];
+        char *psrc = arena_printf(a, "train _ {params =\n%*s%.*s(%s\n)}\n", (int)(w - set), "", (int)plen[pp + 1], w,
+                                  part[pp + 2]);
+        Program *p = parse_source_from(a, &d, "--set", psrc, strlen(psrc), 0);
+        if (d.errors || p->nblocks != 1) return 0;
+        out->block = p->blocks[0];
+        return 1;
+    }
     if (np > 3 || memchr(part[np - 1], '.', (size_t)(eq - part[np - 1]))) {
-        diag_error(&d, span_at(1, (int)(eq - set)), "--set takes KEY, KIND.KEY or train.STAGE.KEY before '='");
+        diag_error(&d, span_at(1, (int)(eq - set)), "--set takes KEY, KIND.KEY, train.STAGE.KEY or param.NAME.KEY before '='");
         return 0;
     }
     if (np >= 2) {

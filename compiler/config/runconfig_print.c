@@ -75,15 +75,22 @@ static void str(FILE *t, const char *s) {
 }
 
 static void schedule(Out *o, const char *key, const rt_schedule *s) {
+    static const char *const curves[] = {"", "linear", "exp", "cosine"};
     char b[32];
-    if (s->n == 1 && s->until[0] < 0) {
-        key_num(o, key, s->value[0]);
+    const rt_sched_piece *p = rt_schedule_pieces(s);
+    if (s->n == 1 && p[0].until < 0 && p[0].kind == RT_SCHED_CONST) {
+        key_num(o, key, p[0].a);
         return;
     }
     FILE *t = begin(o);
     for (int i = 0; i < s->n; i++) {
-        fprintf(t, "%s%s", i ? ", " : "", num(b, s->value[i]));
-        if (s->until[i] >= 0) fprintf(t, " until %d", s->until[i]);
+        fputs(i ? ", " : "", t);
+        if (p[i].kind == RT_SCHED_CONST) fputs(num(b, p[i].a), t);
+        else {
+            fprintf(t, "%s(%s, ", curves[p[i].kind], num(b, p[i].a));
+            fprintf(t, "%s)", num(b, p[i].b));
+        }
+        if (p[i].until >= 0) fprintf(t, " until %d", p[i].until);
     }
     end(o, key);
 }
@@ -174,7 +181,22 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     key_int(&o, "epochs", (unsigned long long)t->epochs);
     schedule(&o, "lr", &t->lr);
     schedule(&o, "momentum", &t->momentum);
-    key_num(&o, "weight_decay", t->weight_decay);
+    schedule(&o, "weight_decay", &t->weight_decay);
+    if (t->nparam_rules) {
+        static const char *const names[] = {"lr", "momentum", "weight_decay"};
+        FILE *x = begin(&o);
+        for (int i = 0; i < t->nparam_rules; i++) {
+            const rt_param_rule *r = &t->param_rules[i];
+            double v[3] = {r->lr_scale, r->momentum, r->weight_decay};
+            fprintf(x, "%s%s(", i ? ", " : "", r->param);
+            for (int k = 0, first = 1; k < 3; k++)
+                if (!isnan(v[k])) fprintf(x, "%s%s = %s", first ? "" : ", ", names[k], num(b, v[k])), first = 0;
+            fputc(')', x);
+        }
+        end(&o, "params");
+    } else {
+        fprintf(f, "%*s# params: none\n", indent, "");
+    }
     key_int(&o, "seed", t->seed);
     monitor(&o, t);
     key_int(&o, "mean_field", (unsigned long long)t->mf_iters);

@@ -266,6 +266,10 @@ static void check_sum(Checker *c, Expr *e) {
             return;
         }
         c->scope[c->nscope++] = (Bound){e->vars[i], e->var_spans[i], -1, span_none, NULL};
+        long long cut = sema_shift_range(c->a, c->m, e->lhs, e->vars[i]);
+        if (cut > 0)
+            c->scope[c->nscope - 1] = (Bound){e->vars[i], e->var_spans[i], cut, e->var_spans[i],
+                                              "the values that keep every shift in range"};
     }
     check_value(c, e->lhs);
     e->ranges = ARENA_ARRAY(c->a, long long, e->nvars);
@@ -492,22 +496,6 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
     }
 }
 
-/* { offset = g, rate = 0.01 }: a centering offset (Montavon & Mueller 2012) */
-static void param_attrs(Checker *c, Sym *s, Stmt *st) {
-    s->offset_rate = 0.01;
-    for (int i = 0; i < st->nentries; i++) {
-        Stmt *e = st->entries[i];
-        const Expr *v = e->expr;
-        if (e->name && !strcmp(e->name, "offset") && v->kind == EX_NAME && !v->has_index) {
-            s->offset_of = v->str;
-        } else if (e->name && !strcmp(e->name, "rate") && v->kind == EX_NUM && v->num > 0 && v->num <= 1) {
-            s->offset_rate = v->num;
-        } else {
-            diag_error(c->d, e->span, "a parameter takes { offset = GROUP, rate = 0.01 }: a centering offset");
-        }
-    }
-}
-
 /* An initialiser's numbers, folded to literals for ir_model: 1/10 is 0.1,
  * never 0. Each must fit a float; a spread must not be negative. */
 static int fold_init(Checker *c, Sym *s, Stmt *st) {
@@ -545,10 +533,10 @@ static void declare_param(Checker *c, Stmt *st) {
     s->stmt = st;
     s->init = st->expr;
     set_dims(c, s, st);
-    param_attrs(c, s, st);
+    sema_param_attrs(c->a, c->d, s, st);
     Expr *init = st->expr;
     if (init) {
-        static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant"};
+        static const char *const inits[] = {"zeros", "ones", "normal", "uniform", "constant", "logit_mean"};
         const char *name = init->kind == EX_NAME || init->kind == EX_CALL ? init->str : NULL;
         int ok = init->kind == EX_NUM || init->kind == EX_NEG;
         if (name && !strcmp(name, "zeros") && init->kind == EX_NAME) ok = 1;
@@ -562,11 +550,14 @@ static void declare_param(Checker *c, Stmt *st) {
             }
         }
         if (name && init->kind == EX_CALL && !strcmp(name, "constant")) ok = init->nargs == 1;
+        int logit = name && !strcmp(name, "logit_mean");
+        if (logit) ok = init->kind == EX_NAME || init->kind == EX_CALL;
+        if (sema_param_is_file(init)) return sema_param_init_file(c->a, c->d, s), add_sym(c, s);
         if (init->kind == EX_BIN) ok = 1;
-        if (ok && init->kind != EX_NAME && !fold_init(c, s, st)) return add_sym(c, s);
+        if (ok && init->kind != EX_NAME && !logit && !fold_init(c, s, st)) return add_sym(c, s);
         if (!ok) {
             diag_error(c->d, init->span, "unknown initialiser");
-            const char *best = name ? sema_suggest(name, inits, 5) : NULL;
+            const char *best = name ? sema_suggest(name, inits, 6) : NULL;
             if (best) diag_note(c->d, init->span, "did you mean '%s'?", best);
             else diag_note(c->d, init->span, "use zeros, ones, a number, normal(mean, sd) or uniform(low, high)");
         }
@@ -647,13 +638,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
                    m->name, need / (1 << 30), have / (1 << 30));
         diag_note(d, biggest->span, "the largest is '%s', %lld values", biggest->name, biggest->size);
     }
-    for (int i = 0; i < m->nparams; i++) {
-        Sym *p = m->params[i];
-        if (!p->offset_of) continue;
-        Sym *g = sema_lookup(m, p->offset_of);
-        if (!g || g->kind != SYM_UNIT) diag_error(d, p->span, "offset = %s: no unit group of that name", p->offset_of);
-        else if (g->size != p->size) diag_error(d, p->span, "offset '%s' has %lld values but group '%s' has %lld", p->name, p->size, g->name, g->size);
-    }
+    sema_param_links(d, m);
     int *used = ARENA_ARRAY(a, int, m->nsyms + 1);
     c.used = used;
     int cap = 0, lcap = 0, errors_before = d->errors;
@@ -689,6 +674,11 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
+    sema_param_logit_mean(d, m);
+    /* a mask is used by the parameter it masks */
+    for (int i = 0; i < m->nparams; i++)
+        for (int k = 0; m->params[i]->mask_of && k < m->nsyms; k++)
+            if (!strcmp(m->syms[k]->name, m->params[i]->mask_of)) used[k] = 1;
     /* after an error in the energy, "not used" is more likely its echo */
     for (int i = 0; i < m->nsyms && d->errors == errors_before; i++) {
         Sym *s = m->syms[i];

@@ -52,6 +52,18 @@ typedef struct Sym {
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;
+    /* SYM_PARAM { trainable = 0, mask = M, lr = s, momentum = m,
+     * weight_decay = d }: the per-parameter rules of the update step */
+    int fixed;              /* trainable = 0: never updated */
+    const char *mask_of;    /* a fixed 0/1 parameter of the same shape */
+    float *mask_data;       /* ... or mask = csv("F") / npy("F"): its values */
+    float *init_data;       /* init csv("F") / npy("F"): the initial values */
+    struct Sym *logit_of;   /* init logit_mean: the binary visible group whose
+                               data log-odds start this bias */
+    Span mask_span;
+    double lr_scale;        /* multiplies the train block's lr (1) */
+    double momentum;        /* replaces the train block's; NAN: not set */
+    double weight_decay;    /* replaces the train block's; NAN: not set */
     int ndim;
     long long dims[MAX_DIMS];
     long long size;         /* product of dims (1 for a scalar) */
@@ -110,6 +122,20 @@ Sym *sema_lookup(const Model *m, const char *name);
 /* the hidden group a stack layer hands up: its only hidden group */
 Sym *sema_layer_output(const Model *m);
 void sema_check_stack(Arena *a, Diag *d, SemaResult *r, Block *b);
+/* sema_param.c: a parameter's { ... } attributes (on declaring it); then,
+ * once every symbol is declared, the names they refer to, and the groups
+ * of init logit_mean */
+void sema_param_attrs(Arena *a, Diag *d, Sym *s, Stmt *st);
+void sema_param_links(Diag *d, const Model *m);
+void sema_param_logit_mean(Diag *d, const Model *m);
+/* init csv("F") / npy("F"): is e such a call; read the file into s->init_data */
+int sema_param_is_file(const Expr *e);
+void sema_param_init_file(Arena *a, Diag *d, Sym *s);
+/* sum(s) ... v[s]*v[s + 1]: the range of `var` in the sum whose body is
+ * `body` when a shift must cut it (compiler/front/sema_shift.c says when),
+ * with the plain uses that would disagree rewritten to `s + 0`; -1 when
+ * the plain rule applies. */
+long long sema_shift_range(Arena *a, const Model *m, Expr *body, const char *var);
 /* The closest of candidates to name (edit distance <= 2), or NULL. */
 const char *sema_suggest(const char *name, const char *const *candidates, int n);
 

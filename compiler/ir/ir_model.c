@@ -117,12 +117,26 @@ rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
         for (int d = 0; d < s->ndim; d++) q->dims[d] = s->dims[d];
         q->size = s->size;
         set_init(q, s->init);
+        if (s->logit_of) {
+            q->init = RT_INIT_LOGIT_MEAN;
+            q->init_a = s->logit_of->id;
+            q->init_b = 0;
+        }
         q->buf = ir_find_buf(p, BUF_PARAM, i);
         q->grad_buf = ir_find_buf(p, BUF_GRAD, i);
         q->offset_of = -1;
         q->offset_rate = s->offset_rate;
         for (int u = 0; s->offset_of && u < m->nunits; u++)
             if (!strcmp(m->units[u]->name, s->offset_of)) q->offset_of = u;
+        q->fixed = s->fixed;
+        q->mask = -1;
+        for (int k = 0; s->mask_of && k < m->nparams; k++)
+            if (!strcmp(m->params[k]->name, s->mask_of)) q->mask = k;
+        q->mask_data = s->mask_data;
+        q->init_data = s->init_data;
+        q->lr_scale = s->lr_scale;
+        q->momentum = s->momentum;
+        q->weight_decay = s->weight_decay;
     }
     r->nblocks = an->nblocks;
     r->sweep = an->sweep;

@@ -54,7 +54,7 @@ static void group(FILE *f, const rt_group *g) {
             g->k_dstate, g->dstate_buf, g->clamp_buf, g->noise, g->k_dsmooth, g->k_l1, g->k_prior);
 }
 
-static void param(FILE *f, const rt_param *q) {
+static void param(FILE *f, const rt_param *q, int i) {
     fputs("    {.name = ", f);
     emit_string(f, q->name);
     fprintf(f, ", .ndim = %d, .dims = ", q->ndim);
@@ -65,6 +65,14 @@ static void param(FILE *f, const rt_param *q) {
     num(f, q->init_b);
     fprintf(f, ", .buf = %d, .grad_buf = %d, .offset_of = %d, .offset_rate = ", q->buf, q->grad_buf, q->offset_of);
     num(f, q->offset_rate);
+    fprintf(f, ", .fixed = %d, .mask = %d, .lr_scale = ", q->fixed, q->mask);
+    num(f, q->lr_scale);
+    fputs(", .momentum = ", f);
+    num(f, q->momentum);
+    fputs(", .weight_decay = ", f);
+    num(f, q->weight_decay);
+    if (q->mask_data) fprintf(f, ", .mask_data = mask_%d", i);
+    if (q->init_data) fprintf(f, ", .init_data = init_%d", i);
     fputs("},\n", f);
 }
 
@@ -88,8 +96,21 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
                prefix, prefix);
     fputs("static rt_group groups[] = {\n", f);
     for (int g = 0; g < m->ngroups; g++) group(f, &m->groups[g]);
-    fputs("};\nstatic rt_param params[] = {\n", f);
-    for (int i = 0; i < m->nparams; i++) param(f, &m->params[i]);
+    fputs("};\n", f);
+    for (int i = 0; i < m->nparams; i++) {
+        if (m->params[i].mask_data) {
+            fprintf(f, "static const float mask_%d[] = {", i);
+            for (int64_t k = 0; k < m->params[i].size; k++) fputs(m->params[i].mask_data[k] != 0 ? "1," : "0,", f);
+            fputs("};\n", f);
+        }
+        if (m->params[i].init_data) {
+            fprintf(f, "static const float init_%d[] = {", i);
+            for (int64_t k = 0; k < m->params[i].size; k++) fprintf(f, "%a,", (double)m->params[i].init_data[k]);
+            fputs("};\n", f);
+        }
+    }
+    fputs("static rt_param params[] = {\n", f);
+    for (int i = 0; i < m->nparams; i++) param(f, &m->params[i], i);
     if (!m->nparams) fputs("    {0},\n", f);
     fputs("};\n", f);
     ints(f, "int", "sweep", m->sweep, m->nblocks);
@@ -130,27 +151,54 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
     fputs(",\n};\n", f);
 }
 
-static void schedule(FILE *f, const char *name, const rt_schedule *s) {
-    fprintf(f, "    .%s = {.n = %d, .value = {", name, s->n);
-    for (int i = 0; i < 8; i++) {
-        if (i) fputs(", ", f);
-        num(f, s->value[i]);
+/* a schedule's pieces as a static array, before the settings that point at it */
+static void schedule_pieces(FILE *f, const char *cfg, const char *name, const rt_schedule *s) {
+    const rt_sched_piece *p = rt_schedule_pieces(s);
+    fprintf(f, "static const rt_sched_piece %s_%s[] = {\n", cfg, name);
+    for (int i = 0; i < s->n; i++) {
+        fprintf(f, "    {.kind = %d, .a = ", p[i].kind);
+        num(f, p[i].a);
+        fputs(", .b = ", f);
+        num(f, p[i].b);
+        fprintf(f, ", .until = %d},\n", p[i].until);
     }
-    fputs("}, .until = {", f);
-    for (int i = 0; i < 8; i++) fprintf(f, "%s%d", i ? ", " : "", s->until[i]);
-    fputs("}},\n", f);
+    if (s->n == 0) fputs("    {0},\n", f);
+    fputs("};\n", f);
+}
+
+static void schedule(FILE *f, const char *cfg, const char *name, const rt_schedule *s) {
+    fprintf(f, "    .%s = {.n = %d, .piece = %s_%s},\n", name, s->n, cfg, name);
 }
 
 #define D(field) (fprintf(f, "    ." #field " = "), num(f, t->field), fputs(",\n", f))
 #define I(field) fprintf(f, "    ." #field " = %lld,\n", (long long)t->field)
 
 void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
+    fprintf(f, "static const rt_param_rule %s_rules[] = {\n", name);
+    for (int i = 0; i < t->nparam_rules; i++) {
+        const rt_param_rule *r = &t->param_rules[i];
+        fputs("    {.param = ", f);
+        emit_string(f, r->param);
+        fputs(", .lr_scale = ", f);
+        num(f, r->lr_scale);
+        fputs(", .momentum = ", f);
+        num(f, r->momentum);
+        fputs(", .weight_decay = ", f);
+        num(f, r->weight_decay);
+        fputs("},\n", f);
+    }
+    if (!t->nparam_rules) fputs("    {0},\n", f);
+    fputs("};\n", f);
+    schedule_pieces(f, name, "lr", &t->lr);
+    schedule_pieces(f, name, "momentum", &t->momentum);
+    schedule_pieces(f, name, "weight_decay", &t->weight_decay);
     fprintf(f, "static const rt_train_cfg %s = {\n", name);
     I(method), I(optimizer), D(beta1), D(beta2), D(adam_eps), I(target), D(generative), I(k), I(chains), I(batch);
     I(epochs);
-    schedule(f, "lr", &t->lr);
-    schedule(f, "momentum", &t->momentum);
-    D(weight_decay);
+    schedule(f, name, "lr", &t->lr);
+    schedule(f, name, "momentum", &t->momentum);
+    schedule(f, name, "weight_decay", &t->weight_decay);
+    fprintf(f, "    .nparam_rules = %d, .param_rules = %s_rules,\n", t->nparam_rules, name);
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);
     I(replicas), D(beta_min), I(pt_geometric), I(mon_every), I(checkpoint_every), D(checkpoint_minutes);

@@ -17,7 +17,8 @@ enum { RT_VISIBLE, RT_HIDDEN, RT_INPUT };
 enum { RT_BERNOULLI, RT_SPIN, RT_GAUSSIAN, RT_SOFTMAX, RT_RELU, RT_BINOMIAL, RT_LAPLACE };
 enum { RT_SIGMOID, RT_TANH, RT_SOFTMAX_C, RT_GAUSS_DIAG, RT_GAUSS_FULL, RT_RELU_C, RT_BINOMIAL_C,
        RT_INTRACTABLE, RT_OBSERVED };
-enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM };
+/* RT_INIT_LOGIT_MEAN: group init_a's data log-odds, set when training starts */
+enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM, RT_INIT_LOGIT_MEAN };
 enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE,
        RT_BUF_CLAMP };
 enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
@@ -55,6 +56,17 @@ typedef struct rt_param {
     int offset_of;              /* a centering offset: the group whose mean it
                                    tracks (not learned); -1 otherwise */
     double offset_rate;
+    /* the update step's rules for this parameter ({ trainable = 0, mask = M,
+     * lr = s, momentum = m, weight_decay = d } in the spec) */
+    int fixed;                  /* never updated */
+    int mask;                   /* a fixed 0/1 parameter: where it is 0 this one
+                                   stays 0 (value, gradient, momentum); -1 */
+    const float *mask_data;     /* the same from a file (mask = csv("F")); NULL */
+    const float *init_data;     /* init csv("F"): the initial values; NULL */
+    double lr_scale;            /* multiplies the run's lr */
+    double momentum;            /* replaces the run's momentum; NAN: the run's */
+    double weight_decay;        /* replaces the run's weight_decay (and applies
+                                   to any parameter); NAN: the run's */
 } rt_param;
 
 /* x = W.h + b + noise, as the compiler recognised it in the energy
@@ -124,6 +136,8 @@ typedef struct rt_params {
 rt_params *rt_params_new(const rt_model *m);
 void rt_params_free(rt_params *p);
 void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed);
+/* parameter i's mask (0 where it stays 0), or NULL */
+const float *rt_param_mask(const rt_model *m, const rt_params *p, int i);
 /* checkpoint I/O by the spec's parameter names; load checks every shape,
  * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);

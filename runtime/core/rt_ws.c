@@ -39,6 +39,11 @@ void rt_params_free(rt_params *p) {
 }
 
 /* streams 1<<24 + i: parameter i's initial values */
+const float *rt_param_mask(const rt_model *m, const rt_params *p, int i) {
+    const rt_param *q = &m->params[i];
+    return q->mask_data ? q->mask_data : q->mask >= 0 ? p->value[q->mask] : NULL;
+}
+
 void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
@@ -54,10 +59,16 @@ void rt_params_init(const rt_model *m, rt_params *p, uint64_t seed) {
                 break;
             default: break;
             }
-            p->value[i][k] = v;
+            p->value[i][k] = q->init_data ? q->init_data[k] : v;
         }
         memset(p->velocity[i], 0, sizeof(float) * (size_t)q->size);
         memset(p->second[i], 0, sizeof(float) * (size_t)q->size);
+    }
+    /* masked entries start (and stay, rt_train.c) at zero */
+    for (int i = 0; i < m->nparams; i++) {
+        const float *mask = rt_param_mask(m, p, i);
+        for (int64_t k = 0; mask && k < m->params[i].size; k++)
+            if (mask[k] == 0) p->value[i][k] = 0;
     }
     p->steps = 0;
 }

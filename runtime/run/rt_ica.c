@@ -260,7 +260,7 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     }
     double prev = -INFINITY;
     for (int epoch = 1; !rc && epoch <= cfg->epochs; epoch++) {
-        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch);
+        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs);
         if (!cfg->ica_fast)
             for (int64_t r0 = 0; r0 < n; r0 += c.B) {
                 int64_t k = n - r0 < c.B ? n - r0 : c.B;

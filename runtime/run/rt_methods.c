@@ -13,6 +13,18 @@ int rt_train_method(const rt_model *m, rt_params *p, const rt_dataset *data, con
     rep->per_epoch = NULL;
     rep->optimum = NAN;
     if (data->n == 0) return rt_fail("the training data is empty");
+    static const char *const names[] = {"em", "ica", "sfa", "sparse_coding", "wake_sleep", "reinforce"};
+    /* these loops have update rules of their own: refuse what they would ignore */
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->fixed || q->mask >= 0 || q->mask_data || q->init == RT_INIT_LOGIT_MEAN || q->lr_scale != 1 || !isnan(q->momentum) || !isnan(q->weight_decay))
+            return rt_fail("method = %s does not apply per-parameter settings (trainable, mask, lr, momentum, "
+                           "weight_decay, init logit_mean), which parameter '%s' has; they apply to cd, pcd, pt, discriminative and minimize",
+                           cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", q->name);
+    }
+    if (cfg->nparam_rules > 0)
+        return rt_fail("method = %s does not apply per-parameter settings (params = %s(...))",
+                       cfg->method - RT_EM < 6 ? names[cfg->method - RT_EM] : "?", cfg->param_rules[0].param);
     switch (cfg->method) {
     case RT_EM: return rt_em(m, p, data, cfg, progress, rep);
     case RT_ICA: return rt_ica(m, p, data, cfg, progress, rep);
@@ -35,6 +47,7 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
     rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
     st->epoch = epoch;
     st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = NAN;
+    st->lr = st->momentum = st->weight_decay = NAN;
     return st;
 }
 

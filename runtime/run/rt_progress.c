@@ -132,6 +132,9 @@ static void log_epoch(rt_reporter *r, const rt_progress *ev) {
     field(r->log, "cond_loglik", s->cond_loglik);
     field(r->log, "fe_gap", s->fe_gap);
     field(r->log, "swap_rate", s->swap_rate);
+    field(r->log, "lr", s->lr);
+    field(r->log, "momentum", s->momentum);
+    field(r->log, "weight_decay", s->weight_decay);
     fputs("}\n", r->log);
     fflush(r->log);
 }

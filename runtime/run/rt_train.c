@@ -22,17 +22,6 @@
 #include "rt_par.h"
 #include "rt_pt.h"
 
-double rt_schedule_at(const rt_schedule *s, int epoch) {
-    for (int i = 0; i < s->n; i++)
-        if (s->until[i] < 0 || epoch <= s->until[i]) return s->value[i];
-    return s->n ? s->value[s->n - 1] : 0;
-}
-
-rt_schedule rt_schedule_const(double v) {
-    rt_schedule s = {1, {v}, {-1}};
-    return s;
-}
-
 rt_train_cfg rt_train_defaults(void) {
     rt_train_cfg c = {0};
     c.method = RT_CD;
@@ -42,6 +31,7 @@ rt_train_cfg rt_train_defaults(void) {
     c.epochs = 10;
     c.lr = rt_schedule_const(0.05);
     c.momentum = rt_schedule_const(0);
+    c.weight_decay = rt_schedule_const(0);
     c.seed = 1;
     c.mf_iters = 10;
     c.mf_tol = 1e-5;
@@ -308,31 +298,88 @@ static void gather_part(void *ctx, int64_t lo, int64_t hi) {
 
 static void zero_part(void *x, int64_t lo, int64_t hi) { memset((float *)x + lo, 0, sizeof(float) * (size_t)(hi - lo)); }
 
-static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
-    double decay = cfg->weight_decay;
-    for (int i = 0; i < m->nparams; i++)
-        if (m->params[i].offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+/* init logit_mean: a visible bias starts at the log-odds of its unit's mean
+ * in the training rows (Hinton's practical guide, section 8), with the mean
+ * clipped to [0.01, 0.99] so that a unit constant in the data gets a finite
+ * bias (+-4.595); a spin unit's bias is half that (P(+1) = sigmoid(2a)).
+ * Missing values (NaN) are left out of the mean. */
+static void init_logit_mean(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t rf) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->init != RT_INIT_LOGIT_MEAN) continue;
+        int gi = (int)q->init_a;
+        int64_t off = 0;
+        for (int k = 0; k < gi; k++)
+            if (m->groups[k].role == RT_VISIBLE) off += m->groups[k].size;
+        int spin = m->groups[gi].utype == RT_SPIN;
+        for (int64_t u = 0; u < q->size; u++) {
+            double sum = 0, count = 0;
+            for (int64_t r = 0; r < n; r++) {
+                float x = rows[r * rf + off + u];
+                if (!isnan(x)) sum += spin ? (x + 1) / 2 : x, count++;
+            }
+            double mean = count > 0 ? sum / count : 0.5;
+            mean = mean < 0.01 ? 0.01 : mean > 0.99 ? 0.99 : mean;
+            p->value[i][u] = (float)((spin ? 0.5 : 1) * log(mean / (1 - mean)));
+        }
+    }
+}
+
+/* The update step, per parameter: a fixed one is left alone; a masked one
+ * has its gradient zeroed where the mask is 0 before the step and its value
+ * and optimiser state after it, so those entries stay exactly 0; lr is the
+ * run's times the parameter's lr_scale; momentum and weight_decay are the
+ * parameter's own when it sets them (weight_decay then applies whatever its
+ * rank), else the run's (weight_decay only on parameters of rank >= 2). */
+static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *scale, double *mom, double *decay) {
+    const rt_param *q = &m->params[i];
+    *scale = q->lr_scale;
+    *mom = q->momentum;
+    *decay = q->weight_decay;
+    for (int k = 0; k < cfg->nparam_rules; k++) {
+        const rt_param_rule *r = &cfg->param_rules[k];
+        if (strcmp(r->param, q->name)) continue;
+        if (!isnan(r->lr_scale)) *scale = r->lr_scale;
+        if (!isnan(r->momentum)) *mom = r->momentum;
+        if (!isnan(r->weight_decay)) *decay = r->weight_decay;
+    }
+}
+
+static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
+        const float *mask = rt_param_mask(m, p, i);
+        for (int64_t k = 0; mask && k < q->size; k++)
+            if (mask[k] == 0) p->grad[i][k] = 0;
+    }
     p->steps++;
-    if (cfg->optimizer == RT_ADAM) {
-        /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
-        double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-        for (int i = 0; i < m->nparams; i++) {
-            const rt_param *q = &m->params[i];
-            float d = q->ndim >= 2 ? (float)decay : 0.0f;
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->fixed) continue;
+        double scale, mom_i, decay;
+        rules_of(m, cfg, i, &scale, &mom_i, &decay);
+        double lr_i = lr * scale;
+        if (isnan(mom_i)) mom_i = mom;
+        if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
+        if (cfg->optimizer == RT_ADAM) {
+            /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
+            double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
+            float d = (float)decay;
             float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
             for (int64_t k = 0; k < q->size; k++) {
                 double gk = g[k] - d * x[k];
                 mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
                 vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
+                x[k] += (float)(lr_i * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
             }
+        } else {
+            Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom_i, (float)lr_i, (float)decay};
+            rt_par_for(sgd_part, &s, q->size, q->size);
         }
-        return;
-    }
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom, (float)lr, q->ndim >= 2 ? (float)decay : 0.0f};
-        rt_par_for(sgd_part, &s, q->size, q->size);
+        const float *mask = rt_param_mask(m, p, i);
+        for (int64_t k = 0; mask && k < q->size; k++)
+            if (mask[k] == 0) p->value[i][k] = p->velocity[i][k] = p->second[i][k] = 0;
     }
 }
 
@@ -407,6 +454,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                        (long long)rt_dataset_row(data), (long long)rf);
     if (n == 0) return rt_fail("the training data is empty");
     if (check_start(m, p, data, rf)) return -1;
+    for (int k = 0; k < cfg->nparam_rules; k++) {
+        int found = 0;
+        for (int i = 0; i < m->nparams; i++) found |= !strcmp(m->params[i].name, cfg->param_rules[k].param);
+        if (!found) return rt_fail("params: model '%s' has no parameter '%s'", m->name, cfg->param_rules[k].param);
+    }
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
     /* fe_gap's held-out rows: the validation set, or the last 10% of the
      * data, which then stay out of training */
@@ -486,6 +538,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             p->value[i][k] = g->role == RT_VISIBLE ? (float)mean : 0.5f;
         }
     }
+    if (!cfg->resume_path) init_logit_mean(m, p, data->data, n, rf);
     int rc = 0;
     rt_pt *pt = NULL;   /* RT_PT: the chains' temperature ladders (rt_pt.c) */
     rt_guard *guard = NULL;
@@ -514,7 +567,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     double lr_scale = 1;
     int restores = 0;
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
-        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch) * lr_scale, mom = rt_schedule_at(&cfg->momentum, epoch);
+        double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
+               mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
+               wd = rt_schedule_at(&cfg->weight_decay, epoch, cfg->epochs);
         double err = 0, loss_sum = 0;
         int64_t watched = 0;   /* rows in err */
         rt_shuffle(order, n, cfg->seed, epoch);
@@ -556,7 +611,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
                 else pos->step++;
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
-                update(m, p, cfg, lr, mom);
+                update(m, p, cfg, lr, mom, wd);
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
@@ -609,7 +664,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(neg, m->k_grad);
                 update_offsets(m, p, pos, nb);
             }
-            update(m, p, cfg, lr, mom);
+            update(m, p, cfg, lr, mom, wd);
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
@@ -649,6 +704,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 st->loglik = sum / (double)n;
         }
         st->seconds = now() - t0;
+        st->lr = lr;
+        st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
+        st->weight_decay = wd;
         rep->epochs = epoch;
         report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum,
                progress && !cfg->quiet && monitor);

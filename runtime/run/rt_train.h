@@ -4,17 +4,7 @@
 #define EBMC_RT_TRAIN_H
 #include "rt_model.h"
 #include "rt_progress.h"
-
-/* A value per epoch: value[i] while epoch <= until[i] (1-based), the last
- * one after that ("0.5 until 5, 0.9"). */
-typedef struct rt_schedule {
-    int n;
-    double value[8];
-    int until[8];      /* -1: forever */
-} rt_schedule;
-
-double rt_schedule_at(const rt_schedule *s, int epoch);
-rt_schedule rt_schedule_const(double v);
+#include "rt_schedule.h"
 
 enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
@@ -25,6 +15,16 @@ enum { RT_COLLAPSE_MAX_RESTORES = 5 };
 /* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */
 enum { RT_BASELINE_NONE, RT_BASELINE_LEARNED, RT_BASELINE_OPTIMAL };
 enum { RT_SGD, RT_ADAM };
+
+/* A run's override of one parameter's update rules (a train block's
+ * `params = W(lr = 0.1)`, `--set param.W.lr=0.1`); NAN: not overridden, the
+ * spec's { ... } attribute (or the run's setting) holds. */
+typedef struct rt_param_rule {
+    const char *param;
+    double lr_scale;       /* multiplies the run's lr */
+    double momentum;       /* replaces the run's momentum */
+    double weight_decay;   /* replaces the run's weight_decay (any rank) */
+} rt_param_rule;
 
 typedef struct rt_train_cfg {
     int method;            /* RT_CD, RT_PCD, RT_DISCRIMINATIVE, or RT_MINIMIZE
@@ -39,7 +39,9 @@ typedef struct rt_train_cfg {
     int64_t batch;
     int epochs;
     rt_schedule lr, momentum;
-    double weight_decay;   /* L2, on parameters with 2 or more dimensions */
+    rt_schedule weight_decay;   /* L2, on parameters with 2 or more dimensions */
+    int nparam_rules;      /* per-parameter overrides, by name */
+    const rt_param_rule *param_rules;
     uint64_t seed;
     int mf_iters;          /* mean-field iterations of the positive phase */
     double mf_tol;
@@ -99,6 +101,7 @@ typedef struct rt_epoch_stats {
     double loss;           /* RT_MINIMIZE: average loss over the epoch */
     double fe_gap;         /* mean free energy of held-out minus training rows (NAN if off) */
     double swap_rate;      /* RT_PT: fraction of swaps accepted in the epoch (NAN if off) */
+    double lr, momentum, weight_decay;   /* the schedules' values in the epoch */
     double seconds;
 } rt_epoch_stats;
 

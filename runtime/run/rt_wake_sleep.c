@@ -245,12 +245,12 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
 
 /* Adam or SGD with momentum on the ascent direction in p->grad (as
  * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
-static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom) {
+static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
     p->steps++;
     double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
-        float d = q->ndim >= 2 ? (float)cfg->weight_decay : 0.0f;
+        float d = q->ndim >= 2 ? (float)wd : 0.0f;
         float *x = p->value[i], *g = p->grad[i], *v = p->velocity[i], *s = p->second[i];
         for (int64_t k = 0; k < q->size; k++) {
             double gk = g[k] - d * x[k];
@@ -306,7 +306,8 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
     float *rows = malloc(sizeof(float) * (size_t)(B * dx));
     int rc = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
-        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch), mom = rt_schedule_at(&cfg->momentum, epoch);
+        double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs), mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
+               wd = rt_schedule_at(&cfg->weight_decay, epoch, cfg->epochs);
         double elbo = 0;
         rt_shuffle(order, n, cfg->seed, epoch);
         for (int64_t b0 = 0; b0 < n; b0 += B) {
@@ -316,13 +317,13 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
                 elbo += rt_reinforce_batch(r, rows, nb, 1, RT_BASELINE_NONE, 0) * (double)nb;
-                step(m, p, cfg, lr, mom);
+                step(m, p, cfg, lr, mom, wd);
                 sleep_phase(r, nb);
             } else {
                 elbo += rt_reinforce_batch(r, rows, nb, S, cfg->baseline, 1) * (double)nb;
-                step(m, p, cfg, lr, mom);
+                step(m, p, cfg, lr, mom, wd);
             }
-            step(cfg->recognition, cfg->recognition_params, cfg, lr, mom);
+            step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->loss = -elbo / (double)n;

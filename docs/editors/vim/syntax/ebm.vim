@@ -16,7 +16,7 @@ syn keyword ebmOperator  sum until every
 syn keyword ebmType      bernoulli spin gaussian softmax relu binomial laplace
 " functions of energies, distributions of '~', initialisers
 syn keyword ebmFunction  exp log log1p softplus sigmoid tanh logcosh abs sqr sqrt
-syn keyword ebmFunction  normal uniform logistic bernoulli_logit constant zeros ones
+syn keyword ebmFunction  normal uniform logistic bernoulli_logit constant zeros ones logit_mean linear cosine
 " settings of train / sample / eval blocks, methods, loaders, monitors
 syn keyword ebmSetting   data method batch epochs lr momentum weight_decay seed monitor mean_field target
 syn keyword ebmSetting   optimizer checkpoint_every checkpoint_minutes test filters chains steps out clamp
