@@ -14,7 +14,7 @@ for method in "cd(k = 1)" "pcd(k = 1, chains = 30)" "cd(k = 3)"; do
         "$EBMC" train $spec --backend $backend --set epochs=1 --set batch=30 --set "method=$method" --set lr=0.1 \
             --set monitor=recon_error --out "$T/one.st" --log "$T/log.yaml" --quiet 2>"$T/err" ||
             { notok "$name" "$(cat "$T/err")"; continue; }
-        got=$(sed -n 's/.*recon_error: \([0-9.e-]*\)}.*/\1/p' "$T/log.yaml")
+        got=$(sed -n 's/.*recon_error: \([0-9.e-]*\)[,}].*/\1/p' "$T/log.yaml")
         if awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(a != "" && d < 5e-6 && d > -5e-6) }'; then ok "$name"
         else notok "$name" "training reported '$got'"; fi
     done
