@@ -12,7 +12,7 @@
 
 Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc) {
     int internal = c->diag.internal;
-    Tempered *t = tempered_build(c->arena, &c->diag, an, m);
+    Tempered *t = derive_tempered_build(c->arena, &c->diag, an, m);
     if (!t) {   /* reported at the spec's groups */
         *rc = c->diag.internal > internal ? 2 : 1;
         return NULL;

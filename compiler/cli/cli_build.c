@@ -86,7 +86,7 @@ int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b
     b->an = pick_model(b->c, o, joint_default);
     if (!b->an) return b->c->diag.internal ? 2 : 1;
     b->ir = ir_build(b->c->arena, b->an);
-    b->m = desc_build(b->c->arena, b->an, b->ir);
+    b->m = ir_model_build(b->c->arena, b->an, b->ir);
     return cli_backend(o, b->ir, b->m);
 }
 

@@ -64,7 +64,7 @@ static void explain_stack(Compilation *c, int yaml) {
     const Stack *s = c->sema->stacks[0];
     Stage *st;
     int n;
-    stages_parse(c->arena, &c->diag, s, &st, &n);
+    config_stages_parse(c->arena, &c->diag, s, &st, &n);
     static const char *const kinds[] = {"layer", "joint", "backprop"};
     if (yaml) printf("stack: %s\nkind: %s\nlayers: [", s->name, s->kind == STACK_DBN ? "dbn" : "dbm");
     else printf("stack %s (%s): ", s->name, s->kind == STACK_DBN ? "a deep belief network" : "a deep Boltzmann machine");
@@ -89,7 +89,7 @@ static void explain_stack(Compilation *c, int yaml) {
             char *buf = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
-            explain_print(f, c->analysis[i], 1);
+            derive_explain_print(f, c->analysis[i], 1);
             fclose(f);
             printf("  - ");
             for (char *p = buf; *p; p++) {
@@ -99,7 +99,7 @@ static void explain_stack(Compilation *c, int yaml) {
             free(buf);
         } else {
             printf("----------------------------------------------------------------\n");
-            explain_print(stdout, c->analysis[i], 0);
+            derive_explain_print(stdout, c->analysis[i], 0);
             printf("\n");
         }
     }
@@ -124,7 +124,7 @@ int cmd_explain(const Command *cmd, int argc, char **argv) {
     int yaml = fmt && !strcmp(fmt, "yaml");
     if (fmt && !strcmp(fmt, "ir")) ir_print(stdout, ir_build(c->arena, an));
     else if (c->sema->nstacks > 0) explain_stack(c, yaml);
-    else explain_print(stdout, an, yaml);
+    else derive_explain_print(stdout, an, yaml);
     compile_free(c);
     return 0;
 }

@@ -57,7 +57,7 @@ char *cli_config_stack_yaml(Compilation *c, char **sets, int nsets) {
     const Stack *s = c->sema->stacks[0];
     Stage *st;
     int n;
-    if (!stages_parse(c->arena, &c->diag, s, &st, &n)) return NULL;
+    if (!config_stages_parse(c->arena, &c->diag, s, &st, &n)) return NULL;
     const char **names = ARENA_ARRAY(c->arena, const char *, n + 1);
     for (int i = 0; i < n; i++) names[i] = st[i].name;
     if (!runconfig_check_stages(c->arena, &c->diag, sets, nsets, names, n)) return NULL;

@@ -24,7 +24,7 @@
 #include "rt_ais.h"
 #include "rt_eval.h"
 #include "rt_exact.h"
-#include "rt_report.h"
+#include "rt_html.h"
 #include "runconfig.h"
 #include "config_stages.h"
 
@@ -80,7 +80,7 @@ static int stack_data(Built *b, DataSpec *ds) {
     if (b->an->m->train || s->nstacks == 0) return 0;
     Stage *st;
     int n;
-    if (!stages_parse(b->c->arena, &b->c->diag, s->stacks[0], &st, &n) || n == 0) return 0;
+    if (!config_stages_parse(b->c->arena, &b->c->diag, s->stacks[0], &st, &n) || n == 0) return 0;
     *ds = st[0].cfg.data;
     return ds->kind != RT_SRC_NONE;
 }

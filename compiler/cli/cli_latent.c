@@ -24,7 +24,7 @@ int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt) {
     Analysis *an = b->c->analysis[k];
     if (!an) return 1;
     IrProgram *ir = ir_build(b->c->arena, an);
-    lt->q = desc_build(b->c->arena, an, ir);
+    lt->q = ir_model_build(b->c->arena, an, ir);
     if (cli_backend(o, ir, lt->q)) {   /* the back end p runs on */
         lt->q = NULL;
         return 1;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt_report.h"
+#include "rt_plot.h"
 
 const char *cli_report_plot_path(Arena *a, const char *report) {
     size_t n = strlen(report);

@@ -331,7 +331,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
             diag_tool_error("a stack's samples are written as a PNG");
             goto done;
         }
-        if (stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
+        if (cli_stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
             rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
             rc = cli_fail_rt();
             goto done;

@@ -62,7 +62,7 @@ static int part_build(Compilation *c, Part *pt, const Model *m, Analysis *an, ui
     pt->an = an ? an : analysis_of(c, m);
     if (!pt->an) return 0;
     IrProgram *ir = ir_build(c->arena, pt->an);
-    pt->m = desc_build(c->arena, pt->an, ir);
+    pt->m = ir_model_build(c->arena, pt->an, ir);
     if (cli_backend(opts, ir, pt->m)) return 0;
     pt->p = rt_params_new(pt->m);
     rt_params_init(pt->m, pt->p, seed);
@@ -243,7 +243,7 @@ static int unroll_group(Arena *a, const Part *pt, int unit, Rename *rn, char **p
     const GroupInfo *gi = &pt->an->g[unit];
     if (gi->cond != COND_SIGMOID && gi->cond != COND_TANH)
         return rt_fail("'%s' of '%s': backprop unrolls sigmoid or tanh hidden units, not %s", m->units[unit]->name,
-                       m->name, derive_cond_name(gi->cond)), 0;
+                       m->name, energy_cond_name(gi->cond)), 0;
     Poly *f = poly_new(pt->an->en);
     for (int i = 0; i < gi->field->n; i++) {
         Poly one = {1, 1, &gi->field->t[i]};
@@ -534,8 +534,8 @@ static int run_stage(Run *r, StageRun *sr, Stage *st, int i, const rt_dataset *b
     int rc = 1, err = 0;
     static const char *const keys[] = {"test", "validation", "method"};
     for (int k = 0; k < 3; k++)
-        if (stage_unsupported(st, keys[k])) {   /* a --set or --config can ask for it too */
-            diag_tool_error("stage '%s': %s", st->name, stage_unsupported(st, keys[k]));
+        if (config_stage_unsupported(st, keys[k])) {   /* a --set or --config can ask for it too */
+            diag_tool_error("stage '%s': %s", st->name, config_stage_unsupported(st, keys[k]));
             return 1;
         }
     if (i > 0 && st->cfg.data.kind != RT_SRC_NONE) {
@@ -621,11 +621,11 @@ done:
     return rc;
 }
 
-int stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
+int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
                 volatile int *stop) {
     Run r = {c, c->sema->stacks[0], NULL, 0, NULL, {0}, {0}, NULL};
     opts = o;
-    if (!stages_parse(c->arena, &c->diag, r.s, &r.stages, &r.nstages)) return 1;
+    if (!config_stages_parse(c->arena, &c->diag, r.s, &r.stages, &r.nstages)) return 1;
     if (r.nstages == 0) {
         diag_tool_error("stack '%s' has no stages to run", r.s->name);
         return 1;
@@ -695,7 +695,7 @@ done:
 /* A DBN generates by Gibbs sampling in its top layer, then one pass down
  * through the layers below (each layer's visible conditional). A DBM
  * stack samples its joint model. */
-int stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
+int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
                  int64_t *width, int *h, int *w) {
     Run r = {c, c->sema->stacks[0], NULL, 0, NULL, {0}, {0}, NULL};
     opts = o;

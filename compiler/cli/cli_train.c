@@ -70,7 +70,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
         else if (text) {
             signal(SIGINT, on_interrupt);
-            rc = stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
+            rc = cli_stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
             signal(SIGINT, SIG_DFL);
         }
         free(text);

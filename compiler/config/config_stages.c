@@ -9,7 +9,7 @@ static int layer_index(const Stack *s, const char *name) {
     return -1;
 }
 
-const char *stage_unsupported(const Stage *g, const char *key) {
+const char *config_stage_unsupported(const Stage *g, const char *key) {
     if (g->kind != STAGE_BACKPROP && !strcmp(key, "test") && g->cfg.test.kind != RT_SRC_NONE)
         return "test = scores a backprop stage's classifier; a layer or joint stage has no test score (validation = "
                "gives the fe_gap monitor held-out rows)";
@@ -21,7 +21,7 @@ const char *stage_unsupported(const Stage *g, const char *key) {
 }
 
 static void stage_refuse(Diag *d, const Stage *g, const char *key, Span at) {
-    const char *why = stage_unsupported(g, key);
+    const char *why = config_stage_unsupported(g, key);
     if (why) diag_error(d, at, "stage '%s': %s", g->name, why);
 }
 
@@ -98,7 +98,7 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
     return d->errors == errors;
 }
 
-int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n) {
+int config_stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n) {
     *n = 0;
     *out = NULL;
     if (!s->train) return 1;

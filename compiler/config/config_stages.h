@@ -31,7 +31,7 @@ typedef struct Stage {
 
 /* why g cannot honour its setting key (as its settings now stand), or NULL:
  * a stage refuses what it would otherwise drop */
-const char *stage_unsupported(const Stage *g, const char *key);
+const char *config_stage_unsupported(const Stage *g, const char *key);
 /* 0 after errors (reported) */
-int stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n);
+int config_stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n);
 #endif

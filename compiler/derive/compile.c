@@ -42,7 +42,7 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     for (int i = 0; i < c->sema->nstacks; i++) {
         Stage *st;
         int n;
-        stages_parse(c->arena, &c->diag, c->sema->stacks[i], &st, &n);
+        config_stages_parse(c->arena, &c->diag, c->sema->stacks[i], &st, &n);
     }
     return c;
 }

@@ -31,7 +31,7 @@ typedef enum {
 #undef X
 } CondKind;
 
-const char *derive_cond_name(CondKind c);
+const char *energy_cond_name(CondKind c);
 
 typedef struct GroupInfo {
     Sym *sym;
@@ -87,5 +87,5 @@ Poly *derive_gradient(Analysis *an, Poly *f, const Sym *param, int **out);
 int *energy_analyze_vars(Energy *en, const Sym *g);
 /* log2 of the number of configurations of the groups in mask (discrete
  * groups only); -1 if some group in it is continuous. */
-double derive_log2_states(const Analysis *an, unsigned long long mask);
+double energy_log2_states(const Analysis *an, unsigned long long mask);
 #endif

@@ -33,14 +33,14 @@ static int statement_conditional(Analysis *an, GroupInfo *gi, Poly *S) {
         }
     }
     Poly *lin = poly_select_degree(en, S, g, 1);
-    gi->field = poly_simplify(en, poly_scale(en, poly_deriv(en, lin, g, gi->out), -1));
+    gi->field = energy_simplify(en, poly_scale(en, energy_deriv(en, lin, g, gi->out), -1));
     if (g->utype == UT_BERNOULLI && !self) {
         gi->cond = COND_SIGMOID;
         return 1;
     }
     if (g->utype == UT_GAUSSIAN && self) {
         Poly *sq = poly_select_degree(en, S, g, 2);
-        gi->quad = poly_simplify(en, poly_scale(en, poly_deriv(en, poly_deriv(en, sq, g, gi->out), g, gi->out), 0.5));
+        gi->quad = energy_simplify(en, poly_scale(en, energy_deriv(en, energy_deriv(en, sq, g, gi->out), g, gi->out), 0.5));
         gi->cond = COND_GAUSS_DIAG;
         return 1;
     }

@@ -87,7 +87,7 @@ static void explain_linear_text(FILE *out, Analysis *an) {
                 lin->noise_power, lin->isotropic ? "one value for every unit: PPCA" : "diagonal: factor analysis");
     else
         fprintf(out, "noise fixed (no parameter)\n");
-    fprintf(out, "  prior on %s: %s\n", h, derive_prior_name(lin->prior));
+    fprintf(out, "  prior on %s: %s\n", h, energy_prior_name(lin->prior));
     if (lin->prior == PRIOR_L1) {
         fprintf(out, "  |%s| weights: ", h);
         poly_print(out, en, lin->l1);
@@ -113,7 +113,7 @@ static void explain_linear_yaml(FILE *out, Analysis *an) {
             lin->h->name, lin->loading->name, lin->loading_t ? "true" : "false", lin->mean ? lin->mean->name : "null");
     fprintf(out, "  noise: %s\n  noise_power: %g\n  isotropic: %s\n  prior: ", lin->noise ? lin->noise->name : "null",
             lin->noise_power, lin->isotropic ? "true" : "false");
-    yaml_str(out, derive_prior_name(lin->prior));
+    yaml_str(out, energy_prior_name(lin->prior));
     const char *meth = lin_methods(lin);
     fprintf(out, "\n  methods: [%s]\n", meth);
 }
@@ -132,7 +132,7 @@ static void explain_text(FILE *out, Analysis *an) {
         print_shape(out, s);
         fprintf(out, " : %s, %s", type_of(s), role_of(s));
         if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
-        fprintf(out, "\n    conditional: %s\n", derive_cond_name(gi->cond));
+        fprintf(out, "\n    conditional: %s\n", energy_cond_name(gi->cond));
         fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
         if (gi->coupling) {
             const char *p = indexed(an, gi, s, gi->out), *p2 = indexed(an, gi, s, gi->out2);
@@ -224,7 +224,7 @@ static void explain_yaml(FILE *out, Analysis *an) {
         const Sym *s = gi->sym;
         fprintf(out, "  - name: %s\n    role: %s\n    type: %s\n    shape: ", s->name, role_of(s), type_of(s));
         print_shape(out, s);
-        fprintf(out, "\n    conditional: %s\n    block: %d\n    sums_out: %s\n", derive_cond_name(gi->cond),
+        fprintf(out, "\n    conditional: %s\n    block: %d\n    sums_out: %s\n", energy_cond_name(gi->cond),
                 gi->block, gi->sums_out ? "true" : "false");
         if (gi->field && gi->cond != COND_OBSERVED) {
             fprintf(out, "    field: ");
@@ -288,7 +288,7 @@ static void explain_yaml(FILE *out, Analysis *an) {
     explain_linear_yaml(out, an);
 }
 
-void explain_print(FILE *out, Analysis *an, int yaml) {
+void derive_explain_print(FILE *out, Analysis *an, int yaml) {
     if (yaml) explain_yaml(out, an);
     else explain_text(out, an);
 }

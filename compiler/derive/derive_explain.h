@@ -4,5 +4,5 @@
 #define EBMC_EXPLAIN_H
 #include "derive.h"
 
-void explain_print(FILE *out, Analysis *an, int yaml);
+void derive_explain_print(FILE *out, Analysis *an, int yaml);
 #endif

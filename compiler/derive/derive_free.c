@@ -76,7 +76,7 @@ Poly *derive_free_energy(Analysis *an, unsigned long long mask) {
         int n = gi->cond == COND_SOFTMAX ? gi->sym->ndim - 1 : gi->sym->ndim;
         F = poly_add(en, F, poly_scale(en, sum_over(en, lz, gi->out, n), -1));
     }
-    return poly_simplify(en, poly_fresh(en, F));
+    return energy_simplify(en, poly_fresh(en, F));
 }
 
 Poly *derive_gradient(Analysis *an, Poly *f, const Sym *param, int **out) {
@@ -85,5 +85,5 @@ Poly *derive_gradient(Analysis *an, Poly *f, const Sym *param, int **out) {
     int *o = ARENA_ARRAY(en->a, int, param->ndim + 1);
     for (int d = 0; d < param->ndim; d++) o[d] = energy_var(en, names[d], param->dims[d]);
     *out = o;
-    return poly_simplify(en, poly_deriv(en, f, param, o));
+    return energy_simplify(en, energy_deriv(en, f, param, o));
 }

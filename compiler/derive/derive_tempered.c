@@ -146,7 +146,7 @@ static int bound_ok(const Analysis *an) {
     return 1;
 }
 
-Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig) {
+Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig) {
     const Model *src = an->m;
     for (int u = 0; u < src->nunits; u++) {
         const Sym *s = src->units[u];
@@ -237,7 +237,7 @@ Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *
     t->model = m;
     t->an = tan;
     t->ir = ir_build(a, tan);
-    t->m = desc_build(a, tan, t->ir);
+    t->m = ir_model_build(a, tan, t->ir);
     t->rt.m = t->m;
     t->rt.orig = orig;
     t->rt.beta_group = beta->id;

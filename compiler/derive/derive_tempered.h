@@ -2,7 +2,7 @@
  *
  * AIS and parallel tempering need E_t = beta*E + (1 - beta)*E_base
  * (runtime/run/rt_tempered.h says what E_base is). Rather than teach every
- * stage about temperatures, tempered_build writes that energy as a new
+ * stage about temperatures, derive_tempered_build writes that energy as a new
  * Model — the original symbols, an input group __beta with no dimensions,
  * a parameter __base_<group> per visible group, and the energy
  *     __beta * (E1 + E2 + ...) + (1 - __beta) * E_base
@@ -28,5 +28,5 @@ typedef struct Tempered {
  * NULL after errors reported to d at the groups that prevent it (input
  * groups, visible groups of a type without a base model), or an
  * "internal: ..." one (d->internal) when its analysis fails. */
-Tempered *tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig);
+Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig);
 #endif

@@ -142,7 +142,7 @@ int poly_is_zero(const Poly *p);
 
 /* ---- transforming ----------------------------------------------------------- */
 /* d p / d s[out...]: out are fresh free variables, one per dimension of s. */
-Poly *poly_deriv(Energy *en, const Poly *p, const Sym *s, const int *out);
+Poly *energy_deriv(Energy *en, const Poly *p, const Sym *s, const int *out);
 /* Replace var by an affine expression everywhere in the term (factors and
  * function arguments); drops var from the term's summed variables. */
 void term_subst(Energy *en, Term *t, int var, const Affine *val);
@@ -150,12 +150,12 @@ void term_subst(Energy *en, Term *t, int var, const Affine *val);
 Poly *poly_select_degree(Energy *en, const Poly *p, const Sym *s, int deg);
 /* Pending substitutions left at the top of a derivative (d2/dx[p]dx[p2] of
  * x[i]^2 leaves p := p2) become guards p - p2 in 0..0: Kronecker deltas. */
-void poly_deltas_to_guards(Energy *en, Poly *p);
+void energy_deltas_to_guards(Energy *en, Poly *p);
 /* Identities of discrete units: x^k = x for {0,1} and one-hot units,
  * x^2 = 1 for spins. */
-void poly_unit_algebra(Energy *en, Poly *p);
+void energy_unit_algebra(Energy *en, Poly *p);
 /* Merge equal terms, drop zeros, fold constant factors. */
-Poly *poly_simplify(Energy *en, const Poly *p);
+Poly *energy_simplify(Energy *en, const Poly *p);
 
 /* ---- printing ---------------------------------------------------------------- */
 void poly_print(FILE *out, const Energy *en, const Poly *p);

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-const char *derive_cond_name(CondKind c) {
+const char *energy_cond_name(CondKind c) {
     static const char *names[] = {
 #define X(id, name) name,
         CONDITIONALS(X)
@@ -105,14 +105,14 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
         }
     }
     Poly *lin = poly_select_degree(en, en->E, g, 1);
-    gi->field = poly_simplify(en, poly_scale(en, poly_deriv(en, lin, g, gi->out), -1));
+    gi->field = energy_simplify(en, poly_scale(en, energy_deriv(en, lin, g, gi->out), -1));
     if (nself) {
         Poly *self = poly_new(en);
         for (int i = 0; i < en->E->n; i++)
             if (term_degree(&en->E->t[i], g) == 2 && is_self_term(&en->E->t[i], g))
                 poly_push(en, self, en->E->t[i]);
-        Poly *d1 = poly_deriv(en, self, g, gi->out);
-        gi->quad = poly_simplify(en, poly_scale(en, poly_deriv(en, d1, g, gi->out), 0.5));
+        Poly *d1 = energy_deriv(en, self, g, gi->out);
+        gi->quad = energy_simplify(en, poly_scale(en, energy_deriv(en, d1, g, gi->out), 0.5));
     }
     static const char *const hmc_fix = "give the group a sampler: ... : gaussian { sampler = hmc(steps = 10, step_size = 0.01) }";
     if (bad) {
@@ -131,9 +131,9 @@ static void analyze_group(Analysis *an, GroupInfo *gi) {
             if (term_degree(&en->E->t[i], g) == 2 && (g->utype == UT_GAUSSIAN || !is_self_term(&en->E->t[i], g)))
                 poly_push(en, quad2, en->E->t[i]);
         gi->out2 = group_vars_named(en, g, "2");
-        Poly *d2 = poly_deriv(en, poly_deriv(en, quad2, g, gi->out), g, gi->out2);
-        poly_deltas_to_guards(en, d2);
-        gi->coupling = poly_simplify(en, poly_scale(en, d2, -1));
+        Poly *d2 = energy_deriv(en, energy_deriv(en, quad2, g, gi->out), g, gi->out2);
+        energy_deltas_to_guards(en, d2);
+        gi->coupling = energy_simplify(en, poly_scale(en, d2, -1));
         gi->lateral = 1;
     }
     switch (g->utype) {
@@ -238,7 +238,7 @@ static int independent(const Analysis *an, unsigned long long mask) {
     return 1;
 }
 
-double derive_log2_states(const Analysis *an, unsigned long long mask) {
+double energy_log2_states(const Analysis *an, unsigned long long mask) {
     double bits = 0;
     for (int u = 0; u < an->m->nunits && u < 64; u++) {
         if (!(mask >> u & 1)) continue;
@@ -271,12 +271,12 @@ static void plan_enumeration(Analysis *an) {
         /* log p(v) holds the data: only hidden groups count, and only
          * hidden groups may be summed out (a DBM: h2, leaving h1) */
         unsigned long long hid = sampled & an->hidden_mask;
-        double bits = derive_log2_states(an, hid & ~s);
+        double bits = energy_log2_states(an, hid & ~s);
         if (!(s & ~hid) && bits >= 0 && (an->cond_log2_states < 0 || bits < an->cond_log2_states)) {
             an->cond_log2_states = bits;
             an->cond_sum_mask = s;
         }
-        bits = derive_log2_states(an, sampled & ~s);
+        bits = energy_log2_states(an, sampled & ~s);
         if (bits < 0) continue;
         if (an->enum_log2_states < 0 || bits < an->enum_log2_states) {
             an->enum_log2_states = bits;
@@ -356,9 +356,9 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
     for (int p = 0; p < m->nparams; p++) {
         an->grad[p] = derive_gradient(an, an->free_energy, m->params[p], &an->grad_out[p]);
         if (an->loss->n)
-            an->loss_grad[p] = poly_simplify(an->en, poly_deriv(an->en, an->loss, m->params[p], an->grad_out[p]));
+            an->loss_grad[p] = energy_simplify(an->en, energy_deriv(an->en, an->loss, m->params[p], an->grad_out[p]));
     }
     plan_enumeration(an);
-    an->lin = derive_linear(an);
+    an->lin = energy_linear_structure(an);
     return d->errors ? NULL : an;
 }

@@ -122,7 +122,7 @@ static void deriv_term(Energy *en, Poly *out_poly, const Term *t, const Sym *s, 
  * with the reduction variable summed in the result. */
 static void deriv_lse(Energy *en, Poly *res, const Term *t, int k, const Sym *s, const int *out) {
     const Factor *f = &t->f[k];
-    Poly *darg = poly_deriv(en, f->arg, s, out);
+    Poly *darg = energy_deriv(en, f->arg, s, out);
     Poly *lse = poly_new(en);
     Term lt = {.coef = 1, .nf = 1};
     lt.f = ARENA_NEW(en->a, Factor);
@@ -164,7 +164,7 @@ static void deriv_term(Energy *en, Poly *res, const Term *t, const Sym *s, const
                 deriv_lse(en, res, t, k, s, out);
                 continue;
             }
-            Poly *darg = poly_deriv(en, f->arg, s, out);
+            Poly *darg = energy_deriv(en, f->arg, s, out);
             Poly *fp = fn_deriv(en, f);
             if (!fp) continue;
             if (f->power != 1) {
@@ -191,13 +191,13 @@ static void deriv_term(Energy *en, Poly *res, const Term *t, const Sym *s, const
     }
 }
 
-Poly *poly_deriv(Energy *en, const Poly *p, const Sym *s, const int *out) {
+Poly *energy_deriv(Energy *en, const Poly *p, const Sym *s, const int *out) {
     Poly *res = poly_new(en);
     for (int i = 0; i < p->n; i++) deriv_term(en, res, &p->t[i], s, out);
     return res;
 }
 
-void poly_deltas_to_guards(Energy *en, Poly *p) {
+void energy_deltas_to_guards(Energy *en, Poly *p) {
     for (int i = 0; i < p->n; i++) {
         Term *t = &p->t[i];
         for (int k = 0; k < t->nsub; k++) {
@@ -216,13 +216,13 @@ void poly_deltas_to_guards(Energy *en, Poly *p) {
 
 /* ---- unit algebra --------------------------------------------------------------- */
 
-void poly_unit_algebra(Energy *en, Poly *p) {
+void energy_unit_algebra(Energy *en, Poly *p) {
     for (int i = 0; i < p->n; i++) {
         Term *t = &p->t[i];
         for (int k = 0; k < t->nf; k++) {
             Factor *f = &t->f[k];
             if (f->kind == FK_FUNC) {
-                poly_unit_algebra(en, f->arg);
+                energy_unit_algebra(en, f->arg);
                 continue;
             }
             if (!f->sym || f->sym->kind != SYM_UNIT || f->power <= 1) continue;
@@ -327,7 +327,7 @@ static void normalize_term(Energy *en, Term *t) {
     for (int k = 0; k < t->nf; k++) {
         Factor *f = &t->f[k];
         if (f->kind == FK_FUNC) {
-            Poly *a = poly_simplify(en, f->arg);
+            Poly *a = energy_simplify(en, f->arg);
             f->arg = a;
             fold_power(en, t, f);
             if (f->kind != FK_FUNC) continue;
@@ -424,7 +424,7 @@ static char *term_key(Energy *en, const Term *t) {
     return k;
 }
 
-Poly *poly_simplify(Energy *en, const Poly *p) {
+Poly *energy_simplify(Energy *en, const Poly *p) {
     Poly *r = poly_new(en);
     char **keys = ARENA_ARRAY(en->a, char *, p->n + 1);
     for (int i = 0; i < p->n; i++) {

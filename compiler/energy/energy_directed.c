@@ -37,7 +37,7 @@ static Expr *ref(Arena *a, const Expr *x) {
     return e;
 }
 
-Expr *directed_energy(Arena *a, Diag *d, const Model *m, const Stmt *st) {
+Expr *energy_directed(Arena *a, Diag *d, const Model *m, const Stmt *st) {
     const Expr *x = st->expr, *dist = st->dist;
     Sym *s = x->kind == EX_NAME ? sema_lookup(m, x->str) : NULL;
     if (!s || s->kind != SYM_UNIT) {

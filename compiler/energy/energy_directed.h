@@ -5,5 +5,5 @@
 
 /* The energy term of a ST_TILDE statement, as an expression for sema to
  * check like any energy; NULL after an error. */
-Expr *directed_energy(Arena *a, Diag *d, const Model *m, const Stmt *st);
+Expr *energy_directed(Arena *a, Diag *d, const Model *m, const Stmt *st);
 #endif

@@ -300,8 +300,8 @@ static Poly *expand(Energy *en, const Expr *e, const Env *env) {
 
 Poly *energy_expand_expr(Energy *en, const Expr *e) {
     Poly *p = expand(en, e, NULL);
-    poly_unit_algebra(en, p);
-    return poly_simplify(en, p);
+    energy_unit_algebra(en, p);
+    return energy_simplify(en, p);
 }
 
 int energy_expand(Energy *en) {
@@ -309,9 +309,9 @@ int energy_expand(Energy *en) {
     Poly *E = poly_new(en), *L = poly_new(en);
     for (int i = 0; i < en->m->nenergy; i++) E = poly_add(en, E, expand(en, en->m->energy[i], NULL));
     for (int i = 0; i < en->m->nloss; i++) L = poly_add(en, L, expand(en, en->m->loss[i], NULL));
-    poly_unit_algebra(en, E);
-    poly_unit_algebra(en, L);
-    en->E = poly_simplify(en, E);
-    en->L = poly_simplify(en, L);
+    energy_unit_algebra(en, E);
+    energy_unit_algebra(en, L);
+    en->E = energy_simplify(en, E);
+    en->L = energy_simplify(en, L);
     return en->d->errors == errors;
 }

@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-const char *derive_prior_name(PriorKind k) {
+const char *energy_prior_name(PriorKind k) {
     static const char *const names[] = {"none", "gaussian", "laplace (L1)", "factorial non-Gaussian", "other"};
     return names[k];
 }
@@ -271,8 +271,8 @@ static void find_roles(Analysis *an, Linear *lin) {
         lin->prior = PRIOR_GAUSSIAN;
     } else if (nonpoly && all_l1 && hdeg_ok) {
         lin->prior = PRIOR_L1;
-        lin->l1 = poly_simplify(en, l1);
-        lin->smooth = poly_simplify(en, smooth);
+        lin->l1 = energy_simplify(en, l1);
+        lin->smooth = energy_simplify(en, smooth);
     } else if (nonpoly && factorial && hdeg_ok) {
         lin->prior = PRIOR_FACTORIAL;
     } else {
@@ -283,7 +283,7 @@ static void find_roles(Analysis *an, Linear *lin) {
     lin->em_why = em_why;
 }
 
-Linear *derive_linear(Analysis *an) {
+Linear *energy_linear_structure(Analysis *an) {
     Linear *lin = ARENA_NEW(an->en->a, Linear);
     lin->why_not = not_gaussian(an);
     lin->gaussian = !lin->why_not;

@@ -6,7 +6,7 @@
  * they expand into a polynomial whose terms say it: a term x[i]^2*psi[i]^-1
  * is the noise, x[i]*h[j]*W[i, j]*psi[i]^-1 the loading, x[i]*b[i]*psi[i]^-1
  * the mean, and the terms without x are the prior on h (plus the
- * likelihood's h-only part). derive_linear reads those roles; it does not
+ * likelihood's h-only part). energy_linear_structure reads those roles; it does not
  * look at how the spec was written, so an energy written by hand with the
  * same terms is recognised too. */
 #ifndef EBMC_LINEAR_GAUSSIAN_H
@@ -42,6 +42,6 @@ typedef struct Linear {
 } Linear;
 
 /* The structure of an analysed model; never NULL (fields say what holds). */
-Linear *derive_linear(Analysis *an);
-const char *derive_prior_name(PriorKind k);
+Linear *energy_linear_structure(Analysis *an);
+const char *energy_prior_name(PriorKind k);
 #endif

@@ -649,7 +649,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
             *(Expr **)arena_grow(a, &m->energy, &m->nenergy, &cap, sizeof(Expr *)) = st->expr;
             m->nenergy++;
         } else if (st->kind == ST_TILDE) {
-            Expr *e = directed_energy(a, d, m, st);
+            Expr *e = energy_directed(a, d, m, st);
             if (e) {
                 check_value(&c, e);
                 *(Expr **)arena_grow(a, &m->energy, &m->nenergy, &cap, sizeof(Expr *)) = e;

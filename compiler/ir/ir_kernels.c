@@ -268,13 +268,13 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
             int vars[IR_MAX_DIMS + 1], n = 0;
             vars[n++] = VAR_BATCH;
             for (int d = 0; d < gi->sym->ndim; d++) vars[n++] = gi->out[d];
-            Poly *dE = poly_simplify(an->en, poly_deriv(an->en, an->en->E, gi->sym, gi->out));
+            Poly *dE = energy_simplify(an->en, energy_deriv(an->en, an->en->E, gi->sym, gi->out));
             lower_into(&L, dE, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
             if (an->lin && an->lin->prior == PRIOR_L1 && gi->sym == an->lin->h) {
                 /* sparse coding: the gradient of the smooth part and the
                  * weights of |h| (FISTA's gradient and proximal steps) */
                 lower_begin_kernel(&L, arena_printf(a, "dEs.%s", gi->sym->name));
-                Poly *dS = poly_simplify(an->en, poly_deriv(an->en, an->lin->smooth, gi->sym, gi->out));
+                Poly *dS = energy_simplify(an->en, energy_deriv(an->en, an->lin->smooth, gi->sym, gi->out));
                 lower_into(&L, dS, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);
                 lower_begin_kernel(&L, arena_printf(a, "l1.%s", gi->sym->name));
                 lower_into(&L, an->lin->l1, ir_find_buf(L.p, BUF_DSTATE, u), vars, n, 0);

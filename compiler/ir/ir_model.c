@@ -72,7 +72,7 @@ static const char *canonical_energy(Arena *a, const Analysis *an) {
     return e;
 }
 
-rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p) {
+rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p) {
     Model *m = an->m;
     rt_model *r = ARENA_NEW(a, rt_model);
     r->name = m->name;

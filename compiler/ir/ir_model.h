@@ -7,5 +7,5 @@
 #include "ir.h"
 #include "rt_model.h"
 
-rt_model *desc_build(Arena *a, Analysis *an, IrProgram *p);
+rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p);
 #endif

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-void emit_string(FILE *f, const char *s) {
+void aot_emit_string(FILE *f, const char *s) {
     if (!s) {
         fputs("NULL", f);
         return;
@@ -40,7 +40,7 @@ static void ints(FILE *f, const char *type, const char *name, const int *v, int 
 
 static void group(FILE *f, const rt_group *g) {
     fputs("    {.name = ", f);
-    emit_string(f, g->name);
+    aot_emit_string(f, g->name);
     fprintf(f, ", .role = %d, .utype = %d, .cond = %d, .binomial_n = %d, .ndim = %d, .dims = ", g->role, g->utype,
             g->cond, g->binomial_n, g->ndim);
     dims(f, g->ndim, g->dims);
@@ -56,7 +56,7 @@ static void group(FILE *f, const rt_group *g) {
 
 static void param(FILE *f, const rt_param *q, int i) {
     fputs("    {.name = ", f);
-    emit_string(f, q->name);
+    aot_emit_string(f, q->name);
     fprintf(f, ", .ndim = %d, .dims = ", q->ndim);
     dims(f, q->ndim, q->dims);
     fprintf(f, ", .size = %lld, .init = %d, .init_a = ", (long long)q->size, q->init);
@@ -82,13 +82,13 @@ static void linear(FILE *f, const rt_linear *l) {
             l->gaussian, l->x, l->h, l->loading, l->loading_t, l->mean, l->noise);
     num(f, l->noise_power);
     fprintf(f, ", .isotropic = %d, .prior = %d, .em_why = ", l->isotropic, l->prior);
-    emit_string(f, l->em_why);
+    aot_emit_string(f, l->em_why);
     fputs(", .why_not = ", f);
-    emit_string(f, l->why_not);
+    aot_emit_string(f, l->why_not);
     fputs("};\n", f);
 }
 
-void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob) {
+void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob) {
     fprintf(f, "typedef void (*ebmc_kernel)(float **bufs, int64_t B, uint64_t seed, uint64_t step);\n"
                "extern const ebmc_kernel %s_kernels[];\n\n"
                "static void exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {\n"
@@ -128,7 +128,7 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
                 prefix, prefix, prefix, params_blob, prefix);
     }
     fprintf(f, "\nstatic rt_model %s_model = {\n    .name = ", prefix);
-    emit_string(f, m->name);
+    aot_emit_string(f, m->name);
     fprintf(f, ",\n    .ngroups = %d, .groups = groups, .nparams = %d, .params = params,\n", m->ngroups, m->nparams);
     fprintf(f, "    .nblocks = %d, .sweep = sweep,\n    .nbufs = %d, .buf_kind = buf_kind, .buf_batched = buf_batched, "
                ".buf_size = buf_size,\n",
@@ -147,7 +147,7 @@ void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *pa
     num(f, m->cond_log2_states);
     fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n    .energy_text = ",
             m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
-    emit_string(f, m->energy_text);
+    aot_emit_string(f, m->energy_text);
     fputs(",\n};\n", f);
 }
 
@@ -173,12 +173,12 @@ static void schedule(FILE *f, const char *cfg, const char *name, const rt_schedu
 #define D(field) (fprintf(f, "    ." #field " = "), num(f, t->field), fputs(",\n", f))
 #define I(field) fprintf(f, "    ." #field " = %lld,\n", (long long)t->field)
 
-void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
+void aot_emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     fprintf(f, "static const rt_param_rule %s_rules[] = {\n", name);
     for (int i = 0; i < t->nparam_rules; i++) {
         const rt_param_rule *r = &t->param_rules[i];
         fputs("    {.param = ", f);
-        emit_string(f, r->param);
+        aot_emit_string(f, r->param);
         fputs(", .lr_scale = ", f);
         num(f, r->lr_scale);
         fputs(", .momentum = ", f);
@@ -206,17 +206,17 @@ void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     fputs("};\n", f);
 }
 
-void emit_source(FILE *f, const char *name, const rt_source *t) {
+void aot_emit_source(FILE *f, const char *name, const rt_source *t) {
     fprintf(f, "static const rt_source %s = {\n    .path = ", name);
-    emit_string(f, t->path);
+    aot_emit_string(f, t->path);
     fputs(",\n    .labels = ", f);
-    emit_string(f, t->labels);
+    aot_emit_string(f, t->labels);
     fputs(",\n", f);
     I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history);
     fputs("};\n", f);
 }
 
-void emit_tempered(FILE *f, const char *name, const rt_tempered *t) {
+void aot_emit_tempered(FILE *f, const char *name, const rt_tempered *t) {
     fprintf(f, "static rt_tempered %s = {.beta_group = %d, .nbase = %d, .base_group = {", name, t->beta_group, t->nbase);
     for (int i = 0; i < t->nbase; i++) fprintf(f, "%s%d", i ? ", " : "", t->base_group[i]);
     fputs("}, .base_param = {", f);

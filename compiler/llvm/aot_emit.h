@@ -14,12 +14,12 @@
  * kernel table PREFIX_kernels (compiler/llvm/llvm_aot.c). params_blob: a
  * file of every parameter's floats in order, included in the object as
  * PREFIX_params, or NULL. */
-void emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob);
+void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob);
 /* the settings a built binary's subcommands start from */
-void emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t);
-void emit_source(FILE *f, const char *name, const rt_source *s);
+void aot_emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t);
+void aot_emit_source(FILE *f, const char *name, const rt_source *s);
 /* `static rt_tempered NAME` less its models (m, orig: set by main) */
-void emit_tempered(FILE *f, const char *name, const rt_tempered *t);
+void aot_emit_tempered(FILE *f, const char *name, const rt_tempered *t);
 /* a C string literal of s ("NULL" for NULL) */
-void emit_string(FILE *f, const char *s);
+void aot_emit_string(FILE *f, const char *s);
 #endif

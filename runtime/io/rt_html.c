@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "rt.h"
-#include "rt_report.h"
+#include "rt_html.h"
 
 char *rt_base64(const unsigned char *b, size_t n) {
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "rt.h"
-#include "rt_report.h"
+#include "rt_plot.h"
 
 /* ---- a 5 x 7 font: rows top to bottom, bit 4 the leftmost pixel; g p q y
  * are drawn two rows lower (their descenders) ------------------------------------ */

@@ -65,7 +65,7 @@ static int load(Bench *b, const char *spec, const char *backend) {
         return 1;
     }
     b->ir = ir_build(b->c->arena, an);
-    b->m = desc_build(b->c->arena, an, b->ir);
+    b->m = ir_model_build(b->c->arena, an, b->ir);
     if (!strcmp(backend, "jit")) {
 #ifdef EBMC_NO_LLVM
         fprintf(stderr, "bench_ebmc: this build has no LLVM (EBMC_NO_LLVM)\n");

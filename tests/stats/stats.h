@@ -82,7 +82,7 @@ static inline int test_model(TestModel *t, const char *src) {
     t->an = compile_main_model(t->c);
     if (!t->an) return 0;
     t->ir = ir_build(t->c->arena, t->an);
-    t->m = desc_build(t->c->arena, t->an, t->ir);
+    t->m = ir_model_build(t->c->arena, t->an, t->ir);
     t->p = rt_params_new(t->m);
     return 1;
 }

@@ -67,7 +67,7 @@ static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
     memset(s, 0, sizeof *s);
     if (!test_model(&s->tm, src)) return 0;
     test_random_params(&s->tm, sd, seed);
-    s->t = tempered_build(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m);
+    s->t = derive_tempered_build(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m);
     if (!s->t) return 0;
     s->tp = rt_tempered_params(&s->t->rt, s->tm.p);
     s->rf = rt_visible_floats(s->tm.m);

@@ -114,7 +114,7 @@ int main(void) {
         return 1;
     }
     rt_params_init(tm.m, tm.p, 1);
-    tt = tempered_build(tm.c->arena, &tm.c->diag, tm.an, tm.m);
+    tt = derive_tempered_build(tm.c->arena, &tm.c->diag, tm.an, tm.m);
     if (!tt) {
         printf("not ok - tempered: %s\n", rt_last_error());
         return 1;

@@ -52,7 +52,7 @@ static int pair_new(Pair *pr) {
     if (!test_model(&pr->t, spec)) return 0;
     Analysis *qa = pr->t.c->analysis[1];
     IrProgram *ir = ir_build(pr->t.c->arena, qa);
-    pr->qm = desc_build(pr->t.c->arena, qa, ir);
+    pr->qm = ir_model_build(pr->t.c->arena, qa, ir);
     pr->qp = rt_params_new(pr->qm);
     test_random_params(&pr->t, 1.0, 98);
     for (int i = 0; i < pr->qm->nparams; i++)
