@@ -601,7 +601,7 @@ static int run_stage(Run *r, StageRun *sr, Stage *st, int i, const rt_dataset *b
         if (save(r, sr->out, i)) goto rt_failed;
         printf("interrupted in stage %s: the training state is in %s and %s; continue with --resume %s\n", st->name,
                sr->out, state, sr->out);
-        rc = 130;
+        rc = 128 + (sr->stop && *sr->stop > 0 ? *sr->stop : 2);   /* 128 + the signal */
         goto done;
     }
     if (save(r, sr->out, i + 1)) goto rt_failed;

@@ -69,9 +69,9 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         char *text = cli_config_stack_yaml(b.c, sets, nsets);
         if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
         else if (text) {
-            signal(SIGINT, on_interrupt);
+            rt_on_stop_signals(on_interrupt);   /* SIGINT, SIGTERM, SIGHUP */
             rc = cli_stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
-            signal(SIGINT, SIG_DFL);
+            rt_on_stop_signals(SIG_DFL);
         }
         free(text);
         cli_unbuild(&b);

@@ -85,11 +85,15 @@ n2=$(sed -n '/^  two:/,$p' "$T/log.yaml" | grep -c '{epoch:')
 rm -f "$T/i.st" "$T/ilog.yaml"
 "$EBMC" train "$T/long.ebm" --out "$T/i.st" --log "$T/ilog.yaml" >"$T/int.log" 2>&1 &
 pid=$!
-# Ctrl-C once the first stage has trained a few epochs (its log lines say so)
-for i in $(seq 300); do
-    [ "$(grep -c '{epoch:' "$T/ilog.yaml" 2>/dev/null)" -ge 5 ] 2>/dev/null && break
-    sleep 0.1
-done
+# Ctrl-C once the first stage has printed its first epoch line (the log
+# is written when the run ends, so it cannot tell the progress)
+started() {
+    for i in $(seq 600); do
+        grep -q '^epoch' "$1" 2>/dev/null && return 0
+        sleep 0.05
+    done
+}
+started "$T/int.log"
 kill -INT $pid
 wait $pid
 rc=$?
@@ -102,13 +106,27 @@ if grep -q "interrupted in stage" "$T/int.log"; then
     ls "$T"/i.*state* >/dev/null 2>&1 && notok "the stage's state file is removed once the stage is done" ||
         ok "the stage's state file is removed once the stage is done"
 else
-    ok "Ctrl-C came after the run finished (nothing to resume)"
+    skip "Ctrl-C of a stage" "the run finished before the signal (nothing to resume)"
+fi
+# kill (SIGTERM) stops a stage the same way, with exit 128 + 15
+rm -f "$T/t.st" "$T/tlog.yaml"
+sed 's/epochs = 20/epochs = 20000/g' "$T/s.ebm" >"$T/vlong.ebm"
+"$EBMC" train "$T/vlong.ebm" --out "$T/t.st" --log "$T/tlog.yaml" >"$T/term.log" 2>&1 &
+pid=$!
+started "$T/term.log"
+kill -TERM $pid
+wait $pid
+rc=$?
+if grep -q "interrupted in stage" "$T/term.log"; then
+    [ $rc = 143 ] && ok "SIGTERM stops a stage with its training state (exit 143)" || notok "SIGTERM exit status" "$rc"
+else
+    skip "SIGTERM of a stage" "the run finished before the signal (exit $rc: $(tail -1 "$T/term.log"))"
 fi
 
 # the progress bar, on a terminal (script gives the run one), in every stage
 if command -v script >/dev/null 2>&1; then
     TERM=xterm script -qec "'$EBMC' train '$T/long.ebm' --out '$T/bar.st'" /dev/null >"$T/bar.log" 2>&1
-    bars=$(tr '\r' '\n' <"$T/bar.log" | grep -c 'batch/s  ETA')
+    bars=$(tr '\r' '\n' <"$T/bar.log" | grep -c 'epoch *[0-9]*/[0-9]* \[[#.]*\]')
     grep -q "stage two (2 of 2)" "$T/bar.log" && [ "$bars" -gt 0 ] &&
         ok "a stack's stages draw the progress bar on a terminal ($bars frames)" ||
         notok "progress bar of a stack" "$bars frames" "$(tail -c 300 "$T/bar.log")"
