@@ -19,7 +19,7 @@
 # and CPU).
 EBMC=${EBMC:-./ebmc}
 BUILD=${BUILD:-build}
-export EBMC BUILD
+export EBMC BUILD SAN
 
 # The slow statistical, differential and documentation checks: `make
 # test-full` only, the slowest first. CPU seconds of each (times.txt of a

@@ -65,31 +65,33 @@ static int mentions(const Expr *e, const char *var) {
     return 0;
 }
 
+/* A loop along lhs, which the grammar's left-associative sums and
+ * products make deep (40,000 factors), and recursion on the rest. */
 static void collect(Uses *u, Expr *e) {
-    if (!e || u->abort) return;
-    if (e->kind == EX_NAME && e->has_index) {
-        const Sym *s = sema_lookup(u->m, e->str);
-        for (int k = 0; k < e->nidx; k++) {
-            Expr *ix = e->idx[k];
-            if (!mentions(ix, u->var)) continue;
-            long long v0, v1;
-            if (!s || s->kind == SYM_LET || k >= s->ndim) {
-                u->abort = 1;
-            } else if (ix->kind == EX_NAME) {
-                if (u->nplain == MAX_USES) u->abort = 1;
-                else u->plain[u->nplain++] = (Use){&e->idx[k], s, k, s->dims[k]};
-            } else if (affine_at(ix, u->var, 0, &v0) && affine_at(ix, u->var, 1, &v1) && v0 >= 0 && v1 > v0 &&
-                       u->nshifted < MAX_USES) {
-                u->shifted[u->nshifted++] = (Use){&e->idx[k], s, k, s->dims[k]};
-            } else {
-                u->abort = 1;
+    for (; e && !u->abort; e = e->lhs) {
+        if (e->kind == EX_NAME && e->has_index) {
+            const Sym *s = sema_lookup(u->m, e->str);
+            for (int k = 0; k < e->nidx; k++) {
+                Expr *ix = e->idx[k];
+                if (!mentions(ix, u->var)) continue;
+                long long v0, v1;
+                if (!s || s->kind == SYM_LET || k >= s->ndim) {
+                    u->abort = 1;
+                } else if (ix->kind == EX_NAME) {
+                    if (u->nplain == MAX_USES) u->abort = 1;
+                    else u->plain[u->nplain++] = (Use){&e->idx[k], s, k, s->dims[k]};
+                } else if (affine_at(ix, u->var, 0, &v0) && affine_at(ix, u->var, 1, &v1) && v0 >= 0 && v1 > v0 &&
+                           u->nshifted < MAX_USES) {
+                    u->shifted[u->nshifted++] = (Use){&e->idx[k], s, k, s->dims[k]};
+                } else {
+                    u->abort = 1;
+                }
             }
+            return;
         }
-        return;
+        collect(u, e->rhs);
+        for (int i = 0; i < e->nargs; i++) collect(u, e->args[i].value);
     }
-    collect(u, e->lhs);
-    collect(u, e->rhs);
-    for (int i = 0; i < e->nargs; i++) collect(u, e->args[i].value);
 }
 
 /* every shifted use inside its dimension for var in 0..n-1 */
