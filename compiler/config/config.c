@@ -306,6 +306,19 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
     return 1;
 }
 
+/* One of kinds, named by e (a bare name, or a call's name when calls is
+ * set): its index, or -1 after an error saying msg, with a did-you-mean
+ * note for a near miss when suggest is set. */
+static int get_keyword(Ctx *c, const Expr *e, const char *const *kinds, int n, int calls, int suggest, const char *msg) {
+    const char *s = (e->kind == EX_NAME && !e->has_index) || (calls && e->kind == EX_CALL) ? e->str : "";
+    for (int i = 0; i < n; i++)
+        if (!strcmp(s, kinds[i])) return i;
+    diag_error(c->d, e->span, "%s", msg);
+    const char *best = suggest && *s ? sema_suggest(s, kinds, n) : NULL;
+    if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
+    return -1;
+}
+
 /* em(tol) | ica(algorithm, tol) | sfa(expand) | sparse_coding(iters, l1)
  * | wake_sleep(recognition) | reinforce(recognition, samples, baseline): the methods
  * with loops of their own (runtime/run/rt_methods.h) */
@@ -342,27 +355,18 @@ static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfi
     case RT_EM: return !a[0].value || get_pos(c, a[0].value, &t->tol, "tol");
     case RT_ICA:
         if (a[0].value) {
-            const Expr *al = a[0].value;
-            const char *s = al->kind == EX_NAME && !al->has_index ? al->str : "";
-            if (strcmp(s, "natural") && strcmp(s, "fastica")) {
-                diag_error(c->d, al->span, "algorithm must be natural (Amari's natural gradient) or fastica");
-                static const char *const algs[] = {"natural", "fastica"};
-                const char *best = *s ? sema_suggest(s, algs, 2) : NULL;
-                if (best) diag_note(c->d, al->span, "did you mean '%s'?", best);
-                return 0;
-            }
-            t->ica_fast = !strcmp(s, "fastica");
+            static const char *const algs[] = {"natural", "fastica"};
+            int i = get_keyword(c, a[0].value, algs, 2, 0, 1, "algorithm must be natural (Amari's natural gradient) or fastica");
+            if (i < 0) return 0;
+            t->ica_fast = i == 1;
         }
         return !a[1].value || get_pos(c, a[1].value, &t->tol, "tol");
     case RT_SFA:
         if (a[0].value) {
-            const Expr *x = a[0].value;
-            const char *s = x->kind == EX_NAME && !x->has_index ? x->str : "";
-            if (strcmp(s, "linear") && strcmp(s, "quadratic")) {
-                diag_error(c->d, x->span, "expand must be linear or quadratic");
-                return 0;
-            }
-            t->sfa_quadratic = !strcmp(s, "quadratic");
+            static const char *const expands[] = {"linear", "quadratic"};
+            int i = get_keyword(c, a[0].value, expands, 2, 0, 0, "expand must be linear or quadratic");
+            if (i < 0) return 0;
+            t->sfa_quadratic = i == 1;
         }
         return 1;
     case RT_SPARSE:
@@ -384,17 +388,10 @@ static int set_latent_method(Ctx *c, const Expr *e, const char *name, TrainConfi
         if (a[1].value) t->samples = v;
         if (a[2].value) {
             static const char *const kinds[] = {"none", "learned", "optimal"};
-            const Expr *k = a[2].value;
-            const char *s = k->kind == EX_NAME && !k->has_index ? k->str : "";
-            int i = 0;
-            while (i < 3 && strcmp(s, kinds[i])) i++;
-            if (i == 3) {
-                diag_error(c->d, k->span, "baseline must be none, learned (b(x) = mu + c + v.x) or optimal (the "
-                                          "learned one plus the optimal constant per parameter)");
-                const char *best = *s ? sema_suggest(s, kinds, 3) : NULL;
-                if (best) diag_note(c->d, k->span, "did you mean '%s'?", best);
-                return 0;
-            }
+            int i = get_keyword(c, a[2].value, kinds, 3, 0, 1,
+                                "baseline must be none, learned (b(x) = mu + c + v.x) or optimal (the learned one plus "
+                                "the optimal constant per parameter)");
+            if (i < 0) return 0;
             t->baseline = i;   /* the order of RT_BASELINE_* */
         }
         return 1;
@@ -431,12 +428,10 @@ static int set_pt(Ctx *c, const Expr *e, rt_train_cfg *t) {
     }
     if (a[4].value) {
         const Expr *x = a[4].value;
-        const char *sp = x->kind == EX_NAME && !x->has_index ? x->str : "";
-        if (strcmp(sp, "linear") && strcmp(sp, "geometric")) {
-            diag_error(c->d, x->span, "spacing must be linear (betas evenly from 1 to beta_min) or geometric");
-            return 0;
-        }
-        t->pt_geometric = !strcmp(sp, "geometric");
+        static const char *const spacings[] = {"linear", "geometric"};
+        int i = get_keyword(c, x, spacings, 2, 0, 0, "spacing must be linear (betas evenly from 1 to beta_min) or geometric");
+        if (i < 0) return 0;
+        t->pt_geometric = i == 1;
         if (t->pt_geometric && t->beta_min <= 0) {
             diag_error(c->d, x->span, "geometric spacing needs beta_min > 0");
             return 0;
@@ -558,15 +553,13 @@ static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
  * (runtime/run/rt_collapse.h) */
 static int set_on_collapse(Ctx *c, const Expr *e, rt_train_cfg *t) {
     static const char *const kinds[] = {"stop", "restore", "ignore"};
-    const char *s = (e->kind == EX_NAME && !e->has_index) || e->kind == EX_CALL ? e->str : "";
-    int i = 0;
-    while (i < 3 && strcmp(s, kinds[i])) i++;
-    if (i == 3 || (e->kind == EX_CALL && i != RT_COLLAPSE_RESTORE)) {
-        diag_error(c->d, e->span, "on_collapse must be stop (keep the last good epoch and stop), restore or "
-                                  "restore(factor = f) (go back to it with the learning rate times f, 0.5 by default) "
-                                  "or ignore");
-        const char *best = *s ? sema_suggest(s, kinds, 3) : NULL;
-        if (best && i == 3) diag_note(c->d, e->span, "did you mean '%s'?", best);
+    static const char *const msg = "on_collapse must be stop (keep the last good epoch and stop), restore or "
+                                   "restore(factor = f) (go back to it with the learning rate times f, 0.5 by "
+                                   "default) or ignore";
+    int i = get_keyword(c, e, kinds, 3, 1, 1, msg);
+    if (i < 0) return 0;
+    if (e->kind == EX_CALL && i != RT_COLLAPSE_RESTORE) {
+        diag_error(c->d, e->span, "%s", msg);
         return 0;
     }
     t->on_collapse = i;   /* the order of RT_COLLAPSE_* */
