@@ -1,6 +1,4 @@
 /* cli_args.c — flag parsing with "did you mean" for misspelt flags. */
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,24 +138,7 @@ int opt_all(const Opts *o, const char *name, char **out, int max) {
 }
 
 int opt_ll(const Opts *o, const char *name, long long lo, long long *out) {
-    const char *v = opt_str(o, name);
-    if (!v) return 0;
-    char *end;
-    errno = 0;
-    long long x = strtoll(v, &end, 10);
-    /* every integer flag but a seed ends in an int of the runtime (sweeps,
-     * epochs) or a count that sizes a buffer: past INT_MAX it would wrap */
-    long long hi = strstr(name, "seed") ? LLONG_MAX : INT_MAX;
-    if (!errno && *end == 0 && end != v && x > hi) {
-        diag_tool_error("%s must be at most %lld, not '%s'", name, hi, v);
-        return -1;
-    }
-    if (errno || *end || end == v || x < lo) {
-        diag_tool_error("%s expects an integer of at least %lld, not '%s'", name, lo, v);
-        return -1;
-    }
-    *out = x;
-    return 1;
+    return rt_flag_ll(name, opt_str(o, name), lo, out);
 }
 
 /* the flags whose values are files a command reads; GROUP=FILE for --clamp

@@ -174,3 +174,18 @@ void ir_print(FILE *out, const IrProgram *p) {
         }
     }
 }
+
+int ir_idx_same(const IrIdx *a, const IrIdx *b, int n) {
+    for (int d = 0; d < n; d++) {
+        if (a[d].n != b[d].n || a[d].cst != b[d].cst) return 0;
+        for (int k = 0; k < a[d].n; k++)
+            if (a[d].var[k] != b[d].var[k] || a[d].coef[k] != b[d].coef[k]) return 0;
+    }
+    return 1;
+}
+
+int ir_reads_only_at(const IrX *x, int buf, const IrIdx *idx, int n) {
+    if (!x) return 1;
+    if (x->op == X_LOAD && x->buf == buf && !(x->nidx == n && ir_idx_same(x->idx, idx, n))) return 0;
+    return ir_reads_only_at(x->a, buf, idx, n) && ir_reads_only_at(x->b, buf, idx, n) && ir_reads_only_at(x->s, buf, idx, n);
+}

@@ -176,6 +176,10 @@ typedef struct IrProgram {
 } IrProgram;
 
 int ir_find_kernel(const IrProgram *p, const char *name);
+/* n indices equal term by term (the same element wherever the loop is) */
+int ir_idx_same(const IrIdx *a, const IrIdx *b, int n);
+/* every load of buf in x is at exactly idx (n indices) */
+int ir_reads_only_at(const IrX *x, int buf, const IrIdx *idx, int n);
 int ir_find_buf(const IrProgram *p, BufKind kind, int ref);
 void ir_print(FILE *out, const IrProgram *p);
 const char *ir_fn_name(IrFn f);

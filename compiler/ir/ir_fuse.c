@@ -21,15 +21,6 @@
 
 enum { MAX_FUSED_ASSIGN = 24, MAX_FUSED_LOCALS = 48 };
 
-static int idx_same(const IrIdx *a, const IrIdx *b, int n) {
-    for (int d = 0; d < n; d++) {
-        if (a[d].n != b[d].n || a[d].cst != b[d].cst) return 0;
-        for (int k = 0; k < a[d].n; k++)
-            if (a[d].var[k] != b[d].var[k] || a[d].coef[k] != b[d].coef[k]) return 0;
-    }
-    return 1;
-}
-
 static int plain(const IrIdx *ix, int v) { return ix->n == 1 && ix->var[0] == v && ix->coef[0] == 1 && ix->cst == 0; }
 
 static int has_plain(const IrIdx *idx, int n, int v) {
@@ -49,13 +40,6 @@ static int reads(const IrX *x, int buf) {
     if (!x) return 0;
     if (x->op == X_LOAD && x->buf == buf) return 1;
     return reads(x->a, buf) || reads(x->b, buf) || reads(x->s, buf);
-}
-
-/* every load of buf in x is at idx */
-static int reads_only_at(const IrX *x, int buf, const IrIdx *idx, int n) {
-    if (!x) return 1;
-    if (x->op == X_LOAD && x->buf == buf && !(x->nidx == n && idx_same(x->idx, idx, n))) return 0;
-    return reads_only_at(x->a, buf, idx, n) && reads_only_at(x->b, buf, idx, n) && reads_only_at(x->s, buf, idx, n);
 }
 
 static int stmt_reads(const IrStmt *st, int buf) {
@@ -95,7 +79,7 @@ static int fusable(const IrStmt *a, const IrStmt *b) {
         if (w->kind == A_LOCAL || !stmt_reads(a, w->buf)) continue;
         if (!(has_plain(w->idx, w->nidx, inner) && simple(w->idx, w->nidx))) return 0;
         for (int i = 0; i < a->nassign; i++)
-            if (!reads_only_at(a->assign[i].x, w->buf, w->idx, w->nidx)) return 0;
+            if (!ir_reads_only_at(a->assign[i].x, w->buf, w->idx, w->nidx)) return 0;
         for (int k = 0; k < b->nassign; k++)
             if (k != j && b->assign[k].kind != A_LOCAL && b->assign[k].buf == w->buf) return 0;
     }
@@ -106,11 +90,11 @@ static int fusable(const IrStmt *a, const IrStmt *b) {
         for (int j = 0; j < b->nassign; j++) {
             const IrAssign *o = &b->assign[j];
             if (o->kind != A_LOCAL && o->buf == w->buf) {
-                if (o->nidx != w->nidx || !idx_same(o->idx, w->idx, w->nidx)) return 0;
+                if (o->nidx != w->nidx || !ir_idx_same(o->idx, w->idx, w->nidx)) return 0;
                 shared = 1;
             }
             if (reads(o->x, w->buf)) {
-                if (!reads_only_at(o->x, w->buf, w->idx, w->nidx)) return 0;
+                if (!ir_reads_only_at(o->x, w->buf, w->idx, w->nidx)) return 0;
                 shared = 1;
             }
         }
@@ -164,7 +148,7 @@ static int foldable(const IrStmt *a, const IrStmt *b) {
         if (a->ext[v].c != b->ext[v].c || a->ext[v].batch != b->ext[v].batch) return 0;
     const IrAssign *x = &a->assign[0], *y = &b->assign[0];
     return x->kind == A_ACCUM && y->kind == A_ACCUM && !x->nguard && !y->nguard && x->buf == y->buf &&
-           x->nidx == y->nidx && idx_same(x->idx, y->idx, x->nidx) && !reads(x->x, x->buf) && !reads(y->x, y->buf);
+           x->nidx == y->nidx && ir_idx_same(x->idx, y->idx, x->nidx) && !reads(x->x, x->buf) && !reads(y->x, y->buf);
 }
 
 int ir_fuse_loops(Arena *ar, IrKernel *k) {

@@ -8,13 +8,6 @@
  * since, and reads its temporary instead. */
 #include "ir_lower.h"
 
-static int same_idx(const IrIdx *a, const IrIdx *b) {
-    if (a->n != b->n || a->cst != b->cst) return 0;
-    for (int k = 0; k < a->n; k++)
-        if (a->var[k] != b->var[k] || a->coef[k] != b->coef[k]) return 0;
-    return 1;
-}
-
 static int same_x(const IrX *a, const IrX *b) {
     if (!a || !b) return a == b;
     if (a->op != b->op) return 0;
@@ -24,10 +17,7 @@ static int same_x(const IrX *a, const IrX *b) {
     case X_UNIFORM:
     case X_NORMAL: return 0;   /* every draw is its own */
     case X_LOAD:
-        if (a->buf != b->buf || a->nidx != b->nidx) return 0;
-        for (int i = 0; i < a->nidx; i++)
-            if (!same_idx(&a->idx[i], &b->idx[i])) return 0;
-        return 1;
+        return a->buf == b->buf && a->nidx == b->nidx && ir_idx_same(a->idx, b->idx, a->nidx);
     default:
         return a->c == b->c && a->fn == b->fn && same_x(a->a, b->a) && same_x(a->b, b->b) && same_x(a->s, b->s);
     }
@@ -67,7 +57,7 @@ int lower_find_same_loop(Lower *L, const IrExt *ext, int nvars, const IrAssign *
         if (b->kind != A_STORE || b->nguard || L->p->bufs[b->buf].kind != BUF_TEMP || b->nidx != as->nidx) continue;
         int same = 1;
         for (int v = 0; v < nvars && same; v++) same = st->ext[v].c == ext[v].c && st->ext[v].batch == ext[v].batch;
-        for (int d = 0; d < as->nidx && same; d++) same = same_idx(&b->idx[d], &as->idx[d]);
+        same = same && ir_idx_same(b->idx, as->idx, as->nidx);
         if (same && same_x(b->x, as->x) && !written_since(L, i, b->buf) && loads_unchanged(L, i, as->x)) return b->buf;
     }
     return -1;

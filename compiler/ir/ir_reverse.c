@@ -44,18 +44,9 @@ typedef struct Rev {
 
 /* ---- expressions ------------------------------------------------------------ */
 
-static int idx_eq(const IrIdx *a, const IrIdx *b) {
-    if (a->n != b->n || a->cst != b->cst) return 0;
-    for (int k = 0; k < a->n; k++)
-        if (a->var[k] != b->var[k] || a->coef[k] != b->coef[k]) return 0;
-    return 1;
-}
-
 static int load_eq(const IrX *a, const IrX *b) {
-    if (a->op != X_LOAD || b->op != X_LOAD || a->buf != b->buf || a->nidx != b->nidx) return 0;
-    for (int i = 0; i < a->nidx; i++)
-        if (!idx_eq(&a->idx[i], &b->idx[i])) return 0;
-    return 1;
+    return a->op == X_LOAD && b->op == X_LOAD && a->buf == b->buf && a->nidx == b->nidx &&
+           ir_idx_same(a->idx, b->idx, a->nidx);
 }
 
 /* the expression with its locals replaced by what they hold */

@@ -79,23 +79,6 @@ static int x_reads(const IrX *x, int buf, const IrIdx **idx, int *nidx) {
     return x_reads(x->a, buf, idx, nidx) || x_reads(x->b, buf, idx, nidx) || x_reads(x->s, buf, idx, nidx);
 }
 
-static int same_idx(const IrIdx *a, const IrIdx *b, int n) {
-    for (int d = 0; d < n; d++) {
-        if (a[d].n != b[d].n || a[d].cst != b[d].cst) return 0;
-        for (int k = 0; k < a[d].n; k++)
-            if (a[d].var[k] != b[d].var[k] || a[d].coef[k] != b[d].coef[k]) return 0;
-    }
-    return 1;
-}
-
-/* every load of buf in x at exactly idx */
-static int reads_only_at(const IrX *x, int buf, const IrIdx *idx, int nidx) {
-    if (!x) return 1;
-    if (x->op == X_LOAD && x->buf == buf && !(x->nidx == nidx && same_idx(x->idx, idx, nidx))) return 0;
-    return reads_only_at(x->a, buf, idx, nidx) && reads_only_at(x->b, buf, idx, nidx) &&
-           reads_only_at(x->s, buf, idx, nidx);
-}
-
 static int has_plain_var(const IrIdx *idx, int nidx, int v) {
     for (int d = 0; d < nidx; d++)
         if (idx[d].n == 1 && idx[d].var[0] == v && idx[d].coef[0] == 1 && idx[d].cst == 0) return 1;
@@ -137,13 +120,13 @@ static int loop_fusable(Cg *g, const IrStmt *st) {
         for (int k = 0; k < st->nassign; k++) {
             const IrAssign *o = &st->assign[k];
             if (k != i && o->kind != A_LOCAL && o->buf == as->buf) {
-                if (!(o->nidx == as->nidx && same_idx(o->idx, as->idx, as->nidx))) return 0;
+                if (!(o->nidx == as->nidx && ir_idx_same(o->idx, as->idx, as->nidx))) return 0;
                 shared = 1;
             }
             const IrIdx *ri;
             int rn;
             if (!x_reads(o->x, as->buf, &ri, &rn)) continue;
-            if (!reads_only_at(o->x, as->buf, as->idx, as->nidx)) return 0;
+            if (!ir_reads_only_at(o->x, as->buf, as->idx, as->nidx)) return 0;
             shared = 1;
         }
         if (shared && inner >= 0 &&

@@ -1,8 +1,6 @@
 /* rt_app.c — the main program of a built binary (rt_app.h). */
 #include "rt_app.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -125,26 +123,7 @@ static const char *arg(const Args *a, const char *name) {
 
 /* an integer flag of at least lo: 0 absent, 1 set, -1 bad (reported) */
 static int arg_ll(const Args *a, const char *name, long long lo, long long *out) {
-    const char *v = arg(a, name);
-    if (!v) return 0;
-    char *end;
-    errno = 0;
-    long long x = strtoll(v, &end, 10);
-    /* every integer flag but a seed ends in an int of the runtime (sweeps,
-     * epochs) or a count that sizes a buffer: past INT_MAX it would wrap */
-    long long hi = strstr(name, "seed") ? LLONG_MAX : INT_MAX;
-    if (!errno && *end == 0 && end != v && x > hi) {
-        fprintf(stderr, "%s: error: %s must be at most %lld, not '%s'\n", prog, name, hi, v);
-        return -1;
-    }
-    if (errno || *end || end == v || x < lo) {
-        char low[32];
-        snprintf(low, sizeof low, "%lld", lo);
-        fail("%s expects an integer of at least %s, not '%s'", name, low, v);
-        return -1;
-    }
-    *out = x;
-    return 1;
+    return rt_flag_ll(name, arg(a, name), lo, out);
 }
 
 /* --params, else the embedded parameters */

@@ -1,6 +1,7 @@
 /* rt_base.c — errors, memory, tensors, Philox, atomic files. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -162,4 +163,22 @@ void rt_on_stop_signals(void (*handler)(int)) {
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     for (int i = 0; i < 3; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+int rt_flag_ll(const char *name, const char *v, long long lo, long long *out) {
+    if (!v) return 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    long long hi = strstr(name, "seed") ? LLONG_MAX : INT_MAX;
+    if (!errno && *end == 0 && end != v && x > hi) {
+        rt_report("error", "%s must be at most %lld, not '%s'", name, hi, v);
+        return -1;
+    }
+    if (errno || *end || end == v || x < lo) {
+        rt_report("error", "%s expects an integer of at least %lld, not '%s'", name, lo, v);
+        return -1;
+    }
+    *out = x;
+    return 1;
 }
