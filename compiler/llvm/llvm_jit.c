@@ -150,8 +150,12 @@ int llvm_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
     LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
     LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
-    LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
-    LLVMPassBuilderOptionsSetLoopInterleaving(opts, 1);
+    /* no unrolling or interleaving: the kernels' loops are element-wise
+     * passes bound by memory, or GEMM calls; unrolled, the VAE's module grew
+     * from 8,500 to 42,000 lines of IR and compiled 4x slower, with no
+     * faster epoch (docs/performance.md, "JIT compile time") */
+    LLVMPassBuilderOptionsSetLoopUnrolling(opts, 0);
+    LLVMPassBuilderOptionsSetLoopInterleaving(opts, 0);
     LLVMErrorRef e = LLVMRunPasses(mod, "default<O3>", tm, opts);
     LLVMDisposePassBuilderOptions(opts);
     return e ? llvm_fail_err(2, "optimising", e) : 0;
