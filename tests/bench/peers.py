@@ -13,6 +13,11 @@ numpy loop needs python3-numpy alone).
                                     (784-200-20 tanh encoder, 20-200-784 tanh
                                     decoder, negative ELBO, Adam lr 1e-3, batch
                                     100) by autograd (torch)
+  peers.py mlp REPS                 seconds per epoch of tests/bench/mlp.ebm's
+                                    network (the backprop stage of specs/dbn.ebm:
+                                    784-500-500-2000 sigmoid, softmax over 10
+                                    labels, cross-entropy, SGD lr 0.1 momentum
+                                    0.9, batch 100) by autograd (torch)
 
 Everything float32 on the CPU, each library with its default threading: its
 BLAS (OpenBLAS) uses every core; PyTorch's own (OpenMP) pool starts with one
@@ -176,6 +181,34 @@ def vae_torch(x):
     return time.perf_counter() - t0
 
 
+def labels():
+    with gzip.open(DATA.replace("images-idx3", "labels-idx1"), "rb") as f:
+        raw = f.read()
+    return np.frombuffer(raw, dtype=np.uint8, offset=8).astype(np.int64)
+
+
+def mlp_torch(x, y):
+    torch = torch_setup()
+    data, target = torch.from_numpy(x), torch.from_numpy(y)
+    n = lambda *s: (0.01 * torch.randn(*s)).requires_grad_()
+    z = lambda *s: torch.zeros(*s, requires_grad=True)
+    W1, c1, W2, c2, W3, c3, Wh, bh = n(784, 500), z(500), n(500, 500), z(500), n(500, 2000), z(2000), n(2000, 10), z(10)
+    params = [W1, c1, W2, c2, W3, c3, Wh, bh]
+    opt = torch.optim.SGD(params, lr=0.1, momentum=0.9)
+    perm = torch.randperm(data.shape[0])
+    t0 = time.perf_counter()
+    for b0 in range(0, data.shape[0], 100):
+        idx = perm[b0:b0 + 100]
+        a = torch.sigmoid(data[idx] @ W1 + c1)
+        a = torch.sigmoid(a @ W2 + c2)
+        a = torch.sigmoid(a @ W3 + c3)
+        loss = torch.nn.functional.cross_entropy(a @ Wh + bh, target[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
 def main():
     mode = sys.argv[1]
     if mode == "cd1":
@@ -191,6 +224,9 @@ def main():
     elif mode == "vae":
         x = images()
         print("seconds_per_epoch %.4f" % statistics.median(vae_torch(x) for _ in range(int(sys.argv[2]))))
+    elif mode == "mlp":
+        x, y = images(), labels()
+        print("seconds_per_epoch %.4f" % statistics.median(mlp_torch(x, y) for _ in range(int(sys.argv[2]))))
     else:
         sys.exit("peers.py: unknown mode " + mode)
 
