@@ -228,34 +228,8 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
 
 /* --html: the report's text with the filters and samples inline */
 static int write_html(Built *b, const EvalConfig *ec, rt_params *p, const char *params, const char *yaml) {
-    char dir[] = "/tmp/ebmc-html-XXXXXX";
-    if (!mkdtemp(dir)) {
-        diag_tool_error("--html: cannot make a temporary directory");
-        return 1;
-    }
-    char fpath[64], spath[64];
-    snprintf(fpath, sizeof fpath, "%s/filters.png", dir);
-    snprintf(spath, sizeof spath, "%s/samples.png", dir);
-    SampleConfig sc;
-    if (!config_sample(b->c->arena, &b->c->diag, b->an->m->sample, NULL, 0, &sc)) return 1;
-    /* a picture that cannot be drawn (no image shape) is left out */
-    long long chains = sc.chains > 100 ? 100 : sc.chains;
-    int have_f = cli_filters_png(b, p, fpath, 0) == 0;
-    int have_s = cli_samples_png(b, p, chains, sc.steps, ec->seed, spath, 0) == 0;
-    rt_html_part parts[3];
-    int n = 0;
-    parts[n++] = (rt_html_part){"Estimates", yaml, NULL};
-    if (have_f) parts[n++] = (rt_html_part){"Receptive fields (one per hidden unit)", NULL, fpath};
-    if (have_s) {
-        char *cap = arena_printf(b->c->arena, "Samples (%lld chains, %lld Gibbs sweeps, conditional means)", chains, sc.steps);
-        parts[n++] = (rt_html_part){cap, NULL, spath};
-    }
     char *title = arena_printf(b->c->arena, "ebmc eval: model %s, %s", b->m->name, params);
-    int rc = rt_write_html(ec->html, title, parts, n) ? cli_fail_rt() : 0;
-    unlink(fpath);
-    unlink(spath);
-    rmdir(dir);
-    return rc;
+    return cli_html_page(b, p, ec->html, title, "Estimates", yaml, NULL, ec->seed);
 }
 
 int cmd_eval(const Command *cmd, int argc, char **argv) {

@@ -9,6 +9,7 @@
 #include "ir_kernels.h"
 #include "ir_model.h"
 #include "rt_methods.h"
+#include "rt_plot.h"
 
 int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt) {
     memset(lt, 0, sizeof *lt);
@@ -131,7 +132,7 @@ int cli_draw_filters(const rt_model *m, rt_params *p, const char *path) {
     for (int64_t k = 0; k < K; k++)
         for (int64_t i = 0; i < D; i++) img[k * D + i] = p->value[w][transposed ? k * D + i : i * K + k];
     int cols = (int)ceil(sqrt((double)K));
-    int rc = rt_write_png_grid(path, img, (int)K, (int)hgt, (int)wid, cols, 1);
+    int rc = rt_write_filters_png(path, img, (int)K, (int)hgt, (int)wid, cols);
     free(img);
     if (rc) return cli_fail_rt();
     printf("filters (%lld columns of '%s') drawn to %s\n", (long long)K, q->name, path);

@@ -1,10 +1,16 @@
-/* cli_pictures.c — receptive fields and samples as PNG grids. */
+/* cli_pictures.c — receptive fields and samples as PNG grids, and the HTML
+ * page that shows them with a report's text and curves. */
 #include "cli_pictures.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "config.h"
+#include "rt_html.h"
+#include "rt_plot.h"
 #include "rt_sample.h"
 
 int cli_image_shape(const rt_model *m, int g, int *h, int *w) {
@@ -106,7 +112,7 @@ int cli_filters_png(const Built *b, rt_params *p, const char *path, int loud) {
             for (int d = 0; d < c.P->ndim; d++) off = off * c.P->dims[d] + idx[c.from[d]];
             img[j * nv + i] = P[off];
         }
-    int rc = rt_write_png_grid(path, img, (int)nh, ih, iw, (int)ceil(sqrt((double)nh)), 1);
+    int rc = rt_write_filters_png(path, img, (int)nh, ih, iw, (int)ceil(sqrt((double)nh)));
     free(img);
     return rc ? complain(loud, "%s", rt_last_error()) : 0;
 }
@@ -128,4 +134,36 @@ int cli_samples_png(const Built *b, rt_params *p, long long chains, long long st
     free(means);
     free(img);
     return rc ? complain(loud, "%s", rt_last_error()) : 0;
+}
+
+int cli_html_page(const Built *b, rt_params *p, const char *html, const char *title, const char *heading, const char *text,
+                  const char *curves, unsigned long long seed) {
+    char dir[] = "/tmp/ebmc-html-XXXXXX";
+    if (!mkdtemp(dir)) {
+        diag_tool_error("%s: cannot make a temporary directory", html);
+        return 1;
+    }
+    char fpath[64], spath[64];
+    snprintf(fpath, sizeof fpath, "%s/filters.png", dir);
+    snprintf(spath, sizeof spath, "%s/samples.png", dir);
+    SampleConfig sc;
+    if (!config_sample(b->c->arena, &b->c->diag, b->an->m->sample, NULL, 0, &sc)) return 1;
+    /* a picture that cannot be drawn (no image shape) is left out */
+    long long chains = sc.chains > 100 ? 100 : sc.chains;
+    int have_f = cli_filters_png(b, p, fpath, 0) == 0;
+    int have_s = cli_samples_png(b, p, chains, sc.steps, seed, spath, 0) == 0;
+    rt_html_part parts[4];
+    int n = 0;
+    if (text) parts[n++] = (rt_html_part){heading, text, NULL};
+    if (curves) parts[n++] = (rt_html_part){"Training curves (one panel per monitor)", NULL, curves};
+    if (have_f) parts[n++] = (rt_html_part){"Receptive fields (one per hidden unit; blue negative, red positive)", NULL, fpath};
+    if (have_s) {
+        char *cap = arena_printf(b->c->arena, "Samples (%lld chains, %lld Gibbs sweeps, conditional means)", chains, sc.steps);
+        parts[n++] = (rt_html_part){cap, NULL, spath};
+    }
+    int rc = rt_write_html(html, title, parts, n) ? cli_fail_rt() : 0;
+    unlink(fpath);
+    unlink(spath);
+    rmdir(dir);
+    return rc;
 }

@@ -21,6 +21,7 @@ static const Flag sample_flags[] = {
     {"--steps", 1, "Gibbs sweeps per chain", "S", 0},
     {"--seed", 1, "random seed", "N", 0},
     {"--out", 1, "F.png (image grid of the visible means), F.csv or F.npy (final states)", "F.{png,csv,npy}", 0},
+    {"--states", 0, "F.png draws the final states (0/1 pixels for binary units) instead of the conditional means", NULL, 0},
     {"--set", 1, "override one sample setting (repeatable)", "KEY=VALUE", FLAG_REPEAT},
     {"--config", 1, "a run configuration in YAML: its sample: settings apply (see 'ebmc help sample')", "RUN.yaml", 0},
     {"--clamp", 1, "GROUP=FILE (CSV or .npy, a row per chain, nan = free) or GROUP=VALUE: hold those units (repeatable)", "GROUP=FILE|GROUP=VALUE", FLAG_REPEAT},
@@ -331,6 +332,10 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
             diag_tool_error("a stack's samples are written as a PNG");
             goto done;
         }
+        if (opt_has(&o, "--states")) {
+            diag_tool_error("--states: a stack's samples are drawn as the visible means only");
+            goto done;
+        }
         if (cli_stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
             rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
             rc = cli_fail_rt();
@@ -370,6 +375,8 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         diag_tool_error("out of memory for %lld chains", sc.chains);
         goto done;
     }
+    /* a PNG draws the means unless --states asks for the states themselves */
+    const float *drawn = opt_has(&o, "--states") ? values : means;
     if (opt_has(&o, "--pt")) {
         /* replicas at other temperatures, swapped with the target chain */
         if (cl.n || sc.mean_field) {
@@ -377,7 +384,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
             goto done;
         }
         if ((rc = cli_pt_sample(&b, &o, p, sc.chains, sc.steps, sc.seed, values, means)) ||
-            rt_write_samples(b.m, sc.out, values, means, sc.chains)) {
+            rt_write_samples(b.m, sc.out, values, drawn, sc.chains)) {
             if (!rc) rc = cli_fail_rt();
             goto done;
         }
@@ -386,7 +393,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     if (rt_sample_clamped(b.m, p, sc.chains, (int)sc.steps, sc.seed, cl.c, cl.n, sc.mean_field, values, means) ||
-        rt_write_samples(b.m, sc.out, values, means, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
+        rt_write_samples(b.m, sc.out, values, drawn, sc.chains) || inpaint_report(&b, &sc, &cl, means, sc.chains, sc.out)) {
         rc = cli_fail_rt();
         goto done;
     }

@@ -122,7 +122,8 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     /* every input is known (the data are loaded): refuse an output that is one
      * of them, another output, or not a regular file, before any training */
     if (cli_check_output(out, "--out") || cli_check_output(logpath, "--log") || cli_check_output(report, "--report") ||
-        (report && cli_check_output(cli_report_plot_path(b.c->arena, report), "--report's curves")))
+        (report && (cli_check_output(cli_report_plot_path(b.c->arena, report), "--report's curves") ||
+                    cli_check_output(cli_report_html_path(b.c->arena, report), "--report's page"))))
         goto done;
     /* the run's state goes to the output file as it trains: periodically when
      * asked, and on Ctrl-C */
@@ -196,11 +197,13 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = cli_fail_rt();
         goto done;
     }
-    if (report && cli_train_report(&b, report, o.spec, out, &tc.rt, &rep)) {
+    if (report && cli_train_report(&b, report, o.spec, out, &tc.rt, &rep, p)) {
         free(rep.per_epoch);
         goto done;
     }
-    if (report && !tc.rt.quiet) printf("report written to %s (curves: %s)\n", report, cli_report_plot_path(b.c->arena, report));
+    if (report && !tc.rt.quiet)
+        printf("report written to %s (curves: %s, page: %s)\n", report, cli_report_plot_path(b.c->arena, report),
+               cli_report_html_path(b.c->arena, report));
     double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;
     if (!tc.rt.quiet && !isnan(ll) && !isnan(rep.optimum))
         printf("exact average log-likelihood of the training set: %.4f (optimum %.4f)\n", ll, rep.optimum);

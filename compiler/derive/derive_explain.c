@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "derive_lateral.h"
 #include "energy_linear.h"
 
 static const char *role_of(const Sym *s) { return ast_role_name(s->role); }
@@ -32,9 +33,19 @@ static char *indexed(Analysis *an, const GroupInfo *gi, const Sym *s, const int 
     return arena_printf(an->en->a, "%s]", buf);
 }
 
+/* units coupled with each other and updated one at a time: their couplings
+ * go inside the one formula of the conditional (derive_lateral.c) */
+static int sequential(const GroupInfo *gi) {
+    return gi->coupling && (gi->cond == COND_SIGMOID || gi->cond == COND_TANH);
+}
+
 static char *conditional_text(Analysis *an, const GroupInfo *gi) {
     Energy *en = an->en;
     const char *a = gi->field ? poly_string(en, gi->field) : "0";
+    if (sequential(gi)) {
+        LateralField lf = derive_lateral_field(an, gi);
+        a = derive_lateral_text(an, gi, &lf);
+    }
     switch (gi->cond) {
     case COND_SIGMOID: return arena_printf(en->a, "P(=1) = sigmoid(%s)", a);
     case COND_TANH: return arena_printf(en->a, "P(=+1) = sigmoid(2*(%s)), mean tanh(%s)", a, a);
@@ -134,16 +145,18 @@ static void explain_text(FILE *out, Analysis *an) {
         if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
         fprintf(out, "\n    conditional: %s\n", energy_cond_name(gi->cond));
         fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
-        if (gi->coupling) {
+        if (sequential(gi)) {
+            LateralField lf = derive_lateral_field(an, gi);
+            if (lf.dense) fprintf(out, "      %s\n", derive_lateral_j(an, gi, &lf));
+            fprintf(out, "      the units of %s couple with each other: they are updated one at a time, each from "
+                         "the others' current values (sequential single-site Gibbs)\n", s->name);
+        } else if (gi->coupling) {
             const char *p = indexed(an, gi, s, gi->out), *p2 = indexed(an, gi, s, gi->out2);
             /* J[i, i2]: the two index lists of the group side by side */
             fprintf(out, "      J[%.*s, %.*s] = ", (int)strlen(p) - (int)strlen(s->name) - 2, p + strlen(s->name) + 1,
                     (int)strlen(p2) - (int)strlen(s->name) - 2, p2 + strlen(s->name) + 1);
             poly_print(out, en, gi->coupling);
             fputc('\n', out);
-            if (gi->cond != COND_GAUSS_FULL)
-                fprintf(out, "      the units of %s couple with each other: they are updated one at a time "
-                             "(sequential single-site Gibbs)\n", s->name);
         }
         if (gi->cond != COND_OBSERVED)
             fprintf(out, "    sums out in closed form: %s\n", gi->sums_out ? "yes" : "no");
@@ -234,6 +247,12 @@ static void explain_yaml(FILE *out, Analysis *an) {
         if (gi->quad) {
             fprintf(out, "    quadratic: ");
             yaml_str(out, poly_string(en, gi->quad));
+            fputc('\n', out);
+        }
+        if (sequential(gi)) {
+            LateralField lf = derive_lateral_field(an, gi);
+            fprintf(out, "    conditional_field: ");
+            yaml_str(out, derive_lateral_text(an, gi, &lf));
             fputc('\n', out);
         }
         if (gi->coupling) {

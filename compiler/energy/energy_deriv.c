@@ -9,6 +9,7 @@
  * term applies: d/dc[p] of sum(j) softplus(c[j] + ...) is
  * sigmoid(c[p] + ...). */
 #include "energy.h"
+#include "energy_eval.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -321,6 +322,51 @@ static void fold_power(Energy *en, Term *t, Factor *f) {
     *f = g;
 }
 
+/* A function of a constant (1^(-1), log(0.5), f(0)) joins the coefficient,
+ * where its value is finite; 1 if it did. */
+static int fold_constant(Term *t, Factor *f) {
+    const Poly *a = f->arg;
+    if (f->fn == FN_LSE || a->n > 1) return 0;
+    if (a->n == 1 && (a->t[0].nf || a->t[0].nvars || a->t[0].nguard || a->t[0].nsub)) return 0;
+    double v = pow(energy_fn_value(f->fn, f->fparam, a->n ? a->t[0].coef : 0), f->power);
+    if (!isfinite(v)) return 0;
+    t->coef *= v;
+    f->power = 0;
+    return 1;
+}
+
+/* log(x^p) = p*log(x), the exponent into the coefficient: a Gaussian's
+ * log(psi^0.5) prints as 0.5*log(psi). Only where both sides are defined
+ * alike: a real exponent (pow is written of positive bases) or an odd one. */
+static int plain_one(const Term *a) {
+    return a->coef == 1 && !a->nvars && !a->nguard && !a->nsub && a->nf == 1;
+}
+
+static void log_of_power(Energy *en, Term *t, Factor *f) {
+    if (f->fn != FN_LOG || f->power != 1 || f->arg->n != 1 || !plain_one(&f->arg->t[0])) return;
+    const Term *a = &f->arg->t[0];
+    const Factor *x = &a->f[0];
+    Factor base;
+    double p;
+    if (x->kind == FK_TENSOR && x->fn == FN_NONE && x->power != 1 && x->power % 2) {
+        base = *x;
+        p = x->power;
+    } else if (x->kind == FK_FUNC && x->fn == FN_POW && x->arg->n == 1 && plain_one(&x->arg->t[0]) &&
+               x->arg->t[0].f[0].kind == FK_TENSOR && x->arg->t[0].f[0].fn == FN_NONE) {
+        base = x->arg->t[0].f[0];
+        p = x->fparam * x->power * base.power;
+    } else {
+        return;
+    }
+    base.power = 1;
+    Term nt = term_copy(en, a);
+    nt.f[0] = base;
+    Poly *arg = poly_new(en);
+    poly_push(en, arg, nt);
+    f->arg = arg;
+    t->coef *= p;
+}
+
 /* Merges repeated accesses into powers, folds constant functions, orders
  * factors (units first, in declaration order) for a stable print. */
 static void normalize_term(Energy *en, Term *t) {
@@ -329,23 +375,27 @@ static void normalize_term(Energy *en, Term *t) {
         if (f->kind == FK_FUNC) {
             Poly *a = energy_simplify(en, f->arg);
             f->arg = a;
+            /* (x^a)^p is x^(a p) for the positive bases pow is written of:
+             * one exponent, so psi^0.5^(-1)*psi^(-0.5) merges below */
+            if (f->fn == FN_POW && f->power != 1) {
+                f->fparam *= f->power;
+                f->power = 1;
+            }
             fold_power(en, t, f);
             if (f->kind != FK_FUNC) continue;
-            if (a->n == 0 && f->fn != FN_LSE) {
-                /* f(0) */
-                double v = f->fn == FN_EXP ? 1 : f->fn == FN_SOFTPLUS ? log(2) : f->fn == FN_SIGMOID ? 0.5
-                         : f->fn == FN_LOGCOSH || f->fn == FN_TANH || f->fn == FN_SIGN || f->fn == FN_ABS ? 0 : NAN;
-                if (!isnan(v)) {
-                    t->coef *= pow(v, f->power);
-                    f->power = 0;
-                }
-            }
+            if (fold_constant(t, f)) continue;
+            log_of_power(en, t, f);
         }
         for (int q = k + 1; q < t->nf && f->power; q++)
             if (same_access(f, &t->f[q]) || same_function(en, f, &t->f[q])) {
                 f->power += t->f[q].power;
                 t->f[q].power = 0;
+            } else if (f->fn == FN_POW && f->kind == FK_FUNC && t->f[q].kind == FK_FUNC && t->f[q].fn == FN_POW &&
+                       poly_same(f->arg, t->f[q].arg)) {
+                f->fparam += t->f[q].fparam * t->f[q].power;
+                t->f[q].power = 0;
             }
+        if (f->kind == FK_FUNC && f->fn == FN_POW && f->fparam == 0) f->power = 0;   /* x^0 */
     }
     /* merged powers may fold now: (psi^0.5)^(-2) */
     for (int k = 0; k < t->nf; k++)
@@ -373,10 +423,40 @@ static void normalize_term(Energy *en, Term *t) {
     t->nvars = nv;
 }
 
+/* Factors of one rank in the order of their text with the term's summed
+ * variables blanked: v[i]*v[i2] and v[i2]*v[i] (i free, i2 summed) then
+ * list their factors alike, so the renaming below sees the same term. */
+static void order_for_key(Energy *en, Term *c) {
+    if (c->nf < 2 || c->nf > 64) return;
+    Term m = term_copy(en, c);
+    int blank = energy_var(en, "_", 0);
+    Affine val = {.n = 1, .var = {blank}, .coef = {1}};
+    while (m.nvars) term_subst(en, &m, m.vars[0], &val);
+    const char *text[64];
+    for (int k = 0; k < m.nf; k++) {
+        Term one = {.coef = 1, .nf = 1, .f = &m.f[k]};
+        Poly p = {1, 1, &one};
+        text[k] = poly_string(en, &p);
+    }
+    for (int k = 1; k < c->nf; k++) {
+        Factor x = c->f[k];
+        const char *tx = text[k];
+        int q = k - 1;
+        while (q >= 0 && (cmp_factor(&c->f[q], &x) > 0 || (cmp_factor(&c->f[q], &x) == 0 && strcmp(text[q], tx) > 0))) {
+            c->f[q + 1] = c->f[q];
+            text[q + 1] = text[q];
+            q--;
+        }
+        c->f[q + 1] = x;
+        text[q + 1] = tx;
+    }
+}
+
 /* A key equal for terms equal up to the names of their summed variables. */
 static char *term_key(Energy *en, const Term *t) {
     Term c = term_copy(en, t);
     c.coef = 1;
+    order_for_key(en, &c);
     /* rename summed variables in order of first use to canonical ones */
     while (en->ncanon < 64 && en->ncanon < t->nvars) {
         en->canon[en->ncanon] = energy_var(en, arena_printf(en->a, "_%d", en->ncanon), 0);

@@ -7,6 +7,23 @@
 
 static double eval_poly(const EvalEnv *env, const Poly *p, long long *val);
 
+double energy_fn_value(Fn fn, double fparam, double a) {
+    switch (fn) {
+    case FN_EXP: return exp(a);
+    case FN_LOG: return log(a);
+    case FN_SOFTPLUS: return a > 0 ? a + log1p(exp(-a)) : log1p(exp(a));
+    case FN_SIGMOID: return 1 / (1 + exp(-a));
+    case FN_ABS: return fabs(a);
+    case FN_SQRT: return sqrt(a);
+    case FN_TANH: return tanh(a);
+    case FN_LOG1P: return log1p(a);
+    case FN_LOGCOSH: return fabs(a) + log1p(exp(-2 * fabs(a))) - log(2.0);
+    case FN_SIGN: return (a > 0) - (a < 0);
+    case FN_POW: return pow(a, fparam);
+    default: return a;
+    }
+}
+
 static long long affine_value(const Affine *a, const long long *val) {
     long long v = a->cst;
     for (int k = 0; k < a->n; k++) v += (long long)a->coef[k] * val[a->var[k]];
@@ -41,21 +58,7 @@ static double factor_value(const EvalEnv *env, const Factor *f, long long *val) 
         val[r] = save;
         x = mx + log(sum);
     } else {
-        double a = eval_poly(env, f->arg, val);
-        switch (f->fn) {
-        case FN_EXP: x = exp(a); break;
-        case FN_LOG: x = log(a); break;
-        case FN_SOFTPLUS: x = a > 0 ? a + log1p(exp(-a)) : log1p(exp(a)); break;
-        case FN_SIGMOID: x = 1 / (1 + exp(-a)); break;
-        case FN_ABS: x = fabs(a); break;
-        case FN_SQRT: x = sqrt(a); break;
-        case FN_TANH: x = tanh(a); break;
-        case FN_LOG1P: x = log1p(a); break;
-        case FN_LOGCOSH: x = fabs(a) + log1p(exp(-2 * fabs(a))) - log(2.0); break;
-        case FN_SIGN: x = (a > 0) - (a < 0); break;
-        case FN_POW: x = pow(a, f->fparam); break;
-        default: x = a; break;
-        }
+        x = energy_fn_value(f->fn, f->fparam, eval_poly(env, f->arg, val));
     }
     return f->power == 1 ? x : pow(x, f->power);
 }

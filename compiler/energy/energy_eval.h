@@ -12,4 +12,7 @@ typedef struct EvalEnv {
 /* var_values: one slot per energy variable (en->nvars); free variables of p
  * are read from it, summed ones are looped over. */
 double energy_eval(const EvalEnv *env, const Poly *p, long long *var_values);
+/* fn(a) for an elementwise function (FN_LSE excluded): the oracle's and the
+ * simplifier's one definition, so a folded constant equals an evaluated one */
+double energy_fn_value(Fn fn, double fparam, double a);
 #endif

@@ -383,6 +383,11 @@ const char *energy_fn_name(Fn fn) {
 
 static void print_num(FILE *out, double v) {
     char buf[32];
+    /* whole numbers in full: 5000, not 5e+03 */
+    if (v == floor(v) && fabs(v) < 1e15) {
+        fprintf(out, "%.0f", v);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(buf, sizeof buf, "%.*g", p, v);
         if (strtod(buf, NULL) == v) break;
@@ -463,7 +468,12 @@ static void print_term(FILE *out, Names *nm, const Term *t, int first) {
         }
         fputc('[', out);
         print_affine(out, nm, &g->a);
-        fprintf(out, " in %lld..%lld]", g->lo, g->hi);
+        /* one variable in a bound its range already keeps on one side:
+         * the other side alone, [s >= 1] */
+        long long range = g->a.n == 1 && g->a.coef[0] == 1 && !g->a.cst ? nm->en->vars[g->a.var[0]].range : 0;
+        if (range > 0 && g->lo <= 0 && g->hi < range - 1) fprintf(out, " <= %lld]", g->hi);
+        else if (range > 0 && g->hi >= range - 1 && g->lo > 0) fprintf(out, " >= %lld]", g->lo);
+        else fprintf(out, " in %lld..%lld]", g->lo, g->hi);
     }
     nm->n = save;
 }

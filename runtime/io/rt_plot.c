@@ -120,20 +120,44 @@ static const Rgb black = {0, 0, 0}, grid = {225, 225, 225}, grey = {90, 90, 90};
 static const Rgb palette[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189},
                               {255, 127, 14}, {140, 86, 75}, {23, 190, 207}, {127, 127, 127}};
 
+/* values all positive and a factor of 100 apart: a log axis shows them */
+static int wants_log(const rt_series *s) {
+    double lo = INFINITY, hi = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (!isfinite(s->y[i])) continue;
+        if (s->y[i] <= 0) return 0;
+        lo = s->y[i] < lo ? s->y[i] : lo, hi = s->y[i] > hi ? s->y[i] : hi;
+    }
+    return hi > 0 && hi >= 100 * lo && !s->has_optimum;
+}
+
+static const Rgb optimum_col = {0, 128, 0};
+
 static void panel(Canvas *c, int top, const rt_series *s, double xlo, double xhi, const char *xlabel, Rgb col) {
     int x0 = LEFT, x1 = WIDTH - RIGHT, y0 = top + TOP, y1 = top + PANEL - BOTTOM;
+    int logy = wants_log(s);
+    double *yv = malloc(sizeof(double) * (size_t)(s->n + 1));
+    for (int i = 0; i < s->n; i++) yv[i] = logy ? log10(s->y[i]) : s->y[i];
+    yv[s->n] = s->has_optimum ? s->optimum : NAN;   /* the optimum inside the range */
     double ylo, yhi;
-    range_of(s->y, s->n, &ylo, &yhi);
-    double ys = nice_step(yhi - ylo, 4), xs = nice_step(xhi - xlo, 8);
+    range_of(yv, s->n + 1, &ylo, &yhi);
+    double ys = logy ? 1 : nice_step(yhi - ylo, 4), xs = nice_step(xhi - xlo, 8);
     ylo = floor(ylo / ys) * ys, yhi = ceil(yhi / ys) * ys;
+    if (yhi <= ylo) yhi = ylo + ys;
 #define PX(x) (x0 + (int)lround(((x) - xlo) / (xhi - xlo) * (x1 - x0)))
 #define PY(y) (y1 - (int)lround(((y) - ylo) / (yhi - ylo) * (y1 - y0)))
-    char buf[32];
+    char buf[40];
     for (double v = ylo; v <= yhi + ys * 1e-6; v += ys) {
         int y = PY(v);
         line(c, x0, y, x1, y, 0, grid);
         line(c, x0 - 4, y, x0, y, 0, black);
-        tick_label(buf, sizeof buf, v, ys);
+        if (logy) {
+            int e = (int)lround(v);
+            if (e >= 0 && e <= 3) snprintf(buf, sizeof buf, "%d", (int)lround(pow(10, e)));
+            else snprintf(buf, sizeof buf, "1e%d", e);
+        } else {
+            tick_label(buf, sizeof buf, v, ys);
+        }
         text(c, x0 - 8 - text_width(buf, 1), y - 3, buf, 1, grey);
     }
     for (double v = ceil(xlo / xs) * xs; v <= xhi + xs * 1e-6; v += xs) {
@@ -146,19 +170,29 @@ static void panel(Canvas *c, int top, const rt_series *s, double xlo, double xhi
     line(c, x0, y0, x0, y1, 0, black);
     line(c, x0, y1, x1, y1, 0, black);
     text(c, x0, top + 8, s->name, 2, col);
+    if (logy) text(c, x0 + text_width(s->name, 2) + 12, top + 14, "(log scale)", 1, grey);
     if (xlabel) text(c, x1 - text_width(xlabel, 1), y1 + 22, xlabel, 1, black);
+    if (s->has_optimum && isfinite(s->optimum)) {
+        /* dashed: 8 pixels on, 4 off */
+        int y = PY(s->optimum);
+        for (int x = x0 + 1; x <= x1; x++)
+            if ((x - x0) % 12 < 8) dot(c, x, y, optimum_col), dot(c, x, y - 1, optimum_col);
+        snprintf(buf, sizeof buf, "optimum %.4f", s->optimum);
+        text(c, x1 - text_width(buf, 1) - 2, y - 12, buf, 1, optimum_col);
+    }
     /* monitors computed every few epochs: the line joins the values they have */
     int have = 0, px = 0, py = 0, points = 0;
-    for (int i = 0; i < s->n; i++) points += isfinite(s->x[i]) && isfinite(s->y[i]);
+    for (int i = 0; i < s->n; i++) points += isfinite(s->x[i]) && isfinite(yv[i]);
     for (int i = 0; i < s->n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
-        int x = PX(s->x[i]), y = PY(s->y[i]);
+        if (!isfinite(s->x[i]) || !isfinite(yv[i])) continue;
+        int x = PX(s->x[i]), y = PY(yv[i]);
         if (have) line(c, px, py, x, y, 1, col);
         if (points <= 60)
             for (int dy = -2; dy <= 2; dy++)
                 for (int dx = -2; dx <= 2; dx++) dot(c, x + dx, y + dy, col);
         have = 1, px = x, py = y;
     }
+    free(yv);
 #undef PX
 #undef PY
 }
@@ -201,6 +235,65 @@ int rt_write_plot_png(const char *path, const char *xlabel, const rt_series *s, 
     memset(c.px, 255, (size_t)c.w * (size_t)c.h * 3);
     for (int k = 0; k < nk; k++)
         panel(&c, k * PANEL + 4, &s[keep[k]], xlo, xhi, k == nk - 1 ? xlabel : NULL, palette[k % 8]);
+    int rc = write_png(&c, path);
+    free(c.px);
+    return rc;
+}
+
+/* ---- filters: one symmetric colour scale for the whole grid ---------------------- */
+
+/* -1 .. 1 to blue .. white .. red: 0 is white whatever the weights, so a
+ * filter's sign reads off its colour and zero is the middle of the legend */
+static Rgb diverging(double t) {
+    static const Rgb neg = {33, 102, 172}, pos = {178, 24, 43};
+    if (!isfinite(t)) return black;
+    t = t < -1 ? -1 : t > 1 ? 1 : t;
+    Rgb end = t < 0 ? neg : pos;
+    double a = fabs(t);
+    return (Rgb){(unsigned char)lround(255 + a * (end.r - 255)), (unsigned char)lround(255 + a * (end.g - 255)),
+                 (unsigned char)lround(255 + a * (end.b - 255))};
+}
+
+rt_rgb rt_filter_colour(double t) {
+    Rgb c = diverging(t);
+    return (rt_rgb){c.r, c.g, c.b};
+}
+
+enum { LEGEND_H = 44, LEGEND_BAR = 160 };
+
+int rt_write_filters_png(const char *path, const float *images, int n, int h, int w, int ncols) {
+    if (n <= 0 || h <= 0 || w <= 0) return rt_fail("nothing to draw in '%s'", path);
+    if (ncols <= 0) ncols = 1;
+    double m = 0;
+    for (size_t i = 0; i < (size_t)n * (size_t)h * (size_t)w; i++)
+        if (isfinite(images[i]) && fabs(images[i]) > m) m = fabs(images[i]);
+    if (m == 0) m = 1;   /* all zero: white tiles, a legend of -1 .. 1 */
+    /* the same square pixels as the greyscale grids (rt_write_png_grid) */
+    int nrows = (n + ncols - 1) / ncols, big = h > w ? h : w, s = big >= 64 ? 1 : 64 / big > 8 ? 8 : 64 / big;
+    int gw = ncols * (w * s + 1) + 1, gh = nrows * (h * s + 1) + 1;
+    Canvas c = {gw > LEGEND_BAR + 60 ? gw : LEGEND_BAR + 60, gh + LEGEND_H, NULL};
+    c.px = malloc((size_t)c.w * (size_t)c.h * 3);
+    memset(c.px, 255, (size_t)c.w * (size_t)c.h * 3);
+    const Rgb sep = {128, 128, 128};
+    for (int y = 0; y < gh; y++)
+        for (int x = 0; x < gw; x++) dot(&c, x, y, sep);
+    for (int k = 0; k < n; k++) {
+        const float *im = images + (size_t)k * (size_t)h * (size_t)w;
+        int r0 = (k / ncols) * (h * s + 1) + 1, c0 = (k % ncols) * (w * s + 1) + 1;
+        for (int y = 0; y < h * s; y++)
+            for (int x = 0; x < w * s; x++) dot(&c, c0 + x, r0 + y, diverging(im[(y / s) * w + x / s] / m));
+    }
+    /* the legend: a bar from -m to +m, its ends and middle labelled */
+    int bx = (c.w - LEGEND_BAR) / 2, by = gh + 8;
+    for (int x = 0; x < LEGEND_BAR; x++)
+        for (int y = 0; y < 10; y++) dot(&c, bx + x, by + y, diverging(2.0 * x / (LEGEND_BAR - 1) - 1));
+    char lo[32], hi[32];
+    snprintf(lo, sizeof lo, "-%.3g", m);
+    snprintf(hi, sizeof hi, "+%.3g", m);
+    line(&c, bx + LEGEND_BAR / 2, by + 10, bx + LEGEND_BAR / 2, by + 14, 0, black);
+    text(&c, bx - text_width(lo, 1) / 2, by + 17, lo, 1, black);
+    text(&c, bx + LEGEND_BAR / 2 - 2, by + 17, "0", 1, black);
+    text(&c, bx + LEGEND_BAR - text_width(hi, 1) / 2, by + 17, hi, 1, black);
     int rc = write_png(&c, path);
     free(c.px);
     return rc;
