@@ -49,7 +49,4 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
  * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
 int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
                      int64_t *width, int *h, int *w);
-/* ebmc build of a spec with a stack (cli_aot_stack.c): the glue's stack
- * bundle as C, the extra models it names written by emit (a model and its
- * symbols' prefix); 0 or an exit code (rt_last_error) */
 #endif

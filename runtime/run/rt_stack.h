@@ -21,6 +21,9 @@ int rt_layer_up(const rt_model *m, rt_params *p, int hidden, const float *rows, 
 int rt_layer_down(const rt_model *m, rt_params *p, int hidden, const float *h, int64_t n, int sample, uint64_t seed,
                   float *out);
 
+/* the values of m's first visible group */
+int64_t rt_stack_first_visible(const rt_model *m);
+
 typedef enum { RT_STAGE_LAYER, RT_STAGE_JOINT, RT_STAGE_BACKPROP } rt_stage_kind;
 
 /* one stage of a stack's train block, its settings resolved (--set applied) */
@@ -56,6 +59,7 @@ typedef struct rt_stack {
     rt_model *net;                 /* the unrolled network built for net_classes, or NULL */
     int64_t net_classes, net_naug;
     int image_h, image_w;          /* the bottom visible group as an image */
+    const char *config;            /* the stages' settings as YAML (a log's head), or NULL */
 } rt_stack;
 
 /* how one `train` runs it */
@@ -63,7 +67,8 @@ typedef struct rt_stack_run {
     const char *out;               /* the stack's checkpoint */
     const char *resume;            /* a stack checkpoint to continue, or NULL */
     const char *log;               /* --log FILE, or NULL */
-    const char *spec, *config;     /* for the log's head: the spec and its resolved settings (YAML) */
+    const char *spec, *config;     /* for the log's head: the spec and its resolved settings
+                                      (YAML; NULL: the bundle's) */
     long long seed;                /* --seed, or -1 */
     long long stages;              /* stop after this many stages */
     int quiet;

@@ -22,8 +22,6 @@ void rt_stack_parts_free(rt_stack_parts *r);
 int rt_stack_save(const rt_stack_parts *r, const char *path, int stages_done);
 /* the layers' and joint model's parameters found in path; the stages it completed */
 int rt_stack_load(rt_stack_parts *r, const char *path, int *stages_done);
-/* the values of m's first visible group */
-int64_t rt_stack_first_visible(const rt_model *m);
 /* The data of layer k: the rows of base passed up through layers
  * 0..k-1, their extra columns (labels) kept; then cut to what layer k takes. */
 int rt_stack_layer_data(const rt_stack_parts *r, const rt_dataset *base, int k, rt_dataset *out);

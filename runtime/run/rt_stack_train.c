@@ -162,7 +162,8 @@ static int open_log(Run *r) {
     if (!o->log) return 0;
     if (!(r->log = fopen(o->log, "w"))) return rt_fail("--log: cannot write '%s': %s", o->log, strerror(errno));
     fprintf(r->log, "# ebmc train %s: the configuration, then a line per epoch of every stage\n", o->spec);
-    if (o->config) rt_log_embed(r->log, "config", o->config);
+    const char *config = o->config ? o->config : r->parts.s->config;
+    if (config) rt_log_embed(r->log, "config", config);
     fprintf(r->log, "stages:\n");
     fflush(r->log);
     return 0;
