@@ -13,28 +13,12 @@
 #      network is compiled for its class count) is refused naming the stage.
 # Before, ebmc build refused every stack.
 . tests/e2e/lib.sh
-# labels: bars (class 0) and stripes (class 1), one-hot after the 16 pixels
-awk 'BEGIN {
-    for (m = 1; m < 15; m++) { line = ""; for (r = 0; r < 4; r++) for (c = 0; c < 4; c++) line = line int(m / 2^r) % 2 ","; print line "0,1" }
-    for (m = 1; m < 15; m++) { line = ""; for (r = 0; r < 4; r++) for (c = 0; c < 4; c++) line = line int(m / 2^c) % 2 ","; print line "1,0" }
-}' >"$T/labelled.csv"
-cat >"$T/dbn.ebm" <<SPEC
-model l1 {
-  visible v[4, 4] : bernoulli
-  hidden  h[12] : bernoulli
-  param W1[4, 4, 12] init normal(0, 0.1)
-  param b1[4, 4]
-  param c1[12]
-  energy = - sum(r, s) b1[r, s]*v[r, s] - sum(j) c1[j]*h[j] - sum(r, s, j) v[r, s]*W1[r, s, j]*h[j]
-}
-model l2 {
-  visible v[12] : bernoulli
-  hidden  h[8] : bernoulli
-  param W2[12, 8] init normal(0, 0.1)
-  param b2[12]
-  param c2[8]
-  energy = - sum(i) b2[i]*v[i] - sum(j) c2[j]*h[j] - sum(i, j) v[i]*W2[i, j]*h[j]
-}
+# stack.sh's labelled bars and stripes (class 0: bars, 1: stripes, one-hot after the 16 pixels)
+eval "$(sed -n '/^awk .BEGIN {$/,/labelled.csv"$/p' tests/e2e/stack.sh)"
+# the models of stack.sh's DBN (s.ebm) and DBM (d.ebm), with stages of this test's own
+models() { sed -n "/^cat >\"\$T\/$1.ebm\"/,/^stack /p" tests/e2e/stack.sh | sed '1d;$d'; }
+models s >"$T/dbn.ebm"
+cat >>"$T/dbn.ebm" <<SPEC
 stack s { layers = l1, l2  kind = dbn }
 train s {
   stage one { layer = l1  data = csv("$T/labelled.csv")  method = pcd(k = 1, chains = 20)  batch = 14  epochs = 30  lr = 0.05 }
@@ -42,35 +26,8 @@ train s {
   stage tune { method = backprop  optimizer = adam  epochs = 30  batch = 28  lr = 0.01 }
 }
 SPEC
-cat >"$T/dbm.ebm" <<SPEC
-model p1 {
-  visible v[16] : bernoulli
-  visible v2[16] : bernoulli
-  hidden h[8] : bernoulli
-  param W1[16, 8] init normal(0, 0.1)
-  param b[16]
-  param c1[8]
-  energy = - sum(i) b[i]*v[i] - sum(i) b[i]*v2[i] - sum(j) c1[j]*h[j] - sum(i, j) v[i]*W1[i, j]*h[j] - sum(i, j) v2[i]*W1[i, j]*h[j]
-}
-model p2 {
-  visible v[8] : bernoulli
-  hidden h[6] : bernoulli
-  hidden h2[6] : bernoulli
-  param W2[8, 6] init normal(0, 0.1)
-  param c2[6]
-  energy = - sum(j) c2[j]*h[j] - sum(j) c2[j]*h2[j] - sum(i, j) v[i]*W2[i, j]*h[j] - sum(i, j) v[i]*W2[i, j]*h2[j]
-}
-model joint {
-  visible v[16] : bernoulli
-  hidden h1[8] : bernoulli
-  hidden h2[6] : bernoulli
-  param W1[16, 8]
-  param W2[8, 6]
-  param b[16]
-  param c1[8]
-  param c2[6]
-  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k] - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]
-}
+models d >"$T/dbm.ebm"
+cat >>"$T/dbm.ebm" <<SPEC
 stack d { layers = p1, p2  kind = dbm  joint = joint }
 train d {
   stage one { layer = p1  data = bars_and_stripes(4, 4)  method = pt(replicas = 4, chains = 20)  batch = 30  epochs = 20  lr = 0.05 }
