@@ -10,6 +10,7 @@
  * libebmrt.a and OpenBLAS, libyaml, libpng, zlib. Everything is made in a
  * temporary directory and renamed into place, so a failed build leaves
  * nothing half-written. */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 
 #include "aot_emit.h"
 #include "cli.h"
+#include "cli_aot.h"
 #include "config.h"
 #include "derive_tempered.h"
 #include "ir_kernels.h"
@@ -170,18 +172,12 @@ static void write_header(FILE *f, const rt_model *m, const char *px, const char 
 }
 
 /* The other compiled models a train method needs (the tempered model of
- * method = pt, the recognition model of wake_sleep / reinforce), each in
- * a C file of its own (aot_emit_model_c's static names would clash with the
- * main model's) with a function that hands it out. */
-typedef struct Extra {
-    const char *px;           /* its symbols' prefix: PX_kernels, PX_get */
-    const IrProgram *ir;
-    const rt_model *m;
-} Extra;
-
+ * method = pt, the recognition model of wake_sleep / reinforce), each an
+ * Extra (cli_aot.h); a stack's parts */
 typedef struct Extras {
     const Tempered *t;        /* method = pt */
     Extra tempered, recognition;
+    const AotStack *stack;    /* the spec's stack, or NULL */
 } Extras;
 
 static void write_extra(FILE *f, const Extra *x) {
@@ -223,12 +219,14 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
         aot_emit_tempered(f, "tempered", &ex->t->rt);
     }
     if (ex->recognition.m) fprintf(f, "rt_model *%s_get(void);\n", ex->recognition.px);
+    if (ex->stack) cli_aot_stack_data(f, ex->stack);
     fprintf(f, "static const rt_app_sample sample = {.chains = %lld, .steps = %lld, .seed = %lluull, .out = ",
             sc->chains, sc->steps, sc->seed);
     aot_emit_string(f, sc->out);
     fprintf(f, ", .mean_field = %d};\n\nint main(int argc, char **argv) {\n", sc->mean_field);
     fprintf(f, "    static const rt_source none = {.kind = RT_SRC_NONE, .binarize = NAN};\n");
     if (ex->t) fprintf(f, "    tempered.m = %s_get();\n    tempered.orig = &%s_model;\n", ex->tempered.px, px);
+    if (ex->stack) cli_aot_stack_main(f, ex->stack, px);
     fprintf(f, "    const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;\n");
     fprintf(f, "    rt_app app = {.program = slash ? slash + 1 : argc > 0 ? argv[0] : \"model\", .model = &%s_model,\n", px);
     fputs("        .spec = ", f);
@@ -236,12 +234,13 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
     fprintf(f, ", .spec_hash = \"%016llx\", .version = \"%s\",\n        .target = ", hash, EBMC_VERSION);
     aot_emit_string(f, target);
     fprintf(f, ",\n        .train = %s, .data = %s, .sample = &sample,\n", has_train ? "&train" : "NULL",
-            has_train ? "&data" : "&none");
+            ex->stack ? "&stage0_data" : has_train ? "&data" : "&none");
     fprintf(f, "        .params = %s%s, .params_from = ", blob ? px : "NULL", blob ? "_params" : "");
     aot_emit_string(f, params_from);
     fprintf(f, ",\n        .tempered = %s", ex->t ? "&tempered" : "NULL");
     if (has_train && tc->validation.kind != RT_SRC_NONE) fputs(", .validation = &validation", f);
     if (ex->recognition.m) fprintf(f, ", .recognition = %s_get()", ex->recognition.px);
+    if (ex->stack) fputs(", .stack = &stack", f);
     fputs("};\n    return rt_app_main(&app, argc, argv);\n}\n", f);
 }
 
@@ -258,6 +257,7 @@ typedef struct Job {
     const char *tmp;          /* the temporary directory */
     const char *px;
     int exe;
+    const AotStack *stack;    /* the spec's stack, or NULL */
 } Job;
 
 static char *tmp_path(const Job *j, const char *name) {
@@ -411,6 +411,7 @@ static int build(Job *j) {
     Extras ex;
     int rc = prepare_extras(j, &tc, has_train, &ex);
     if (rc) return rc;
+    ex.stack = j->stack;
     const char *params = opt_str(o, "--params");
     const char *blob = params ? tmp_path(j, "params.bin") : NULL;
     if (params && write_params(b->m, params, blob)) return 1;
@@ -448,12 +449,14 @@ static int build(Job *j) {
         return 0;
     }
     if (compile_c(j, inc, glue, glue_o)) return 1;
-    char *objs[8];
-    int nobjs = 0;
+    int nstack = j->stack ? j->stack->nextras : 0, nobjs = 0;
+    char **objs = arena_alloc(b->c->arena, sizeof(char *) * (size_t)(8 + 2 * nstack));
     if (ex.t && (rc = build_extra(j, inc, &ex.tempered, "tempered", objs, &nobjs))) return rc;
     if (ex.recognition.m && (rc = build_extra(j, inc, &ex.recognition, "recognition", objs, &nobjs))) return rc;
+    for (int i = 0; i < nstack; i++)
+        if ((rc = build_extra(j, inc, &j->stack->extras[i], j->stack->extras[i].px, objs, &nobjs))) return rc;
     if (j->exe) {
-        char *argv[64];
+        char **argv = arena_alloc(b->c->arena, sizeof(char *) * (size_t)(64 + nobjs));
         int n = link_words(j, argv);
         argv[n++] = "-o";
         argv[n++] = (char *)out_tmp;
@@ -474,15 +477,15 @@ static int build(Job *j) {
     return copy_file(out_tmp, out, j->exe);
 }
 
+/* the temporary directory and every file the build made in it */
 static void remove_tree(const char *dir) {
-    static const char *files[] = {"kernels.o", "kernels.ll", "model.c", "model_glue.o", "params.bin", "out",
-                                  "tempered_kernels.o", "tempered.c", "tempered.o", "recognition_kernels.o", "recognition.c",
-                                  "recognition.o", NULL};
-    for (int i = 0; files[i]; i++) {
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
         char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < PATH_MAX)
+            unlink(p);
     }
+    if (d) closedir(d);
     rmdir(dir);
 }
 
@@ -527,26 +530,35 @@ int cmd_build(const Command *cmd, int argc, char **argv) {
         if (b.c) compile_free(b.c);
         return 1;
     }
+    AotStack stack, *sp = NULL;
     if (b.c->sema->nstacks > 0) {
-        diag_tool_error("ebmc build compiles one model; '%s' holds a stack (deep models train stage by stage "
-                        "with ebmc train)", o.spec);
-        compile_free(b.c);
-        return 1;
+        /* the stack's driver trains and samples; eval takes its joint model, as ebmc eval */
+        const Stack *s = b.c->sema->stacks[0];
+        for (int i = 0; s->joint && i < b.c->sema->nmodels; i++)
+            if (b.c->sema->models[i] == s->joint && b.c->analysis[i]) b.an = b.c->analysis[i];
+        if (!exe) diag_tool_error("-c builds one model for a C program; '%s' holds a stack (build an executable)", o.spec);
+        if (!exe || (rc = cli_aot_stack_prepare(b.c, b.an, px, sp = &stack))) {
+            if (sp) cli_aot_stack_free(sp);
+            compile_free(b.c);
+            return exe ? rc : 1;
+        }
     }
     b.ir = ir_build(b.c->arena, b.an);
     b.m = ir_model_build(b.c->arena, b.an, b.ir);
     char tmp[] = "/tmp/ebmc-build-XXXXXX";
     if (!mkdtemp(tmp)) {
         diag_tool_error("cannot make a temporary directory: %s", strerror(errno));
+        if (sp) cli_aot_stack_free(sp);
         compile_free(b.c);
         return 1;
     }
-    Job j = {&o, &b, tmp, px, exe};
+    Job j = {&o, &b, tmp, px, exe, sp};
     rc = build(&j);
     if (rc) diag_tool_error("%s", rt_last_error());
     else printf("%s written: model '%s' of %s%s\n", opt_str(&o, "-o"), b.m->name, o.spec,
                 opt_str(&o, "--params") ? ", parameters embedded" : "");
     remove_tree(tmp);
+    if (sp) cli_aot_stack_free(sp);
     compile_free(b.c);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_progress.h"
 #include "runconfig.h"
 #include "config_stages.h"
 
@@ -81,16 +82,7 @@ char *cli_config_stack_yaml(Compilation *c, char **sets, int nsets) {
     return buf;
 }
 
-void cli_config_embed(FILE *out, const char *key, const char *yaml) {
-    fprintf(out, "%s:\n", key);
-    /* indented under key, its comments left out */
-    for (const char *p = yaml; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len && p[0] != '#') fprintf(out, "  %.*s\n", (int)len, p);
-        p += len + (nl != NULL);
-    }
-}
+void cli_config_embed(FILE *out, const char *key, const char *yaml) { rt_log_embed(out, key, yaml); }
 
 void cli_config_report(FILE *out, const char *key, const char *params) {
     rt_tensor **ts;

@@ -1,6 +1,7 @@
 /* cli_latent.c — the recognition model, test scores and filter images of
  * `ebmc train` (see cli_latent.h). */
 #include "cli_latent.h"
+#include "rt_filters.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -100,43 +101,9 @@ static int score_test(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt)
     return rc;
 }
 
-/* the loading's columns (or the first matrix parameter's) as images */
+/* the loading's columns as images (rt_filters.c), errors reported */
 int cli_draw_filters(const rt_model *m, rt_params *p, const char *path) {
-    int w = -1, transposed = 0;
-    if (m->lin && m->lin->loading >= 0) {
-        w = m->lin->loading;
-        transposed = m->lin->loading_t;
-    }
-    for (int i = 0; i < m->nparams && w < 0; i++)
-        if (m->params[i].ndim == 2) w = i;
-    if (w < 0) {
-        diag_tool_error("filters: model '%s' has no matrix parameter to draw", m->name);
-        return 1;
-    }
-    const rt_param *q = &m->params[w];
-    int64_t D = q->dims[transposed ? 1 : 0], K = q->dims[transposed ? 0 : 1];
-    int64_t hgt = 0, wid = 0;
-    for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role == RT_VISIBLE && m->groups[g].size == D && m->groups[g].ndim == 2)
-            hgt = m->groups[g].dims[0], wid = m->groups[g].dims[1];
-    if (!hgt) {
-        int64_t s = (int64_t)llround(sqrt((double)D));
-        if (s * s == D) hgt = wid = s;
-    }
-    if (!hgt) {
-        diag_tool_error("filters: parameter '%s' has rows of %lld values, not an image (declare the visible group 2-D)",
-                        q->name, (long long)D);
-        return 1;
-    }
-    float *img = malloc(sizeof(float) * (size_t)(D * K));
-    for (int64_t k = 0; k < K; k++)
-        for (int64_t i = 0; i < D; i++) img[k * D + i] = p->value[w][transposed ? k * D + i : i * K + k];
-    int cols = (int)ceil(sqrt((double)K));
-    int rc = rt_write_filters_png(path, img, (int)K, (int)hgt, (int)wid, cols);
-    free(img);
-    if (rc) return cli_fail_rt();
-    printf("filters (%lld columns of '%s') drawn to %s\n", (long long)K, q->name, path);
-    return 0;
+    return rt_draw_filters(m, p, path) ? cli_fail_rt() : 0;
 }
 
 int cli_latent_finish(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt, const char *out) {

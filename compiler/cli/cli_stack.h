@@ -1,17 +1,52 @@
-/* cli_stack.h — training and sampling stacks (cli_stack.c). */
+/* cli_stack.h — a spec's stack as the runtime's bundle (rt_stack.h): its
+ * parts compiled, its stages resolved (cli_stack_bundle.c), then trained
+ * and sampled by the runtime's stack driver (cli_stack.c), or written
+ * into a built binary (cli_aot_stack.c). */
 #ifndef EBMC_CLI_STACK_H
 #define EBMC_CLI_STACK_H
 #include "cli.h"
 #include "config.h"
+#include "config_stages.h"
+#include "derive_tempered.h"
+#include "rt_stack.h"
+
+typedef struct StackBundle {
+    Compilation *c;
+    const Opts *o;             /* --backend */
+    int attach;                /* the parts run here (the JIT or the interpreter); 0: ebmc build emits them */
+    const Stack *s;
+    Stage *stages;             /* the train block's, resolved; NULL when not asked for */
+    int nstages;
+    Analysis **an;             /* each layer's, then the joint model's */
+    IrProgram **ir;
+    rt_model **m;
+    int *hidden;               /* each layer's hidden group handed up */
+    Tempered **tempered;       /* each stage's (method = pt), or NULL */
+    rt_stack_stage *rs_stages;
+    rt_stack rs;
+    Compilation *net_c;        /* the unrolled network, once compiled */
+    IrProgram *net_ir;
+    rt_model *net;
+} StackBundle;
+
+/* The bundle of c's first stack: its parts compiled; with_stages, the
+ * stages of its train block resolved with the --set values sets. 0 or an
+ * exit code (reported). cli_stack_bundle_free releases it either way. */
+int cli_stack_bundle(Compilation *c, const Opts *o, int attach, int with_stages, char **sets, int nsets,
+                     StackBundle *b);
+void cli_stack_bundle_free(StackBundle *b);
+/* an rt_stack_unroll_fn (ctx: the StackBundle): the network of a backprop
+ * stage, compiled on its first call (EBMC_VERBOSE=1 shows its spec text) */
+rt_model *cli_stack_unroll(void *ctx, int64_t classes, int64_t *naug);
 
 /* runs the stages of the spec's first stack; config: the resolved
- * settings (for --log); *stop set (by Ctrl-C) ends the run with a
- * checkpoint. An exit code (130 when stopped). */
+ * settings (for --log); *stop set (by a signal) ends the run with a
+ * checkpoint. An exit code (128 + the signal when stopped). */
 int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
-                volatile int *stop);
+                    volatile int *stop);
 /* chains of a DBN (top Gibbs, then down) or of a DBM stack's joint model:
  * *means_out gets chains x *width values of the bottom visible group
  * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
-int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out, int64_t *width,
-                 int *h, int *w);
+int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
+                     int64_t *width, int *h, int *w);
 #endif

@@ -367,6 +367,7 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
         version(app);
         return 0;
     }
+    if (app->stack && (!strcmp(argv[1], "train") || !strcmp(argv[1], "sample"))) return rt_app_stack_main(app, argc, argv);
     if (!strcmp(argv[1], "train")) return cmd_train(app, argc - 2, argv + 2);
     if (!strcmp(argv[1], "sample")) return cmd_sample(app, argc - 2, argv + 2);
     if (!strcmp(argv[1], "eval")) return cmd_eval(app, argc - 2, argv + 2);

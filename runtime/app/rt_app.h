@@ -7,6 +7,7 @@
 #define EBMC_RT_APP_H
 #include "rt_model.h"
 #include "rt_source.h"
+#include "rt_stack.h"
 #include "rt_tempered.h"
 #include "rt_train.h"
 
@@ -34,7 +35,11 @@ typedef struct rt_app {
     const rt_tempered *tempered;    /* method = pt */
     rt_model *recognition;          /* wake_sleep, reinforce: q(h | x) */
     const rt_source *validation;    /* the fe_gap monitor's held-out rows, or NULL */
+    const rt_stack *stack;          /* a spec with a stack: train and sample run it
+                                       (rt_app_stack.c); eval evaluates model on its data */
 } rt_app;
 
 int rt_app_main(const rt_app *app, int argc, char **argv);
+/* train and sample of a stack's binary: argv[1] is the command */
+int rt_app_stack_main(const rt_app *app, int argc, char **argv);
 #endif

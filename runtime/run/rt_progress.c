@@ -50,6 +50,16 @@ static void clear(rt_reporter *r) {
 
 void rt_reporter_end(rt_reporter *r) { clear(r); }
 
+void rt_log_embed(FILE *log, const char *key, const char *yaml) {
+    fprintf(log, "%s:\n", key);
+    for (const char *p = yaml; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len && p[0] != '#') fprintf(log, "  %.*s\n", (int)len, p);
+        p += len + (nl != NULL);
+    }
+}
+
 static int columns(FILE *f) {
     struct winsize w;
     if (ioctl(fileno(f), TIOCGWINSZ, &w) == 0 && w.ws_col > 20) return w.ws_col;

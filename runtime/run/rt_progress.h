@@ -40,6 +40,9 @@ void rt_reporter_init(rt_reporter *r, FILE *bar, FILE *log);
 void rt_reporter_event(void *ctx, const rt_progress *ev);
 /* clears the bar from the screen */
 void rt_reporter_end(rt_reporter *r);
+/* a log's header entry: yaml's lines indented under key, its comments
+ * left out */
+void rt_log_embed(FILE *log, const char *key, const char *yaml);
 /* is f a terminal that can draw a bar (not TERM=dumb)? */
 int rt_is_terminal(FILE *f);
 #endif

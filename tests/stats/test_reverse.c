@@ -328,7 +328,7 @@ static const char *deep_vae =
     "  let hd[l] = tanh(sum(k) z[k]*G[k, l] + g[l])\n  let a[i] = sum(l) hd[l]*W[l, i] + c[i]\n"
     "  loss = sum(i) (softplus(a[i]) - x[i]*a[i])\n       + 0.5*sum(k) (mu[k]^2 + exp(2*ls[k]) - 2*ls[k] - 1)\n}\n";
 
-/* the shape of compiler/cli/cli_stack.c's backprop network */
+/* the shape of a stack's backprop network (compiler/derive/derive_unroll.c) */
 static const char *classifier =
     "model net {\n  visible x[6] : bernoulli\n  visible y[3] : softmax\n"
     "  param W0[6, 5]\n  param b0[5]\n  param W1[5, 4]\n  param b1[4]\n  param head_W[4, 3]\n  param head_b[3]\n"

@@ -1,0 +1,42 @@
+/* rt_filters.c — a model's filters as images (rt_filters.h): `filters =`
+ * of a train block or a stack's stage. */
+#include "rt_filters.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rt_plot.h"
+
+int rt_draw_filters(const rt_model *m, rt_params *p, const char *path) {
+    int w = -1, transposed = 0;
+    if (m->lin && m->lin->loading >= 0) {
+        w = m->lin->loading;
+        transposed = m->lin->loading_t;
+    }
+    for (int i = 0; i < m->nparams && w < 0; i++)
+        if (m->params[i].ndim == 2) w = i;
+    if (w < 0) return rt_fail("filters: model '%s' has no matrix parameter to draw", m->name);
+    const rt_param *q = &m->params[w];
+    int64_t D = q->dims[transposed ? 1 : 0], K = q->dims[transposed ? 0 : 1];
+    int64_t hgt = 0, wid = 0;
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE && m->groups[g].size == D && m->groups[g].ndim == 2)
+            hgt = m->groups[g].dims[0], wid = m->groups[g].dims[1];
+    if (!hgt) {
+        int64_t s = (int64_t)llround(sqrt((double)D));
+        if (s * s == D) hgt = wid = s;
+    }
+    if (!hgt)
+        return rt_fail("filters: parameter '%s' has rows of %lld values, not an image (declare the visible group 2-D)",
+                       q->name, (long long)D);
+    float *img = malloc(sizeof(float) * (size_t)(D * K));
+    for (int64_t k = 0; k < K; k++)
+        for (int64_t i = 0; i < D; i++) img[k * D + i] = p->value[w][transposed ? k * D + i : i * K + k];
+    int cols = (int)ceil(sqrt((double)K));
+    int rc = rt_write_filters_png(path, img, (int)K, (int)hgt, (int)wid, cols);
+    free(img);
+    if (rc) return -1;
+    printf("filters (%lld columns of '%s') drawn to %s\n", (long long)K, q->name, path);
+    return 0;
+}

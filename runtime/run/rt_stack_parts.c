@@ -1,0 +1,110 @@
+/* rt_stack_parts.c — a stack's parts' parameters and the stack's
+ * checkpoints: every part's tensors as "part.param" in one file, with the
+ * number of stages done (rt_stack_parts.h). */
+#include "rt_stack_parts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_stack_parts_init(rt_stack_parts *r, const rt_stack *s, uint64_t seed, uint64_t step, uint64_t joint_seed) {
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    r->lp = calloc((size_t)s->nlayers + 1, sizeof(rt_params *));
+    r->hidden = calloc((size_t)s->nlayers + 1, sizeof(int));
+    for (int k = 0; k < s->nlayers; k++) {
+        const rt_model *m = s->layers[k];
+        r->lp[k] = rt_params_new(m);
+        rt_params_init(m, r->lp[k], seed + step * (uint64_t)k);
+        r->hidden[k] = -1;
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].role == RT_HIDDEN) r->hidden[k] = g;
+    }
+    if (s->joint) {
+        r->jp = rt_params_new(s->joint);
+        rt_params_init(s->joint, r->jp, joint_seed);
+    }
+}
+
+void rt_stack_parts_free(rt_stack_parts *r) {
+    for (int k = 0; r->lp && k < r->s->nlayers; k++) rt_params_free(r->lp[k]);
+    free(r->lp);
+    free(r->hidden);
+    rt_params_free(r->jp);
+    rt_params_free(r->np);
+    memset(r, 0, sizeof *r);
+}
+
+/* the parts in checkpoint order: layers, joint model, network */
+static int parts(const rt_stack_parts *r, const rt_model **m, rt_params **p, int with_net) {
+    int n = 0;
+    for (int k = 0; k < r->s->nlayers && n < 64; k++, n++) {
+        m[n] = r->s->layers[k];
+        p[n] = r->lp[k];
+    }
+    if (r->s->joint) {
+        m[n] = r->s->joint;
+        p[n++] = r->jp;
+    }
+    if (with_net && r->net) {
+        m[n] = r->net;
+        p[n++] = r->np;
+    }
+    return n;
+}
+
+int rt_stack_save(const rt_stack_parts *r, const char *path, int stages_done) {
+    const rt_model *m[66];
+    rt_params *p[66];
+    int n = parts(r, m, p, 1), total = 0;
+    for (int i = 0; i < n; i++) total += m[i]->nparams;
+    rt_tensor *ts = calloc((size_t)total + 1, sizeof(rt_tensor));
+    rt_tensor **ptr = calloc((size_t)total + 1, sizeof(rt_tensor *));
+    int t = 0;
+    for (int i = 0; i < n; i++)
+        for (int q = 0; q < m[i]->nparams; q++, t++) {
+            const rt_param *pp = &m[i]->params[q];
+            snprintf(ts[t].name, sizeof ts[t].name, "%s.%s", m[i]->name, pp->name);
+            ts[t].ndim = pp->ndim;
+            memcpy(ts[t].dims, pp->dims, sizeof ts[t].dims);
+            ts[t].data = p[i]->value[q];
+            ptr[t] = &ts[t];
+        }
+    char done[16];
+    snprintf(done, sizeof done, "%d", stages_done);
+    rt_meta meta[] = {{"stack", r->s->name}, {"stages_done", done}};
+    int rc = rt_save_safetensors(path, ptr, total, meta, 2);
+    free(ts);
+    free(ptr);
+    return rc;
+}
+
+int rt_stack_load(rt_stack_parts *r, const char *path, int *stages_done) {
+    rt_tensor **ts;
+    rt_meta *meta;
+    int n, nm;
+    if (rt_load_safetensors(path, &ts, &n, &meta, &nm)) return -1;
+    *stages_done = 0;
+    for (int i = 0; i < nm; i++)
+        if (!strcmp(meta[i].key, "stages_done")) *stages_done = atoi(meta[i].value);
+    const rt_model *m[66];
+    rt_params *p[66];
+    int np = parts(r, m, p, 0);
+    for (int i = 0; i < np; i++)
+        for (int q = 0; q < m[i]->nparams; q++) {
+            char name[128];
+            snprintf(name, sizeof name, "%s.%s", m[i]->name, m[i]->params[q].name);
+            for (int k = 0; k < n; k++)
+                if (!strcmp(ts[k]->name, name) && rt_numel(ts[k]->ndim, ts[k]->dims) == m[i]->params[q].size)
+                    memcpy(p[i]->value[q], ts[k]->data, sizeof(float) * (size_t)m[i]->params[q].size);
+        }
+    rt_tensors_free(ts, n);
+    rt_meta_free(meta, nm);
+    return 0;
+}
+
+int64_t rt_stack_first_visible(const rt_model *m) {
+    for (int g = 0; g < m->ngroups; g++)
+        if (m->groups[g].role == RT_VISIBLE) return m->groups[g].size;
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* rt_stack_sample.c — samples of a stack (rt_stack.h): a DBN generates by
+ * Gibbs sampling in its top layer, then one pass down through the layers
+ * below (each layer's visible conditional); a DBM samples its joint model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_sample.h"
+#include "rt_stack_parts.h"
+
+/* the bottom visible values of a DBN's chains, from its top layer down */
+static float *dbn_chains(rt_stack_parts *r, int64_t n, int steps, uint64_t seed, int64_t *width) {
+    const rt_stack *s = r->s;
+    int top = s->nlayers - 1;
+    int64_t rf = rt_visible_floats(s->layers[top]);
+    float *vals = malloc(sizeof(float) * (size_t)(n * rf));
+    if (rt_sample(s->layers[top], r->lp[top], n, steps, seed, vals, NULL)) {
+        free(vals);
+        return NULL;
+    }
+    /* the top layer's first visible group is the hidden group below */
+    int64_t hs = rt_stack_first_visible(s->layers[top]);
+    float *cur = malloc(sizeof(float) * (size_t)(n * hs));
+    for (int64_t i = 0; i < n; i++) memcpy(cur + i * hs, vals + i * rf, sizeof(float) * (size_t)hs);
+    free(vals);
+    for (int k = top - 1; k >= 0; k--) {
+        int64_t vs = rt_stack_first_visible(s->layers[k]);
+        float *next = malloc(sizeof(float) * (size_t)(n * vs));
+        if (rt_layer_down(s->layers[k], r->lp[k], r->hidden[k], cur, n, k > 0, seed + (uint64_t)k, next)) {
+            free(cur);
+            free(next);
+            return NULL;
+        }
+        free(cur);
+        cur = next;
+        hs = vs;
+    }
+    *width = hs;
+    return cur;
+}
+
+int rt_stack_sample(const rt_stack *s, const char *params, int64_t chains, int steps, uint64_t seed, float **out,
+                    int64_t *width) {
+    rt_stack_parts r;
+    rt_stack_parts_init(&r, s, 1, 0, 1);
+    int done, rc = -1;
+    *out = NULL;
+    if (rt_stack_load(&r, params, &done)) goto fail;
+    if (s->dbm) {
+        int64_t rf = rt_visible_floats(s->joint);
+        float *means = malloc(sizeof(float) * (size_t)(chains * rf));
+        if (rt_sample(s->joint, r.jp, chains, steps, seed, NULL, means)) {
+            free(means);
+            goto fail;
+        }
+        *out = means;
+        *width = rf;
+    } else if (!(*out = dbn_chains(&r, chains, steps, seed, width))) {
+        goto fail;
+    }
+    rc = 0;
+fail:
+    rt_stack_parts_free(&r);
+    return rc;
+}
