@@ -549,31 +549,68 @@ static int set_optimizer(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* gradient = plain | enhanced (runtime/run/rt_enhanced.h) */
+static int set_gradient(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    static const char *const kinds[] = {"plain", "enhanced"};
+    int i = get_keyword(c, e, kinds, 2, 0, 1,
+                        "gradient must be plain or enhanced (Cho, Raiko & Ilin 2011: an RBM's W, b, c centred on "
+                        "the average of the data and model means)");
+    if (i < 0) return 0;
+    t->gradient = i;   /* the order of RT_GRADIENT_* */
+    return 1;
+}
+
+/* KIND or KINDS[call](factor = f): the kind's index, or -1 after an error
+ * saying msg; *factor gets f when given, which must lie in (0, 1) when
+ * below_one is set, else above 1 */
+static int get_kind_factor(Ctx *c, const Expr *e, const char *const *kinds, int n, int call, const char *msg,
+                           int below_one, double *factor) {
+    int i = get_keyword(c, e, kinds, n, 1, 1, msg);
+    if (i < 0) return -1;
+    if (e->kind == EX_CALL && i != call) {
+        diag_error(c->d, e->span, "%s", msg);
+        return -1;
+    }
+    if (e->kind != EX_CALL) return i;
+    ArgSpec a[1] = {{"factor", NULL}};
+    if (!bind_args(c, e, a, 1)) return -1;
+    if (!a[0].value) return i;
+    double f;
+    if (!get_pos(c, a[0].value, &f, "factor")) return -1;
+    if (below_one ? !(f > 0 && f < 1) : !(f > 1)) {
+        diag_error(c->d, a[0].value->span, below_one ? "factor must be between 0 and 1 (the learning rate is multiplied by it)"
+                                                     : "factor must be above 1 (the candidates are lr / factor, lr and lr * factor)");
+        return -1;
+    }
+    *factor = f;
+    return i;
+}
+
+/* adapt_lr = off | likelihood | likelihood(factor = 1.1)
+ * (runtime/run/rt_adaptive.h) */
+static int set_adapt_lr(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    static const char *const kinds[] = {"off", "likelihood"};
+    double f = 1.1;
+    int i = get_kind_factor(c, e, kinds, 2, 1,
+                            "adapt_lr must be off, likelihood or likelihood(factor = f) (each batch's lr chosen among "
+                            "lr / f, lr and lr * f by estimated likelihood; f = 1.1 by default)",
+                            0, &f);
+    if (i < 0) return 0;
+    t->adapt_lr = i ? f : 0;
+    return 1;
+}
+
 /* on_collapse = stop | restore | restore(factor = 0.5) | ignore
  * (runtime/run/rt_collapse.h) */
 static int set_on_collapse(Ctx *c, const Expr *e, rt_train_cfg *t) {
     static const char *const kinds[] = {"stop", "restore", "ignore"};
-    static const char *const msg = "on_collapse must be stop (keep the last good epoch and stop), restore or "
-                                   "restore(factor = f) (go back to it with the learning rate times f, 0.5 by "
-                                   "default) or ignore";
-    int i = get_keyword(c, e, kinds, 3, 1, 1, msg);
+    double f = 0.5;
+    int i = get_kind_factor(c, e, kinds, 3, RT_COLLAPSE_RESTORE,
+                            "on_collapse must be stop (keep the last good epoch and stop), restore or restore(factor = "
+                            "f) (go back to it with the learning rate times f, 0.5 by default) or ignore",
+                            1, &f);
     if (i < 0) return 0;
-    if (e->kind == EX_CALL && i != RT_COLLAPSE_RESTORE) {
-        diag_error(c->d, e->span, "%s", msg);
-        return 0;
-    }
     t->on_collapse = i;   /* the order of RT_COLLAPSE_* */
-    t->collapse_factor = 0.5;
-    if (e->kind != EX_CALL) return 1;
-    ArgSpec a[1] = {{"factor", NULL}};
-    if (!bind_args(c, e, a, 1)) return 0;
-    if (!a[0].value) return 1;
-    double f;
-    if (!get_pos(c, a[0].value, &f, "factor")) return 0;
-    if (!(f > 0 && f < 1)) {
-        diag_error(c->d, a[0].value->span, "factor must be between 0 and 1 (the learning rate is multiplied by it)");
-        return 0;
-    }
     t->collapse_factor = f;
     return 1;
 }
@@ -651,14 +688,16 @@ static int train_entry(Ctx *c, const Stmt *st, TrainConfig *tc) {
     if (!strcmp(k, "checkpoint_minutes")) return get_pos(c, e, &x, "checkpoint_minutes") && (t->checkpoint_minutes = x, 1);
     if (!strcmp(k, "on_collapse")) return set_on_collapse(c, e, t);
     if (!strcmp(k, "params")) return set_param_rules(c, e, t);
+    if (!strcmp(k, "gradient")) return set_gradient(c, e, t);
+    if (!strcmp(k, "adapt_lr")) return set_adapt_lr(c, e, t);
     static const char *const keys[] = {"data", "method", "batch", "epochs", "lr", "momentum",
                                        "weight_decay", "seed", "monitor", "mean_field", "mean_field_tol", "target",
                                        "optimizer", "checkpoint_every", "checkpoint_minutes", "test", "filters", "validation",
-                                       "on_collapse", "params"};
+                                       "on_collapse", "params", "gradient", "adapt_lr"};
     diag_error(c->d, st->name_span, "unknown train setting '%s'", k);
     const char *best = sema_suggest(k, keys, (int)(sizeof keys / sizeof keys[0]));
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
-    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation, on_collapse");
+    else diag_note(c->d, st->name_span, "the settings are data, method, batch, epochs, lr, momentum, weight_decay, seed, monitor, mean_field, mean_field_tol, target, optimizer, checkpoint_every, checkpoint_minutes, test, filters, validation, on_collapse, params, gradient, adapt_lr");
     return 0;
 }
 

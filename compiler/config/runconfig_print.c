@@ -222,6 +222,14 @@ void runconfig_print_train(FILE *f, const TrainConfig *tc, const Model *m, int i
     } else {
         fprintf(f, "%*son_collapse: %s\n", indent, "", t->on_collapse == RT_COLLAPSE_IGNORE ? "ignore" : "stop");
     }
+    fprintf(f, "%*sgradient: %s\n", indent, "", t->gradient == RT_GRADIENT_ENHANCED ? "enhanced" : "plain");
+    if (t->adapt_lr > 0) {
+        FILE *x = begin(&o);
+        fprintf(x, "likelihood(factor = %s)", num(b, t->adapt_lr));
+        end(&o, "adapt_lr");
+    } else {
+        fprintf(f, "%*sadapt_lr: off\n", indent, "");
+    }
     data(&o, "test", &tc->test);
     data(&o, "validation", &tc->validation);
     if (tc->filters) {

@@ -14,9 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "rt_adaptive.h"
 #include "rt_checkpoint.h"
 #include "rt_classify.h"
 #include "rt_collapse.h"
+#include "rt_enhanced.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
 #include "rt_par.h"
@@ -383,6 +385,19 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
     }
 }
 
+/* update() as rt_adaptive's step */
+typedef struct Step {
+    const rt_model *m;
+    rt_params *p;
+    const rt_train_cfg *cfg;
+    double mom, wd;
+} Step;
+
+static void step_at(void *ctx, double lr) {
+    const Step *s = ctx;
+    update(s->m, s->p, s->cfg, lr, s->mom, s->wd);
+}
+
 /* the reporter's event (rt_progress.h): after a batch that brought the
  * epoch to `done` rows (`rows` of them summed in err and loss), or at the
  * end of an epoch with its stats */
@@ -414,6 +429,15 @@ static int means_flow(const rt_model *m, const rt_train_cfg *cfg, int missing) {
                 return 0;
     }
     return 1;
+}
+
+/* gradient = enhanced and adapt_lr take the two phases of CD, PCD or PT */
+static int gradient_options_check(const rt_model *m, const rt_train_cfg *cfg, int missing) {
+    const char *what = cfg->gradient == RT_GRADIENT_ENHANCED ? "gradient = enhanced" : "adapt_lr";
+    if (cfg->method != RT_CD && cfg->method != RT_PCD && cfg->method != RT_PT)
+        return rt_fail("%s needs method cd, pcd or pt (a data and a model phase)", what);
+    if (missing) return rt_fail("%s needs complete data: model '%s' is trained on rows with missing values", what, m->name);
+    return 0;
 }
 
 /* one update of the groups of `role` in sweep order; mean: the conditional
@@ -542,6 +566,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     int rc = 0;
     rt_pt *pt = NULL;   /* RT_PT: the chains' temperature ladders (rt_pt.c) */
     rt_guard *guard = NULL;
+    rt_enhanced *enh = NULL;   /* gradient = enhanced */
+    rt_adaptive *ada = NULL;   /* adapt_lr */
+    double adapt = 1;          /* adapt_lr's rate over the schedule's */
     if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {
         rc = -1;
         goto out;
@@ -566,6 +593,13 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL, at.epoch - 1);
     double lr_scale = 1;
     int restores = 0;
+    if ((cfg->gradient == RT_GRADIENT_ENHANCED || cfg->adapt_lr > 0) &&
+        ((rc = gradient_options_check(m, cfg, missing)) ||
+         (cfg->gradient == RT_GRADIENT_ENHANCED && !(enh = rt_enhanced_new(m, p, data->data, n, rf))) ||
+         (cfg->adapt_lr > 0 && !(ada = rt_adaptive_new(m, p, cfg->adapt_lr))))) {
+        rc = -1;
+        goto out;
+    }
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
@@ -600,6 +634,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             if (!direct) rt_ws_set_visible(pos, rows, nb, rf);
             if (missing) impute(pos, rows, nb, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
+            if (enh) rt_enhanced_begin(enh);
             if (cfg->method == RT_MINIMIZE) {
                 /* descend the loss: weights -1/B make the ascent direction */
                 rt_ws_fill_noise(pos);
@@ -623,6 +658,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 update_role(pos, RT_HIDDEN, 0);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad_mean);
+                if (enh) rt_enhanced_data_done(enh);
                 if (rec && (b0 / B) % stride == 0) {
                     rec->B = nb;
                     copy_visible(rec, pos, nb);
@@ -645,6 +681,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
                 fill_weights(pos, nb, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad);
+                if (enh) rt_enhanced_data_done(enh);
                 if (rec && (b0 / B) % stride == 0) {
                     rec->B = nb;
                     copy_visible(rec, pos, nb);
@@ -664,7 +701,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(neg, m->k_grad);
                 update_offsets(m, p, pos, nb);
             }
-            update(m, p, cfg, lr, mom, wd);
+            if (enh) rt_enhanced_apply(enh);
+            if (ada && lr > 0) {
+                Step at_lr = {m, p, cfg, mom, wd};
+                adapt = rt_adaptive_choose(ada, pos, neg, lr * adapt, step_at, &at_lr, NULL) / lr;
+            }
+            update(m, p, cfg, lr * adapt, mom, wd);
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
@@ -704,7 +746,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 st->loglik = sum / (double)n;
         }
         st->seconds = now() - t0;
-        st->lr = lr;
+        st->lr = lr * adapt;
         st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
         st->weight_decay = wd;
         rep->epochs = epoch;
@@ -714,6 +756,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
             if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
             if (!isnan(st->loss)) fprintf(progress, "  loss %.5f", st->loss);
+            if (cfg->adapt_lr > 0) fprintf(progress, "  lr %.4g", st->lr);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->fe_gap)) fprintf(progress, "  fe_gap %.4f", st->fe_gap);
             if (!isnan(st->swap_rate)) fprintf(progress, "  swap %.3f", st->swap_rate);
@@ -756,6 +799,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     }
 out:
     rt_guard_free(guard);
+    rt_enhanced_free(enh);
+    rt_adaptive_free(ada);
     rt_pt_free(pt);
     free(order);
     free(rows);

@@ -15,6 +15,7 @@ enum { RT_COLLAPSE_MAX_RESTORES = 5 };
 /* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */
 enum { RT_BASELINE_NONE, RT_BASELINE_LEARNED, RT_BASELINE_OPTIMAL };
 enum { RT_SGD, RT_ADAM };
+enum { RT_GRADIENT_PLAIN, RT_GRADIENT_ENHANCED };
 
 /* A run's override of one parameter's update rules (a train block's
  * `params = W(lr = 0.1)`, `--set param.W.lr=0.1`); NAN: not overridden, the
@@ -88,6 +89,11 @@ typedef struct rt_train_cfg {
     int on_collapse;       /* RT_COLLAPSE_* */
     double collapse_factor;
     int baseline;          /* reinforce: RT_BASELINE_*, learned by default */
+    int gradient;          /* RT_GRADIENT_ENHANCED: an RBM's W, b, c get the
+                              enhanced gradient (rt_enhanced.h); cd, pcd, pt */
+    double adapt_lr;       /* f > 1: each batch's lr chosen among lr / f, lr,
+                              lr * f by estimated likelihood (rt_adaptive.h),
+                              the next batch starting from it; 0: off */
 } rt_train_cfg;
 
 typedef struct rt_epoch_stats {

@@ -5,7 +5,7 @@
 # for byte (the metadata differs: a binary names its spec's hash), and the
 # recognition model's beside them. Before, such a binary was built with a
 # warning and its train command failed "internal: method pt without a
-# tempered model".
+# tempered model". Likewise the train settings gradient and adapt_lr.
 . tests/e2e/lib.sh
 ROOT=$(pwd)
 # tensors only, by the safetensors format (st_extract.py with no prefix)
@@ -24,6 +24,17 @@ rc=$?
 "$EBMC" train "$T/pt.ebm" --seed 3 --out "$T/pt_ebmc.safetensors" --quiet
 same_tensors "$T/pt_bin.safetensors" "$T/pt_ebmc.safetensors" &&
     ok "method = pt: BIN train's tensors are ebmc train's, byte for byte (30 epochs, seed 3)" || notok "pt tensors differ"
+
+# the enhanced gradient and the adaptive learning rate travel in the
+# binary's training configuration (without them it trains the plain way)
+sed -e 's/^  epochs .*$/  epochs = 30/' -e 's/^  monitor .*$/  monitor = recon_error every 10\n  gradient = enhanced\n  adapt_lr = likelihood(factor = 1.5)/' \
+    specs/rbm_bas.ebm >"$T/enh.ebm"
+"$EBMC" build "$T/enh.ebm" -o "$T/enhbin" >/dev/null 2>"$T/err" || notok "build enhanced" "$(head -2 "$T/err")"
+"$T/enhbin" train --seed 3 --out "$T/enh_bin.safetensors" --quiet 2>"$T/err" || notok "BIN train enhanced" "$(head -2 "$T/err")"
+"$EBMC" train "$T/enh.ebm" --seed 3 --out "$T/enh_ebmc.safetensors" --quiet
+same_tensors "$T/enh_bin.safetensors" "$T/enh_ebmc.safetensors" &&
+    ok "gradient = enhanced, adapt_lr: BIN train's tensors are ebmc train's, byte for byte (30 epochs, seed 3)" ||
+    notok "enhanced tensors differ"
 
 cat >"$T/ws.ebm" <<'SPEC'
 model sbn {
