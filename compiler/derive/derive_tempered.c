@@ -76,7 +76,7 @@ static int independent(const Analysis *an, unsigned long long mask) {
  * h summed out; the mixing is the same, the state smaller); otherwise the summable, pairwise independent
  * set with the most units (for a DBM v - h1 - h2: v and h2, which leaves
  * the chain on h1, as Salakhutdinov & Hinton 2009 do). */
-static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *tan, int *marginal) {
+static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *tan, int chain, int *marginal) {
     Model *m = tan->m;
     *marginal = orig->sum_mask == orig->hidden_mask;
     if (*marginal) {
@@ -97,7 +97,8 @@ static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *
                 nh += s->size;
             }
         }
-        if (ok && vis && nh < nv && independent(tan, vis)) return vis;
+        int want_h = chain == DERIVE_CHAIN_HIDDEN || (chain == DERIVE_CHAIN_SMALLER && nh < nv);
+        if (ok && vis && want_h && independent(tan, vis)) return vis;
         return tan->sum_mask;
     }
     unsigned long long best = 0, cand = 0;
@@ -147,6 +148,10 @@ static int bound_ok(const Analysis *an) {
 }
 
 Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig) {
+    return derive_tempered_build_on(a, d, an, orig, DERIVE_CHAIN_SMALLER);
+}
+
+Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const rt_model *orig, int chain) {
     const Model *src = an->m;
     for (int u = 0; u < src->nunits; u++) {
         const Sym *s = src->units[u];
@@ -232,7 +237,7 @@ Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_
         return NULL;
     }
     int marginal;
-    unsigned long long mask = choose_sum_mask(an, tan, &marginal);
+    unsigned long long mask = choose_sum_mask(an, tan, chain, &marginal);
     if (mask != tan->sum_mask) tan->free_energy = derive_free_energy(tan, mask);
     t->model = m;
     t->an = tan;

@@ -3,6 +3,8 @@
 #   1. bars-and-stripes RBM (16 x 16, 300 epochs): 100 runs x 1000 betas;
 #      the YAML keys of DESIGN.md's contract; --filters writes a PNG;
 #      --html a page with the PNGs inline as base64;
+#   1b. --chain visible / hidden: the side the chain runs on, both close
+#      to exact;
 #   2. an eval block's ais(...) turns AIS on without the flag;
 #   3. a tiny DBM 6-4-3 (PCD on the 2 x 3 bars and stripes): AIS against
 #      exact log Z, exact_loglik reported, and the variational lower bound
@@ -44,6 +46,22 @@ m2=$(printf '%s' "$b64" | base64 -d 2>/dev/null | head -c 8 | od -An -tx1 | tr -
 if [ "$m2" = 89504e470d0a1a0a ] && grep -q "ais_logz: $ais" "$T/r.html" && grep -q '^<!DOCTYPE html>' "$T/r.html"; then
     ok "--html: a page with the numbers and base64 PNGs ($(grep -c 'data:image/png;base64' "$T/r.html") pictures)"
 else notok "--html page" "magic '$m2'" "$(head -c 300 "$T/r.html")"; fi
+
+# 1b. --chain: the bars-and-stripes RBM (16 x 16) anneals v with h summed
+#     out by default (neither side is smaller), h with v summed out when
+#     asked; both within 0.1 of exact log Z
+for side in visible hidden; do
+    "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --runs 100 --betas 1000 --raise 0 --chain $side >"$T/c_$side.yaml" 2>"$T/err"
+done
+ch=$(key ais_chain "$T/c_hidden.yaml") cv=$(key ais_chain "$T/c_visible.yaml") ah=$(key ais_logz "$T/c_hidden.yaml")
+av=$(key ais_logz "$T/c_visible.yaml") ex=$(key exact_logz "$T/c_hidden.yaml")
+if [ "$ch" = h ] && [ "$cv" = v ] && [ "$(key ais_chain "$T/e.yaml")" = v ] &&
+    close "$ah" "$ex" "$(key ais_logz_minus_3sd "$T/c_hidden.yaml")" "$(key ais_logz_plus_3sd "$T/c_hidden.yaml")" 0.1 &&
+    close "$av" "$ex" "$(key ais_logz_minus_3sd "$T/c_visible.yaml")" "$(key ais_logz_plus_3sd "$T/c_visible.yaml")" 0.1; then
+    ok "--chain hidden / visible: AIS log Z $ah / $av, exact $ex"
+else notok "--chain" "chains '$ch' '$cv', AIS $ah $av exact $ex" "$(cat "$T/err")"; fi
+expect_fail "--chain takes smaller, visible or hidden" "--chain expects smaller, visible or hidden, not 'both'" \
+    "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --chain both
 
 # 2. the eval block's ais(...)
 sed 's/^sample rbm_bas.*//' specs/rbm_bas.ebm >"$T/bas_eval.ebm"
