@@ -12,13 +12,13 @@
 
 Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc) {
     int internal = c->diag.internal;
-    /* eval's --chain (other commands have no such flag: the smaller side) */
+    /* eval's --chain (other commands have no such flag: the visible side) */
     const char *side = opt_str(o, "--chain");
-    int chain = DERIVE_CHAIN_SMALLER;
-    if (side && !strcmp(side, "visible")) chain = DERIVE_CHAIN_VISIBLE;
+    int chain = DERIVE_CHAIN_VISIBLE;
+    if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
     else if (side && !strcmp(side, "hidden")) chain = DERIVE_CHAIN_HIDDEN;
-    else if (side && strcmp(side, "smaller")) {
-        diag_tool_error("--chain expects smaller, visible or hidden, not '%s'", side);
+    else if (side && strcmp(side, "visible")) {
+        diag_tool_error("--chain expects visible, hidden or smaller, not '%s'", side);
         *rc = 1;
         return NULL;
     }

@@ -40,7 +40,7 @@ static const Flag eval_flags[] = {
     {"--runs", 1, "AIS runs (default 100)", "N", 0},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", 0},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", 0},
-    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: smaller (default), visible or hidden", "SIDE", 0},
+    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: visible (default), hidden or smaller", "SIDE", 0},
     {"--sweeps", 1, "Gibbs sweeps per temperature in AIS and RAISE (default 1)", "N", 0},
     {"--raise", 1, "examples (evenly spaced) for the reverse estimate RAISE beside AIS (default 25; 0: none)", "N", 0},
     {"--raise-chains", 1, "reverse chains per RAISE example (default 4)", "N", 0},

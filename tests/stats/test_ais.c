@@ -71,7 +71,8 @@ static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
     memset(s, 0, sizeof *s);
     if (!test_model(&s->tm, src)) return 0;
     test_random_params(&s->tm, sd, seed);
-    s->t = derive_tempered_build(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m);
+    /* the smaller side: the 12 x 6 RBM's chain on h, the 5 x 9's on v */
+    s->t = derive_tempered_build_on(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m, DERIVE_CHAIN_SMALLER);
     if (!s->t) return 0;
     s->tp = rt_tempered_params(&s->t->rt, s->tm.p);
     s->rf = rt_visible_floats(s->tm.m);
@@ -161,6 +162,9 @@ static void ais_rbm_12x6(void) {
     CHECK(setup(&s, rbm_src, 0.5, 7), "setup: %s", rt_last_error());
     if (!check_failed_case) {
         CHECK(s.t->rt.marginal_v && s.t->rt.sum_mask == 1, "v summed out: the chain runs on the 6 hidden units");
+        /* by default an RBM's chain runs on v, the hidden units summed out */
+        Tempered *d = derive_tempered_build(s.tm.c->arena, &s.tm.c->diag, s.tm.an, s.tm.m);
+        CHECK(d && d->rt.marginal_v && d->rt.sum_mask == 2, "the default: h summed out, the chain on v");
         check_logz0(&s, "rbm base log Z");
         check_ais(&s, 200, 2000, 0.1, "rbm 12x6");
     }
