@@ -357,6 +357,10 @@ static void exact_pann(Setup *s, const double *b, int64_t K, int sweeps, const f
             if (m->groups[g].role == RT_VISIBLE) vmask |= 1ULL << nbits;
         }
     }
+    if (nbits > 24) {   /* tables of 2^nbits doubles: tiny models only */
+        for (int64_t e = 0; e < n; e++) out[e] = NAN;
+        return;
+    }
     int64_t X = (int64_t)1 << nbits;
     rt_ws *w = rt_ws_new(m, X, s->tp, 0);
     for (int64_t x = 0; x < X; x++)
