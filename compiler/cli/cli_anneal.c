@@ -12,7 +12,17 @@
 
 Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m, const Opts *o, int *rc) {
     int internal = c->diag.internal;
-    Tempered *t = derive_tempered_build(c->arena, &c->diag, an, m);
+    /* eval's --chain (other commands have no such flag: the visible side) */
+    const char *side = opt_str(o, "--chain");
+    int chain = DERIVE_CHAIN_VISIBLE;
+    if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
+    else if (side && !strcmp(side, "hidden")) chain = DERIVE_CHAIN_HIDDEN;
+    else if (side && strcmp(side, "visible")) {
+        diag_tool_error("--chain expects visible, hidden or smaller, not '%s'", side);
+        *rc = 1;
+        return NULL;
+    }
+    Tempered *t = derive_tempered_build_on(c->arena, &c->diag, an, m, chain);
     if (!t) {   /* reported at the spec's groups */
         *rc = c->diag.internal > internal ? 2 : 1;
         return NULL;

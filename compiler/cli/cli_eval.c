@@ -40,6 +40,7 @@ static const Flag eval_flags[] = {
     {"--runs", 1, "AIS runs (default 100)", "N", 0},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", 0},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", 0},
+    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: visible (default), hidden or smaller", "SIDE", 0},
     {"--sweeps", 1, "Gibbs sweeps per temperature in AIS and RAISE (default 1)", "N", 0},
     {"--raise", 1, "examples (evenly spaced) for the reverse estimate RAISE beside AIS (default 25; 0: none)", "N", 0},
     {"--raise-chains", 1, "reverse chains per RAISE example (default 4)", "N", 0},
@@ -64,7 +65,7 @@ static int settings(Built *b, const Opts *o, EvalConfig *ec) {
     if (opt_has(o, "--seed")) ec->seed = (unsigned long long)v;
     if (opt_str(o, "--schedule")) ec->schedule = opt_str(o, "--schedule");
     if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule") ||
-        opt_has(o, "--sweeps") || opt_has(o, "--raise") || opt_has(o, "--raise-chains"))
+        opt_has(o, "--sweeps") || opt_has(o, "--chain") || opt_has(o, "--raise") || opt_has(o, "--raise-chains"))
         ec->ais = 1;
     if (opt_has(o, "--exact")) ec->exact = 1;
     if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
@@ -192,7 +193,11 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     int64_t rf = rt_visible_floats(b->m);
     double sum;
     if (!rc) {
-        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\n", (long long)r.runs, (long long)r.steps, from);
+        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\nais_chain:", (long long)r.runs, (long long)r.steps, from);
+        /* the groups the chain runs on; the others are summed out */
+        for (int g = 0, n = 0; g < t->m->ngroups; g++)
+            if (g != t->rt.beta_group && !(t->rt.sum_mask >> g & 1)) fprintf(y, "%s%s", n++ ? ", " : " ", t->m->groups[g].name);
+        fputc('\n', y);
         rt_yaml_number(y, "ais_logz_base", r.logz0);
         rt_yaml_number(y, "ais_logz", r.logz);
         rt_yaml_number(y, "ais_logz_stderr", r.stderr_logz);

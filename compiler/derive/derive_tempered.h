@@ -29,4 +29,12 @@ typedef struct Tempered {
  * groups, visible groups of a type without a base model), or an
  * "internal: ..." one (d->internal) when its analysis fails. */
 Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig);
+
+/* Where every hidden group sums out (an RBM), the side the chain runs on:
+ * the visible groups, the hidden ones summed out (derive_tempered_build's
+ * choice), the hidden ones, the visible ones summed out (where they can
+ * be: discrete, pairwise independent), or whichever has fewer units.
+ * Models whose hidden groups do not all sum out (a DBM) ignore it. */
+enum { DERIVE_CHAIN_SMALLER, DERIVE_CHAIN_VISIBLE, DERIVE_CHAIN_HIDDEN };
+Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const rt_model *orig, int chain);
 #endif

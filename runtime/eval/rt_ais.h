@@ -68,8 +68,12 @@ typedef struct rt_raise_result {
 /* RAISE (rt_raise.c): the reverse AIS estimate of the average log p(v) of
  * n examples (rows of row_floats, the original model's visible groups),
  * `chains` reverse chains each, on cfg's schedule and sweeps (cfg->runs is
- * not used). Its log errs low in expectation for the annealed model, where
- * AIS's log-likelihood errs high: together they bracket log p(v). Needs
+ * not used). Its weights have mean p_ann(v), the annealed model's (checked
+ * against p_ann tabulated exactly in tests/stats/test_ais.c), so its log
+ * errs low in expectation for p_ann; it brackets log p(v) with AIS's
+ * estimate, which errs high, only where p_ann fits the examples worse than
+ * the model does (docs/evaluation.md: not so for a fast schedule on a
+ * model far from a likelihood optimum, a CD-1 RBM). Needs
  * every hidden group summed out given v, or t->bound_ok; p the original
  * model's parameters, tp the tempered ones with base rates fitted. */
 int rt_raise(const rt_tempered *t, rt_params *p, rt_params *tp, const rt_ais_cfg *cfg, const float *rows, int64_t n,

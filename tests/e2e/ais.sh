@@ -3,17 +3,20 @@
 #   1. bars-and-stripes RBM (16 x 16, 300 epochs): 100 runs x 1000 betas;
 #      the YAML keys of DESIGN.md's contract; --filters writes a PNG;
 #      --html a page with the PNGs inline as base64;
+#   1b. --chain visible / hidden: the side the chain runs on, both close
+#      to exact;
 #   2. an eval block's ais(...) turns AIS on without the flag;
 #   3. a tiny DBM 6-4-3 (PCD on the 2 x 3 bars and stripes): AIS against
 #      exact log Z, exact_loglik reported, and the variational lower bound
 #      below it;
 #   3b. the same DBM's sandwich: loglik_raise - 3 sd <= exact_loglik <=
 #      loglik_ais + 3 sd, with --sweeps 3;
-#   3c. an inverted sandwich (RAISE above AIS) warns;
+#   3c. an inverted sandwich (RAISE above AIS) warns (the chain on h);
 #   4. refusals: input groups, continuous hidden groups, a bad schedule;
 #   5. the issue's headline figure: a 784 x 20 RBM trained on Fashion-MNIST
-#      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas against the exact
-#      log Z (2^20 hidden states enumerated). Skipped without the data set.
+#      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas (the chain on v)
+#      against the exact log Z (2^20 hidden states enumerated), within 0.1.
+#      Skipped without the data set.
 . tests/e2e/lib.sh
 ROOT=$(pwd)
 key() { sed -n "s/^$1: //p" "$2"; }
@@ -44,6 +47,22 @@ m2=$(printf '%s' "$b64" | base64 -d 2>/dev/null | head -c 8 | od -An -tx1 | tr -
 if [ "$m2" = 89504e470d0a1a0a ] && grep -q "ais_logz: $ais" "$T/r.html" && grep -q '^<!DOCTYPE html>' "$T/r.html"; then
     ok "--html: a page with the numbers and base64 PNGs ($(grep -c 'data:image/png;base64' "$T/r.html") pictures)"
 else notok "--html page" "magic '$m2'" "$(head -c 300 "$T/r.html")"; fi
+
+# 1b. --chain: the bars-and-stripes RBM (16 x 16) anneals v with h summed
+#     out by default, h with v summed out when asked; both within 0.1 of
+#     exact log Z
+for side in visible hidden; do
+    "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --runs 100 --betas 1000 --raise 0 --chain $side >"$T/c_$side.yaml" 2>"$T/err"
+done
+ch=$(key ais_chain "$T/c_hidden.yaml") cv=$(key ais_chain "$T/c_visible.yaml") ah=$(key ais_logz "$T/c_hidden.yaml")
+av=$(key ais_logz "$T/c_visible.yaml") ex=$(key exact_logz "$T/c_hidden.yaml")
+if [ "$ch" = h ] && [ "$cv" = v ] && [ "$(key ais_chain "$T/e.yaml")" = v ] &&
+    close "$ah" "$ex" "$(key ais_logz_minus_3sd "$T/c_hidden.yaml")" "$(key ais_logz_plus_3sd "$T/c_hidden.yaml")" 0.1 &&
+    close "$av" "$ex" "$(key ais_logz_minus_3sd "$T/c_visible.yaml")" "$(key ais_logz_plus_3sd "$T/c_visible.yaml")" 0.1; then
+    ok "--chain hidden / visible: AIS log Z $ah / $av, exact $ex"
+else notok "--chain" "chains '$ch' '$cv', AIS $ah $av exact $ex" "$(cat "$T/err")"; fi
+expect_fail "--chain takes visible, hidden or smaller" "--chain expects visible, hidden or smaller, not 'both'" \
+    "$EBMC" eval specs/rbm_bas.ebm --params "$T/bas.st" --chain both
 
 # 2. the eval block's ais(...)
 sed 's/^sample rbm_bas.*//' specs/rbm_bas.ebm >"$T/bas_eval.ebm"
@@ -121,14 +140,16 @@ if [ -n "$la" ] && [ -n "$lr" ] && awk "BEGIN{exit !($lr - 3 * $sr <= $el && $el
 else notok "DBM sandwich" "$(cat "$T/err")" "$(grep -E 'loglik|raise' "$T/s.yaml")"; fi
 
 # 3c. an inverted sandwich warns: a centred 16-8 RBM that training left
-#     with its mass off the bars-and-stripes patterns, 300 betas (RAISE
-#     estimates the annealed model, which a fast schedule leaves far off)
+#     with its mass off the bars-and-stripes patterns, 300 betas, the chain
+#     on its 8 hidden units (RAISE estimates the annealed model, which a
+#     fast schedule leaves far off; on v the pair came out -11.85 +- 0.11
+#     and -12.78 +- 0.22, inverted but inside the error bars)
 sed -e 's/v\[784\]/v[16]/; s/h\[500\]/h[8]/; s/W\[784, 500\]/W[16, 8]/; s/b\[784\]/b[16]/; s/c\[500\]/c[8]/' \
     -e 's/mv\[784\]/mv[16]/; s/mh\[500\]/mh[8]/; s/epochs    = 20/epochs = 300/; s/batch     = 100/batch = 10/' \
     -e 's#idx("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", binarize = 0.5)#bars_and_stripes(4, 4)#' \
     -e '/^eval /,$d' specs/rbm_centered.ebm >"$T/cen.ebm"
 "$EBMC" train "$T/cen.ebm" --out "$T/cen.st" --quiet >/dev/null 2>"$T/err" || notok "train centred" "$(cat "$T/err")"
-"$EBMC" eval "$T/cen.ebm" --params "$T/cen.st" --betas 300 --raise 30 --raise-chains 8 >"$T/c.yaml" 2>"$T/c.err"
+"$EBMC" eval "$T/cen.ebm" --params "$T/cen.st" --betas 300 --raise 30 --raise-chains 8 --chain hidden >"$T/c.yaml" 2>"$T/c.err"
 if grep -q "warning: loglik_raise .* is above loglik_ais .* beyond their error bars" "$T/c.err"; then
     ok "an inverted sandwich warns (RAISE $(key loglik_raise "$T/c.yaml"), AIS $(key loglik_ais "$T/c.yaml"), exact $(key exact_loglik "$T/c.yaml"))"
 else notok "inverted sandwich warning" "$(cat "$T/c.err")" "$(grep loglik "$T/c.yaml")"; fi
@@ -190,10 +211,11 @@ EOF
     "$EBMC" train "$T/rbm20.ebm" --out "$T/rbm20.st" --quiet >/dev/null 2>"$T/err" || notok "train 784x20" "$(cat "$T/err")"
     "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" --raise 0 >"$T/f.yaml" 2>"$T/err"
     ex=$(key exact_logz "$T/f.yaml") ais=$(key ais_logz "$T/f.yaml")
-    # within its 3-sd band and 0.25 nat: annealing over the 20 hiddens (the
-    # smaller side) landed 0.20 below exact (1.6 s.e.) where annealing over
-    # v had come within 0.1
-    if close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.25; then
+    # within its 3-sd band and 0.1 nat, the chain on v (the default): on
+    # the 20 hidden units (--chain hidden) AIS's weights are heavy-tailed
+    # and it lands several s.e. below exact (docs/evaluation.md)
+    if [ "$(key ais_chain "$T/f.yaml")" = v ] &&
+        close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.1; then
         ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
     else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
 else
