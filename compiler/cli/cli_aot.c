@@ -34,6 +34,11 @@
 #ifndef EBMC_SAN_FLAGS
 #define EBMC_SAN_FLAGS ""
 #endif
+/* Open MPI's link flags when ebmc was built with it: a built binary runs
+ * under mpirun as ebmc does (docs/distributed.md) */
+#ifndef EBMC_MPI_LIBS
+#define EBMC_MPI_LIBS ""
+#endif
 
 static const Flag build_flags[] = {
     {"-o", 1, "the executable (or, with -c, the object file) to write", "BIN", FLAG_REQUIRED},
@@ -453,7 +458,7 @@ static int build(Job *j) {
     if (ex.t && (rc = build_extra(j, inc, &ex.tempered, "tempered", objs, &nobjs))) return rc;
     if (ex.recognition.m && (rc = build_extra(j, inc, &ex.recognition, "recognition", objs, &nobjs))) return rc;
     if (j->exe) {
-        char *argv[64];
+        char *argv[80];   /* the linker, objects, libraries, MPI's flags */
         int n = link_words(j, argv);
         argv[n++] = "-o";
         argv[n++] = (char *)out_tmp;
@@ -462,6 +467,9 @@ static int build(Job *j) {
         for (int i = 0; i < nobjs; i++) argv[n++] = objs[i];
         char *libs[] = {lib, "-lopenblas", "-lyaml", "-lpng", "-lz", "-lm", "-lpthread", NULL};
         for (int i = 0; libs[i]; i++) argv[n++] = libs[i];
+        static char mpibuf[512];
+        snprintf(mpibuf, sizeof mpibuf, "%s", EBMC_MPI_LIBS);
+        n += split(mpibuf, argv + n, 8);
         argv[n] = NULL;
         if (run(argv)) return 1;
     } else {
