@@ -14,8 +14,12 @@
 #   4. one writer: progress printed once; a 2-rank run stopped by Ctrl-C
 #      leaves a checkpoint with all 50 persistent chains, which 1 rank
 #      resumes, and a 1-rank checkpoint resumes in 2 ranks;
-#   5. what cannot run across ranks yet (pt) is refused with the reason;
-#   6. a built binary trains under mpirun as ebmc does (same tensors).
+#   5. AIS with its runs split over 2 ranks is within 3 standard errors
+#      (+ 0.01) of the exact log Z; 2-rank sampling writes the single
+#      process's file byte for byte (every rank runs every chain: see
+#      docs/distributed.md);
+#   6. what cannot run across ranks yet (pt) is refused with the reason;
+#   7. a built binary trains under mpirun as ebmc does (same tensors).
 . tests/e2e/lib.sh
 if ! command -v mpirun >/dev/null 2>&1; then skip "mpi" "no mpirun (make deps installs openmpi-bin)"; exit 0; fi
 if ! ldd "$EBMC" 2>/dev/null | grep -q libmpi; then skip "mpi" "ebmc was built without Open MPI (make deps, then make)"; exit 0; fi
@@ -140,14 +144,27 @@ if grep -q "interrupted: the training state is in" k1.st.log &&
     ok "2 ranks resume a 1-rank checkpoint (loglik $(ll r2.log))"
 else notok "2 ranks resume a 1-rank checkpoint" "$(tail -3 k1.st.log)" "$(tail -3 r2.log 2>/dev/null)"; fi
 
-# 5
+# 5: AIS's runs split over the ranks, sampling, both written by rank 0
+"$EBMC" eval b3.ebm --params m1.st --backend interp --exact --ais --runs 100 --betas 1000 --raise 0 >e1.yaml 2>&1
+$MPI -np 2 "$EBMC" eval b3.ebm --params m1.st --backend interp --exact --ais --runs 100 --betas 1000 --raise 0 >e2.yaml 2>&1
+key() { sed -n "s/^$1: //p" "$2"; }
+ex=$(key exact_logz e1.yaml) ais=$(key ais_logz e2.yaml) se=$(key ais_logz_stderr e2.yaml)
+if [ -n "$ais" ] && [ "$(key ais_runs e2.yaml)" = 100 ] && [ "$(grep -c '^ais_logz:' e2.yaml)" = 1 ] &&
+    awk "BEGIN { d = $ais - $ex; exit !(d < 3 * $se + 0.01 && -d < 3 * $se + 0.01) }"; then
+    ok "2-rank AIS (100 runs, 1000 betas) log Z $ais, exact $ex (within 3 s.e. $se + 0.01)"
+else notok "2-rank AIS within 3 s.e. of exact" "ais '$ais' exact '$ex' se '$se'" "$(head -3 e2.yaml)"; fi
+"$EBMC" sample b3.ebm --params m1.st --backend interp --chains 40 --steps 50 --seed 3 --out s1.csv >/dev/null 2>&1
+$MPI -np 2 "$EBMC" sample b3.ebm --params m1.st --backend interp --chains 40 --steps 50 --seed 3 --out s2.csv >/dev/null 2>&1
+[ -s s2.csv ] && cmp -s s1.csv s2.csv && ok "2-rank sample writes the single-process file" || notok "2-rank sample = single process"
+
+# 6
 $MPI -np 2 "$EBMC" train b3.ebm --backend interp --set 'method=pt(replicas = 4, chains = 10)' --set epochs=2 --out p.st >p.log 2>&1
 rc=$?
 if [ $rc != 0 ] && grep -q "error: method = pt does not run across ranks yet" p.log && [ ! -f p.st ]; then
     ok "pt across ranks: refused with the reason, nothing written"
 else notok "pt across ranks refused" "exit $rc" "$(head -3 p.log)"; fi
 
-# 6
+# 7
 if "$EBMC" build b3.ebm -o b3bin >build.log 2>&1; then
     $MPI -np 2 ./b3bin train --epochs 40 --quiet --out bin.st >bin.log 2>&1
     $MPI -np 2 "$EBMC" train b3.ebm --backend jit --set epochs=40 --quiet --out jit.st >jit.log 2>&1
