@@ -19,7 +19,8 @@
 #      process's file byte for byte (every rank runs every chain: see
 #      docs/distributed.md);
 #   6. what cannot run across ranks yet (pt) is refused with the reason;
-#   7. a built binary trains under mpirun as ebmc does (same tensors).
+#   7. a stack's first stage trains on 2 ranks and 1 rank resumes the rest;
+#   8. a built binary trains under mpirun as ebmc does (same tensors).
 . tests/e2e/lib.sh
 if ! command -v mpirun >/dev/null 2>&1; then skip "mpi" "no mpirun (make deps installs openmpi-bin)"; exit 0; fi
 if ! ldd "$EBMC" 2>/dev/null | grep -q libmpi; then skip "mpi" "ebmc was built without Open MPI (make deps, then make)"; exit 0; fi
@@ -164,7 +165,14 @@ if [ $rc != 0 ] && grep -q "error: method = pt does not run across ranks yet" p.
     ok "pt across ranks: refused with the reason, nothing written"
 else notok "pt across ranks refused" "exit $rc" "$(head -3 p.log)"; fi
 
-# 7
+# 7: a DBN stack, stage by stage (tests/e2e/stack.sh's), with the check on
+sed -n '/^cat >"$T\/s.ebm" <<.SPEC./,/^SPEC/p' "$ROOT/tests/e2e/stack.sh" | sed '1d;$d' >s.ebm
+EBMC_DIST_CHECK=1 $MPI -np 2 "$EBMC" train s.ebm --backend interp --stages 1 --quiet --out st1.st >st1.log 2>&1
+if "$EBMC" train s.ebm --backend interp --resume st1.st --quiet --out st2.st >st2.log 2>&1 && grep -q "resuming after 1 of 2 stages" st2.log; then
+    ok "a stack's first stage on 2 ranks (ranks agree every epoch), the second resumed in 1"
+else notok "a stack across 2 ranks" "$(tail -3 st1.log)" "$(tail -3 st2.log)"; fi
+
+# 8
 if "$EBMC" build b3.ebm -o b3bin >build.log 2>&1; then
     $MPI -np 2 ./b3bin train --epochs 40 --quiet --out bin.st >bin.log 2>&1
     $MPI -np 2 "$EBMC" train b3.ebm --backend jit --set epochs=40 --quiet --out jit.st >jit.log 2>&1
