@@ -13,7 +13,8 @@
 #      reassociation (max |difference| < 1e-5);
 #   4. one writer: progress printed once; a 2-rank run stopped by Ctrl-C
 #      leaves a checkpoint with all 50 persistent chains, which 1 rank
-#      resumes, and a 1-rank checkpoint resumes in 2 ranks;
+#      resumes, and a 1-rank checkpoint resumes in 2 ranks; a rank killed
+#      stops the job, mpirun names it, and its last checkpoint resumes;
 #   5. AIS with its runs split over 2 ranks is within 3 standard errors
 #      (+ 0.01) of the exact log Z; 2-rank sampling writes the single
 #      process's file byte for byte (every rank runs every chain: see
@@ -143,6 +144,22 @@ if grep -q "interrupted: the training state is in" k1.st.log &&
     $MPI -np 2 "$EBMC" train b3.ebm --backend interp --resume k1.st --out r2.st >r2.log 2>&1 && [ -n "$(ll r2.log)" ]; then
     ok "2 ranks resume a 1-rank checkpoint (loglik $(ll r2.log))"
 else notok "2 ranks resume a 1-rank checkpoint" "$(tail -3 k1.st.log)" "$(tail -3 r2.log 2>/dev/null)"; fi
+
+# a rank killed (SIGKILL, rank 1): the job stops, mpirun names the rank,
+# and the last checkpoint is whole
+rm -f pid.0 pid.1 kd.st
+$MPI -np 2 sh -c 'echo $$ >pid.$OMPI_COMM_WORLD_RANK; exec "$0" "$@"' "$EBMC" train b3.ebm --backend interp \
+    --set epochs=100000 --set checkpoint_every=1 --out kd.st >kd.log 2>&1 &
+pid=$!
+i=0
+while { [ ! -s kd.st ] || [ ! -s pid.1 ]; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 "$(cat pid.1)"
+wait $pid
+rc=$?
+if [ $rc != 0 ] && grep -q "rank 1 .*signal 9" kd.log &&
+    "$EBMC" train b3.ebm --backend interp --resume kd.st --quiet --out kd2.st 2>kd2.err; then
+    ok "rank 1 killed: the job stops (exit $rc), mpirun names rank 1, the checkpoint resumes"
+else notok "rank 1 killed" "exit $rc" "$(grep -v '^-' kd.log | head -4)" "$(cat kd2.err 2>/dev/null)"; fi
 
 # 5: AIS's runs split over the ranks, sampling, both written by rank 0
 "$EBMC" eval b3.ebm --params m1.st --backend interp --exact --ais --runs 100 --betas 1000 --raise 0 >e1.yaml 2>&1
