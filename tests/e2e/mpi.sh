@@ -10,7 +10,8 @@
 #      byte-identical to plain ebmc;
 #   3. discriminative training and minimize, whose gradients hold no
 #      sampling, give 2 ranks the single process's parameters up to float
-#      reassociation (max |difference| < 1e-5);
+#      reassociation (max |difference| < 1e-5), also with batch 1, where
+#      one rank has no rows in every batch;
 #   4. one writer: progress printed once; a 2-rank run stopped by Ctrl-C
 #      leaves a checkpoint with all 50 persistent chains, which 1 rank
 #      resumes, and a 1-rank checkpoint resumes in 2 ranks; a rank killed
@@ -121,6 +122,13 @@ for s in d l; do
     if awk "BEGIN { exit !($d < 1e-5) }" 2>/dev/null; then ok "$s.ebm: 2 ranks give 1 process's parameters (max difference $d)"
     else notok "$s.ebm: 2 ranks give 1 process's parameters" "$d" "$(tail -3 ${s}2.err)"; fi
 done
+
+# batch 1: every batch leaves one rank without rows
+"$EBMC" train l.ebm --backend interp --set batch=1 --set epochs=3 --quiet --out b1a.st 2>/dev/null
+$MPI -np 2 "$EBMC" train l.ebm --backend interp --set batch=1 --set epochs=3 --quiet --out b1b.st >b1b.err 2>&1
+d=$(st b1a.st b1b.st 2>&1)
+awk "BEGIN { exit !($d < 1e-5) }" 2>/dev/null && ok "batch 1 on 2 ranks (one idle per batch): 1 process's parameters ($d)" ||
+    notok "batch 1 on 2 ranks" "$d" "$(tail -3 b1b.err)"
 
 # 4: Ctrl-C (mpirun passes it on); every rank stops after the same batch
 ck() {   # ck NP FILE: a long run stopped once its first checkpoint is there
