@@ -131,6 +131,10 @@ awk "BEGIN { exit !($d < 1e-5) }" 2>/dev/null && ok "batch 1 on 2 ranks (one idl
     notok "batch 1 on 2 ranks" "$d" "$(tail -3 b1b.err)"
 
 # 4: Ctrl-C (mpirun passes it on); every rank stops after the same batch
+at() {   # the epoch a checkpoint resumes at (its training_position)
+    python3 -c "import json, struct, sys; r = open(sys.argv[1], 'rb').read(); n, = struct.unpack('<Q', r[:8])
+print(json.loads(r[8:8 + n])['__metadata__']['training_position'].split()[0])" "$1"
+}
 ck() {   # ck NP FILE: a long run stopped once its first checkpoint is there
     rm -f "$2"
     $MPI -np $1 "$EBMC" train b3.ebm --backend interp --set epochs=100000 --set checkpoint_every=1 --out "$2" >"$2.log" 2>&1 &
@@ -144,13 +148,15 @@ ck 2 k2.st
 if grep -q "interrupted: the training state is in" k2.st.log; then
     chains=$(python3 -c "import sys; sys.path.insert(0, '$ROOT/tests/e2e'); import st_read; print(len(st_read.load('k2.st')['__chains.v']))")
     [ "$chains" = 450 ] && ok "a 2-rank checkpoint holds all 50 chains" || notok "a 2-rank checkpoint holds all 50 chains" "$chains values of v"
-    if "$EBMC" train b3.ebm --backend interp --resume k2.st --out r1.st >r1.log 2>&1 && [ -n "$(ll r1.log)" ]; then
+    if "$EBMC" train b3.ebm --backend interp --resume k2.st --set epochs=$(($(at k2.st) + 20)) --out r1.st >r1.log 2>&1 &&
+        [ -n "$(ll r1.log)" ]; then
         ok "1 rank resumes a 2-rank checkpoint (loglik $(ll r1.log))"
     else notok "1 rank resumes a 2-rank checkpoint" "$(tail -3 r1.log)"; fi
 else notok "Ctrl-C stops 2 ranks with a checkpoint" "$(tail -5 k2.st.log)"; fi
 ck 1 k1.st
 if grep -q "interrupted: the training state is in" k1.st.log &&
-    $MPI -np 2 "$EBMC" train b3.ebm --backend interp --resume k1.st --out r2.st >r2.log 2>&1 && [ -n "$(ll r2.log)" ]; then
+    $MPI -np 2 "$EBMC" train b3.ebm --backend interp --resume k1.st --set epochs=$(($(at k1.st) + 20)) --out r2.st >r2.log 2>&1 &&
+    [ -n "$(ll r2.log)" ]; then
     ok "2 ranks resume a 1-rank checkpoint (loglik $(ll r2.log))"
 else notok "2 ranks resume a 1-rank checkpoint" "$(tail -3 k1.st.log)" "$(tail -3 r2.log 2>/dev/null)"; fi
 
@@ -166,7 +172,7 @@ kill -9 "$(cat pid.1)"
 wait $pid
 rc=$?
 if [ $rc != 0 ] && grep -q "rank 1 .*signal 9" kd.log &&
-    "$EBMC" train b3.ebm --backend interp --resume kd.st --quiet --out kd2.st 2>kd2.err; then
+    "$EBMC" train b3.ebm --backend interp --resume kd.st --set epochs=$(($(at kd.st) + 20)) --quiet --out kd2.st 2>kd2.err; then
     ok "rank 1 killed: the job stops (exit $rc), mpirun names rank 1, the checkpoint resumes"
 else notok "rank 1 killed" "exit $rc" "$(grep -v '^-' kd.log | head -4)" "$(cat kd2.err 2>/dev/null)"; fi
 
