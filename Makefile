@@ -27,10 +27,17 @@ COMPILER_DIRS := $(sort $(dir $(wildcard compiler/*/*.h)))
 RT_INC        := $(patsubst %/,-I%,$(RT_DIRS))
 COMPILER_INC  := $(patsubst %/,-I%,$(COMPILER_DIRS)) -I$(BUILD)/gen $(RT_INC)
 LDLIBS      := -lopenblas -lyaml -lpng -lz -lm
+# Open MPI (make deps installs it): with it, ebmc and built binaries run one
+# job across the ranks of mpirun (runtime/core/rt_dist.c); without mpicc the
+# build is one process, rt_dist the identity (docs/distributed.md)
+MPI_CFLAGS  := $(shell mpicc --showme:compile 2>/dev/null)
+MPI_LIBS    := $(shell mpicc --showme:link 2>/dev/null)
+LDLIBS      += $(MPI_LIBS)
 # Debian's OpenBLAS ships cblas.h in the openblas include dir.
 CFLAGS      += $(shell pkg-config --cflags openblas 2>/dev/null)
 
-PACKAGES := pkg-config flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev
+PACKAGES := pkg-config flex bison llvm-14-dev libyaml-dev libopenblas-dev zlib1g-dev libpng-dev clang libclang-rt-14-dev \
+            libopenmpi-dev openmpi-bin
 # what the tests read or run besides the build: the Fashion-MNIST files, numpy
 # (tests/e2e/interop.sh), groff and col (the man page check of help.sh)
 TEST_PACKAGES := dataset-fashion-mnist python3-numpy groff-base bsdextrautils
@@ -87,8 +94,11 @@ $(BUILD)/gen/help_pages.c: $(HELP_TXT) compiler/cli/help/embed.sh
 	@mkdir -p $(BUILD)/gen
 	sh compiler/cli/help/embed.sh $(HELP_TXT) >$@
 
-# ebmc build links what it builds with the same sanitizers as itself
-$(BUILD)/compiler/cli/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"'
+# ebmc build links what it builds with the same sanitizers as itself, and
+# with MPI when ebmc has it
+$(BUILD)/compiler/cli/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"' -DEBMC_MPI_LIBS='"$(MPI_LIBS)"'
+# the one file that includes mpi.h
+$(BUILD)/runtime/core/rt_dist_mpi.o: CFLAGS += $(if $(MPI_LIBS),-DEBMC_MPI $(MPI_CFLAGS))
 
 # the parser's actions call the scanner's functions
 $(BUILD)/gen/parser.o: $(BUILD)/gen/lexer.h
@@ -200,7 +210,7 @@ install: all
 	install -m 755 $(EBMC_BIN) $(I)/bin/ebmc
 	install -m 644 $(BUILD)/libebmrt.a $(I)/lib/libebmrt.a
 	install -m 644 $(RT_HEADERS) $(I)/include/ebmc/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' runtime/app/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@MPI_LIBS@|$(MPI_LIBS)|' runtime/app/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
 	install -m 644 docs/ebmc.1 $(I)/share/man/man1/ebmc.1
 	install -m 644 $(EXAMPLES) $(I)/share/ebmc/examples/
 

@@ -36,6 +36,11 @@
 #ifndef EBMC_SAN_FLAGS
 #define EBMC_SAN_FLAGS ""
 #endif
+/* Open MPI's link flags when ebmc was built with it: a built binary runs
+ * under mpirun as ebmc does (docs/distributed.md) */
+#ifndef EBMC_MPI_LIBS
+#define EBMC_MPI_LIBS ""
+#endif
 
 static const Flag build_flags[] = {
     {"-o", 1, "the executable (or, with -c, the object file) to write", "BIN", FLAG_REQUIRED},
@@ -456,7 +461,7 @@ static int build(Job *j) {
     for (int i = 0; i < nstack; i++)
         if ((rc = build_extra(j, inc, &j->stack->extras[i], j->stack->extras[i].px, objs, &nobjs))) return rc;
     if (j->exe) {
-        char **argv = arena_alloc(b->c->arena, sizeof(char *) * (size_t)(64 + nobjs));
+        char **argv = arena_alloc(b->c->arena, sizeof(char *) * (size_t)(96 + nobjs));   /* the linker, objects, libraries, MPI's flags */
         int n = link_words(j, argv);
         argv[n++] = "-o";
         argv[n++] = (char *)out_tmp;
@@ -465,6 +470,9 @@ static int build(Job *j) {
         for (int i = 0; i < nobjs; i++) argv[n++] = objs[i];
         char *libs[] = {lib, "-lopenblas", "-lyaml", "-lpng", "-lz", "-lm", "-lpthread", NULL};
         for (int i = 0; libs[i]; i++) argv[n++] = libs[i];
+        static char mpibuf[512];
+        snprintf(mpibuf, sizeof mpibuf, "%s", EBMC_MPI_LIBS);
+        n += split(mpibuf, argv + n, 8);
         argv[n] = NULL;
         if (run(argv)) return 1;
     } else {

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_help.h"
 #include "rt_cpu.h"
+#include "rt_dist.h"
 
 static const Command commands[] = {
     {"check", "SPEC", "parse and analyse a spec; one line of what it holds, or errors", cmd_check},
@@ -54,6 +55,7 @@ static int help(const char *topic) {
 
 int main(int argc, char **argv) {
     rt_cpu_setup(argv);
+    rt_dist_start();   /* under mpirun: one of the job's ranks (docs/distributed.md) */
     /* a full disk (or ulimit -f) must be an error from write(), not a kill:
      * the atomic writers then leave the old file as it was */
     signal(SIGXFSZ, SIG_IGN);

@@ -10,6 +10,7 @@
 
 #include "rt_cpu.h"
 #include "rt_data_check.h"
+#include "rt_dist.h"
 #include "rt_eval.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
@@ -349,6 +350,7 @@ static void version(const rt_app *app) {
 
 int rt_app_main(const rt_app *app, int argc, char **argv) {
     rt_cpu_setup(argv);
+    rt_dist_start();   /* under mpirun: one of the job's ranks */
     prog = app->program;
     rt_set_program(prog);
     signal(SIGXFSZ, SIG_IGN);   /* a full disk: an error from write(), the old file kept */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rt.h"
+#include "rt_dist.h"
 
 /* per thread: a failure on one thread cannot overwrite another's message */
 static _Thread_local char last_error[2048];
@@ -34,9 +35,14 @@ void rt_set_program(const char *name) { program = name && *name ? name : "ebmc";
 
 void rt_vreport(const char *kind, const char *fmt, va_list ap) {
     fflush(stdout);   /* in order with what the run printed before */
-    fprintf(stderr, "%s: %s: ", program, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    /* of a job's ranks above 0 only the errors are heard, naming the rank
+     * (rt_dist.h); an error there stops the job when the rank leaves */
+    int error = !strcmp(kind, "error");
+    if (error) rt_dist_failed();
+    FILE *out = error ? rt_dist_errors() : stderr;
+    fprintf(out, "%s: %s%s: ", program, rt_dist_tag(), kind);
+    vfprintf(out, fmt, ap);
+    fputc('\n', out);
 }
 
 void rt_report(const char *kind, const char *fmt, ...) {

@@ -19,6 +19,7 @@
  * counter before the last check of the word slept on, and every store and
  * load here is sequentially consistent, so no wake-up is lost. */
 #include "rt_par.h"
+#include "rt_dist.h"
 
 #include <limits.h>
 #include <linux/futex.h>
@@ -111,7 +112,8 @@ static void *worker(void *arg) {
 
 static void start(void) {
     const char *env = getenv("EBMC_THREADS");
-    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    /* by default the ranks of a job on one machine share its CPUs */
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) / rt_dist_local_size();
     if (n < 1) n = 1;
     if (n > MAX_THREADS) n = MAX_THREADS;
     pool.threads = 1;

@@ -1,6 +1,7 @@
 /* rt_ais.c — annealed importance sampling of log Z, and the variational
  * lower bound of log p(v) (rt_ais.h). */
 #include "rt_ais.h"
+#include "rt_dist.h"
 
 #include <errno.h>
 #include <math.h>
@@ -109,7 +110,12 @@ int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_re
     const double *b = cfg->schedule ? cfg->schedule : own;
     int64_t K = cfg->schedule ? cfg->nschedule - 1 : (cfg->betas < 3 ? 3 : cfg->betas), R = cfg->runs;
     double t0 = now();
-    rt_ws *w = rt_ws_new(m, R, tp, cfg->seed);
+    /* in a job of several ranks each runs its share of the runs [r0, r0 +
+     * Rl) on streams of its own; the weights are gathered in rank order */
+    int64_t r0, r1;
+    rt_dist_share(R, &r0, &r1);
+    int64_t Rl = r1 - r0;
+    rt_ws *w = rt_ws_new(m, Rl, tp, rt_dist_seed(cfg->seed));
     /* at beta = 0 every group is independent of the others: one sweep from
      * any state is an exact draw from the base model */
     rt_ws_randomize(w, 1u << 29);
@@ -121,12 +127,24 @@ int rt_ais(const rt_tempered *t, rt_params *tp, const rt_ais_cfg *cfg, rt_ais_re
         /* log p*_k(x) - log p*_{k-1}(x) at the current state */
         rt_tempered_set_beta(t, w, b[k - 1]);
         rt_ws_run(w, m->k_free_energy);
-        for (int64_t r = 0; r < R; r++) lw[r] += fe[r];
+        for (int64_t r = 0; r < Rl; r++) lw[r0 + r] += fe[r];
         rt_tempered_set_beta(t, w, b[k]);
         rt_ws_run(w, m->k_free_energy);
-        for (int64_t r = 0; r < R; r++) lw[r] -= fe[r];
+        for (int64_t r = 0; r < Rl; r++) lw[r0 + r] -= fe[r];
         /* a transition that leaves p_k invariant */
         if (k < K) rt_ais_transition(t, w, cfg->sweeps, 0);
+    }
+    if (rt_dist_size() > 1) {
+        double *all = calloc((size_t)R, sizeof(double));
+        int rc = rt_dist_allgather(lw + r0, (int64_t)sizeof(double) * Rl, all, NULL);
+        free(lw);
+        lw = all;
+        if (rc) {
+            free(lw);
+            free(own);
+            rt_ws_free(w);
+            return -1;
+        }
     }
     double mx = -INFINITY, s = 0, s2 = 0;
     for (int64_t r = 0; r < R; r++) mx = lw[r] > mx ? lw[r] : mx;

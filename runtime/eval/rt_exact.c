@@ -1,5 +1,6 @@
 /* rt_exact.c — enumeration of configurations, exact log Z and log p(v). */
 #include "rt_exact.h"
+#include "rt_dist.h"
 
 #include "rt_par.h"
 
@@ -115,14 +116,43 @@ static double logz_ws(rt_ws *w) {
     return l.max + log(l.sum);
 }
 
+/* a job of several ranks (rt_dist.h): rank r adds up chunks r, r + N, ...
+ * of the enumeration */
+typedef struct Share {
+    Lse *l;
+    int64_t chunk;
+} Share;
+
+static void lse_share(void *ctx, rt_ws *w, int64_t rows) {
+    Share *s = ctx;
+    if (s->chunk++ % rt_dist_size() == rt_dist_rank()) lse_chunk(s->l, w, rows);
+}
+
+/* the ranks' partial sums, combined in rank order on every rank */
+static int lse_ranks(Lse *l) {
+    int N = rt_dist_size();
+    double mine[2] = {l->max, l->sum}, *all = malloc(sizeof(double) * 2 * (size_t)N);
+    int rc = rt_dist_allgather(mine, sizeof mine, all, NULL);
+    l->max = -INFINITY;
+    l->sum = 0;
+    for (int r = 0; r < N && !rc; r++)
+        if (all[2 * r] > l->max) l->max = all[2 * r];
+    for (int r = 0; r < N && !rc; r++)
+        if (all[2 * r] > -INFINITY) l->sum += all[2 * r + 1] * exp(all[2 * r] - l->max);
+    free(all);
+    return rc;
+}
+
 int rt_exact_logz(const rt_model *m, rt_params *p, double *logz) {
     if (logz_check(m)) return -1;
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_INPUT) return rt_fail("exact log Z of a model with input groups depends on the inputs");
     rt_ws *w = rt_ws_new(m, 4096, p, 0);
     Lse l = {-INFINITY, 0, m->fe_enum_buf, logz_mask(m)};
-    int rc = rt_enumerate(w, l.mask, lse_chunk, &l);
+    Share s = {&l, 0};
+    int rc = rt_dist_size() > 1 ? rt_enumerate(w, l.mask, lse_share, &s) : rt_enumerate(w, l.mask, lse_chunk, &l);
     rt_ws_free(w);
+    if (!rc && rt_dist_size() > 1) rc = lse_ranks(&l);
     if (rc) return rc;
     *logz = l.max + log(l.sum);
     return 0;

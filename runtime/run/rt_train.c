@@ -23,6 +23,8 @@
 #include "rt_methods.h"
 #include "rt_par.h"
 #include "rt_pt.h"
+#include "rt_dist.h"
+#include "rt_train_dist.h"
 
 rt_train_cfg rt_train_defaults(void) {
     rt_train_cfg c = {0};
@@ -484,6 +486,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         if (!found) return rt_fail("params: model '%s' has no parameter '%s'", m->name, cfg->param_rules[k].param);
     }
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
+    if (rt_train_dist_check(m, cfg)) return -1;
     /* fe_gap's held-out rows: the validation set, or the last 10% of the
      * data, which then stay out of training */
     const float *held = cfg->validation ? cfg->validation->data : NULL;
@@ -515,10 +518,16 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     char what[96];
     snprintf(what, sizeof what, "training with batch %lld and %lld chains", (long long)B, (long long)C);
     if (rt_memory_check(3 * rt_ws_bytes(m, B) + rt_ws_bytes(m, C) + 4.0 * (double)B * (double)rf, what)) return -1;
-    rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, cfg->seed) : NULL;
-    rt_ws *pos = rt_ws_new(m, B, p, cfg->seed);
-    rt_ws *neg = rt_ws_new(m, C, p, cfg->seed + 0x9e3779b97f4a7c15ULL);
-    rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, cfg->seed) : NULL;
+    /* in a job of several ranks (rt_train_dist.h) each draws from streams
+     * of its own and holds its share [c0, c0 + Cl) of the persistent chains */
+    uint64_t seed = rt_dist_seed(cfg->seed);
+    int64_t c0 = 0, c1 = C;
+    if (cfg->method == RT_PCD) rt_dist_share(C, &c0, &c1);
+    int64_t Cl = c1 - c0;
+    rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, seed) : NULL;
+    rt_ws *pos = rt_ws_new(m, B, p, seed);
+    rt_ws *neg = rt_ws_new(m, Cl, p, seed + 0x9e3779b97f4a7c15ULL);
+    rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, seed) : NULL;
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
     float *rows = malloc(sizeof(float) * (size_t)(B * rf));
     int missing = 0;
@@ -533,10 +542,10 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         /* chains start at data examples (hidden groups random; the first
          * sweep draws them from their conditional) */
         rt_ws_randomize(neg, 1u << 27);
-        for (int64_t r0 = 0; r0 < C; r0 += B) {
-            int64_t k = C - r0 < B ? C - r0 : B;
+        for (int64_t r0 = 0; r0 < Cl; r0 += B) {
+            int64_t k = Cl - r0 < B ? Cl - r0 : B;
             for (int64_t r = 0; r < k; r++)
-                memcpy(rows + r * rf, data->data + ((r0 + r) % n) * rf, sizeof(float) * (size_t)rf);
+                memcpy(rows + r * rf, data->data + ((c0 + r0 + r) % n) * rf, sizeof(float) * (size_t)rf);
             for (int g = 0; g < m->ngroups; g++)
                 if (m->groups[g].role != RT_HIDDEN) neg->bufs[m->groups[g].state_buf] += r0 * m->groups[g].size;
             rt_ws_set_visible(neg, rows, k, rf);
@@ -575,7 +584,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     }
     rt_train_position at = {1, 0, 0, 0};
     if (cfg->resume_path) {
-        if (rt_checkpoint_load(cfg->resume_path, m, p, cfg->method == RT_PCD ? neg : NULL, &at)) {
+        if (rt_train_dist_load(cfg->resume_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, c0, &at)) {
             rc = -1;
             goto out;
         }
@@ -600,6 +609,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         rc = -1;
         goto out;
     }
+    /* several ranks: the stop signal and the checkpoint minutes as all of
+     * them saw them in the last batch's exchange (rank 0's clock) */
+    int dist = rt_dist_size() > 1, agreed[2] = {0, 0};
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
@@ -610,42 +622,50 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
         for (int64_t b0 = first; b0 < n; b0 += B) {
             /* a checkpoint here: on a signal, or when the minutes are up */
-            if (trained && cfg->checkpoint_path &&
-                ((cfg->stop && *cfg->stop) || (cfg->checkpoint_minutes > 0 && now() - last_save > 60 * cfg->checkpoint_minutes))) {
+            int stop = dist ? agreed[0] : cfg->stop && *cfg->stop;
+            int due = dist ? agreed[1] : cfg->checkpoint_minutes > 0 && now() - last_save > 60 * cfg->checkpoint_minutes;
+            if (trained && cfg->checkpoint_path && (stop || due)) {
                 if ((rc = check_finite(m, p, epoch, lr))) break;
                 rt_train_position here = {epoch, b0 / B, pos->step, neg->step};
-                if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &here, cfg->meta,
+                if ((rc = rt_train_dist_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, &here, cfg->meta,
                                              cfg->nmeta)))
                     break;
                 last_save = now();
-                if (cfg->stop && *cfg->stop) {
+                if (stop) {
                     rep->stopped = 1;
                     break;
                 }
             }
             int64_t nb = n - b0 < B ? n - b0 : B;
             trained = 1;
+            /* this rank's rows of the batch: [lo, lo + nl) (all of them in
+             * one process); the weights divide by the whole batch's nb */
+            int64_t lo, hi;
+            rt_dist_share(nb, &lo, &hi);
+            int64_t nl = hi - lo;
+            double was[3] = {err, (double)watched, loss_sum};
             /* the rows themselves are needed only to impute or for the
              * discriminative pass; otherwise they go straight to pos */
             int direct = !missing && !dis;
-            Gather ga = {rows, direct ? pos : NULL, data->data, order + b0, rf};
-            pos->B = nb;
-            rt_par_for(gather_part, &ga, nb, nb * rf);
-            if (!direct) rt_ws_set_visible(pos, rows, nb, rf);
-            if (missing) impute(pos, rows, nb, rf, cfg->k);
+            Gather ga = {rows, direct ? pos : NULL, data->data, order + b0 + lo, rf};
+            pos->B = nl;
+            rt_par_for(gather_part, &ga, nl, nl * rf);
+            if (!direct) rt_ws_set_visible(pos, rows, nl, rf);
+            if (missing) impute(pos, rows, nl, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
             if (enh) rt_enhanced_begin(enh);
             if (cfg->method == RT_MINIMIZE) {
                 /* descend the loss: weights -1/B make the ascent direction */
                 rt_ws_fill_noise(pos);
-                fill_weights(pos, nb, -1.0f / (float)nb);
+                fill_weights(pos, nl, -1.0f / (float)nb);
                 rt_ws_run(pos, m->k_grad_loss);
                 /* grad_loss of reverse mode writes the loss rows too; the
                  * step still advances, so a seed draws the noise it drew when
                  * the loss kernel ran here */
                 if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
                 else pos->step++;
-                for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
+                for (int64_t r = 0; r < nl; r++) loss_sum += pos->bufs[m->loss_buf][r];
+                if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
                 update(m, p, cfg, lr, mom, wd);
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
@@ -653,54 +673,59 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             /* discriminative: the gradient of log p(target | rest), plus
              * `generative` times the likelihood's (a hybrid) */
             double gen = cfg->method == RT_DISCRIMINATIVE ? cfg->generative : 1.0;
-            if (dis) rt_conditional_pass(m, dis, cfg->target, rows, nb, rf, 1, NULL, NULL);
+            int64_t negs = cfg->method == RT_PCD || pt ? C : nb;   /* negative rows of all ranks */
+            if (dis) {
+                rt_conditional_pass(m, dis, cfg->target, rows, nl, rf, 1, NULL, NULL);
+                if (nl != nb) rt_train_dist_scale(m, p, (double)nl / (double)nb);   /* its weights were 1/nl */
+            }
             if (gen > 0 && means) {
                 update_role(pos, RT_HIDDEN, 0);
-                fill_weights(pos, nb, (float)(-gen / (double)nb));
+                fill_weights(pos, nl, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad_mean);
                 if (enh) rt_enhanced_data_done(enh);
                 if (rec && (b0 / B) % stride == 0) {
-                    rec->B = nb;
-                    copy_visible(rec, pos, nb);
-                    err += recon_error(rec, nb, pos);
-                    watched += nb;
+                    rec->B = nl;
+                    copy_visible(rec, pos, nl);
+                    err += recon_error(rec, nl, pos);
+                    watched += nl;
                 }
                 if (cfg->method != RT_PCD) {
-                    neg->B = nb;
-                    copy_states(neg, pos, nb);
+                    neg->B = nl;
+                    copy_states(neg, pos, nl);
                 }
                 for (int s = 0; s < cfg->k; s++) {
                     update_role(neg, RT_VISIBLE, 0);
                     /* CD's last hidden states are not kept: means suffice */
                     update_role(neg, RT_HIDDEN, cfg->method == RT_CD && s == cfg->k - 1);
                 }
-                fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
+                fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad_mean);
-                update_offsets(m, p, pos, nb);
+                update_offsets(m, p, pos, nl);
             } else if (gen > 0) {
                 if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
-                fill_weights(pos, nb, (float)(-gen / (double)nb));
+                fill_weights(pos, nl, (float)(-gen / (double)nb));
                 rt_ws_run(pos, m->k_grad);
                 if (enh) rt_enhanced_data_done(enh);
                 if (rec && (b0 / B) % stride == 0) {
-                    rec->B = nb;
-                    copy_visible(rec, pos, nb);
-                    err += recon_error(rec, nb, NULL);
-                    watched += nb;
+                    rec->B = nl;
+                    copy_visible(rec, pos, nl);
+                    err += recon_error(rec, nl, NULL);
+                    watched += nl;
                 }
                 if (pt) {
                     rt_pt_negative(pt, neg, cfg->k);   /* the target replicas */
                 } else {
                     if (cfg->method != RT_PCD) {
-                        neg->B = nb;
-                        copy_visible(neg, pos, nb);
+                        neg->B = nl;
+                        copy_visible(neg, pos, nl);
                     }
                     for (int s = 0; s < cfg->k; s++) rt_ws_sweep(neg);
                 }
-                fill_weights(neg, neg->B, (float)(gen / (double)neg->B));
+                fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad);
-                update_offsets(m, p, pos, nb);
+                update_offsets(m, p, pos, nl);
             }
+            if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
             if (enh) rt_enhanced_apply(enh);
             if (ada && lr > 0) {
                 Step at_lr = {m, p, cfg, mom, wd};
@@ -711,10 +736,10 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         }
         if (rc || rep->stopped) break;
         rc = check_finite(m, p, epoch, lr);
-        if (rc) break;
+        if (rc || (rc = rt_train_dist_same(m, p, epoch))) break;
         if (cfg->checkpoint_path && cfg->checkpoint_every > 0 && epoch % cfg->checkpoint_every == 0 && epoch < cfg->epochs) {
             rt_train_position next = {epoch + 1, 0, pos->step, neg->step};
-            if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
+            if ((rc = rt_train_dist_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, &next, cfg->meta,
                                          cfg->nmeta)))
                 break;
             last_save = now();
@@ -784,7 +809,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             rep->collapsed = epoch;
             if (good >= 0 && cfg->checkpoint_path) {
                 rt_train_position next = {good + 1, 0, pos->step, neg->step};
-                if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
+                if ((rc = rt_train_dist_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, &next, cfg->meta,
                                              cfg->nmeta)))
                     break;
             }

@@ -23,7 +23,9 @@
 #   4. ebmc build: start-up (BIN --version) and time to a first sample (one
 #      chain, one sweep, of the 784x500 RBM) of a built binary, against
 #      ebmc sample, which parses and JIT-compiles first.
-# BENCH_ONLY="1b 1c" runs only the sections named (1, 1b, 1c, 2, 3, 4, 5, 6).
+#   7. Ranks: the CD-1 epoch of 1 in one process with one thread, with two
+#      threads, and as two ranks of mpirun with one thread each.
+# BENCH_ONLY="1b 1c" runs only the sections named (1, 1b, 1c, 2, 3, 4, 5, 6, 7).
 # Every figure is the median of BENCH_REPS runs (default 3), printed with
 # its ratio to the baseline of the same run; each target says MET or MISSED.
 # The Python peers need python3-sklearn, python3-torch and python3-numpy
@@ -283,5 +285,34 @@ printf "  %-34s %9s s/epoch   1.00\n" "ebmc jit, reverse mode" "$me"
 printf "  %-34s %9s s/epoch   %s x\n" "PyTorch autograd" "$mt" "$(ratio "$mt" "$me")"
 echo "  JIT compile: $(awk '{print $3}' "$tmp/mlpc") s ($(awk '{print $7}' "$tmp/mlpc") statements)"
 echo "  target: ebmc <= PyTorch: $(verdict "$(ratio "$mt" "$me")" 1)"
+load
+fi
+
+# ---- 7. ranks (MPI) -------------------------------------------------------------------------
+# The CD-1 epoch of section 1 three ways, back to back in each repetition:
+# one process with one thread, one with two threads, and two ranks of
+# mpirun with one thread each (docs/distributed.md).
+if section 7; then
+echo "7. CD-1 epoch of section 1: 1 process x 1 thread, 1 x 2 threads, mpirun -np 2 x 1 thread"
+MPIRUN="mpirun --oversubscribe"
+[ "$(id -u)" = 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+if command -v mpirun >/dev/null 2>&1 && ldd "$EBMC" | grep -q libmpi; then
+    epoch() { sed -n 's/^epoch *1\/1 .* \([0-9.]*\) s\/epoch$/\1/p' "$tmp/out"; }
+    for r in $(seq "$REPS"); do
+        EBMC_THREADS=1 "$EBMC" train tests/bench/cd1.ebm --out "$tmp/p1.st" >"$tmp/out" 2>&1
+        epoch >>"$tmp/mpi.p1t1"
+        EBMC_THREADS=2 "$EBMC" train tests/bench/cd1.ebm --out "$tmp/p2.st" >"$tmp/out" 2>&1
+        epoch >>"$tmp/mpi.p1t2"
+        $MPIRUN -np 2 -x EBMC_THREADS=1 "$EBMC" train tests/bench/cd1.ebm --out "$tmp/r2.st" >"$tmp/out" 2>&1
+        epoch >>"$tmp/mpi.r2t1"
+    done
+    a=$(median <"$tmp/mpi.p1t1") b=$(median <"$tmp/mpi.p1t2") c=$(median <"$tmp/mpi.r2t1")
+    printf "  %-34s %9s s/epoch   1.00\n" "1 process, 1 thread" "$a"
+    printf "  %-34s %9s s/epoch   %s x faster\n" "1 process, 2 threads" "$b" "$(ratio "$a" "$b")"
+    printf "  %-34s %9s s/epoch   %s x faster\n" "mpirun -np 2, 1 thread each" "$c" "$(ratio "$a" "$c")"
+    echo "  per batch the ranks exchange 1.6 MB (the 784x500 + 784 + 500 gradient in floats)"
+else
+    echo "  no mpirun, or ebmc built without Open MPI: nothing measured"
+fi
 load
 fi
