@@ -634,6 +634,7 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
     uint64_t base_seed = seed >= 0 ? (uint64_t)seed : 1;
     int rc = 1;
     FILE *logf = NULL;
+    rt_atomic logw;
     for (int k = 0; k < r.s->nlayers; k++)
         if (!part_build(c, &r.layers[k], r.s->layers[k], NULL, base_seed + (uint64_t)k)) goto done;
     if (r.s->joint && !part_build(c, &r.joint, r.s->joint, NULL, base_seed + 100)) goto done;
@@ -649,11 +650,13 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
         }
         printf("resuming after %d of %d stages\n", done, r.nstages);
     }
+    /* the log replaces the previous one whole when training ends, as a single model's does */
     const char *logpath = opt_str(o, "--log");
-    if (logpath && !(logf = fopen(logpath, "w"))) {
-        diag_tool_error("--log: cannot write '%s': %s", logpath, strerror(errno));
+    if (logpath && rt_atomic_open(&logw, logpath)) {
+        diag_tool_error("--log: %s", rt_last_error());
         goto done;
     }
+    if (logpath) logf = logw.fp;
     if (logf) {
         fprintf(logf, "# ebmc train %s: the configuration, then a line per epoch of every stage\n", o->spec);
         cli_config_embed(logf, "config", config);
@@ -685,7 +688,10 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
 data_done:
     rt_dataset_free(&base);
 done:
-    if (logf) fclose(logf);
+    if (logf && rt_atomic_commit(&logw, 1)) {
+        diag_tool_error("--log: %s", rt_last_error());
+        if (!rc) rc = 1;
+    }
     run_free(&r);
     return rc;
 }
