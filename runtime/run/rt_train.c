@@ -17,6 +17,7 @@
 #include "rt_checkpoint.h"
 #include "rt_classify.h"
 #include "rt_collapse.h"
+#include "rt_diverge.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
 #include "rt_par.h"
@@ -153,6 +154,9 @@ static int check_start(const rt_model *m, const rt_params *p, const rt_dataset *
                 return rt_fail("parameter '%s' is not finite before training (%s[%lld] = %g): its init gives a value "
                                "a float cannot hold (floats end near 3.4e38)",
                                m->params[i].name, m->params[i].name, (long long)k, (double)p->value[i][k]);
+    char why[512];
+    if (rt_precision_bad(m, p->value, why, sizeof why))
+        return rt_fail("%s before training: give it an init that makes the precision positive", why);
     for (int64_t r = 0; r < data->n; r++)
         for (int64_t c = 0; c < rf; c++)
             if (isinf(data->data[r * rf + c]))
@@ -566,6 +570,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     if (cfg->on_collapse != RT_COLLAPSE_IGNORE) guard = rt_guard_new(m, p, cfg->method == RT_PCD ? neg : NULL, at.epoch - 1);
     double lr_scale = 1;
     int restores = 0;
+    /* the update checks' context (rt_diverge.h): where the batch is, and the
+     * checkpoint written last, which a failure keeps */
+    rt_update_at ua = {0, 0, (n + B - 1) / B, data->data, NULL, 0, rf, 0, cfg, 0, 0};
+    if (cfg->resume_path && cfg->checkpoint_path && !strcmp(cfg->resume_path, cfg->checkpoint_path))
+        ua.saved_epoch = at.epoch, ua.saved_batch = at.batch;
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
@@ -583,6 +592,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &here, cfg->meta,
                                              cfg->nmeta)))
                     break;
+                ua.saved_epoch = epoch, ua.saved_batch = b0 / B;
                 last_save = now();
                 if (cfg->stop && *cfg->stop) {
                     rep->stopped = 1;
@@ -591,6 +601,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             }
             int64_t nb = n - b0 < B ? n - b0 : B;
             trained = 1;
+            ua.epoch = epoch, ua.batch = b0 / B + 1, ua.rows = order + b0, ua.nrows = nb, ua.lr = lr;
             /* the rows themselves are needed only to impute or for the
              * discriminative pass; otherwise they go straight to pos */
             int direct = !missing && !dis;
@@ -611,7 +622,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
                 else pos->step++;
                 for (int64_t r = 0; r < nb; r++) loss_sum += pos->bufs[m->loss_buf][r];
+                if ((rc = rt_check_gradient(m, p, &ua))) break;
                 update(m, p, cfg, lr, mom, wd);
+                if ((rc = rt_check_update(m, p, &ua))) break;
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
@@ -664,7 +677,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 rt_ws_run(neg, m->k_grad);
                 update_offsets(m, p, pos, nb);
             }
+            if ((rc = rt_check_gradient(m, p, &ua))) break;
             update(m, p, cfg, lr, mom, wd);
+            if ((rc = rt_check_update(m, p, &ua))) break;
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
@@ -675,6 +690,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,
                                          cfg->nmeta)))
                 break;
+            ua.saved_epoch = epoch + 1, ua.saved_batch = 0;
             last_save = now();
         }
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
