@@ -123,8 +123,23 @@ static int resume(Run *r, const char *path, int *stages_done) {
     int n, nm;
     if (rt_load_safetensors(path, &ts, &n, &meta, &nm)) return -1;
     *stages_done = 0;
-    for (int i = 0; i < nm; i++)
-        if (!strcmp(meta[i].key, "stages_done")) *stages_done = atoi(meta[i].value);
+    /* a checkpoint of another model or stack is refused, not half loaded */
+    const char *stack = NULL, *done = NULL;
+    for (int i = 0; i < nm; i++) {
+        if (!strcmp(meta[i].key, "stages_done")) done = meta[i].value;
+        if (!strcmp(meta[i].key, "stack")) stack = meta[i].value;
+    }
+    char *end = NULL;
+    long d = done ? strtol(done, &end, 10) : -1;
+    int rc = 0;
+    if (!stack || !done)
+        rc = rt_fail("%s is not a stack's checkpoint (no 'stack' and 'stages_done' keys): --resume of stack '%s' needs "
+                     "the --out of an earlier run of it", path, r->s->name);
+    else if (strcmp(stack, r->s->name))
+        rc = rt_fail("%s is a checkpoint of stack '%s', not of '%s'", path, stack, r->s->name);
+    else if (!*done || *end || d < 0 || d > r->nstages)
+        rc = rt_fail("%s: stages_done is '%s', not a number of stages from 0 to %d", path, done, r->nstages);
+    *stages_done = rc ? 0 : (int)d;
     Part *parts[3 + 64];
     int np = 0;
     for (int k = 0; k < r->s->nlayers && np < 64; k++) parts[np++] = &r->layers[k];
@@ -133,13 +148,19 @@ static int resume(Run *r, const char *path, int *stages_done) {
         for (int q = 0; q < parts[i]->m->nparams; q++) {
             char name[128];
             snprintf(name, sizeof name, "%s.%s", parts[i]->name, parts[i]->m->params[q].name);
-            for (int k = 0; k < n; k++)
-                if (!strcmp(ts[k]->name, name) && rt_numel(ts[k]->ndim, ts[k]->dims) == parts[i]->m->params[q].size)
+            int found = 0;
+            for (int k = 0; k < n && !rc; k++)
+                if (!strcmp(ts[k]->name, name) && rt_numel(ts[k]->ndim, ts[k]->dims) == parts[i]->m->params[q].size) {
                     memcpy(parts[i]->p->value[q], ts[k]->data, sizeof(float) * (size_t)parts[i]->m->params[q].size);
+                    found = 1;
+                }
+            if (!rc && !found)
+                rc = rt_fail("%s has no tensor '%s' of %lld values, which stack '%s' needs", path, name,
+                             (long long)parts[i]->m->params[q].size, r->s->name);
         }
     rt_tensors_free(ts, n);
     rt_meta_free(meta, nm);
-    return 0;
+    return rc;
 }
 
 /* ---- data passed up -------------------------------------------------------------------- */

@@ -89,6 +89,13 @@ if [ $brc = 1 ] && grep -q "parameter 's' sets the precision of gaussian group '
     ok "a built binary stops at a precision that is not positive, as ebmc does"
 else notok "a built binary stops at a negative precision" "exit $brc: $(cat "$T/bin.err")" "ebmc: $(cat "$T/ebmc.err")"; fi
 
+# a built binary run without a command: its usage on stderr, exit 1 (it
+# went to stdout, leaving nothing on stderr for an error exit)
+"$T/precbin" >"$T/out" 2>"$T/err"
+brc=$?
+[ $brc = 1 ] && grep -q "usage: precbin COMMAND" "$T/err" && [ ! -s "$T/out" ] &&
+    ok "a built binary without a command: usage on stderr, exit 1" || notok "a built binary without a command" "exit $brc"
+
 # 5: the embedding example, in a copy
 mkdir -p "$T/embed" && cp examples/embed/main.c examples/embed/Makefile "$T/embed/"
 if make -s -C "$T/embed" embed ROOT="$ROOT" EBMC="$EBMC" EBMRT="$ROOT/${BUILD:-build}/libebmrt.a $SAN -lopenblas -lyaml -lpng -lz -lm -lpthread" \
