@@ -120,32 +120,6 @@ int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n
     return 0;
 }
 
-/* The divergence check names where the first non-finite number came from:
- * the data or an init (checked before training, check_start), else the
- * step length, with a division by a zero parameter named too when the last
- * gradient itself was not finite. */
-static int check_finite(const rt_model *m, const rt_params *p, int epoch, double lr) {
-    for (int i = 0; i < m->nparams; i++)
-        for (int64_t k = 0; k < m->params[i].size; k++)
-            if (!isfinite(p->value[i][k])) {
-                int bad_grad = 0;
-                for (int j = 0; j < m->nparams && !bad_grad; j++)
-                    for (int64_t q = 0; q < m->params[j].size && !bad_grad; q++) bad_grad = !isfinite(p->grad[j][q]);
-                /* a gradient that is not finite follows from parameters
-                 * already blown up as well as from a zero divisor: both
-                 * causes are named, the step length first */
-                if (bad_grad)
-                    return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; the learning "
-                                   "rate (lr = %g) is probably too high, or, as the last gradient was not finite, the "
-                                   "energy divides by a parameter that reached zero (or takes the log of a value that "
-                                   "is not positive)", epoch, m->params[i].name, lr);
-                return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; "
-                               "the learning rate (lr = %g) is probably too high",
-                               epoch, m->params[i].name, lr);
-            }
-    return 0;
-}
-
 /* causes that are there before the first update */
 static int check_start(const rt_model *m, const rt_params *p, const rt_dataset *data, int64_t rf) {
     for (int i = 0; i < m->nparams; i++)
@@ -587,7 +561,6 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             /* a checkpoint here: on a signal, or when the minutes are up */
             if (trained && cfg->checkpoint_path &&
                 ((cfg->stop && *cfg->stop) || (cfg->checkpoint_minutes > 0 && now() - last_save > 60 * cfg->checkpoint_minutes))) {
-                if ((rc = check_finite(m, p, epoch, lr))) break;
                 rt_train_position here = {epoch, b0 / B, pos->step, neg->step};
                 if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &here, cfg->meta,
                                              cfg->nmeta)))
@@ -683,8 +656,6 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
-        rc = check_finite(m, p, epoch, lr);
-        if (rc) break;
         if (cfg->checkpoint_path && cfg->checkpoint_every > 0 && epoch % cfg->checkpoint_every == 0 && epoch < cfg->epochs) {
             rt_train_position next = {epoch + 1, 0, pos->step, neg->step};
             if ((rc = rt_checkpoint_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, &next, cfg->meta,

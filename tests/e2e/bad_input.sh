@@ -70,25 +70,7 @@ expect_fail "missing spec" "cannot read '.*nope.ebm'" "$EBMC" check "$T/nope.ebm
 # --resume of a stack: a checkpoint of a single model or of another stack is
 # refused before any training (it was half loaded: tensors whose names did
 # not match were skipped, and training started over at stage 1)
-cat >"$T/st.ebm" <<'SPEC'
-model l1 {
-  visible v[4] : bernoulli
-  hidden  h[3] : bernoulli
-  param W1[4, 3] init normal(0, 0.1)
-  energy = - sum(i, j) v[i]*W1[i, j]*h[j]
-}
-model l2 {
-  visible v[3] : bernoulli
-  hidden  h[2] : bernoulli
-  param W2[3, 2] init normal(0, 0.1)
-  energy = - sum(i, j) v[i]*W2[i, j]*h[j]
-}
-stack s { layers = l1, l2  kind = dbn }
-train s {
-  stage one { layer = l1  data = bars_and_stripes(2, 2)  method = cd(k = 1)  batch = 8  epochs = 2  lr = 0.05 }
-  stage two { layer = l2  method = cd(k = 1)  batch = 8  epochs = 2  lr = 0.05 }
-}
-SPEC
+tiny_stack "$T/st.ebm" 2
 sed 's/stack s {/stack t {/; s/train s {/train t {/' "$T/st.ebm" >"$T/st2.ebm"
 "$EBMC" train "$T/st2.ebm" --quiet --out "$T/t.st" >/dev/null 2>&1
 expect_fail "a stack resumed from a single model's checkpoint" "good.st is not a stack's checkpoint" \

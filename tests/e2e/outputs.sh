@@ -124,25 +124,7 @@ cmp -s "$T/l.yaml" "$T/l.keep" && ok "--log on a full disk: the previous log is 
 
 # a stack's --log the same way (it was opened with fopen "w": cut at the
 # start, then exit 0 with half a log)
-cat >"$T/st.ebm" <<'SPEC'
-model l1 {
-  visible v[4] : bernoulli
-  hidden  h[3] : bernoulli
-  param W1[4, 3] init normal(0, 0.1)
-  energy = - sum(i, j) v[i]*W1[i, j]*h[j]
-}
-model l2 {
-  visible v[3] : bernoulli
-  hidden  h[2] : bernoulli
-  param W2[3, 2] init normal(0, 0.1)
-  energy = - sum(i, j) v[i]*W2[i, j]*h[j]
-}
-stack s { layers = l1, l2  kind = dbn }
-train s {
-  stage one { layer = l1  data = bars_and_stripes(2, 2)  method = cd(k = 1)  batch = 8  epochs = 200  lr = 0.05 }
-  stage two { layer = l2  method = cd(k = 1)  batch = 8  epochs = 200  lr = 0.05 }
-}
-SPEC
+tiny_stack "$T/st.ebm" 200
 "$EBMC" train "$T/st.ebm" --quiet --out "$T/st1.st" --log "$T/st.yaml" >/dev/null 2>&1
 cp "$T/st.yaml" "$T/st.keep"
 ( ulimit -f 8; "$EBMC" train "$T/st.ebm" --quiet --out "$T/st2.st" --log "$T/st.yaml" ) >/dev/null 2>"$T/err"
