@@ -133,11 +133,11 @@ static int resume(Run *r, const char *path, int *stages_done) {
     long d = done ? strtol(done, &end, 10) : -1;
     int rc = 0;
     if (!stack || !done)
-        rc = rt_fail("%s is not a stack's checkpoint (no 'stack' and 'stages_done' keys): --resume of stack '%s' needs "
-                     "the --out of an earlier run of it", path, r->s->name);
+        rc = rt_fail("%s is not a stack's checkpoint (no 'stack' and 'stages_done' keys): stack '%s' loads the --out of "
+                     "a run that trained it", path, r->s->name);
     else if (strcmp(stack, r->s->name))
         rc = rt_fail("%s is a checkpoint of stack '%s', not of '%s'", path, stack, r->s->name);
-    else if (!*done || *end || d < 0 || d > r->nstages)
+    else if (!*done || *end || d < 0 || (r->stages && d > r->nstages))   /* sampling reads no stages */
         rc = rt_fail("%s: stages_done is '%s', not a number of stages from 0 to %d", path, done, r->nstages);
     *stages_done = rc ? 0 : (int)d;
     Part *parts[3 + 64];
