@@ -4,9 +4,11 @@
  * The loop calls rt_check_gradient before each update and rt_check_update
  * after it; parameters were finite before (checked at the start, then
  * after every update), so the first failure names its cause: a gradient
- * that is not finite comes from a data row (the positive phase of that row
- * alone is not finite: a value whose square overflows a float, say) or else
- * from the model's own samples; a finite gradient that leaves a parameter
+ * that is not finite comes from the parameters themselves (a row of zeros
+ * gives it too: a division by a parameter at zero), from a data row (the
+ * positive phase of that row alone is not finite: a value whose square
+ * overflows a float, say) or else from the model's own samples; a finite
+ * gradient that leaves a parameter
  * non-finite is a step too long; a learned precision that crossed zero
  * leaves its group without a density. Each check reads every parameter
  * once, a pass as cheap as the update's own. */
