@@ -55,6 +55,40 @@ static const rt_linear *desc_linear(Arena *a, const Analysis *an) {
     return r;
 }
 
+/* A gaussian_diag group's half-precision q (E holds q*g^2) of the form
+ * c0 + c*x^k for one parameter x indexed by plain variables (x[i], or a
+ * scalar): x is marked so the runtime can stop at a precision that is not
+ * positive (rt_precision.c). Other forms (exp(l), s*t, a unit) are left to
+ * the divergence check. */
+static void mark_precision(rt_model *r, const Analysis *an, int u) {
+    const GroupInfo *gi = &an->g[u];
+    if (gi->cond != COND_GAUSS_DIAG || !gi->quad) return;
+    const Factor *x = NULL;
+    double c0 = 0, c = 0;
+    for (int i = 0; i < gi->quad->n; i++) {
+        const Term *t = &gi->quad->t[i];
+        if (t->nvars || t->nsub || t->nguard || t->nf > 1) return;
+        if (t->nf == 0) {
+            c0 += t->coef;
+            continue;
+        }
+        const Factor *f = &t->f[0];
+        if (f->kind != FK_TENSOR || !f->sym || f->sym->kind != SYM_PARAM || f->nidx != f->sym->ndim) return;
+        if (x && (x->sym != f->sym || x->power != f->power)) return;
+        for (int d = 0; d < f->nidx; d++)
+            if (f->idx[d].n != 1 || f->idx[d].coef[0] != 1 || f->idx[d].cst != 0) return;
+        x = f;
+        c += t->coef;
+    }
+    if (!x || c == 0) return;
+    rt_param *q = &r->params[x->sym->id];
+    q->precision = 1;
+    q->precision_of = u;
+    q->precision_power = x->power;
+    q->precision_c0 = c0;
+    q->precision_c = c;
+}
+
 /* The energy (and loss) as text with every index named x, x2, x3 in the
  * order it is bound: renaming i to k in the spec keeps a checkpoint's
  * structure. */
@@ -138,6 +172,7 @@ rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p) {
         q->momentum = s->momentum;
         q->weight_decay = s->weight_decay;
     }
+    for (int u = 0; u < m->nunits; u++) mark_precision(r, an, u);
     r->nblocks = an->nblocks;
     r->sweep = an->sweep;
     r->nbufs = p->nbufs;

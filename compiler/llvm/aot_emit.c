@@ -71,6 +71,13 @@ static void param(FILE *f, const rt_param *q, int i) {
     num(f, q->momentum);
     fputs(", .weight_decay = ", f);
     num(f, q->weight_decay);
+    if (q->precision) {
+        fprintf(f, ", .precision = 1, .precision_of = %d, .precision_power = %d, .precision_c0 = ", q->precision_of,
+                q->precision_power);
+        num(f, q->precision_c0);
+        fputs(", .precision_c = ", f);
+        num(f, q->precision_c);
+    }
     if (q->mask_data) fprintf(f, ", .mask_data = mask_%d", i);
     if (q->init_data) fprintf(f, ", .init_data = init_%d", i);
     fputs("},\n", f);

@@ -342,8 +342,8 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     return rc;
 }
 
-static void version(const rt_app *app) {
-    printf("%s: model '%s' built by ebmc %s from %s (spec fnv1a64 %s), kernels for %s%s%s\n", prog, app->model->name,
+static void version(const rt_app *app, FILE *out) {
+    fprintf(out, "%s: model '%s' built by ebmc %s from %s (spec fnv1a64 %s), kernels for %s%s%s\n", prog, app->model->name,
            app->version, app->spec, app->spec_hash, app->target, app->params ? "; parameters embedded from " : "",
            app->params ? app->params_from : "");
 }
@@ -356,8 +356,9 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
     signal(SIGXFSZ, SIG_IGN);   /* a full disk: an error from write(), the old file kept */
     rt_files_guard(1);          /* no output replaces a file this command reads */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        version(app);
-        printf("\nusage: %s COMMAND [flags]\n\n"
+        FILE *out = argc < 2 ? stderr : stdout;   /* no command is an error: its message on stderr, as ebmc's */
+        version(app, out);
+        fprintf(out, "\nusage: %s COMMAND [flags]\n\n"
                "  train    train the model (the spec's train block; --data, --epochs, --lr to change it)\n"
                "  sample   draw samples by block Gibbs sampling\n"
                "  eval     reconstruction error, pseudo-log-likelihood, exact log Z when small enough\n\n"
@@ -366,7 +367,7 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
         return argc < 2 ? 1 : 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        version(app);
+        version(app, stdout);
         return 0;
     }
     if (app->stack && (!strcmp(argv[1], "train") || !strcmp(argv[1], "sample"))) return rt_app_stack_main(app, argc, argv);

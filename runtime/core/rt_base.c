@@ -18,10 +18,13 @@
 static _Thread_local char last_error[2048];
 
 int rt_fail(const char *fmt, ...) {
+    /* formatted apart first: an argument may be rt_last_error() itself */
+    char msg[sizeof last_error];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    memcpy(last_error, msg, sizeof msg);
     return -1;
 }
 

@@ -67,6 +67,14 @@ typedef struct rt_param {
     double momentum;            /* replaces the run's momentum; NAN: the run's */
     double weight_decay;        /* replaces the run's weight_decay (and applies
                                    to any parameter); NAN: the run's */
+    /* precision = 1: every element x of this parameter sets the precision
+     * of a unit of gaussian group precision_of, as 2*(precision_c0 +
+     * precision_c*x^precision_power) (the energy holds that times the
+     * unit squared, over 2); the compiler fills it when the group's
+     * self-term has this form, so that training, loading and sampling stop
+     * at a precision that is not positive (rt_precision.c) */
+    int precision, precision_of, precision_power;
+    double precision_c0, precision_c;
 } rt_param;
 
 /* x = W.h + b + noise, as the compiler recognised it in the energy
@@ -142,6 +150,13 @@ const float *rt_param_mask(const rt_model *m, const rt_params *p, int i);
  * and takes "MODEL.param" (a stack checkpoint's part) where "param" is absent */
 int rt_params_save(const rt_model *m, const rt_params *p, const char *path, const rt_meta *meta, int nmeta);
 int rt_params_load(const rt_model *m, rt_params *p, const char *path);
+/* "W[3, 2]": element k of parameter q by its indices ("b" for a scalar) */
+void rt_param_element_text(char *buf, size_t n, const rt_param *q, int64_t k);
+/* the first element of a precision parameter (rt_param.precision) whose
+ * precision is not positive or not finite: 0 when there is none, else 1
+ * with a sentence in why naming the parameter, the element, its value,
+ * the group and the precision it gives (rt_precision.c) */
+int rt_precision_bad(const rt_model *m, float *const *value, char *why, size_t n);
 
 /* What identifies a model's structure (rt_structure.c): its groups with
  * roles, unit types, conditionals and shapes, its parameters' names and

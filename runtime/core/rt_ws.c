@@ -98,6 +98,16 @@ static void shape_text(char *buf, size_t n, int ndim, const int64_t *dims) {
     if (o < (int)n) snprintf(buf + o, n - (size_t)o, "]");
 }
 
+void rt_param_element_text(char *buf, size_t n, const rt_param *q, int64_t k) {
+    int64_t idx[RT_MAX_DIMS];
+    for (int d = q->ndim - 1; d >= 0; d--) {
+        idx[d] = k % q->dims[d];
+        k /= q->dims[d];
+    }
+    int o = snprintf(buf, n, "%s", q->name);
+    if (q->ndim && o >= 0 && (size_t)o < n) shape_text(buf + o, n - (size_t)o, q->ndim, idx);
+}
+
 /* param's tensor: "param", else "model.param" (a stack's checkpoint names
  * each part's tensors so) */
 static rt_tensor *find_tensor(rt_tensor **ts, int n, const char *model, const char *param) {
@@ -134,17 +144,21 @@ int rt_params_load(const rt_model *m, rt_params *p, const char *path) {
         /* a NaN or an infinity would sample and evaluate as if all were well */
         for (int64_t k = 0; k < q->size; k++)
             if (!isfinite(t->data[k])) {
-                char at[128];
-                int64_t idx[RT_MAX_DIMS], r = k;
-                for (int d = q->ndim - 1; d >= 0; d--) {
-                    idx[d] = r % q->dims[d];
-                    r /= q->dims[d];
-                }
-                shape_text(at, sizeof at, q->ndim, idx);
-                rc = rt_fail("%s: parameter '%s' holds %s at %s; a checkpoint must hold finite numbers", path, q->name,
-                             isnan(t->data[k]) ? "NaN" : "an infinity", q->ndim ? at : "[]");
+                char at[160];
+                rt_param_element_text(at, sizeof at, q, k);
+                rc = rt_fail("%s: parameter '%s' holds %s at %s%s; a checkpoint must hold finite numbers", path, q->name,
+                             isnan(t->data[k]) ? "NaN" : "an infinity", at + strlen(q->name), q->ndim ? "" : "[]");
                 break;
             }
+    }
+    /* a precision that is not positive samples NaN and evaluates to NaN */
+    if (!rc) {
+        float **vals = calloc((size_t)m->nparams + 1, sizeof(float *));
+        for (int i = 0; vals && i < m->nparams; i++) vals[i] = find_tensor(ts, n, m->name, m->params[i].name)->data;
+        char why[512];
+        if (!vals) rc = rt_fail("out of memory");
+        else if (rt_precision_bad(m, vals, why, sizeof why)) rc = rt_fail("%s: %s", path, why);
+        free(vals);
     }
     /* after the names and shapes, whose mismatches have plainer messages;
      * nothing is copied unless everything fits */

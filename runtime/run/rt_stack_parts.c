@@ -79,28 +79,48 @@ int rt_stack_save(const rt_stack_parts *r, const char *path, int stages_done) {
     return rc;
 }
 
-int rt_stack_load(rt_stack_parts *r, const char *path, int *stages_done) {
+int rt_stack_load(rt_stack_parts *r, const char *path, int training, int *stages_done) {
     rt_tensor **ts;
     rt_meta *meta;
     int n, nm;
     if (rt_load_safetensors(path, &ts, &n, &meta, &nm)) return -1;
-    *stages_done = 0;
-    for (int i = 0; i < nm; i++)
-        if (!strcmp(meta[i].key, "stages_done")) *stages_done = atoi(meta[i].value);
+    /* a checkpoint of another model or stack is refused, not half loaded */
+    const char *stack = NULL, *done = NULL, *name = r->s->name;
+    for (int i = 0; i < nm; i++) {
+        if (!strcmp(meta[i].key, "stages_done")) done = meta[i].value;
+        if (!strcmp(meta[i].key, "stack")) stack = meta[i].value;
+    }
+    char *end = NULL;
+    long d = done ? strtol(done, &end, 10) : -1;
+    int rc = 0;
+    if (!stack || !done)
+        rc = rt_fail("%s is not a stack's checkpoint (no 'stack' and 'stages_done' keys): stack '%s' loads the --out of "
+                     "a run that trained it", path, name);
+    else if (strcmp(stack, name))
+        rc = rt_fail("%s is a checkpoint of stack '%s', not of '%s'", path, stack, name);
+    else if (!*done || *end || d < 0 || (training && d > r->s->nstages))   /* sampling reads no stages */
+        rc = rt_fail("%s: stages_done is '%s', not a number of stages from 0 to %d", path, done, r->s->nstages);
+    *stages_done = rc ? 0 : (int)d;
     const rt_model *m[66];
     rt_params *p[66];
     int np = parts(r, m, p, 0);
-    for (int i = 0; i < np; i++)
-        for (int q = 0; q < m[i]->nparams; q++) {
-            char name[128];
-            snprintf(name, sizeof name, "%s.%s", m[i]->name, m[i]->params[q].name);
+    for (int i = 0; i < np && !rc; i++)
+        for (int q = 0; q < m[i]->nparams && !rc; q++) {
+            char tname[128];
+            snprintf(tname, sizeof tname, "%s.%s", m[i]->name, m[i]->params[q].name);
+            int found = 0;
             for (int k = 0; k < n; k++)
-                if (!strcmp(ts[k]->name, name) && rt_numel(ts[k]->ndim, ts[k]->dims) == m[i]->params[q].size)
+                if (!strcmp(ts[k]->name, tname) && rt_numel(ts[k]->ndim, ts[k]->dims) == m[i]->params[q].size) {
                     memcpy(p[i]->value[q], ts[k]->data, sizeof(float) * (size_t)m[i]->params[q].size);
+                    found = 1;
+                }
+            if (!found)
+                rc = rt_fail("%s has no tensor '%s' of %lld values, which stack '%s' needs", path, tname,
+                             (long long)m[i]->params[q].size, name);
         }
     rt_tensors_free(ts, n);
     rt_meta_free(meta, nm);
-    return 0;
+    return rc;
 }
 
 int64_t rt_stack_first_visible(const rt_model *m) {

@@ -20,8 +20,10 @@ void rt_stack_parts_init(rt_stack_parts *r, const rt_stack *s, uint64_t seed, ui
 void rt_stack_parts_free(rt_stack_parts *r);
 /* every part's parameters as "part.param", with the stages done */
 int rt_stack_save(const rt_stack_parts *r, const char *path, int stages_done);
-/* the layers' and joint model's parameters found in path; the stages it completed */
-int rt_stack_load(rt_stack_parts *r, const char *path, int *stages_done);
+/* the layers' and joint model's parameters found in path, which must be a
+ * checkpoint of this stack with every part; the stages it completed
+ * (checked against the stage count when training) */
+int rt_stack_load(rt_stack_parts *r, const char *path, int training, int *stages_done);
 /* The data of layer k: the rows of base passed up through layers
  * 0..k-1, their extra columns (labels) kept; then cut to what layer k takes. */
 int rt_stack_layer_data(const rt_stack_parts *r, const rt_dataset *base, int k, rt_dataset *out);

@@ -44,7 +44,7 @@ int rt_stack_sample(const rt_stack *s, const char *params, int64_t chains, int s
     rt_stack_parts_init(&r, s, 1, 0, 1);
     int done, rc = -1;
     *out = NULL;
-    if (rt_stack_load(&r, params, &done)) goto fail;
+    if (rt_stack_load(&r, params, 0, &done)) goto fail;
     if (s->dbm) {
         int64_t rf = rt_visible_floats(s->joint);
         float *means = malloc(sizeof(float) * (size_t)(chains * rf));

@@ -55,6 +55,7 @@ typedef struct Run {
     rt_stack_parts parts;
     const rt_stack_run *o;
     FILE *log;
+    rt_atomic logw;   /* the log's temporary file, renamed when training ends */
 } Run;
 
 /* One stage, with what a single model's run gets: the validation rows of
@@ -156,11 +157,15 @@ done:
     return rc;
 }
 
+static int log_failed(void) { return rt_fail("--log: %s", rt_last_error()); }
+
 /* the log's head: the spec's resolved settings, then a line per epoch of every stage */
 static int open_log(Run *r) {
     const rt_stack_run *o = r->o;
     if (!o->log) return 0;
-    if (!(r->log = fopen(o->log, "w"))) return rt_fail("--log: cannot write '%s': %s", o->log, strerror(errno));
+    /* the log replaces the previous one whole when training ends, as a single model's does */
+    if (rt_atomic_open(&r->logw, o->log)) return log_failed();
+    r->log = r->logw.fp;
     fprintf(r->log, "# ebmc train %s: the configuration, then a line per epoch of every stage\n", o->spec);
     const char *config = o->config ? o->config : r->parts.s->config;
     if (config) rt_log_embed(r->log, "config", config);
@@ -176,7 +181,7 @@ int rt_stack_train(const rt_stack *s, const rt_stack_run *o) {
     rt_dataset base = {0};
     int rc = -1, done = 0;
     if (o->resume) {
-        if (rt_stack_load(&r.parts, o->resume, &done)) goto out;
+        if (rt_stack_load(&r.parts, o->resume, 1, &done)) goto out;
         printf("resuming after %d of %d stages\n", done, s->nstages);
     }
     if (open_log(&r)) goto out;
@@ -197,7 +202,7 @@ int rt_stack_train(const rt_stack *s, const rt_stack_run *o) {
     rc = 0;
 out:
     rt_dataset_free(&base);
-    if (r.log) fclose(r.log);
+    if (r.log && rt_atomic_commit(&r.logw, 1) && !rc) rc = log_failed();
     rt_stack_parts_free(&r.parts);
     return rc;
 }

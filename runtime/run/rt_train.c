@@ -19,6 +19,7 @@
 #include "rt_classify.h"
 #include "rt_collapse.h"
 #include "rt_enhanced.h"
+#include "rt_diverge.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
 #include "rt_par.h"
@@ -123,32 +124,6 @@ int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n
     return 0;
 }
 
-/* The divergence check names where the first non-finite number came from:
- * the data or an init (checked before training, check_start), else the
- * step length, with a division by a zero parameter named too when the last
- * gradient itself was not finite. */
-static int check_finite(const rt_model *m, const rt_params *p, int epoch, double lr) {
-    for (int i = 0; i < m->nparams; i++)
-        for (int64_t k = 0; k < m->params[i].size; k++)
-            if (!isfinite(p->value[i][k])) {
-                int bad_grad = 0;
-                for (int j = 0; j < m->nparams && !bad_grad; j++)
-                    for (int64_t q = 0; q < m->params[j].size && !bad_grad; q++) bad_grad = !isfinite(p->grad[j][q]);
-                /* a gradient that is not finite follows from parameters
-                 * already blown up as well as from a zero divisor: both
-                 * causes are named, the step length first */
-                if (bad_grad)
-                    return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; the learning "
-                                   "rate (lr = %g) is probably too high, or, as the last gradient was not finite, the "
-                                   "energy divides by a parameter that reached zero (or takes the log of a value that "
-                                   "is not positive)", epoch, m->params[i].name, lr);
-                return rt_fail("training diverged in epoch %d: parameter '%s' has non-finite values; "
-                               "the learning rate (lr = %g) is probably too high",
-                               epoch, m->params[i].name, lr);
-            }
-    return 0;
-}
-
 /* causes that are there before the first update */
 static int check_start(const rt_model *m, const rt_params *p, const rt_dataset *data, int64_t rf) {
     for (int i = 0; i < m->nparams; i++)
@@ -157,6 +132,9 @@ static int check_start(const rt_model *m, const rt_params *p, const rt_dataset *
                 return rt_fail("parameter '%s' is not finite before training (%s[%lld] = %g): its init gives a value "
                                "a float cannot hold (floats end near 3.4e38)",
                                m->params[i].name, m->params[i].name, (long long)k, (double)p->value[i][k]);
+    char why[512];
+    if (rt_precision_bad(m, p->value, why, sizeof why))
+        return rt_fail("%s before training: give it an init that makes the precision positive", why);
     for (int64_t r = 0; r < data->n; r++)
         for (int64_t c = 0; c < rf; c++)
             if (isinf(data->data[r * rf + c]))
@@ -612,6 +590,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     /* several ranks: the stop signal and the checkpoint minutes as all of
      * them saw them in the last batch's exchange (rank 0's clock) */
     int dist = rt_dist_size() > 1, agreed[2] = {0, 0};
+    /* the update checks' context (rt_diverge.h): where the batch is, and the
+     * checkpoint written last, which a failure keeps */
+    rt_update_at ua = {0, 0, (n + B - 1) / B, data->data, NULL, 0, rf, 0, cfg, 0, 0};
+    if (cfg->resume_path && cfg->checkpoint_path && !strcmp(cfg->resume_path, cfg->checkpoint_path))
+        ua.saved_epoch = at.epoch, ua.saved_batch = at.batch;
     for (int epoch = at.epoch; epoch <= cfg->epochs && !rc && !rep->stopped; epoch++) {
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
@@ -625,11 +608,11 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             int stop = dist ? agreed[0] : cfg->stop && *cfg->stop;
             int due = dist ? agreed[1] : cfg->checkpoint_minutes > 0 && now() - last_save > 60 * cfg->checkpoint_minutes;
             if (trained && cfg->checkpoint_path && (stop || due)) {
-                if ((rc = check_finite(m, p, epoch, lr))) break;
                 rt_train_position here = {epoch, b0 / B, pos->step, neg->step};
                 if ((rc = rt_train_dist_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, &here, cfg->meta,
                                              cfg->nmeta)))
                     break;
+                ua.saved_epoch = epoch, ua.saved_batch = b0 / B;
                 last_save = now();
                 if (stop) {
                     rep->stopped = 1;
@@ -644,6 +627,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             rt_dist_share(nb, &lo, &hi);
             int64_t nl = hi - lo;
             double was[3] = {err, (double)watched, loss_sum};
+            ua.epoch = epoch, ua.batch = b0 / B + 1, ua.rows = order + b0 + lo, ua.nrows = nl, ua.lr = lr;
             /* the rows themselves are needed only to impute or for the
              * discriminative pass; otherwise they go straight to pos */
             int direct = !missing && !dis;
@@ -666,7 +650,9 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 else pos->step++;
                 for (int64_t r = 0; r < nl; r++) loss_sum += pos->bufs[m->loss_buf][r];
                 if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
+                if ((rc = rt_check_gradient(m, p, &ua))) break;
                 update(m, p, cfg, lr, mom, wd);
+                if ((rc = rt_check_update(m, p, &ua))) break;
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
@@ -731,17 +717,20 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 Step at_lr = {m, p, cfg, mom, wd};
                 adapt = rt_adaptive_choose(ada, pos, neg, lr * adapt, step_at, &at_lr, NULL) / lr;
             }
+            ua.lr = lr * adapt;
+            if ((rc = rt_check_gradient(m, p, &ua))) break;
             update(m, p, cfg, lr * adapt, mom, wd);
+            if ((rc = rt_check_update(m, p, &ua))) break;
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
         if (rc || rep->stopped) break;
-        rc = check_finite(m, p, epoch, lr);
-        if (rc || (rc = rt_train_dist_same(m, p, epoch))) break;
+        if ((rc = rt_train_dist_same(m, p, epoch))) break;
         if (cfg->checkpoint_path && cfg->checkpoint_every > 0 && epoch % cfg->checkpoint_every == 0 && epoch < cfg->epochs) {
             rt_train_position next = {epoch + 1, 0, pos->step, neg->step};
             if ((rc = rt_train_dist_save(cfg->checkpoint_path, m, p, cfg->method == RT_PCD ? neg : NULL, C, &next, cfg->meta,
                                          cfg->nmeta)))
                 break;
+            ua.saved_epoch = epoch + 1, ua.saved_batch = 0;
             last_save = now();
         }
         rt_epoch_stats *st = &rep->per_epoch[epoch - 1];

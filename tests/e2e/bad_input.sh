@@ -66,3 +66,17 @@ sed 's/v\[4\]/v[5]/; s/W\[4, 3\]/W[5, 3]/; s/b\[4\]/b[5]/' "$T/d.ebm" >"$T/five.
 expect_fail "PNG of non-image visibles" "image-shaped" "$EBMC" sample "$T/five.ebm" --params "$T/good.st" --out "$T/x.png"
 expect_fail "bad --set" "unknown train setting 'epoch'" "$EBMC" train "$T/d.ebm" --set epoch=3
 expect_fail "missing spec" "cannot read '.*nope.ebm'" "$EBMC" check "$T/nope.ebm"
+
+# --resume of a stack (and its sample): a checkpoint of a single model or
+# of another stack is refused before any training (it was half loaded: tensors whose names did
+# not match were skipped, and training started over at stage 1)
+tiny_stack "$T/st.ebm" 2
+sed 's/stack s {/stack t {/; s/train s {/train t {/' "$T/st.ebm" >"$T/st2.ebm"
+"$EBMC" train "$T/st2.ebm" --quiet --out "$T/t.st" >/dev/null 2>&1
+expect_fail "a stack resumed from a single model's checkpoint" "good.st is not a stack's checkpoint" \
+    "$EBMC" train "$T/st.ebm" --quiet --out "$T/s.st" --resume "$T/good.st"
+expect_fail "a stack resumed from another stack's checkpoint" "t.st is a checkpoint of stack 't', not of 's'" \
+    "$EBMC" train "$T/st.ebm" --quiet --out "$T/s.st" --resume "$T/t.st"
+expect_fail "a stack sampled from a single model's checkpoint" "good.st is not a stack's checkpoint" \
+    "$EBMC" sample "$T/st.ebm" --params "$T/good.st" --out "$T/s.png"
+[ ! -e "$T/s.st" ] && [ ! -e "$T/s.png" ] && ok "nothing written after a refused resume" || notok "nothing written after a refused resume"

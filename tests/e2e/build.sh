@@ -6,7 +6,8 @@
 #      eval reports ebmc eval's numbers;
 #   3. kernels for a generic CPU give the same samples as the host's;
 #   4. every unit type and sampler of the catalogue: built binaries sample
-#      bit for bit as ebmc does (initial parameters, 20 sweeps);
+#      bit for bit as ebmc does (initial parameters, 20 sweeps); a learned
+#      precision driven negative stops a built binary as it stops ebmc;
 #   5. the embedding example (examples/embed) compiles with cc against the
 #      header, the object and libebmrt.a, and prints ebmc sample's rows;
 #   6. --target aarch64: an AArch64 object and C glue that compiles;
@@ -74,6 +75,26 @@ for s in grbm spin_rbm rbm_labels mcrbm fvbm srbm ssrbm dbm3; do
     if [ -s "$T/x_$s.npy" ] && cmp -s "$T/x_$s.npy" "$T/y_$s.npy"; then ok "$s: the built binary samples bit for bit as ebmc"
     else notok "$s: built binary samples" "$(head -2 "$T/err")"; fi
 done
+
+# 4b: a built binary knows which parameter is a precision (aot_emit): a
+# learned one driven negative stops it as it stops ebmc, same message
+awk 'BEGIN { srand(1); print "a,b,c"; for (r = 0; r < 16; r++) print 30*(rand()-0.5) "," 30*(rand()-0.5) "," 30*(rand()-0.5) }' >"$T/wide.csv"
+printf 'model g {\n  visible v[3] : gaussian\n  hidden  h[2] : bernoulli\n  param W[3, 2] init normal(0, 0.1)\n  param s[3] init 1\n  energy = sum(i) s[i]*v[i]^2/2 - sum(i, j) v[i]*W[i, j]*h[j]\n}\ntrain g { data = csv("%s/wide.csv")  batch = 4  epochs = 20  lr = 0.002 }\n' "$T" >"$T/prec.ebm"
+"$EBMC" build "$T/prec.ebm" -o "$T/precbin" >/dev/null 2>&1
+"$T/precbin" train --out "$T/pb.st" --quiet >/dev/null 2>"$T/bin.err"
+brc=$?
+"$EBMC" train "$T/prec.ebm" --out "$T/pe.st" --quiet >/dev/null 2>"$T/ebmc.err"
+if [ $brc = 1 ] && grep -q "parameter 's' sets the precision of gaussian group 'v'" "$T/bin.err" &&
+    [ "$(sed 's/^[^:]*: error: //; s/pb.st/X/' "$T/bin.err")" = "$(sed 's/^[^:]*: error: //; s/pe.st/X/' "$T/ebmc.err")" ]; then
+    ok "a built binary stops at a precision that is not positive, as ebmc does"
+else notok "a built binary stops at a negative precision" "exit $brc: $(cat "$T/bin.err")" "ebmc: $(cat "$T/ebmc.err")"; fi
+
+# a built binary run without a command: its usage on stderr, exit 1 (it
+# went to stdout, leaving nothing on stderr for an error exit)
+"$T/precbin" >"$T/out" 2>"$T/err"
+brc=$?
+[ $brc = 1 ] && grep -q "usage: precbin COMMAND" "$T/err" && [ ! -s "$T/out" ] &&
+    ok "a built binary without a command: usage on stderr, exit 1" || notok "a built binary without a command" "exit $brc"
 
 # 5: the embedding example, in a copy
 mkdir -p "$T/embed" && cp examples/embed/main.c examples/embed/Makefile "$T/embed/"

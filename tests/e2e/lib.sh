@@ -18,3 +18,27 @@ expect_fail() {
     if [ $rc = 1 ] && grep -q -- "$pattern" "$T/err"; then ok "$name"
     else notok "$name" "exit status $rc (want 1), stderr: $(head -3 "$T/err")"; fi
 }
+
+# tiny_stack FILE EPOCHS: a DBN of two tiny RBMs on 2x2 bars-and-stripes,
+# EPOCHS per stage (a second or so at 200)
+tiny_stack() {
+    sed "s/EPOCHS/$2/g" >"$1" <<'SPEC'
+model l1 {
+  visible v[4] : bernoulli
+  hidden  h[3] : bernoulli
+  param W1[4, 3] init normal(0, 0.1)
+  energy = - sum(i, j) v[i]*W1[i, j]*h[j]
+}
+model l2 {
+  visible v[3] : bernoulli
+  hidden  h[2] : bernoulli
+  param W2[3, 2] init normal(0, 0.1)
+  energy = - sum(i, j) v[i]*W2[i, j]*h[j]
+}
+stack s { layers = l1, l2  kind = dbn }
+train s {
+  stage one { layer = l1  data = bars_and_stripes(2, 2)  method = cd(k = 1)  batch = 8  epochs = EPOCHS  lr = 0.05 }
+  stage two { layer = l2  method = cd(k = 1)  batch = 8  epochs = EPOCHS  lr = 0.05 }
+}
+SPEC
+}

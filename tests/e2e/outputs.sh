@@ -1,8 +1,8 @@
 # outputs.sh — no output replaces an input, another output or a non-file;
 # links are written through; modes kept; leftovers of killed writers
 # removed; long names fit; a flag is not taken as a file name; SIGTERM and
-# SIGHUP checkpoint like Ctrl-C; a --log on a full disk fails and keeps the
-# old log (issue 17, item 1 and 5).
+# SIGHUP checkpoint like Ctrl-C; a --log on a full disk (a model's or a
+# stack's) fails and keeps the old log (issue 17, item 1 and 5).
 . tests/e2e/lib.sh
 cp specs/rbm_bas.ebm "$T/m.ebm"
 cp "$T/m.ebm" "$T/m.keep"
@@ -121,3 +121,15 @@ rc=$?
 [ $rc = 1 ] && grep -q -- "--log: cannot write" "$T/err" && ok "--log on a full disk: error, exit 1" ||
     notok "--log on a full disk: error, exit 1" "exit $rc: $(cat "$T/err")"
 cmp -s "$T/l.yaml" "$T/l.keep" && ok "--log on a full disk: the previous log is intact" || notok "--log on a full disk: the previous log is intact"
+
+# a stack's --log the same way (it was opened with fopen "w": cut at the
+# start, then exit 0 with half a log)
+tiny_stack "$T/st.ebm" 200
+"$EBMC" train "$T/st.ebm" --quiet --out "$T/st1.st" --log "$T/st.yaml" >/dev/null 2>&1
+cp "$T/st.yaml" "$T/st.keep"
+( ulimit -f 8; "$EBMC" train "$T/st.ebm" --quiet --out "$T/st2.st" --log "$T/st.yaml" ) >/dev/null 2>"$T/err"
+rc=$?
+[ $rc = 1 ] && grep -q -- "--log: cannot write" "$T/err" && ok "a stack's --log on a full disk: error, exit 1" ||
+    notok "a stack's --log on a full disk: error, exit 1" "exit $rc: $(cat "$T/err")"
+grep -q '^stages:' "$T/st.keep" && cmp -s "$T/st.yaml" "$T/st.keep" && ok "a stack's --log on a full disk: the previous log is intact" ||
+    notok "a stack's --log on a full disk: the previous log is intact"

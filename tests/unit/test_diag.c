@@ -85,8 +85,18 @@ static void thread_local_error(void) {
     CHECK(!strcmp(rt_last_error(), "this thread's failure"), "overwritten by another thread: '%s'", rt_last_error());
 }
 
+/* a message that quotes the last one (rt_fail("--log: %s", rt_last_error()))
+ * keeps it whole: formatting into the slot it reads from garbled it */
+static void prefix_last_error(void) {
+    rt_fail("cannot write '%s': %s", "/tmp/log.yaml", "No space left on device");
+    rt_fail("--log: %s", rt_last_error());
+    CHECK(!strcmp(rt_last_error(), "--log: cannot write '/tmp/log.yaml': No space left on device"), "got '%s'",
+          rt_last_error());
+}
+
 int main(void) {
     TEST(printer);
+    TEST(prefix_last_error);
     TEST(exit_codes);
     TEST(thread_local_error);
     return check_failures != 0;
