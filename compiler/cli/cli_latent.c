@@ -1,5 +1,5 @@
-/* cli_latent.c — the recognition model, test scores and filter images of
- * `ebmc train` (see cli_latent.h). */
+/* cli_latent.c — the recognition model of `ebmc train` (see cli_latent.h);
+ * the test score and the filters are the train driver's (rt_drive.c). */
 #include "cli_latent.h"
 
 #include <math.h>
@@ -8,7 +8,7 @@
 
 #include "ir_kernels.h"
 #include "ir_model.h"
-#include "rt_methods.h"
+#include "rt_drive.h"
 
 int cli_latent_prepare(Built *b, const Opts *o, TrainConfig *tc, Latent *lt) {
     memset(lt, 0, sizeof *lt);
@@ -42,114 +42,6 @@ void cli_latent_free(Latent *lt) {
     if (lt->q) cli_backend_free(lt->q);
 }
 
-/* the average loss of rows, with fresh noise for every batch */
-static double average_loss(const rt_model *m, rt_params *p, const rt_dataset *d, uint64_t seed) {
-    int64_t B = 500, rf = rt_dataset_row(d);
-    rt_ws *w = rt_ws_new(m, B, p, seed);
-    double s = 0;
-    for (int64_t r0 = 0; r0 < d->n; r0 += B) {
-        w->B = d->n - r0 < B ? d->n - r0 : B;
-        rt_ws_set_visible(w, d->data + r0 * rf, w->B, rf);
-        rt_ws_fill_noise(w);
-        rt_ws_run(w, m->k_loss);
-        for (int64_t r = 0; r < w->B; r++) s += w->bufs[m->loss_buf][r];
-    }
-    rt_ws_free(w);
-    return s / (double)d->n;
-}
-
-static double average_elbo(const rt_model *m, rt_params *p, Latent *lt, const rt_dataset *d, uint64_t seed) {
-    int64_t B = 500, rf = rt_dataset_row(d);
-    rt_reinforce *r = rt_reinforce_new(m, p, lt->q, lt->qp, B, seed);
-    if (!r) return NAN;
-    double s = 0;
-    for (int64_t r0 = 0; r0 < d->n; r0 += B) {
-        int64_t n = d->n - r0 < B ? d->n - r0 : B;
-        s += rt_reinforce_batch(r, d->data + r0 * rf, n, 1, 0, 0) * (double)n;
-    }
-    rt_reinforce_free(r);
-    return s / (double)d->n;
-}
-
-static int score_test(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt) {
-    rt_dataset d = {0};
-    if (rt_source_load(&tc->test, &d)) return cli_fail_rt();
-    int64_t want = rt_visible_floats(b->m);
-    if (rt_dataset_row(&d) != want) {
-        diag_tool_error("the test data has %lld values per example but model '%s' has %lld visible units",
-                        (long long)rt_dataset_row(&d), b->m->name, (long long)want);
-        rt_dataset_free(&d);
-        return 1;
-    }
-    int rc = 0;
-    if (b->m->lin && b->m->lin->gaussian) {
-        double ll;
-        if (rt_linear_loglik(b->m, p, d.data, d.n, want, &ll)) rc = cli_fail_rt();
-        else printf("exact average log-likelihood of the test data (%lld examples): %.4f\n", (long long)d.n, ll);
-    } else if (lt->q) {
-        printf("ELBO of the test data (%lld examples, one sample of h each): %.4f\n", (long long)d.n,
-               average_elbo(b->m, p, lt, &d, tc->rt.seed + 7));
-    } else if (b->m->k_loss >= 0) {
-        printf("average loss of the test data (%lld examples, fresh noise): %.4f\n", (long long)d.n,
-               average_loss(b->m, p, &d, tc->rt.seed + 7));
-    } else {
-        printf("test data: model '%s' has no exact score (not linear-Gaussian, no loss, no recognition model)\n", b->m->name);
-    }
-    rt_dataset_free(&d);
-    return rc;
-}
-
-/* the loading's columns (or the first matrix parameter's) as images */
 int cli_draw_filters(const rt_model *m, rt_params *p, const char *path) {
-    int w = -1, transposed = 0;
-    if (m->lin && m->lin->loading >= 0) {
-        w = m->lin->loading;
-        transposed = m->lin->loading_t;
-    }
-    for (int i = 0; i < m->nparams && w < 0; i++)
-        if (m->params[i].ndim == 2) w = i;
-    if (w < 0) {
-        diag_tool_error("filters: model '%s' has no matrix parameter to draw", m->name);
-        return 1;
-    }
-    const rt_param *q = &m->params[w];
-    int64_t D = q->dims[transposed ? 1 : 0], K = q->dims[transposed ? 0 : 1];
-    int64_t hgt = 0, wid = 0;
-    for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role == RT_VISIBLE && m->groups[g].size == D && m->groups[g].ndim == 2)
-            hgt = m->groups[g].dims[0], wid = m->groups[g].dims[1];
-    if (!hgt) {
-        int64_t s = (int64_t)llround(sqrt((double)D));
-        if (s * s == D) hgt = wid = s;
-    }
-    if (!hgt) {
-        diag_tool_error("filters: parameter '%s' has rows of %lld values, not an image (declare the visible group 2-D)",
-                        q->name, (long long)D);
-        return 1;
-    }
-    float *img = malloc(sizeof(float) * (size_t)(D * K));
-    for (int64_t k = 0; k < K; k++)
-        for (int64_t i = 0; i < D; i++) img[k * D + i] = p->value[w][transposed ? k * D + i : i * K + k];
-    int cols = (int)ceil(sqrt((double)K));
-    int rc = rt_write_png_grid(path, img, (int)K, (int)hgt, (int)wid, cols, 1);
-    free(img);
-    if (rc) return cli_fail_rt();
-    printf("filters (%lld columns of '%s') drawn to %s\n", (long long)K, q->name, path);
-    return 0;
-}
-
-int cli_latent_finish(Built *b, const TrainConfig *tc, rt_params *p, Latent *lt, const char *out) {
-    int rc = 0;
-    if (lt->q) {
-        /* beside out: NAME.safetensors -> NAME.q.safetensors */
-        size_t n = strlen(out);
-        const char *ext = n > 12 && !strcmp(out + n - 12, ".safetensors") ? out + n - 12 : out + n;
-        char *qpath = arena_printf(b->c->arena, "%.*s.%s.safetensors", (int)(ext - out), out, lt->qname);
-        rt_meta meta[] = {{"model", lt->qname}, {"recognition_for", b->m->name}};
-        if (rt_params_save(lt->q, lt->qp, qpath, meta, 2)) return cli_fail_rt();
-        if (!tc->rt.quiet) printf("recognition model '%s' written to %s\n", lt->qname, qpath);
-    }
-    if (tc->test.kind != RT_SRC_NONE) rc = score_test(b, tc, p, lt);
-    if (!rc && tc->filters) rc = cli_draw_filters(b->m, p, tc->filters);
-    return rc;
+    return rt_drive_filters(m, p, path) ? cli_fail_rt() : 0;
 }

@@ -40,6 +40,10 @@ void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ends in an int of the runtime or a count that sizes a buffer, so past
  * INT_MAX it would wrap: it is refused. ebmc and a built binary share it. */
 int rt_flag_ll(const char *name, const char *v, long long lo, long long *out);
+/* The candidate a misspelt name was probably meant to be (a few edits
+ * away, fewer for short names), or NULL: "did you mean" for the flag
+ * parser and the compiler alike. */
+const char *rt_suggest(const char *name, const char *const *candidates, int n);
 
 /* ---- the files a command reads and writes (rt_files.c) ----------------- */
 /* A command line front end (ebmc, a built binary) turns the guard on: from

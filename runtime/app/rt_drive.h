@@ -1,0 +1,43 @@
+/* rt_drive.h — the train driver of both front ends: `ebmc train` and a
+ * built binary's train hand it the model, its parameters, the data and the
+ * resolved settings; it checks the outputs, trains with the progress bar,
+ * the --log and Ctrl-C checkpoints, writes the checkpoint (the same bytes
+ * from either front end for the same settings and seed), the --report, the
+ * recognition model beside the checkpoint, the test score (test = ...) and
+ * the filters (filters = "f.png"). Messages go through report (ebmc's
+ * diagnostics, or rt_report when NULL). */
+#ifndef EBMC_RT_DRIVE_H
+#define EBMC_RT_DRIVE_H
+#include "rt_model.h"
+#include "rt_source.h"
+#include "rt_train.h"
+
+typedef struct rt_drive {
+    const char *title;        /* "ebmc train SPEC": the --log's and --report's first line */
+    /* a checkpoint's metadata: what it was made from (config may be NULL) */
+    const char *spec, *spec_hash, *version, *config;
+    rt_model *m;
+    rt_params *p;             /* initialised; trained in place */
+    const rt_dataset *data;
+    rt_train_cfg *cfg;        /* the resolved settings; the driver fills its run fields */
+    const char *out, *log, *report;   /* out required; log, report may be NULL */
+    rt_model *q;              /* wake_sleep / reinforce: the recognition model, or NULL */
+    rt_params *qp;
+    const rt_source *test;    /* test = ...: scored after training, or NULL */
+    const char *filters;      /* filters = "f.png", or NULL */
+    void (*say)(const char *kind, const char *msg);
+} rt_drive;
+
+/* out, log and report (and its curves) are no input, no other output, and
+ * regular files: 0, or 1 after a message. Call once every input is known. */
+int rt_drive_check_outputs(const rt_drive *d);
+/* trains, writes: 0, an exit code (1, 2 internal), or 128 + the signal
+ * that stopped it (its state checkpointed to out) */
+int rt_drive_train(rt_drive *d);
+/* --report R.yaml draws its curves to R.png (malloc'd) */
+char *rt_drive_plot_path(const char *report);
+/* filters = "f.png" of a train block or a stack stage: the loading's
+ * columns (or the first matrix parameter's) as a grid of images, and a
+ * line saying so; 0 or -1 (rt_fail) */
+int rt_drive_filters(const rt_model *m, rt_params *p, const char *path);
+#endif
