@@ -79,21 +79,11 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = 0;
         goto done;
     }
-    tc.data.nan_missing = 1;   /* NaN in training data marks a missing value, imputed by rt_train */
-    if (rt_source_load(&tc.data, &data)) {
-        rc = cli_fail_rt();
-        goto done;
-    }
-    int64_t want = rt_visible_floats(b.m);
-    if (rt_dataset_row(&data) != want) {
-        diag_tool_error("the data has %lld values per example but model '%s' has %lld visible units",
-                        (long long)rt_dataset_row(&data), b.m->name, (long long)want);
-        goto done;
-    }
-    if (rt_data_check(b.m, &data, tc.data.path, 1)) {
-        cli_fail_rt();
-        goto done;
-    }
+    rt_drive d = {arena_printf(b.c->arena, "ebmc train %s", o.spec), o.spec, NULL, EBMC_VERSION, config, b.m, NULL,
+                  &data, &tc.rt, NULL, opt_str(&o, "--log"), opt_str(&o, "--report"), NULL, NULL, &tc.test, tc.filters,
+                  cli_say};
+    if ((rc = rt_drive_load_data(&d, &tc.data, 1, &data))) goto done;
+    rc = 1;
     p = rt_params_new(b.m);
     rt_params_init(b.m, p, tc.rt.seed);
     if (cli_latent_prepare(&b, &o, &tc, &lt)) goto done;
@@ -110,9 +100,11 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     unsigned long long sh = 1469598103934665603ull;   /* FNV-1a, as a built binary's --version */
     for (size_t i = 0; i < b.c->len; i++) sh = (sh ^ (unsigned char)b.c->src[i]) * 1099511628211ull;
     snprintf(spec_hash, sizeof spec_hash, "%016llx", sh);
-    rt_drive d = {arena_printf(b.c->arena, "ebmc train %s", o.spec), o.spec, spec_hash, EBMC_VERSION, config, b.m, p,
-                  &data, &tc.rt, out, opt_str(&o, "--log"), opt_str(&o, "--report"), lt.q, lt.qp, &tc.test, tc.filters,
-                  cli_say};
+    d.spec_hash = spec_hash;
+    d.p = p;
+    d.out = out;
+    d.q = lt.q;
+    d.qp = lt.qp;
     /* every input is known (the data are loaded): refuse an output that is one
      * of them, another output, or not a regular file, before any training */
     if (rt_drive_check_outputs(&d)) goto done;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_data_check.h"
 #include "rt_methods.h"
 #include "rt_plot.h"
 #include "rt_progress.h"
@@ -55,6 +56,21 @@ int rt_drive_check_outputs(const rt_drive *d) {
     int rc = check_output(d, plot, "--report's curves");
     free(plot);
     return rc;
+}
+
+int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt_dataset *out) {
+    rt_source s = *src;
+    s.nan_missing = training;   /* NaN marks a missing value only in training data, imputed by rt_train */
+    if (rt_source_load(&s, out)) return fail(d);
+    int64_t want = rt_visible_floats(d->m);
+    if (rt_dataset_row(out) != want) {
+        say(d, "error", "the data has %lld values per example but model '%s' has %lld visible units",
+            (long long)rt_dataset_row(out), d->m->name, (long long)want);
+        return 1;
+    }
+    /* the energies of states that do not exist are numbers, not log-probabilities */
+    if (rt_data_check(d->m, out, s.path, training)) return fail(d);
+    return 0;
 }
 
 /* ---- the report: a flow mapping per epoch, and the curves ---------------- */
@@ -257,9 +273,7 @@ static int meta_of(const rt_drive *d, const char *epochs, const char *seed, rt_m
     return n;
 }
 
-/* yaml as the value of key at the top level of a YAML file, its comments
- * left out */
-static void embed_yaml(FILE *out, const char *key, const char *yaml) {
+void rt_drive_yaml_embed(FILE *out, const char *key, const char *yaml) {
     fprintf(out, "%s:\n", key);
     for (const char *p = yaml; *p;) {
         const char *nl = strchr(p, '\n');
@@ -297,7 +311,7 @@ int rt_drive_train(rt_drive *d) {
     if (d->log) logf = logw.fp;
     if (logf) {
         fprintf(logf, "# %s: the configuration, then a line per epoch\n", d->title);
-        if (d->config) embed_yaml(logf, "config", d->config);
+        if (d->config) rt_drive_yaml_embed(logf, "config", d->config);
         fprintf(logf, "epochs:\n");
         fflush(logf);
     }
@@ -343,4 +357,15 @@ done:
     cfg->meta = NULL;
     cfg->nmeta = 0;
     return rc;
+}
+
+void rt_drive_config_report(FILE *out, const char *key, const char *params) {
+    rt_tensor **ts;
+    rt_meta *meta;
+    int n, nm;
+    if (rt_load_safetensors(params, &ts, &n, &meta, &nm)) return;
+    for (int i = 0; i < nm; i++)
+        if (!strcmp(meta[i].key, "config")) rt_drive_yaml_embed(out, key, meta[i].value);
+    rt_tensors_free(ts, n);
+    rt_meta_free(meta, nm);
 }

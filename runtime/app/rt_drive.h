@@ -8,6 +8,8 @@
  * diagnostics, or rt_report when NULL). */
 #ifndef EBMC_RT_DRIVE_H
 #define EBMC_RT_DRIVE_H
+#include <stdio.h>
+
 #include "rt_model.h"
 #include "rt_source.h"
 #include "rt_train.h"
@@ -28,6 +30,10 @@ typedef struct rt_drive {
     void (*say)(const char *kind, const char *msg);
 } rt_drive;
 
+/* The data of a run (d->m and d->say set): loaded, as wide as the model's
+ * visible units, values the units take. training: NaN marks a missing
+ * value. 0, or an exit code after a message. */
+int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt_dataset *out);
 /* out, log and report (and its curves) are no input, no other output, and
  * regular files: 0, or 1 after a message. Call once every input is known. */
 int rt_drive_check_outputs(const rt_drive *d);
@@ -40,4 +46,10 @@ char *rt_drive_plot_path(const char *report);
  * columns (or the first matrix parameter's) as a grid of images, and a
  * line saying so; 0 or -1 (rt_fail) */
 int rt_drive_filters(const rt_model *m, rt_params *p, const char *path);
+/* yaml as the value of key at the top level of a YAML file, its comments
+ * left out */
+void rt_drive_yaml_embed(FILE *out, const char *key, const char *yaml);
+/* The configuration a checkpoint embeds ("config" in its metadata), as a
+ * YAML mapping under key (eval's train_config); nothing when it has none. */
+void rt_drive_config_report(FILE *out, const char *key, const char *params);
 #endif

@@ -26,7 +26,7 @@ const rt_flag rt_flags_train[] = {
     {"--backend", 1, "interp (the reference interpreter) or jit", "interp|jit", E},
     {"--quiet", 0, "no progress lines and no progress bar", NULL, 0},
     {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first), when training ends", "FILE", 0},
-    {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png", "R.yaml", E},
+    {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png", "R.yaml", 0},
     {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)", "P", 0},
     {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)", "N", E},
     {NULL, 0, NULL, NULL, 0},
