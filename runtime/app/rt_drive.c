@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +15,10 @@
 #include "rt_plot.h"
 #include "rt_progress.h"
 
-__attribute__((format(printf, 3, 4))) static void say(const rt_drive *d, const char *kind, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
-    va_end(ap);
-    if (d->say) d->say(kind, msg ? msg : fmt);
-    else rt_report(kind, "%s", msg ? msg : fmt);
-    free(msg);
-}
 
 /* the runtime's last error, printed: 1, or 2 for an internal one */
 static int fail(const rt_drive *d) {
-    say(d, "error", "%s", rt_last_error());
+    rt_say(d->say, "error", "%s", rt_last_error());
     return rt_error_is_internal() ? 2 : 1;
 }
 
@@ -44,7 +33,7 @@ char *rt_drive_plot_path(const char *report) {
 
 static int check_output(const rt_drive *d, const char *path, const char *role) {
     if (!path || !rt_output_check(path, role)) return 0;
-    say(d, "error", "%s", rt_last_error());
+    rt_say(d->say, "error", "%s", rt_last_error());
     return 1;
 }
 
@@ -64,7 +53,7 @@ int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt
     if (rt_source_load(&s, out)) return fail(d);
     int64_t want = rt_visible_floats(d->m);
     if (rt_dataset_row(out) != want) {
-        say(d, "error", "the data has %lld values per example but model '%s' has %lld visible units",
+        rt_say(d->say, "error", "the data has %lld values per example but model '%s' has %lld visible units",
             (long long)rt_dataset_row(out), d->m->name, (long long)want);
         return 1;
     }
@@ -175,7 +164,7 @@ static int score_test(const rt_drive *dr) {
     const rt_model *m = dr->m;
     int64_t want = rt_visible_floats(m);
     if (rt_dataset_row(&d) != want) {
-        say(dr, "error", "the test data has %lld values per example but model '%s' has %lld visible units",
+        rt_say(dr->say, "error", "the test data has %lld values per example but model '%s' has %lld visible units",
             (long long)rt_dataset_row(&d), m->name, (long long)want);
         rt_dataset_free(&d);
         return 1;
@@ -305,7 +294,7 @@ int rt_drive_train(rt_drive *d) {
     FILE *logf = NULL;
     rt_atomic logw;
     if (d->log && rt_atomic_open(&logw, d->log)) {
-        say(d, "error", "--log: %s", rt_last_error());
+        rt_say(d->say, "error", "--log: %s", rt_last_error());
         return 1;
     }
     if (d->log) logf = logw.fp;
@@ -327,7 +316,7 @@ int rt_drive_train(rt_drive *d) {
     rt_reporter_end(&rpt);
     int rc = trc ? fail(d) : 0;   /* 1, or 2 for an internal error */
     if (logf && rt_atomic_commit(&logw, 1)) {
-        say(d, "error", "--log: %s", rt_last_error());
+        rt_say(d->say, "error", "--log: %s", rt_last_error());
         trc = -1;
         if (!rc) rc = 1;
     }

@@ -27,7 +27,7 @@ typedef struct rt_drive {
     rt_params *qp;
     const rt_source *test;    /* test = ...: scored after training, or NULL */
     const char *filters;      /* filters = "f.png", or NULL */
-    void (*say)(const char *kind, const char *msg);
+    rt_say_fn say;            /* where messages go (NULL: rt_report) */
 } rt_drive;
 
 /* The data of a run (d->m and d->say set): loaded, as wide as the model's

@@ -3,7 +3,6 @@
  * you mean" for a misspelt flag. */
 #include "rt_flags.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,16 +72,6 @@ const rt_flag rt_flags_eval[] = {
 #undef E
 #undef B
 
-__attribute__((format(printf, 3, 4))) static void say(const rt_flags_cmd *c, const char *kind, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
-    va_end(ap);
-    if (c->report) c->report(kind, msg ? msg : fmt);
-    else rt_report(kind, "%s", msg ? msg : fmt);
-    free(msg);
-}
 
 static int mine(const rt_flags_cmd *c, const rt_flag *f) { return !(f->usage & c->leave_out); }
 
@@ -146,11 +135,11 @@ int rt_flags_parse(const rt_flags_cmd *c, int argc, char **argv, rt_opts *o, int
         }
         if (a[0] != '-' || a[1] == 0) {
             if (!c->args || !*c->args) {
-                say(c, "error", "'%s %s' takes no file argument; '%s' is one", c->prog, c->name, a);
+                rt_say(c->report, "error", "'%s %s' takes no file argument; '%s' is one", c->prog, c->name, a);
                 return 1;
             }
             if (o->spec) {
-                say(c, "error", "%s %s takes one spec file; '%s' is a second one", c->prog, c->name, a);
+                rt_say(c->report, "error", "%s %s takes one spec file; '%s' is a second one", c->prog, c->name, a);
                 return 1;
             }
             o->spec = a;
@@ -171,12 +160,12 @@ int rt_flags_parse(const rt_flags_cmd *c, int argc, char **argv, rt_opts *o, int
             int n = 0;
             for (const rt_flag *k = c->flags; k->name && n < 64; k++)
                 if (mine(c, k)) names[n++] = k->name;
-            say(c, "error", "unknown flag '%s' for '%s %s'", name, c->prog, c->name);
+            rt_say(c->report, "error", "unknown flag '%s' for '%s %s'", name, c->prog, c->name);
             const char *best = rt_suggest(name, names, n);
             if (other && (other->usage & RT_FLAG_EBMC))
-                say(c, "note", "%s needs the compiler: 'ebmc %s SPEC %s'", name, c->name, name);
-            else if (best) say(c, "note", "did you mean '%s'?", best);
-            else say(c, "note", "'%s %s --help' lists the flags", c->prog, c->name);
+                rt_say(c->report, "note", "%s needs the compiler: 'ebmc %s SPEC %s'", name, c->name, name);
+            else if (best) rt_say(c->report, "note", "did you mean '%s'?", best);
+            else rt_say(c->report, "note", "'%s %s --help' lists the flags", c->prog, c->name);
             return 1;
         }
         const char *value = NULL;
@@ -186,19 +175,19 @@ int rt_flags_parse(const rt_flags_cmd *c, int argc, char **argv, rt_opts *o, int
                 value = argv[++i];
             else if (i + 1 < argc) {
                 /* --out --quiet: a forgotten value, not a file named --quiet */
-                say(c, "error", "flag '%s' needs a value; '%s' is a flag (write %s=%s for a value that starts with --)",
+                rt_say(c->report, "error", "flag '%s' needs a value; '%s' is a flag (write %s=%s for a value that starts with --)",
                     name, argv[i + 1], name, argv[i + 1]);
                 return 1;
             } else {
-                say(c, "error", "flag '%s' needs a value", name);
+                rt_say(c->report, "error", "flag '%s' needs a value", name);
                 return 1;
             }
         } else if (eq) {
-            say(c, "error", "flag '%s' takes no value", name);
+            rt_say(c->report, "error", "flag '%s' takes no value", name);
             return 1;
         }
         if (o->n >= 64) {
-            say(c, "error", "too many flags");
+            rt_say(c->report, "error", "too many flags");
             return 1;
         }
         o->names[o->n] = f->name;
@@ -206,7 +195,7 @@ int rt_flags_parse(const rt_flags_cmd *c, int argc, char **argv, rt_opts *o, int
     }
     rt_flags_note_inputs(o);
     if (need_positional && !o->spec) {
-        say(c, "error", "%s %s needs a spec file", c->prog, c->name);
+        rt_say(c->report, "error", "%s %s needs a spec file", c->prog, c->name);
         rt_flags_usage_line(c, stderr);
         return 1;
     }

@@ -8,6 +8,8 @@
 #define EBMC_RT_FLAGS_H
 #include <stdio.h>
 
+#include "rt.h"
+
 enum {
     RT_FLAG_REQUIRED = 1,   /* ebmc needs it; a built binary has it embedded (--params) */
     RT_FLAG_REPEAT = 2,     /* may be given more than once */
@@ -33,7 +35,7 @@ typedef struct rt_flags_cmd {
     int leave_out;          /* flags with any of these bits are not this front end's */
     const char *more;       /* --help's last line: "More: 'man ebmc'." */
     /* where errors and notes go (ebmc: its diagnostics); NULL: rt_report */
-    void (*report)(const char *kind, const char *msg);
+    rt_say_fn report;
 } rt_flags_cmd;
 
 typedef struct rt_opts {

@@ -35,6 +35,11 @@ void rt_set_program(const char *name);
 void rt_vreport(const char *kind, const char *fmt, va_list ap);
 void rt_report(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A front end's own printer (ebmc's diagnostics) for the messages of the
+ * runtime's front-end parts (the flag parser, the train driver): the
+ * message formatted, then to fn, or to rt_report when fn is NULL. */
+typedef void (*rt_say_fn)(const char *kind, const char *msg);
+void rt_say(rt_say_fn fn, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The value v of an integer flag (NULL: absent) of at least lo: 0 absent,
  * 1 set in *out, -1 refused with a message. Every integer flag but a seed
  * ends in an int of the runtime or a count that sizes a buffer, so past

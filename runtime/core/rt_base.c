@@ -53,6 +53,17 @@ void rt_warn(const char *fmt, ...) {
     va_end(ap);
 }
 
+void rt_say(rt_say_fn fn, const char *kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+    va_end(ap);
+    if (fn) fn(kind, msg ? msg : fmt);
+    else rt_report(kind, "%s", msg ? msg : fmt);
+    free(msg);
+}
+
 void *rt_alloc(size_t bytes) {
     size_t n = (bytes + 63) / 64 * 64;
     void *p = aligned_alloc(64, n ? n : 64);

@@ -49,32 +49,9 @@ for s in ssrbm dbm3 fa ppca; do same_runs "$ROOT/specs/$s.ebm" "$s" --set epochs
 sed -e 's/^  method .*$/  method = pt(replicas = 4, k = 1, chains = 50)/' -e 's/^  epochs .*$/  epochs = 20/' \
     "$ROOT/specs/rbm_bas.ebm" >"$T/pt.ebm"
 same_runs "$T/pt.ebm" pt
-cat >"$T/ws.ebm" <<'SPEC'
-model sbn {
-  visible x[16] : bernoulli
-  hidden  h[6] : bernoulli { sampler = metropolis(steps = 10) }
-  param W[6, 16] init normal(0, 0.1)
-  param b[16]
-  param c[6]
-  h[j] ~ bernoulli(sigmoid(c[j]))
-  x[i] ~ bernoulli(sigmoid(sum(j) h[j]*W[j, i] + b[i]))
-}
-model sbn_q {
-  input   x[16]
-  visible h[6] : bernoulli
-  param R[16, 6] init normal(0, 0.1)
-  param r[6]
-  h[j] ~ bernoulli(sigmoid(sum(i) x[i]*R[i, j] + r[j]))
-}
-train sbn {
-  data   = bars_and_stripes(4, 4)
-  method = wake_sleep(recognition = sbn_q)
-  batch  = 10
-  epochs = 20
-  lr     = 0.05
-  test   = bars_and_stripes(4, 4)
-}
-SPEC
+# with test = ...: the test score after training
+sed 's/^  lr     = 0.05$/  lr     = 0.05\n  test   = bars_and_stripes(4, 4)/' "$ROOT/tests/e2e/sbn_wake_sleep.ebm" >"$T/ws.ebm"
+grep -q '^  test ' "$T/ws.ebm" || notok "the wake-sleep spec has a test = line"
 same_runs "$T/ws.ebm" ws
 [ -s "$T/ws.b.st.sbn_q.safetensors" ] && cmp -s "$T/ws.b.st.sbn_q.safetensors" "$T/ws.e.st.sbn_q.safetensors" &&
     ok "ws: the recognition model beside the checkpoint, byte for byte" || notok "ws: recognition models differ"
