@@ -244,6 +244,8 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     if (rt_opt_ll(&o, "--seed", 0, &seed) < 0) return 1;
     /* as ebmc eval: --data as given, else the eval block's, else the train block's */
     rt_source src = r.eval_data.kind != RT_SRC_NONE ? r.eval_data : r.data;
+    /* a stack's joint model has no train block: the stack's data, embedded */
+    if (src.kind == RT_SRC_NONE && app->data) src = *app->data;
     if (rt_opt_str(&o, "--data")) rt_source_from_arg(rt_opt_str(&o, "--data"), &src);
     if (src.kind == RT_SRC_NONE) return fail("no data: the spec has no data = ...; pass --data FILE");
     rt_params *p = load_params(app, &o);
