@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_stages.h"
 #include "parse.h"
 #include "rt_app.h"
 #include "runconfig.h"
@@ -35,6 +36,44 @@ static int same_structure(const rt_app *app, const TrainConfig *tc) {
     return 1;
 }
 
+/* train of a stack's binary: the stages resolved as ebmc train resolves
+ * them, into copies of the bundle's (its compiled parts kept) */
+static int resolve_stages(const rt_app *app, Arena *a, Diag *d, const Stack *s, char **sets, int nsets, rt_app_run *out) {
+    Stage *st;
+    int n;
+    char *yaml = config_stages_resolve(a, d, app->spec, s, sets, nsets, &st, &n);
+    if (!yaml) return 1;
+    const rt_stack *b = app->stack;
+    if (n != b->nstages) {
+        free(yaml);
+        diag_tool_error("internal: the embedded spec's stack has %d stages, the binary's %d", n, b->nstages);
+        return 2;
+    }
+    rt_stack_stage *rs = malloc(sizeof *rs * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        rs[i] = b->stages[i];
+        rs[i].cfg = st[i].cfg.rt;
+        rs[i].data = st[i].cfg.data;
+        rs[i].validation = st[i].cfg.validation;
+        rs[i].test = st[i].cfg.test;
+        rs[i].filters = st[i].cfg.filters;
+        rs[i].refuse = config_stage_refused(&st[i]);
+        /* the tempered model of a pt stage is compiled in, or not */
+        if (rs[i].cfg.method == RT_PT && !rs[i].refuse && !rs[i].tempered) {
+            diag_tool_error("stage '%s': method = pt needs the tempered model of its part, which this binary was built "
+                            "without", st[i].name);
+            diag_tool_note("the compiled models are fixed when the binary is built: set it in the spec and run ebmc "
+                           "build again");
+            free(rs);
+            free(yaml);
+            return 1;
+        }
+    }
+    out->stages = rs;
+    out->config = yaml;
+    return 0;
+}
+
 int config_app_resolve(const rt_app *app, const char *kind, const char *run_file, char **sets, int nsets, rt_app_run *out) {
     /* the settings' strings live in its arena: for the whole run */
     static Arena *a;
@@ -58,6 +97,7 @@ int config_app_resolve(const rt_app *app, const char *kind, const char *run_file
     }
     TrainConfig tc;
     int is_train = !strcmp(kind, "train");
+    if (is_train && app->stack && s->nstacks > 0) return resolve_stages(app, a, &d, s->stacks[0], sets, nsets, out);
     /* eval takes the train block's target and data too, as ebmc eval does */
     if (!config_train(a, &d, m, m->train, is_train ? sets : NULL, is_train ? nsets : 0, &tc)) return 1;
     if (is_train) {

@@ -36,17 +36,24 @@ static int fail_rt(void) {
 }
 
 /* a command's flags: ebmc's (rt_flags.c), less what needs the compiler */
-static int parse(const char *cmd, const char *help, const rt_flag *flags, int argc, char **argv, rt_opts *o) {
+int rt_app_parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int leave_out, int argc,
+                 char **argv, rt_opts *o) {
     char more[160];
     snprintf(more, sizeof more, "The flags are ebmc %s's ('man ebmc'), less those that need the compiler.", cmd);
-    rt_flags_cmd c = {prog, cmd, "", help, flags, RT_FLAG_EBMC, more, NULL};
+    rt_flags_cmd c = {app->program, cmd, "", help, flags, leave_out, more, NULL};
     return rt_flags_parse(&c, argc, argv, o, 0);
+}
+
+/* a single model's binary: no --stages */
+static int parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int argc, char **argv,
+                 rt_opts *o) {
+    return rt_app_parse(app, cmd, help, flags, RT_FLAG_EBMC | RT_FLAG_STACK, argc, argv, o);
 }
 
 /* the spec's settings of this command with --config and --set, as ebmc
  * resolves them (app->resolve); a binary built without the resolver has
  * its embedded ones. extra: --set entries of the binary's own flags. */
-static int settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r) {
+int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r) {
     char *sets[80];
     int n = rt_opt_all(o, "--set", sets, 64);
     for (int i = 0; i < nextra; i++) sets[n++] = extra[i];
@@ -115,7 +122,7 @@ static int own_sets(const rt_opts *o, char bufs[3][96], char **sets) {
 
 static int cmd_train(const rt_app *app, int argc, char **argv) {
     rt_opts o;
-    int rc = parse("train", "train the model (the spec's train block, with --set and --config)", rt_flags_train, argc,
+    int rc = parse(app, "train", "train the model (the spec's train block, with --set and --config)", rt_flags_train, argc,
                    argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!app->train) return fail("the spec has no train block for model '%s'", app->model->name);
@@ -125,7 +132,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     char bufs[3][96], *own[4];
     int nown = own_sets(&o, bufs, own);
     rt_app_run r;
-    if ((rc = settings(app, "train", &o, own, nown, &r))) return rc;
+    if ((rc = rt_app_settings(app, "train", &o, own, nown, &r))) return rc;
     rt_train_cfg cfg = r.train;
     if (seed >= 0) cfg.seed = (uint64_t)seed;
     cfg.quiet = rt_opt_has(&o, "--quiet");
@@ -135,7 +142,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
         snprintf(seedset, sizeof seedset, "seed=%lld", seed);
         own[nown++] = seedset;
         free(r.config);
-        if ((rc = settings(app, "train", &o, own, nown, &r))) return rc;
+        if ((rc = rt_app_settings(app, "train", &o, own, nown, &r))) return rc;
     }
     if (rt_opt_has(&o, "--print-config")) {
         if (r.config) fputs(r.config, stdout);
@@ -194,11 +201,11 @@ done:
 
 static int cmd_sample(const rt_app *app, int argc, char **argv) {
     rt_opts o;
-    int rc = parse("sample", "draw samples by block Gibbs sampling (the spec's sample block, with --set and --config)",
+    int rc = parse(app, "sample", "draw samples by block Gibbs sampling (the spec's sample block, with --set and --config)",
                    rt_flags_sample, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     rt_app_run r;
-    if ((rc = settings(app, "sample", &o, NULL, 0, &r))) return rc;
+    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
     free(r.config);
     const rt_model *m = app->model;
     long long chains = r.sample.chains, steps = r.sample.steps, seed = (long long)r.sample.seed;
@@ -234,11 +241,11 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
 
 static int cmd_eval(const rt_app *app, int argc, char **argv) {
     rt_opts o;
-    int rc = parse("eval", "evaluate a trained model (YAML report; the spec's eval block, with --set and --config)",
+    int rc = parse(app, "eval", "evaluate a trained model (YAML report; the spec's eval block, with --set and --config)",
                    rt_flags_eval, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     rt_app_run r;
-    if ((rc = settings(app, "eval", &o, NULL, 0, &r))) return rc;
+    if ((rc = rt_app_settings(app, "eval", &o, NULL, 0, &r))) return rc;
     free(r.config);
     long long seed = (long long)r.eval_seed;
     if (rt_opt_ll(&o, "--seed", 0, &seed) < 0) return 1;

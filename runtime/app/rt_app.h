@@ -13,6 +13,7 @@
 #include "rt_source.h"
 #include "rt_stack.h"
 #include "rt_tempered.h"
+#include "rt_flags.h"
 #include "rt_train.h"
 
 typedef struct rt_app_sample {
@@ -33,6 +34,9 @@ typedef struct rt_app_run {
     int eval_exact;
     uint64_t eval_seed;
     char *config;   /* train: the resolved configuration as YAML, the checkpoint's "config" (malloc'd) */
+    /* train of a stack: its stages resolved (the bundle's, with the settings
+     * replaced; malloc'd), or NULL: the bundle's own */
+    rt_stack_stage *stages;
 } rt_app_run;
 
 struct rt_app;
@@ -70,4 +74,11 @@ typedef struct rt_app {
 int rt_app_main(const rt_app *app, int argc, char **argv);
 /* train and sample of a stack's binary: argv[1] is the command */
 int rt_app_stack_main(const rt_app *app, int argc, char **argv);
+
+/* for rt_app_stack.c: a command's flags (ebmc's, less those with a bit of
+ * leave_out), and its settings resolved with --config and --set plus the
+ * nextra entries of extra (app->resolve; without it the embedded ones) */
+int rt_app_parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int leave_out, int argc,
+                 char **argv, rt_opts *o);
+int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r);
 #endif

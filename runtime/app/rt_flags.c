@@ -27,7 +27,7 @@ const rt_flag rt_flags_train[] = {
     {"--log", 1, "write every epoch's monitors to FILE as YAML (the configuration first), when training ends", "FILE", 0},
     {"--report", 1, "after training: every monitor per epoch to R.yaml, the curves drawn to R.png (ebmc: and a page, R.html, with the curves, filters and samples)", "R.yaml", 0},
     {"--resume", 1, "continue a checkpoint written during training (a stack's: skip the stages it completed)", "P", 0},
-    {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)", "N", E},
+    {"--stages", 1, "a stack: stop after this many stages (resume later with --resume)", "N", RT_FLAG_STACK},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -166,6 +166,10 @@ int rt_flags_parse(const rt_flags_cmd *c, int argc, char **argv, rt_opts *o, int
             const char *best = rt_suggest(name, names, n);
             if (other && (other->usage & RT_FLAG_EBMC))
                 rt_say(c->report, "note", "%s needs the compiler: 'ebmc %s SPEC %s'", name, c->name, name);
+            else if (other && (other->usage & RT_FLAG_STACK))
+                rt_say(c->report, "note", "%s is for a stack's stages; this binary's spec has no stack", name);
+            else if (other && (other->usage & RT_FLAG_BIN) && (c->leave_out & RT_FLAG_EBMC))   /* a stack's binary */
+                rt_say(c->report, "note", "%s is a single model's; a stack's stages take their settings with --set STAGE.KEY=VALUE", name);
             else if (best) rt_say(c->report, "note", "did you mean '%s'?", best);
             else rt_say(c->report, "note", "'%s %s --help' lists the flags", c->prog, c->name);
             return 1;

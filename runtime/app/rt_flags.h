@@ -3,7 +3,8 @@
  * eval. A table is the one source of a command's usage line, its --help
  * and the man page's SYNOPSIS (tests/e2e/cli.sh compares docs/ebmc.1); a
  * flag marked RT_FLAG_EBMC needs the compiler (a built binary's --help
- * leaves it out), one marked RT_FLAG_BIN is a built binary's alone. */
+ * leaves it out), one marked RT_FLAG_BIN is a single model's binary's
+ * alone, one marked RT_FLAG_STACK a stack's (ebmc's and a stack's binary's). */
 #ifndef EBMC_RT_FLAGS_H
 #define EBMC_RT_FLAGS_H
 #include <stdio.h>
@@ -15,6 +16,7 @@ enum {
     RT_FLAG_REPEAT = 2,     /* may be given more than once */
     RT_FLAG_EBMC = 4,       /* ebmc's alone: it needs the compiler (--backend, --model) */
     RT_FLAG_BIN = 8,        /* a built binary's alone (--data, --epochs of its train) */
+    RT_FLAG_STACK = 16,     /* a stack's (--stages): ebmc's, and a stack's binary's */
 };
 
 typedef struct rt_flag {
