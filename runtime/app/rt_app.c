@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "rt_cpu.h"
-#include "rt_data_check.h"
 #include "rt_dist.h"
 #include "rt_drive.h"
 #include "rt_flags.h"
