@@ -71,7 +71,7 @@ STATS_BIN := $(STATS_SRC:tests/stats/%.c=$(BUILD)/tests/%)
 .PHONY: all test test-full test-build demo deps clean check-asan bench fuzz golden-update install uninstall
 # the sanitizer build has its own binary, so it never replaces ./ebmc
 EBMC_BIN ?= ebmc
-all: $(EBMC_BIN) $(BUILD)/libebmrt.a $(BUILD)/include/ebmc/.stamp
+all: $(EBMC_BIN) $(BUILD)/libebmrt.a $(BUILD)/libebmcfront.a $(BUILD)/include/ebmc/.stamp
 
 # the runtime's public headers in one folder, as make install lays them out:
 # what ebmc build compiles a binary's glue against in the source tree
@@ -120,6 +120,14 @@ $(BUILD)/runtime/%.o: runtime/%.c
 	$(CC) $(CFLAGS) $(RT_INC) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libebmrt.a: $(RT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# what a built binary links to re-read its spec's settings blocks with
+# --set and --config (compiler/config/config_app.c): the front end, the
+# analysis and the run configuration, no LLVM and no command line
+FRONT_OBJ := $(filter-out $(BUILD)/compiler/cli/% $(BUILD)/gen/help_pages.o,$(COMPILER_OBJ))
+$(BUILD)/libebmcfront.a: $(FRONT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -203,12 +211,13 @@ PREFIX      ?= /usr/local
 VERSION     := $(shell sed -n 's/.*EBMC_VERSION "\(.*\)"/\1/p' compiler/cli/cli.h)
 EXAMPLES    := $(sort $(wildcard specs/*.ebm))
 I           := $(DESTDIR)$(PREFIX)
-INSTALLED   := $(I)/bin/ebmc $(I)/lib/libebmrt.a $(I)/lib/pkgconfig/ebmrt.pc $(I)/share/man/man1/ebmc.1 \
+INSTALLED   := $(I)/bin/ebmc $(I)/lib/libebmrt.a $(I)/lib/libebmcfront.a $(I)/lib/pkgconfig/ebmrt.pc $(I)/share/man/man1/ebmc.1 \
                $(foreach h,$(RT_HEADERS),$(I)/include/ebmc/$(notdir $(h))) $(EXAMPLES:specs/%=$(I)/share/ebmc/examples/%)
 install: all
 	install -d $(I)/bin $(I)/lib/pkgconfig $(I)/include/ebmc $(I)/share/man/man1 $(I)/share/ebmc/examples
 	install -m 755 $(EBMC_BIN) $(I)/bin/ebmc
 	install -m 644 $(BUILD)/libebmrt.a $(I)/lib/libebmrt.a
+	install -m 644 $(BUILD)/libebmcfront.a $(I)/lib/libebmcfront.a
 	install -m 644 $(RT_HEADERS) $(I)/include/ebmc/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@MPI_LIBS@|$(MPI_LIBS)|' runtime/app/ebmrt.pc.in >$(I)/lib/pkgconfig/ebmrt.pc
 	install -m 644 docs/ebmc.1 $(I)/share/man/man1/ebmc.1

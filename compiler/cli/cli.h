@@ -3,6 +3,7 @@
 #define EBMC_CLI_H
 #include "compile.h"
 #include "ir.h"
+#include "rt_flags.h"
 #include "rt_model.h"
 
 #define EBMC_VERSION "0.1.0"
@@ -18,40 +19,34 @@ struct Command {
 };
 
 /* A command's flag table is the one source of its usage line, its --help
- * and the man page's SYNOPSIS (tests/e2e/cli.sh compares docs/ebmc.1). */
-enum { FLAG_REQUIRED = 1, FLAG_REPEAT = 2 };
-typedef struct Flag {
-    const char *name;       /* "--out" */
-    int takes_value;
-    const char *help;
-    const char *arg;        /* the value in the usage line: "P.safetensors" (NULL: VALUE) */
-    int usage;              /* FLAG_REQUIRED, FLAG_REPEAT */
-} Flag;
+ * and the man page's SYNOPSIS (tests/e2e/cli.sh compares docs/ebmc.1). The
+ * parser and the train / sample / eval tables are the runtime's
+ * (runtime/app/rt_flags.c): a built binary parses the same flags. */
+#define FLAG_REQUIRED RT_FLAG_REQUIRED
+#define FLAG_REPEAT RT_FLAG_REPEAT
+typedef rt_flag Flag;
+typedef rt_opts Opts;
 
-typedef struct Opts {
-    const char *spec;       /* the positional SPEC argument */
-    int n;
-    const char *names[64];
-    const char *values[64];
-} Opts;
-
-/* "usage: ebmc NAME SPEC [--flag ARG]..." wrapped at 79 columns */
-void cli_usage_line(const Command *c, const Flag *flags, FILE *out);
-/* 0: parsed; 1: error (reported); -1: --help printed */
+/* 0: parsed; 1: error (reported); -1: --help printed. Flags marked
+ * RT_FLAG_BIN (a built binary's alone) are not ebmc's. */
 int cli_parse(const Command *c, const Flag *flags, int argc, char **argv, Opts *o, int need_spec);
-const char *opt_str(const Opts *o, const char *name);
-int opt_has(const Opts *o, const char *name);
+static inline const char *opt_str(const Opts *o, const char *name) { return rt_opt_str(o, name); }
+static inline int opt_has(const Opts *o, const char *name) { return rt_opt_has(o, name); }
 /* every value of a repeatable flag; returns the count */
-int opt_all(const Opts *o, const char *name, char **out, int max);
+static inline int opt_all(const Opts *o, const char *name, char **out, int max) { return rt_opt_all(o, name, out, max); }
 /* number flags: 0 and *out untouched if absent; -1 after an error */
-int opt_ll(const Opts *o, const char *name, long long lo, long long *out);
+static inline int opt_ll(const Opts *o, const char *name, long long lo, long long *out) {
+    return rt_opt_ll(o, name, lo, out);
+}
 /* Files (runtime/core/rt_files.c): cli_parse notes the spec and the
  * files flags name (--config, --params, --data, --clamp G=F ...) as inputs;
  * cli_check_output refuses (printing why, returning 1) an output that is an
  * input, a second output, or not a regular file. A command checks all its
  * outputs once its inputs are known, before any work is written. */
-void cli_note_inputs(const Opts *o);
 int cli_check_output(const char *path, const char *role);
+/* a runtime front end's message (the flag parser's, the train driver's)
+ * through ebmc's diagnostics: KIND error, warning or note */
+void cli_say(const char *kind, const char *msg);
 
 /* The spec compiled to a runtime model on the back end --backend names. */
 typedef struct Built {

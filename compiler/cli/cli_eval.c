@@ -30,28 +30,6 @@
 
 /* ---- eval ------------------------------------------------------------------------ */
 
-static const Flag eval_flags[] = {
-    {"--params", 1, "trained parameters (.safetensors)", "P", FLAG_REQUIRED},
-    {"--model", 1, "the spec's model to evaluate (default: a DBM stack's joint model, else the first model)", "NAME", 0},
-    {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)", "FILE", 0},
-    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large; log p(v) costs examples x 2^k hidden configurations, up to 2^32)", NULL, 0},
-    {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)", "GROUP", 0},
-    {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))", NULL, 0},
-    {"--runs", 1, "AIS runs (default 100)", "N", 0},
-    {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", 0},
-    {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", 0},
-    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: visible (default), hidden or smaller", "SIDE", 0},
-    {"--sweeps", 1, "Gibbs sweeps per temperature in AIS and RAISE (default 1)", "N", 0},
-    {"--raise", 1, "examples (evenly spaced) for the reverse estimate RAISE beside AIS (default 25; 0: none)", "N", 0},
-    {"--raise-chains", 1, "reverse chains per RAISE example (default 4)", "N", 0},
-    {"--filters", 1, "each hidden unit's weights to the first visible group, drawn as a PNG grid", "F.png", 0},
-    {"--html", 1, "a self-contained HTML report: these numbers, filters and samples inline", "R.html", 0},
-    {"--seed", 1, "random seed", "N", 0},
-    {"--set", 1, "override one eval setting: --set 'data=idx(\"t10k.gz\", binarize = 0.5)' (repeatable; after --config)", "KEY=VALUE", FLAG_REPEAT},
-    {"--config", 1, "a run configuration in YAML: its eval: settings apply", "RUN.yaml", 0},
-    {"--backend", 1, "interp or jit", "interp|jit", 0},
-    {NULL, 0, NULL, NULL, 0},
-};
 
 
 /* the settings of this run: the eval block, then the flags */
@@ -239,7 +217,7 @@ static int write_html(Built *b, const EvalConfig *ec, rt_params *p, const char *
 
 int cmd_eval(const Command *cmd, int argc, char **argv) {
     Opts o;
-    int rc = cli_parse(cmd, eval_flags, argc, argv, &o, 1);
+    int rc = cli_parse(cmd, rt_flags_eval, argc, argv, &o, 1);
     if (rc) return rc < 0 ? 0 : rc;
     const char *params = opt_str(&o, "--params");
     if (!params) {

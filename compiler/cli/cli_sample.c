@@ -15,23 +15,6 @@
 
 /* ---- sample ---------------------------------------------------------------------- */
 
-static const Flag sample_flags[] = {
-    {"--params", 1, "trained parameters (.safetensors)", "P", FLAG_REQUIRED},
-    {"--chains", 1, "number of independent chains", "N", 0},
-    {"--steps", 1, "Gibbs sweeps per chain", "S", 0},
-    {"--seed", 1, "random seed", "N", 0},
-    {"--out", 1, "F.png (image grid of the visible means), F.csv or F.npy (final states)", "F.{png,csv,npy}", 0},
-    {"--states", 0, "F.png draws the final states (0/1 pixels for binary units) instead of the conditional means", NULL, 0},
-    {"--set", 1, "override one sample setting (repeatable)", "KEY=VALUE", FLAG_REPEAT},
-    {"--config", 1, "a run configuration in YAML: its sample: settings apply (see 'ebmc help sample')", "RUN.yaml", 0},
-    {"--clamp", 1, "GROUP=FILE (CSV or .npy, a row per chain, nan = free) or GROUP=VALUE: hold those units (repeatable)", "GROUP=FILE|GROUP=VALUE", FLAG_REPEAT},
-    {"--mask", 1, "GROUP=FILE: non-zero entries are left free (with --clamp GROUP=FILE)", "GROUP=FILE", 0},
-    {"--mean-field", 0, "complete with conditional means instead of samples (deterministic)", NULL, 0},
-    {"--pt", 1, "parallel tempering with this many replicas per chain (betas 1 .. --beta-min); prints the swap rate", "R", 0},
-    {"--beta-min", 1, "the hottest replica's inverse temperature with --pt (default 0: the base-rate model)", "B", 0},
-    {"--backend", 1, "interp or jit", "interp|jit", 0},
-    {NULL, 0, NULL, NULL, 0},
-};
 
 static int ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), k = strlen(suffix);
@@ -279,7 +262,7 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
 
 int cmd_sample(const Command *cmd, int argc, char **argv) {
     Opts o;
-    int rc = cli_parse(cmd, sample_flags, argc, argv, &o, 1);
+    int rc = cli_parse(cmd, rt_flags_sample, argc, argv, &o, 1);
     if (rc) return rc < 0 ? 0 : rc;
     const char *params = opt_str(&o, "--params");
     if (!params) {

@@ -28,14 +28,6 @@ static int part_build(StackBundle *b, int k, const Model *model) {
     return !b->attach || !cli_backend(b->o, b->ir[k], b->m[k]);
 }
 
-/* the first setting a stage cannot honour (as its settings now stand), or NULL */
-static const char *refused(const Stage *st) {
-    static const char *const keys[] = {"test", "validation", "method"};
-    for (int k = 0; k < 3; k++)
-        if (config_stage_unsupported(st, keys[k])) return config_stage_unsupported(st, keys[k]);
-    return NULL;
-}
-
 /* each stage's settings: --set applied, the tempered model of method = pt */
 static int stages(StackBundle *b, char **sets, int nsets) {
     Compilation *c = b->c;
@@ -51,7 +43,7 @@ static int stages(StackBundle *b, char **sets, int nsets) {
         Stage *st = &b->stages[i];
         if (!config_train_sets(c->arena, &c->diag, NULL, st->name, sets, nsets, &st->cfg)) return 1;
         int part = st->kind == STAGE_LAYER ? st->layer : st->kind == STAGE_JOINT ? s->nlayers : -1;
-        const char *refuse = refused(st);
+        const char *refuse = config_stage_refused(st);
         if (part >= 0 && st->cfg.rt.method == RT_PT && !refuse) {
             int rc = 0;
             if (b->attach) b->tempered[i] = cli_tempered_of(c, b->an[part], b->m[part], b->o, &rc);

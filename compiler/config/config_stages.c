@@ -1,7 +1,11 @@
 /* config_stages.c — a stack's train block: its stages, in order. */
 #include "config_stages.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "runconfig.h"
 
 static int layer_index(const Stack *s, const char *name) {
     for (int k = 0; k < s->nlayers; k++)
@@ -18,6 +22,41 @@ const char *config_stage_unsupported(const Stage *g, const char *key) {
     if (!strcmp(key, "method") && (g->cfg.rt.method == RT_WAKE_SLEEP || g->cfg.rt.method == RT_REINFORCE))
         return "wake_sleep and reinforce train a single model with its recognition model, not a stack's stage";
     return NULL;
+}
+
+const char *config_stage_refused(const Stage *g) {
+    static const char *const keys[] = {"test", "validation", "method"};
+    for (int k = 0; k < 3; k++)
+        if (config_stage_unsupported(g, keys[k])) return config_stage_unsupported(g, keys[k]);
+    return NULL;
+}
+
+char *config_stages_resolve(Arena *a, Diag *d, const char *spec, const Stack *s, char **sets, int nsets, Stage **out,
+                            int *n) {
+    Stage *st;
+    if (!config_stages_parse(a, d, s, &st, n)) return NULL;
+    const char **names = ARENA_ARRAY(a, const char *, *n + 1);
+    for (int i = 0; i < *n; i++) names[i] = st[i].name;
+    if (!runconfig_check_stages(a, d, sets, nsets, names, *n)) return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    runconfig_print_header(f, spec);
+    fprintf(f, "train:\n");
+    int ok = 1;
+    for (int i = 0; i < *n; i++) {
+        ok &= config_train_sets(a, d, NULL, st[i].name, sets, nsets, &st[i].cfg);
+        const Model *m = st[i].layer >= 0 ? s->layers[st[i].layer] : s->joint;
+        fprintf(f, "  %s:\n", st[i].name);
+        runconfig_print_train(f, &st[i].cfg, m, 4);
+    }
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    *out = st;
+    return buf;
 }
 
 static void stage_refuse(Diag *d, const Stage *g, const char *key, Span at) {

@@ -32,6 +32,16 @@ typedef struct Stage {
 /* why g cannot honour its setting key (as its settings now stand), or NULL:
  * a stage refuses what it would otherwise drop */
 const char *config_stage_unsupported(const Stage *g, const char *key);
+/* the first setting g cannot honour, or NULL: the error its stage gives
+ * when it runs (the stages before it still train) */
+const char *config_stage_refused(const Stage *g);
 /* 0 after errors (reported) */
 int config_stages_parse(Arena *a, Diag *d, const Stack *s, Stage **out, int *n);
+/* The stages of s with the run file's and the --set overrides applied
+ * (each stage-qualified --set checked against the stages' names), and
+ * their settings as YAML (--print-config, a log's head; malloc'd). NULL
+ * after errors (reported). ebmc train and a stack's built binary resolve
+ * a stack's settings here. */
+char *config_stages_resolve(Arena *a, Diag *d, const char *spec, const Stack *s, char **sets, int nsets, Stage **out,
+                            int *n);
 #endif

@@ -62,4 +62,12 @@ void runconfig_print_sample(FILE *f, const SampleConfig *sc, int indent);
 /* A data source as spec text, idx("f.gz", binarize = 0.5): what a data
  * entry would read to give ds (not RT_SRC_NONE). */
 void runconfig_data_text(FILE *t, const DataSpec *ds);
+/* The resolved configuration of a train run of spec's model m as YAML
+ * (malloc'd): tc, and m's sample block with the run's sample overrides;
+ * what ebmc train and a built binary embed in a checkpoint. NULL after
+ * errors in the sample settings (reported to d). */
+char *runconfig_train_yaml(Arena *a, Diag *d, const char *spec, const Model *m, const TrainConfig *tc, char **sets,
+                           int nsets);
+/* its first lines: what it is, and how to run it again */
+void runconfig_print_header(FILE *f, const char *spec);
 #endif

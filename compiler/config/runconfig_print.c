@@ -279,3 +279,36 @@ void runconfig_print_sample(FILE *f, const SampleConfig *sc, int indent) {
     }
     end(&o, "clamp");
 }
+
+/* the --set entries of one kind only ("sample.chains=4") */
+static int sets_of(const char *kind, char **sets, int nsets, char **out) {
+    int n = 0;
+    size_t k = strlen(kind);
+    for (int i = 0; i < nsets; i++)
+        if (!strncmp(sets[i], kind, k) && sets[i][k] == '.') out[n++] = sets[i];
+    return n;
+}
+
+void runconfig_print_header(FILE *f, const char *spec) {
+    fprintf(f, "# the resolved configuration of a run of %s: every setting, defaults\n"
+               "# included; 'ebmc train %s --config FILE' repeats the run\n",
+            spec, spec);
+}
+
+char *runconfig_train_yaml(Arena *a, Diag *d, const char *spec, const Model *m, const TrainConfig *tc, char **sets,
+                           int nsets) {
+    SampleConfig sc;
+    char *own[64];
+    int nown = sets_of("sample", sets, nsets, own);
+    if (!config_sample(a, d, m->sample, own, nown, &sc)) return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    runconfig_print_header(f, spec);
+    fprintf(f, "train:\n");
+    runconfig_print_train(f, tc, m, 2);
+    fprintf(f, "sample:\n");
+    runconfig_print_sample(f, &sc, 2);
+    fclose(f);
+    return buf;
+}

@@ -8,6 +8,7 @@
 #include "sema.h"
 
 #include "energy_directed.h"
+#include "rt.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -29,36 +30,9 @@ enum { NFUNCS = sizeof functions / sizeof functions[0] };
 
 /* ---- suggestions --------------------------------------------------------- */
 
-static int edit_distance(const char *a, const char *b) {
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int d[64][64];
-    for (int i = 0; i <= la; i++) d[i][0] = i;
-    for (int j = 0; j <= lb; j++) d[0][j] = j;
-    for (int i = 1; i <= la; i++)
-        for (int j = 1; j <= lb; j++) {
-            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
+/* the runtime's: the flag parser suggests with it too */
 const char *sema_suggest(const char *name, const char *const *candidates, int n) {
-    const char *best = NULL;
-    int bestd = 3;
-    for (int i = 0; i < n; i++) {
-        int dist = edit_distance(name, candidates[i]);
-        /* a one- or two-letter name is close to every other one */
-        size_t len = strlen(name);
-        int limit = len <= 2 ? 0 : len <= 4 ? 1 : 2;
-        if (dist <= limit && dist < bestd) {
-            bestd = dist;
-            best = candidates[i];
-        }
-    }
-    return best;
+    return rt_suggest(name, candidates, n);
 }
 
 /* ---- state of one model's check ---------------------------------------- */

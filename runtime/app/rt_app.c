@@ -9,52 +9,13 @@
 #include <string.h>
 
 #include "rt_cpu.h"
-#include "rt_data_check.h"
 #include "rt_dist.h"
+#include "rt_drive.h"
+#include "rt_flags.h"
 #include "rt_eval.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
 #include "rt_sample_out.h"
-
-typedef struct Flag {
-    const char *name;
-    int takes_value;
-    const char *help;
-} Flag;
-
-typedef struct Args {
-    int n;
-    const char *name[32], *value[32];
-} Args;
-
-static const Flag train_flags[] = {
-    {"--data", 1, "training data: .csv, .npy or IDX (default: the spec's data = ...)"},
-    {"--out", 1, "where to write the parameters (default: MODEL.safetensors)"},
-    {"--epochs", 1, "number of epochs (default: the spec's)"},
-    {"--lr", 1, "learning rate, every epoch (default: the spec's schedule)"},
-    {"--batch", 1, "minibatch size"},
-    {"--seed", 1, "random seed"},
-    {"--resume", 1, "continue a checkpoint written during training"},
-    {"--quiet", 0, "no progress lines"},
-    {NULL, 0, NULL},
-};
-static const Flag sample_flags[] = {
-    {"--params", 1, "parameters (default: the ones embedded at build time)"},
-    {"--chains", 1, "number of chains"},
-    {"--steps", 1, "Gibbs sweeps per chain"},
-    {"--seed", 1, "random seed"},
-    {"--out", 1, "F.png, F.csv or F.npy"},
-    {"--mean-field", 0, "write conditional means, not samples, to .csv / .npy"},
-    {NULL, 0, NULL},
-};
-static const Flag eval_flags[] = {
-    {"--params", 1, "parameters (default: the ones embedded at build time)"},
-    {"--data", 1, "data to evaluate: .csv, .npy or IDX (default: the spec's training data)"},
-    {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large)"},
-    {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy"},
-    {"--seed", 1, "random seed (pseudo-log-likelihood)"},
-    {NULL, 0, NULL},
-};
 
 static const char *prog;
 
@@ -73,64 +34,44 @@ static int fail_rt(void) {
     return rt_error_is_internal() ? 2 : 1;
 }
 
-static void usage(const char *cmd, const Flag *f, FILE *out) {
-    fprintf(out, "usage: %s %s [flags]\n\nflags:\n", prog, cmd);
-    for (int i = 0; f[i].name; i++)
-        fprintf(out, "  %-14s%s  %s\n", f[i].name, f[i].takes_value ? " VALUE" : "      ", f[i].help);
+/* a command's flags: ebmc's (rt_flags.c), less what needs the compiler */
+int rt_app_parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int leave_out, int argc,
+                 char **argv, rt_opts *o) {
+    char more[160];
+    snprintf(more, sizeof more, "The flags are ebmc %s's ('man ebmc'), less those that need the compiler.", cmd);
+    rt_flags_cmd c = {app->program, cmd, "", help, flags, leave_out, more, NULL};
+    return rt_flags_parse(&c, argc, argv, o, 0);
 }
 
-/* 0 parsed; 1 error (reported); -1 --help printed */
-static int parse(const char *cmd, const Flag *flags, int argc, char **argv, Args *a) {
-    memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(cmd, flags, stdout);
-            return -1;
-        }
-        char name[64];
-        const char *eq = strchr(argv[i], '=');
-        size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), argv[i]);
-        const Flag *f = NULL;
-        for (int k = 0; flags[k].name; k++)
-            if (!strcmp(flags[k].name, name)) f = &flags[k];
-        if (!f || a->n >= 32) {
-            fail("unknown flag '%s' for '%s'", name, cmd);
-            rt_report("note", "'%s %s --help' lists the flags", prog, cmd);
-            return 1;
-        }
-        const char *v = NULL;
-        if (f->takes_value) {
-            if (eq) v = eq + 1;
-            else if (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2]))
-                v = argv[++i];
-            else if (i + 1 < argc) return fail("flag '%s' needs a value; '%s' is a flag", name, argv[i + 1]);
-            else return fail("flag '%s' needs a value%s", name, "");
-        } else if (eq) return fail("flag '%s' takes no value%s", name, "");
-        a->name[a->n] = f->name;
-        a->value[a->n++] = v;
-        if (v && !strcmp(f->name, "--resume")) rt_output_may_replace(v);
-        else if (v && (!strcmp(f->name, "--params") || !strcmp(f->name, "--data"))) rt_input_note(v, f->name);
-    }
+/* a single model's binary: no --stages */
+static int parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int argc, char **argv,
+                 rt_opts *o) {
+    return rt_app_parse(app, cmd, help, flags, RT_FLAG_EBMC | RT_FLAG_STACK, argc, argv, o);
+}
+
+/* the spec's settings of this command with --config and --set, as ebmc
+ * resolves them (app->resolve); a binary built without the resolver has
+ * its embedded ones. extra: --set entries of the binary's own flags. */
+int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r) {
+    char *sets[80];
+    int n = rt_opt_all(o, "--set", sets, 64);
+    for (int i = 0; i < nextra; i++) sets[n++] = extra[i];
+    if (app->resolve) return app->resolve(app, kind, rt_opt_str(o, "--config"), sets, n, r);
+    if (n || rt_opt_has(o, "--config")) return fail("this binary was built without its settings resolver: no --set, no --config");
+    memset(r, 0, sizeof *r);
+    if (app->train) r->train = *app->train;
+    r->data = *app->data;
+    r->validation = app->validation ? *app->validation : (rt_source){.kind = RT_SRC_NONE};
+    r->test.kind = r->eval_data.kind = RT_SRC_NONE;
+    r->sample = *app->sample;
+    r->eval_seed = 1;
     return 0;
 }
 
-static const char *arg(const Args *a, const char *name) {
-    const char *v = NULL;
-    for (int i = 0; i < a->n; i++)
-        if (!strcmp(a->name[i], name)) v = a->value[i] ? a->value[i] : "";
-    return v;
-}
-
-/* an integer flag of at least lo: 0 absent, 1 set, -1 bad (reported) */
-static int arg_ll(const Args *a, const char *name, long long lo, long long *out) {
-    return rt_flag_ll(name, arg(a, name), lo, out);
-}
-
 /* --params, else the embedded parameters */
-static rt_params *load_params(const rt_app *app, const Args *a) {
+static rt_params *load_params(const rt_app *app, const rt_opts *o) {
     const rt_model *m = app->model;
-    const char *path = arg(a, "--params");
+    const char *path = rt_opt_str(o, "--params");
     rt_params *p = rt_params_new(m);
     if (path) {
         if (!rt_params_load(m, p, path)) return p;
@@ -149,132 +90,107 @@ static rt_params *load_params(const rt_app *app, const Args *a) {
     return NULL;
 }
 
-/* --data (keeping the spec's transforms: binarize, spins, ...), else the
- * spec's data */
-static int load_data(const rt_app *app, const Args *a, rt_dataset *d, int training) {
-    rt_source src = *app->data;
-    src.nan_missing = training;   /* NaN marks a missing value only in training data */
-    const char *path = arg(a, "--data");
-    if (path) {
-        rt_source given;
-        rt_source_from_arg(path, &given);
-        src.kind = given.kind;
-        src.path = given.path;
-        src.rows = given.rows;
-        src.cols = given.cols;
-        src.labels = NULL;
-        src.patch = 0;
-    } else if (src.kind == RT_SRC_NONE) {
-        return fail("no data: the spec has no data = ...; pass --data FILE");
-    }
-    if (rt_source_load(&src, d)) return fail_rt();
-    int64_t want = rt_visible_floats(app->model);
-    if (rt_dataset_row(d) != want) {
-        return fail("the data has %lld values per example but model '%s' has %lld visible units",
-                    (long long)rt_dataset_row(d), app->model->name, (long long)want);
-    }
-    if (rt_data_check(app->model, d, src.path, training)) return fail_rt();
-    return 0;
+/* train --data FILE: that file, with the spec's transforms (binarize,
+ * spins, ...) */
+static void data_flag(const rt_opts *o, rt_source *src) {
+    const char *path = rt_opt_str(o, "--data");
+    if (!path) return;
+    rt_source given;
+    rt_source_from_arg(path, &given);
+    src->kind = given.kind;
+    src->path = given.path;
+    src->rows = given.rows;
+    src->cols = given.cols;
+    src->labels = NULL;
+    src->patch = 0;
 }
 
-/* beside out, as ebmc train writes it: NAME.safetensors -> NAME.Q.safetensors */
-static int save_recognition(const rt_app *app, rt_params *qp, const char *out, int quiet) {
-    const rt_model *q = app->recognition;
-    size_t n = strlen(out);
-    const char *ext = n > 12 && !strcmp(out + n - 12, ".safetensors") ? out + n - 12 : out + n;
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s.%s.safetensors", (int)(ext - out), out, q->name);
-    rt_meta meta[] = {{"model", q->name}, {"recognition_for", app->model->name}};
-    if (rt_params_save(q, qp, path, meta, 2)) return fail_rt();
-    if (!quiet) printf("recognition model '%s' written to %s\n", q->name, path);
-    return 0;
+/* the binary's own train flags, as the --set entries ebmc would take */
+static int own_sets(const rt_opts *o, char bufs[3][96], char **sets) {
+    static const char *const flags[][2] = {{"--epochs", "epochs"}, {"--batch", "batch"}, {"--lr", "lr"}};
+    int n = 0;
+    for (int i = 0; i < 3; i++) {
+        const char *v = rt_opt_str(o, flags[i][0]);
+        if (!v) continue;
+        snprintf(bufs[n], sizeof bufs[n], "%s=%s", flags[i][1], v);
+        sets[n] = bufs[n];
+        n++;
+    }
+    return n;
 }
-
-static volatile int interrupted;   /* the signal that asked to stop */
-static void on_interrupt(int sig) { interrupted = sig; }
 
 static int cmd_train(const rt_app *app, int argc, char **argv) {
-    Args a;
-    int rc = parse("train", train_flags, argc, argv, &a);
+    rt_opts o;
+    int rc = parse(app, "train", "train the model (the spec's train block, with --set and --config)", rt_flags_train, argc,
+                   argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!app->train) return fail("the spec has no train block for model '%s'", app->model->name);
-    rt_train_cfg cfg = *app->train;
-    long long v;
-    if (arg_ll(&a, "--epochs", 0, &v) < 0) return 1;
-    if (arg(&a, "--epochs")) cfg.epochs = (int)v;
-    if (arg_ll(&a, "--batch", 1, &v) < 0) return 1;
-    if (arg(&a, "--batch")) cfg.batch = v;
-    if (arg_ll(&a, "--seed", 0, &v) < 0) return 1;
-    if (arg(&a, "--seed")) cfg.seed = (uint64_t)v;
-    if (arg(&a, "--lr")) {
-        char *end;
-        double lr = strtod(arg(&a, "--lr"), &end);
-        if (*end || !(lr > 0)) return fail("--lr expects a positive number, not '%s'", arg(&a, "--lr"));
-        cfg.lr = rt_schedule_const(lr);
+    long long seed = -1, v;
+    if (rt_opt_ll(&o, "--seed", 0, &seed) < 0 || rt_opt_ll(&o, "--epochs", 0, &v) < 0 || rt_opt_ll(&o, "--batch", 1, &v) < 0)
+        return 1;
+    char bufs[3][96], *own[4];
+    int nown = own_sets(&o, bufs, own);
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "train", &o, own, nown, &r))) return rc;
+    rt_train_cfg cfg = r.train;
+    if (seed >= 0) cfg.seed = (uint64_t)seed;
+    cfg.quiet = rt_opt_has(&o, "--quiet");
+    /* the configuration names the seed: resolved again with it, as ebmc's */
+    char seedset[48];
+    if (seed >= 0 && app->resolve) {
+        snprintf(seedset, sizeof seedset, "seed=%lld", seed);
+        own[nown++] = seedset;
+        free(r.config);
+        if ((rc = rt_app_settings(app, "train", &o, own, nown, &r))) return rc;
     }
-    cfg.quiet = arg(&a, "--quiet") != NULL;
+    if (rt_opt_has(&o, "--print-config")) {
+        if (r.config) fputs(r.config, stdout);
+        free(r.config);
+        return r.config ? 0 : fail("this binary was built without its settings resolver: no --print-config");
+    }
+    data_flag(&o, &r.data);
     rt_dataset data = {0}, held = {0};
-    if (load_data(app, &a, &data, 1)) return 1;
+    rt_params *p = NULL, *qp = NULL;
+    char def[512], title[600];
+    snprintf(def, sizeof def, "%s.safetensors", app->model->name);
+    snprintf(title, sizeof title, "%s train", prog);
+    rt_drive d = {title, app->spec, app->spec_hash, app->version, r.config, app->model, NULL, &data, &cfg,
+                  rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : def, rt_opt_str(&o, "--log"), rt_opt_str(&o, "--report"), NULL, NULL,
+                  &r.test, r.filters, NULL, NULL, NULL};   /* no page: it needs the compiler */
+    if (r.data.kind == RT_SRC_NONE) {
+        rc = fail("no data: the spec has no data = ...; pass --data FILE");
+        goto done;
+    }
+    if ((rc = rt_drive_load_data(&d, &r.data, 1, &data))) goto done;
     /* validation = ...: rows held out for fe_gap, so the training rows are
      * all of the data, as ebmc train's are */
-    if (app->validation) {
-        if (rt_source_load(app->validation, &held)) {
-            rt_dataset_free(&data);
-            return fail_rt();
+    if (r.validation.kind != RT_SRC_NONE) {
+        if (rt_source_load(&r.validation, &held)) {
+            rc = fail_rt();
+            goto done;
         }
         cfg.validation = &held;
     }
-    char def[512];
-    snprintf(def, sizeof def, "%s.safetensors", app->model->name);
-    const char *out = arg(&a, "--out") ? arg(&a, "--out") : def;
-    if (rt_output_check(out, "--out")) {
-        rt_dataset_free(&data);
-        return fail_rt();
-    }
-    rt_params *p = rt_params_new(app->model), *qp = NULL;
+    p = rt_params_new(app->model);
     rt_params_init(app->model, p, cfg.seed);
+    d.p = p;
     /* as ebmc train does: the tempered model, the recognition model's
      * parameters drawn after the model's */
     if (cfg.method == RT_PT) cfg.tempered = app->tempered;
     if ((cfg.method == RT_WAKE_SLEEP || cfg.method == RT_REINFORCE) && app->recognition) {
         qp = rt_params_new(app->recognition);
         rt_params_init(app->recognition, qp, cfg.seed + 1);
-        cfg.recognition = app->recognition;
-        cfg.recognition_params = qp;
+        d.q = app->recognition;
+        d.qp = qp;
     }
-    char seedtxt[32];
-    snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)cfg.seed);
-    rt_meta meta[] = {{"spec", app->spec}, {"spec_hash", app->spec_hash}, {"model", app->model->name}, {"seed", seedtxt},
-                      {"ebmc_version", app->version}};
-    cfg.meta = meta;
-    cfg.nmeta = app->version ? 5 : 4;
-    cfg.checkpoint_path = out;
-    cfg.resume_path = arg(&a, "--resume");
-    cfg.stop = &interrupted;
-    rt_reporter rpt;
-    rt_reporter_init(&rpt, cfg.quiet ? NULL : stderr, NULL);
-    if (rpt.bar) {
-        cfg.on_progress = rt_reporter_event;
-        cfg.progress_ctx = &rpt;
+    if (rt_drive_check_outputs(&d)) {
+        rc = 1;
+        goto done;
     }
-    rt_on_stop_signals(on_interrupt);
-    rt_train_report rep = {0};
-    rc = rt_train(app->model, p, &data, &cfg, cfg.quiet ? NULL : stdout, &rep);
-    rt_on_stop_signals(SIG_DFL);
-    rt_reporter_end(&rpt);
-    if (rc) rc = fail_rt();
-    else if (rep.stopped) {
-        printf("interrupted: the training state is in %s; continue with --resume %s\n", out, out);
-        rc = 128 + interrupted;
-    } else if (rt_params_save(app->model, p, out, meta, cfg.nmeta)) {
-        rc = fail_rt();
-    } else {
-        double ll = rep.epochs ? rep.per_epoch[rep.epochs - 1].loglik : NAN;
-        if (!cfg.quiet && !isnan(ll)) printf("exact average log-likelihood of the training set: %.4f\n", ll);
-        if (!cfg.quiet) printf("parameters written to %s\n", out);
-        if (qp) rc = save_recognition(app, qp, out, cfg.quiet);
-    }
-    free(rep.per_epoch);
+    cfg.resume_path = rt_opt_str(&o, "--resume");
+    rc = rt_drive_train(&d);
+done:
+    free(r.config);
     rt_params_free(p);
     rt_params_free(qp);
     rt_dataset_free(&held);
@@ -283,17 +199,21 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
 }
 
 static int cmd_sample(const rt_app *app, int argc, char **argv) {
-    Args a;
-    int rc = parse("sample", sample_flags, argc, argv, &a);
+    rt_opts o;
+    int rc = parse(app, "sample", "draw samples by block Gibbs sampling (the spec's sample block, with --set and --config)",
+                   rt_flags_sample, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
+    free(r.config);
     const rt_model *m = app->model;
-    long long chains = app->sample->chains, steps = app->sample->steps, seed = (long long)app->sample->seed;
-    if (arg_ll(&a, "--chains", 1, &chains) < 0 || arg_ll(&a, "--steps", 0, &steps) < 0 ||
-        arg_ll(&a, "--seed", 0, &seed) < 0)
+    long long chains = r.sample.chains, steps = r.sample.steps, seed = (long long)r.sample.seed;
+    if (rt_opt_ll(&o, "--chains", 1, &chains) < 0 || rt_opt_ll(&o, "--steps", 0, &steps) < 0 ||
+        rt_opt_ll(&o, "--seed", 0, &seed) < 0)
         return 1;
-    const char *out = arg(&a, "--out") ? arg(&a, "--out") : app->sample->out ? app->sample->out : "samples.png";
-    int mean_field = app->sample->mean_field || arg(&a, "--mean-field");
-    rt_params *p = load_params(app, &a);
+    const char *out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : r.sample.out ? r.sample.out : "samples.png";
+    int mean_field = r.sample.mean_field || rt_opt_has(&o, "--mean-field");
+    rt_params *p = load_params(app, &o);
     if (!p) return 1;
     if (rt_output_check(out, "--out")) {
         rt_params_free(p);
@@ -303,10 +223,15 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
     float *values = rt_alloc(sizeof(float) * (size_t)(chains * rf));
     float *means = rt_alloc(sizeof(float) * (size_t)(chains * rf));
     if (rt_sample_clamped(m, p, chains, (int)steps, (uint64_t)seed, NULL, 0, mean_field, values, means) ||
-        rt_write_samples(m, out, values, means, chains))
+        rt_write_samples(m, out, values, rt_opt_has(&o, "--states") ? values : means, chains))
         rc = fail_rt();
-    else
+    else {
         printf("%lld samples (%lld sweeps each) written to %s\n", chains, steps, out);
+        double rates[64];
+        rt_sample_acceptance(m, rates);
+        for (int g = 0; g < m->ngroups && g < 64; g++)
+            if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", m->groups[g].name, rates[g]);
+    }
     rt_free(values);
     rt_free(means);
     rt_params_free(p);
@@ -314,28 +239,43 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
 }
 
 static int cmd_eval(const rt_app *app, int argc, char **argv) {
-    Args a;
-    int rc = parse("eval", eval_flags, argc, argv, &a);
+    rt_opts o;
+    int rc = parse(app, "eval", "evaluate a trained model (YAML report; the spec's eval block, with --set and --config)",
+                   rt_flags_eval, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    long long seed = 1;
-    if (arg_ll(&a, "--seed", 0, &seed) < 0) return 1;
-    rt_params *p = load_params(app, &a);
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "eval", &o, NULL, 0, &r))) return rc;
+    free(r.config);
+    long long seed = (long long)r.eval_seed;
+    if (rt_opt_ll(&o, "--seed", 0, &seed) < 0) return 1;
+    /* as ebmc eval: --data as given, else the eval block's, else the train block's */
+    rt_source src = r.eval_data.kind != RT_SRC_NONE ? r.eval_data : r.data;
+    /* a stack's joint model has no train block: the stack's data, embedded */
+    if (src.kind == RT_SRC_NONE && app->data) src = *app->data;
+    if (rt_opt_str(&o, "--data")) rt_source_from_arg(rt_opt_str(&o, "--data"), &src);
+    if (src.kind == RT_SRC_NONE) return fail("no data: the spec has no data = ...; pass --data FILE");
+    rt_params *p = load_params(app, &o);
     if (!p) return 1;
     rt_dataset data = {0};
-    if (load_data(app, &a, &data, 0)) {
+    rt_drive d = {.m = app->model};
+    if ((rc = rt_drive_load_data(&d, &src, 0, &data))) {
         rt_params_free(p);
-        return 1;
+        return rc;
     }
-    printf("model: %s\nparams: %s\nexamples: %lld\n", app->model->name,
-           arg(&a, "--params") ? arg(&a, "--params") : "embedded", (long long)data.n);
+    const char *params = rt_opt_str(&o, "--params");
+    printf("model: %s\nparams: %s\nexamples: %lld\n", app->model->name, params ? params : "embedded", (long long)data.n);
     double ll;
-    int target = arg(&a, "--target") ? rt_find_group(app->model, arg(&a, "--target")) : app->train ? app->train->target : -1;
-    if (target < -1 || (arg(&a, "--target") && target < 0) ||
-        rt_eval_basic(app->model, p, &data, (uint64_t)seed, arg(&a, "--exact") != NULL, target, stdout, &ll))
+    const char *tname = rt_opt_str(&o, "--target");
+    int target = tname ? rt_find_group(app->model, tname) : app->train ? r.train.target : -1;
+    if (target < -1 || (tname && target < 0) ||
+        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, stdout, &ll))
         rc = fail_rt();
-    else if (!isnan(ll)) {
-        rt_yaml_number(stdout, "loglik", ll);
-        printf("loglik_source: exact\n");
+    else {
+        if (!isnan(ll)) {
+            rt_yaml_number(stdout, "loglik", ll);
+            printf("loglik_source: exact\n");
+        }
+        if (params) rt_drive_config_report(stdout, "train_config", params);   /* how the parameters were trained */
     }
     rt_params_free(p);
     rt_dataset_free(&data);

@@ -1,7 +1,9 @@
 /* rt_app_stack.c — train and sample of a binary built from a spec with a
- * stack (rt_app.h): the flags of `ebmc train` / `ebmc sample` on a stack,
- * then the runtime's stack driver (rt_stack.h) on the bundle the binary
- * carries, so its checkpoints and samples are ebmc's for the same seed. */
+ * stack (rt_app.h): ebmc's train / sample flags (rt_flags.c, less a single
+ * model's), the stages' settings resolved with --config and --set as ebmc
+ * resolves them (app->resolve), then the runtime's stack driver
+ * (rt_stack.h) on the bundle the binary carries, so its checkpoints and
+ * samples are ebmc's for the same seed and overrides. */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,69 +12,12 @@
 
 #include "rt_app.h"
 
-typedef struct Want {
-    const char *name;
-    int takes_value;
-    const char *help;
-} Want;
-
-static const Want train_flags[] = {
-    {"--out", 1, "the stack's checkpoint (default: SPEC.safetensors)"},
-    {"--resume", 1, "continue a stack checkpoint: skip the stages it completed"},
-    {"--stages", 1, "stop after this many stages (resume later with --resume)"},
-    {"--seed", 1, "random seed"},
-    {"--log", 1, "the settings, then a line per epoch of every stage, as YAML"},
-    {"--quiet", 0, "no progress lines"},
-    {NULL, 0, NULL},
-};
-static const Want sample_flags[] = {
-    {"--params", 1, "the stack's checkpoint (from train)"},
-    {"--chains", 1, "number of chains"},
-    {"--steps", 1, "Gibbs sweeps per chain"},
-    {"--seed", 1, "random seed"},
-    {"--out", 1, "F.png"},
-    {NULL, 0, NULL},
-};
+/* ebmc's flags less those that need the compiler and a single model's own */
+#define NOT_MINE (RT_FLAG_EBMC | RT_FLAG_BIN)
 
 static int fail_rt(void) {
     rt_report("error", "%s", rt_last_error());
     return rt_error_is_internal() ? 2 : 1;
-}
-
-/* val[i]: flag i's value ("" for a switch given), or NULL; 0 parsed, 1
- * error (reported), -1 --help printed */
-static int parse(const char *prog, const char *cmd, const Want *w, int argc, char **argv, const char **val) {
-    for (int i = 0; w[i].name; i++) val[i] = NULL;
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: %s %s [flags]\n\nflags:\n", prog, cmd);
-            for (int k = 0; w[k].name; k++)
-                printf("  %-14s%s  %s\n", w[k].name, w[k].takes_value ? " VALUE" : "      ", w[k].help);
-            return -1;
-        }
-        const char *eq = strchr(argv[i], '=');
-        size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-        int k = 0;
-        while (w[k].name && (strlen(w[k].name) != len || strncmp(w[k].name, argv[i], len))) k++;
-        if (!w[k].name) {
-            rt_report("error", "unknown flag '%.*s' for '%s' of a stack", (int)len, argv[i], cmd);
-            rt_report("note", "'%s %s --help' lists the flags", prog, cmd);
-            return 1;
-        }
-        if (!w[k].takes_value) {
-            if (eq) return rt_report("error", "flag '%s' takes no value", w[k].name), 1;
-            val[k] = "";
-        } else if (eq) {
-            val[k] = eq + 1;
-        } else if (i + 1 < argc) {
-            val[k] = argv[++i];
-        } else {
-            return rt_report("error", "flag '%s' needs a value", w[k].name), 1;
-        }
-        if (!strcmp(w[k].name, "--resume")) rt_output_may_replace(val[k]);
-        if (!strcmp(w[k].name, "--params")) rt_input_note(val[k], "--params");
-    }
-    return 0;
 }
 
 static volatile int interrupted;   /* the signal that asked to stop */
@@ -85,33 +30,63 @@ static void default_out(const char *spec, char *out, size_t n) {
 }
 
 static int train(const rt_app *app, int argc, char **argv) {
-    const char *v[8];
-    int rc = parse(app->program, "train", train_flags, argc, argv, v);
+    rt_opts o;
+    int rc = rt_app_parse(app, "train", "train the stack, stage by stage (its train block, with --set and --config)",
+                          rt_flags_train, NOT_MINE, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
+    if (rt_opt_has(&o, "--report")) {
+        rt_report("error", "--report: a stack's stages write their monitors per epoch with --log FILE");
+        return 1;
+    }
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "train", &o, NULL, 0, &r))) return rc;
+    rt_stack s = *app->stack;
+    if (r.stages) s.stages = r.stages;
+    const char *config = r.config ? r.config : s.config;
+    if (rt_opt_has(&o, "--print-config")) {
+        if (config) fputs(config, stdout);
+        goto done;
+    }
     char def[512];
     default_out(app->spec, def, sizeof def);
-    rt_stack_run run = {.out = v[0] ? v[0] : def, .resume = v[1], .log = v[4], .spec = app->spec, .seed = -1,
-                        .stages = app->stack->nstages, .quiet = v[5] != NULL, .stop = &interrupted};
-    if (rt_flag_ll("--stages", v[2], 0, &run.stages) < 0 || rt_flag_ll("--seed", v[3], 0, &run.seed) < 0) return 1;
-    if (rt_output_check(run.out, "--out") || (run.log && rt_output_check(run.log, "--log"))) return fail_rt();
+    rt_stack_run run = {.out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : def, .resume = rt_opt_str(&o, "--resume"),
+                        .log = rt_opt_str(&o, "--log"), .spec = app->spec, .config = r.config, .seed = -1,
+                        .stages = s.nstages, .quiet = rt_opt_has(&o, "--quiet"), .stop = &interrupted};
+    if (rt_opt_ll(&o, "--stages", 0, &run.stages) < 0 || rt_opt_ll(&o, "--seed", 0, &run.seed) < 0) {
+        rc = 1;
+        goto done;
+    }
+    if (rt_output_check(run.out, "--out") || (run.log && rt_output_check(run.log, "--log"))) {
+        rc = fail_rt();
+        goto done;
+    }
     rt_on_stop_signals(on_interrupt);
-    rc = rt_stack_train(app->stack, &run);
+    rc = rt_stack_train(&s, &run);
     rt_on_stop_signals(SIG_DFL);
-    return rc < 0 ? fail_rt() : rc;
+    if (rc < 0) rc = fail_rt();
+done:
+    free(r.stages);
+    free(r.config);
+    return rc;
 }
 
 static int sample(const rt_app *app, int argc, char **argv) {
-    const char *v[8];
-    int rc = parse(app->program, "sample", sample_flags, argc, argv, v);
+    rt_opts o;
+    int rc = rt_app_parse(app, "sample", "sample the stack (a DBN: the top layer, then down; a DBM: its joint model)",
+                          rt_flags_sample, NOT_MINE, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
+    free(r.config);
     const rt_stack *s = app->stack;
-    long long chains = app->sample->chains, steps = app->sample->steps, seed = (long long)app->sample->seed;
-    if (rt_flag_ll("--chains", v[1], 1, &chains) < 0 || rt_flag_ll("--steps", v[2], 0, &steps) < 0 ||
-        rt_flag_ll("--seed", v[3], 0, &seed) < 0)
+    long long chains = r.sample.chains, steps = r.sample.steps, seed = (long long)r.sample.seed;
+    if (rt_opt_ll(&o, "--chains", 1, &chains) < 0 || rt_opt_ll(&o, "--steps", 0, &steps) < 0 ||
+        rt_opt_ll(&o, "--seed", 0, &seed) < 0)
         return 1;
-    const char *out = v[4] ? v[4] : app->sample->out ? app->sample->out : "samples.png";
+    const char *out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : r.sample.out ? r.sample.out : "samples.png";
+    const char *params = rt_opt_str(&o, "--params");
     size_t n = strlen(out);
-    if (!v[0]) {
+    if (!params) {
         rt_report("error", "%s sample needs --params P.safetensors (the stack's checkpoint from '%s train')",
                   app->program, app->program);
         return 1;
@@ -120,10 +95,14 @@ static int sample(const rt_app *app, int argc, char **argv) {
         rt_report("error", "a stack's samples are written as a PNG");
         return 1;
     }
+    if (rt_opt_has(&o, "--states")) {
+        rt_report("error", "--states: a stack's samples are drawn as the visible means only");
+        return 1;
+    }
     if (rt_output_check(out, "--out")) return fail_rt();
     float *img = NULL;
     int64_t width;
-    if (rt_stack_sample(s, v[0], chains, (int)steps, (uint64_t)seed, &img, &width) ||
+    if (rt_stack_sample(s, params, chains, (int)steps, (uint64_t)seed, &img, &width) ||
         rt_write_png_grid(out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0))
         rc = fail_rt();
     else
@@ -133,5 +112,6 @@ static int sample(const rt_app *app, int argc, char **argv) {
 }
 
 int rt_app_stack_main(const rt_app *app, int argc, char **argv) {
-    return !strcmp(argv[1], "train") ? train(app, argc, argv) : sample(app, argc, argv);
+    /* the flags after the command, as rt_app.c's commands take them */
+    return !strcmp(argv[1], "train") ? train(app, argc - 2, argv + 2) : sample(app, argc - 2, argv + 2);
 }

@@ -35,11 +35,20 @@ void rt_set_program(const char *name);
 void rt_vreport(const char *kind, const char *fmt, va_list ap);
 void rt_report(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A front end's own printer (ebmc's diagnostics) for the messages of the
+ * runtime's front-end parts (the flag parser, the train driver): the
+ * message formatted, then to fn, or to rt_report when fn is NULL. */
+typedef void (*rt_say_fn)(const char *kind, const char *msg);
+void rt_say(rt_say_fn fn, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The value v of an integer flag (NULL: absent) of at least lo: 0 absent,
  * 1 set in *out, -1 refused with a message. Every integer flag but a seed
  * ends in an int of the runtime or a count that sizes a buffer, so past
  * INT_MAX it would wrap: it is refused. ebmc and a built binary share it. */
 int rt_flag_ll(const char *name, const char *v, long long lo, long long *out);
+/* The candidate a misspelt name was probably meant to be (a few edits
+ * away, fewer for short names), or NULL: "did you mean" for the flag
+ * parser and the compiler alike. */
+const char *rt_suggest(const char *name, const char *const *candidates, int n);
 
 /* ---- the files a command reads and writes (rt_files.c) ----------------- */
 /* A command line front end (ebmc, a built binary) turns the guard on: from

@@ -62,6 +62,17 @@ void rt_warn(const char *fmt, ...) {
     va_end(ap);
 }
 
+void rt_say(rt_say_fn fn, const char *kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+    va_end(ap);
+    if (fn) fn(kind, msg ? msg : fmt);
+    else rt_report(kind, "%s", msg ? msg : fmt);
+    free(msg);
+}
+
 void *rt_alloc(size_t bytes) {
     size_t n = (bytes + 63) / 64 * 64;
     void *p = aligned_alloc(64, n ? n : 64);
@@ -190,4 +201,38 @@ int rt_flag_ll(const char *name, const char *v, long long lo, long long *out) {
     }
     *out = x;
     return 1;
+}
+
+/* ---- suggestions --------------------------------------------------------- */
+
+static int edit_distance(const char *a, const char *b) {
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int d[64][64];
+    for (int i = 0; i <= la; i++) d[i][0] = i;
+    for (int j = 0; j <= lb; j++) d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+const char *rt_suggest(const char *name, const char *const *candidates, int n) {
+    const char *best = NULL;
+    int bestd = 3;
+    for (int i = 0; i < n; i++) {
+        int dist = edit_distance(name, candidates[i]);
+        /* a one- or two-letter name is close to every other one */
+        size_t len = strlen(name);
+        int limit = len <= 2 ? 0 : len <= 4 ? 1 : 2;
+        if (dist <= limit && dist < bestd) {
+            bestd = dist;
+            best = candidates[i];
+        }
+    }
+    return best;
 }

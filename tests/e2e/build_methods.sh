@@ -36,31 +36,7 @@ same_tensors "$T/enh_bin.safetensors" "$T/enh_ebmc.safetensors" &&
     ok "gradient = enhanced, adapt_lr: BIN train's tensors are ebmc train's, byte for byte (30 epochs, seed 3)" ||
     notok "enhanced tensors differ"
 
-cat >"$T/ws.ebm" <<'SPEC'
-model sbn {
-  visible x[16] : bernoulli
-  hidden  h[6] : bernoulli { sampler = metropolis(steps = 10) }
-  param W[6, 16] init normal(0, 0.1)
-  param b[16]
-  param c[6]
-  h[j] ~ bernoulli(sigmoid(c[j]))
-  x[i] ~ bernoulli(sigmoid(sum(j) h[j]*W[j, i] + b[i]))
-}
-model sbn_q {
-  input   x[16]
-  visible h[6] : bernoulli
-  param R[16, 6] init normal(0, 0.1)
-  param r[6]
-  h[j] ~ bernoulli(sigmoid(sum(i) x[i]*R[i, j] + r[j]))
-}
-train sbn {
-  data   = bars_and_stripes(4, 4)
-  method = wake_sleep(recognition = sbn_q)
-  batch  = 10
-  epochs = 20
-  lr     = 0.05
-}
-SPEC
+cp "$ROOT/tests/e2e/sbn_wake_sleep.ebm" "$T/ws.ebm"
 for meth in "wake_sleep(recognition = sbn_q)" "reinforce(recognition = sbn_q, samples = 2)"; do
     name=${meth%%(*}
     sed "s/^  method = .*/  method = $meth/" "$T/ws.ebm" >"$T/$name.ebm"

@@ -10,7 +10,12 @@
 #   2. BIN train --stages 1, then --resume, gives the uninterrupted
 #      checkpoint; ebmc train resumes the binary's checkpoint the same;
 #   3. a backprop stage whose data cannot be read at build time (the
-#      network is compiled for its class count) is refused naming the stage.
+#      network is compiled for its class count) is refused naming the stage;
+#   4. a stack's binary takes --config and --set for its stages as ebmc
+#      train does: the same checkpoint, log and --print-config for the same
+#      overrides (and not the default run's), ebmc's message for a stage it
+#      does not have, and a pt stage refused where no tempered model was
+#      compiled in.
 # Before, ebmc build refused every stack.
 . tests/e2e/lib.sh
 # stack.sh's labelled bars and stripes (class 0: bars, 1: stripes, one-hot after the 16 pixels)
@@ -81,3 +86,31 @@ sed "s|stage tune { method = backprop  data = csv(\"$T/labelled.csv\")|stage tun
 expect_fail "a backprop stage whose data cannot be read at build time is refused, naming the stage" \
     "stage 'tune': backprop's network is compiled for the data's label classes" "$EBMC" build "$T/nodata.ebm" -o "$T/nobin"
 [ ! -e "$T/nobin" ] && ok "the refused build writes no binary" || notok "refused build wrote $T/nobin"
+
+# 4
+printf 'train:\n  two: {epochs: 12}\n' >"$T/run.yaml"
+set -- --seed 7 --config "$T/run.yaml" --set train.tune.lr=0.02 --set train.one.batch=7
+"$T/dbnbin" train "$@" --out "$T/o_b.st" --log "$T/o_b.log" >"$T/o_b.out" 2>"$T/err"
+"$EBMC" train "$T/dbn.ebm" "$@" --out "$T/o_e.st" --log "$T/o_e.log" >"$T/o_e.out" 2>&1
+if [ -s "$T/o_b.st" ] && cmp -s "$T/o_b.st" "$T/o_e.st" && ! cmp -s "$T/o_b.st" "$T/dbn_bin.st" &&
+    [ "$(untimed "$T/o_b.out")" = "$(untimed "$T/o_e.out")" ]; then
+    ok "BIN train --config --set STAGE.KEY: ebmc train's checkpoint and lines for the same overrides, not the default run's"
+else notok "stack BIN --config/--set" "$(cat "$T/err")" "$(diff "$T/o_b.out" "$T/o_e.out" | head -6)"; fi
+logbody() { sed -e 1d -e 's/seconds: [0-9.]*//' -e "s|$T/o_[be]|R|g" "$1"; }
+[ "$(logbody "$T/o_b.log")" = "$(logbody "$T/o_e.log")" ] && grep -q 'lr: 0.02' "$T/o_b.log" &&
+    ok "BIN train --log of a stack: ebmc's (the overridden settings, a line per epoch)" ||
+    notok "stack --log" "$(diff "$T/o_b.log" "$T/o_e.log" | head -6)"
+"$T/dbnbin" train "$@" --print-config >"$T/p_b.yaml" 2>&1
+"$EBMC" train "$T/dbn.ebm" "$@" --print-config >"$T/p_e.yaml" 2>&1
+sed -n '/^  two:/,/^  tune:/p' "$T/p_b.yaml" | grep -q 'epochs: 12' && cmp -s "$T/p_b.yaml" "$T/p_e.yaml" &&
+    ok "BIN train --print-config of a stack prints ebmc's" || notok "stack --print-config" "$(diff "$T/p_b.yaml" "$T/p_e.yaml" | head -4)"
+"$T/dbnbin" train --set train.three.epochs=1 --out "$T/x.st" 2>"$T/e_b" && notok "--set of a stage the stack lacks ran"
+"$EBMC" train "$T/dbn.ebm" --set train.three.epochs=1 --out "$T/x.st" 2>"$T/e_e" && notok "ebmc: --set of a missing stage ran"
+msg=$(grep 'error:' "$T/e_b" | sed 's/^[^:]*: //')
+[ -n "$msg" ] && [ "$msg" = "$(grep 'error:' "$T/e_e" | sed 's/^[^:]*: //')" ] && [ ! -e "$T/x.st" ] &&
+    ok "BIN train --set of a stage the stack lacks: ebmc's message ($msg)" || notok "missing stage" "$(cat "$T/e_b")" "$(cat "$T/e_e")"
+expect_fail "a --set that needs a tempered model the binary lacks is refused, naming the stage" \
+    "stage 'two': method = pt needs the tempered model" "$T/dbnbin" train --set 'train.two.method=pt(replicas = 4)' --out "$T/y.st"
+[ ! -e "$T/y.st" ] && ok "the refused run writes no checkpoint" || notok "refused run wrote $T/y.st"
+expect_fail "BIN train --report of a stack: ebmc's refusal" "a stack's stages write their monitors per epoch with --log" \
+    "$T/dbnbin" train --report "$T/r.yaml"
