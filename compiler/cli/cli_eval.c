@@ -25,6 +25,7 @@
 #include "rt_eval.h"
 #include "rt_exact.h"
 #include "rt_html.h"
+#include "rt_inception.h"
 #include "runconfig.h"
 #include "config_stages.h"
 
@@ -271,7 +272,9 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     if (!opt_str(&o, "--target") && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc))
         target = tc.rt.target;
     if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
-        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik)) {
+        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik) ||
+        (opt_str(&o, "--inception") &&
+         rt_inception_report(b.m, p, opt_str(&o, "--target"), opt_str(&o, "--inception"), &data, y))) {
         rc = cli_fail_rt();
         goto done;
     }

@@ -13,6 +13,7 @@
 #include "rt_drive.h"
 #include "rt_flags.h"
 #include "rt_eval.h"
+#include "rt_inception.h"
 #include "rt_progress.h"
 #include "rt_sample.h"
 #include "rt_sample_out.h"
@@ -268,7 +269,9 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     const char *tname = rt_opt_str(&o, "--target");
     int target = tname ? rt_find_group(app->model, tname) : app->train ? r.train.target : -1;
     if (target < -1 || (tname && target < 0) ||
-        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, stdout, &ll))
+        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, stdout, &ll) ||
+        (rt_opt_str(&o, "--inception") &&
+         rt_inception_report(app->model, p, tname, rt_opt_str(&o, "--inception"), &data, stdout)))
         rc = fail_rt();
     else {
         if (!isnan(ll)) {

@@ -55,6 +55,7 @@ const rt_flag rt_flags_eval[] = {
     {"--data", 1, "data to evaluate on: an IDX, .csv or .npy file (default: the eval block's data, else the train block's)", "FILE", 0},
     {"--exact", 0, "exact log Z and log-likelihood by enumeration (an error if the model is too large; log p(v) costs examples x 2^k hidden configurations, up to 2^32)", NULL, 0},
     {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)", "GROUP", 0},
+    {"--inception", 1, "the inception score of samples (.npy or .csv rows of the input less the label) under this model's p(label | rest), with its standard error over 10 splits, and the data's own score (the ceiling)", "S.npy", 0},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))", NULL, E},
     {"--runs", 1, "AIS runs (default 100)", "N", E},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", E},

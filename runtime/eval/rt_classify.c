@@ -79,11 +79,12 @@ int rt_conditional_check(const rt_model *m, int target) {
     return 0;
 }
 
-int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *rows, int64_t n, int64_t row_floats,
-                        int grad, double *cond_loglik, int64_t *correct) {
+/* The target's free energies: row r's configuration k at F[r * K + k]
+ * (in w's free-energy buffer; w->B is left at n * K for the caller). */
+static const float *target_free_energies(const rt_model *m, rt_ws *w, int target, const float *rows, int64_t n,
+                                         int64_t row_floats) {
     const rt_group *gr = &m->groups[target];
     int64_t K = rt_target_configs(m, target), off = group_offset(m, target);
-    if (n * K > w->B) return rt_fail("internal: conditional workspace too small");
     float *rep = calloc((size_t)(n * K * row_floats) + 1, sizeof(float));
     for (int64_t r = 0; r < n; r++)
         for (int64_t k = 0; k < K; k++) {
@@ -91,26 +92,41 @@ int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *ro
             memcpy(dst, rows + r * row_floats, sizeof(float) * (size_t)row_floats);
             write_config(gr, k, dst + off);
         }
-    int64_t B = w->B;
     w->B = n * K;
     rt_ws_set_visible(w, rep, n * K, row_floats);
     rt_ws_run(w, m->k_free_energy);
-    const float *F = w->bufs[m->fe_buf];
+    free(rep);
+    return w->bufs[m->fe_buf];
+}
+
+/* log sum_k exp(-f[k]), and the most probable k */
+static double log_norm(const float *f, int64_t K, int64_t *best) {
+    double mx = -f[0];
+    *best = 0;
+    for (int64_t k = 1; k < K; k++)
+        if (-f[k] > mx) {
+            mx = -f[k];
+            *best = k;
+        }
+    double z = 0;
+    for (int64_t k = 0; k < K; k++) z += exp(-(double)f[k] - mx);
+    return mx + log(z);
+}
+
+int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *rows, int64_t n, int64_t row_floats,
+                        int grad, double *cond_loglik, int64_t *correct) {
+    const rt_group *gr = &m->groups[target];
+    int64_t K = rt_target_configs(m, target), off = group_offset(m, target);
+    if (n * K > w->B) return rt_fail("internal: conditional workspace too small");
+    int64_t B = w->B;
+    const float *F = target_free_energies(m, w, target, rows, n, row_floats);
     float *wt = w->bufs[m->weight_buf];
     double ll = 0;
     int64_t ok = 0;
     for (int64_t r = 0; r < n; r++) {
         const float *f = F + r * K;
-        int64_t truth = config_of(gr, rows + r * row_floats + off), best = 0;
-        double mx = -f[0];
-        for (int64_t k = 1; k < K; k++)
-            if (-f[k] > mx) {
-                mx = -f[k];
-                best = k;
-            }
-        double z = 0;
-        for (int64_t k = 0; k < K; k++) z += exp(-(double)f[k] - mx);
-        double lz = mx + log(z);
+        int64_t truth = config_of(gr, rows + r * row_floats + off), best;
+        double lz = log_norm(f, K, &best);
         ll += -(double)f[truth] - lz;
         ok += best == truth;
         if (grad)
@@ -119,11 +135,30 @@ int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *ro
     }
     if (grad) rt_ws_run(w, m->k_grad);
     w->B = B;
-    free(rep);
     if (cond_loglik) *cond_loglik = ll;
     if (correct) *correct = ok;
     return 0;
 }
+
+int rt_conditional_probs(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n,
+                         int64_t row_floats, double *probs) {
+    if (rt_conditional_check(m, target)) return -1;
+    int64_t K = rt_target_configs(m, target), chunk = 256;
+    rt_ws *w = rt_ws_new(m, chunk * K, p, 0);
+    for (int64_t r0 = 0; r0 < n; r0 += chunk) {
+        int64_t k = n - r0 < chunk ? n - r0 : chunk, best;
+        const float *F = target_free_energies(m, w, target, rows + r0 * row_floats, k, row_floats);
+        for (int64_t r = 0; r < k; r++) {
+            double lz = log_norm(F + r * K, K, &best);
+            for (int64_t c = 0; c < K; c++) probs[(r0 + r) * K + c] = exp(-(double)F[r * K + c] - lz);
+        }
+        w->B = chunk * K;
+    }
+    rt_ws_free(w);
+    return 0;
+}
+
+int64_t rt_target_offset(const rt_model *m, int g) { return group_offset(m, g); }
 
 int rt_classify(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n, int64_t row_floats,
                 double *cond_loglik, double *accuracy) {

@@ -12,4 +12,10 @@ int rt_conditional_check(const rt_model *m, int target);
  * parameters' gradient buffers. */
 int rt_conditional_pass(const rt_model *m, rt_ws *w, int target, const float *rows, int64_t n, int64_t row_floats,
                         int grad, double *cond_loglik, int64_t *correct);
+/* p(target configuration k | rest) of n rows at probs[r * configs + k],
+ * the hidden groups summed out (as rt_classify). */
+int rt_conditional_probs(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n,
+                         int64_t row_floats, double *probs);
+/* where group g starts in a row of visible (then input) values */
+int64_t rt_target_offset(const rt_model *m, int g);
 #endif

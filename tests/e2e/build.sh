@@ -7,7 +7,8 @@
 #   3. kernels for a generic CPU give the same samples as the host's;
 #   4. every unit type and sampler of the catalogue: built binaries sample
 #      bit for bit as ebmc does (initial parameters, 20 sweeps); a learned
-#      precision driven negative stops a built binary as it stops ebmc;
+#      precision driven negative stops a built binary as it stops ebmc; a
+#      labelled one's eval --inception scores as ebmc's;
 #   5. the embedding example (examples/embed) compiles with cc against the
 #      header, the object and libebmrt.a, and prints ebmc sample's rows;
 #   6. --target aarch64: an AArch64 object and C glue that compiles;
@@ -95,6 +96,16 @@ else notok "a built binary stops at a negative precision" "exit $brc: $(cat "$T/
 brc=$?
 [ $brc = 1 ] && grep -q "usage: precbin COMMAND" "$T/err" && [ ! -s "$T/out" ] &&
     ok "a built binary without a command: usage on stderr, exit 1" || notok "a built binary without a command" "exit $brc"
+
+# 4c: eval --inception in a built binary: ebmc's numbers (samples of the
+# initial rbm_labels, ten or more: the score's splits need them)
+if [ -x "$T/bin_rbm_labels" ]; then
+    "$EBMC" sample "$ROOT/specs/rbm_labels.ebm" --params "$T/rbm_labels.st" --seed 3 --steps 5 --chains 12 --out "$T/l.npy" >/dev/null 2>&1
+    "$T/bin_rbm_labels" eval --params "$T/rbm_labels.st" --data "$T/l.npy" --inception "$T/l.npy" 2>"$T/err" | grep '^inception' >"$T/ib"
+    "$EBMC" eval "$ROOT/specs/rbm_labels.ebm" --params "$T/rbm_labels.st" --data "$T/l.npy" --inception "$T/l.npy" 2>&1 | grep '^inception' >"$T/ie"
+    [ -s "$T/ib" ] && cmp -s "$T/ib" "$T/ie" && ok "BIN eval --inception reports ebmc eval's score ($(sed -n 's/^inception_score: //p' "$T/ib"))" ||
+        notok "BIN eval --inception" "$(cat "$T/ib" "$T/err")" "$(cat "$T/ie")"
+fi
 
 # 5: the embedding example, in a copy
 mkdir -p "$T/embed" && cp examples/embed/main.c examples/embed/Makefile "$T/embed/"

@@ -57,3 +57,38 @@ awk -v a="$ea" 'BEGIN {exit !(a >= 0.9 && a <= 30 / 32 + 1e-9)}' && ok "accuracy
 cmp -s "$T/e.yaml" "$T/e2.yaml" && ok "--target y: the train block's target by default" || notok "--target y" "$(diff "$T/e.yaml" "$T/e2.yaml")"
 expect_fail "--target: a hidden group is refused" "is not visible" "$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --target h
 expect_fail "--target: an unknown group" "no group 'z' (its groups: v, y, h)" "$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --target z
+# --inception: the inception score under this classifier (its numbers
+# against a direct computation: tests/stats/test_inception.c). The 32
+# images without their labels score as the data's own rows do (the ceiling
+# eval reports beside it: the same rows, spliced around y or whole); bars
+# alone, which the classifier calls bars, score near 1, far below both
+# classes together; samples as ebmc sample writes them (whole rows) score.
+# (bars and stripes interleaved: a split of 3 or 4 rows holds both classes)
+awk 'NR <= 16 {b[NR] = $0} NR > 16 {print b[NR - 16]; print}' "$T/bas.csv" | cut -d, -f1-16 >"$T/imgs.csv"
+"$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --inception "$T/imgs.csv" >"$T/i.yaml" 2>"$T/err" ||
+    notok "--inception" "$(cat "$T/err")"
+is=$(key inception_score "$T/i.yaml") isd=$(key inception_score_data "$T/i.yaml") se=$(key inception_score_stderr "$T/i.yaml")
+[ -n "$is" ] && [ -n "$isd" ] && [ "$(key inception_splits "$T/i.yaml")" = 10 ] &&
+    [ "$(key inception_label "$T/i.yaml")" = y ] && awk -v a="$is" 'BEGIN {exit !(a > 1.2 && a <= 2)}' &&
+    ok "--inception: the images score $is +- $se, the labelled data in its order $isd" ||
+    notok "--inception of the data's images" "$(cat "$T/i.yaml")"
+sed -n '2,15p' "$T/bas.csv" | cut -d, -f1-16 >"$T/bars.csv"
+"$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --inception "$T/bars.csv" >"$T/b.yaml" 2>"$T/err"
+ib=$(key inception_score "$T/b.yaml")
+awk -v a="$ib" -v b="$is" 'BEGIN {exit !(a != "" && a >= 1 && a < 1.1 && a < b - 0.2)}' &&
+    ok "--inception: bars alone score $ib (near 1; both classes $is)" || notok "--inception of bars" "$ib; $(cat "$T/err")"
+"$EBMC" sample "$T/lab.ebm" --params "$T/lab.st" --chains 20 --steps 50 --out "$T/s.npy" >/dev/null 2>"$T/err" &&
+    "$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --inception "$T/s.npy" >"$T/s.yaml" 2>"$T/err" &&
+    [ "$(key inception_samples "$T/s.yaml")" = 20 ] &&
+    ok "--inception of ebmc sample's .npy: $(key inception_score "$T/s.yaml")" || notok "--inception S.npy" "$(cat "$T/err")"
+cut -d, -f1-15 "$T/bas.csv" >"$T/narrow.csv"
+expect_fail "--inception: samples of the wrong width" "the samples have 15 values each; classifier 'lab' takes 16" \
+    "$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --inception "$T/narrow.csv"
+sed -n '1,9p' "$T/imgs.csv" >"$T/nine.csv"
+expect_fail "--inception: fewer samples than splits" "9 samples are fewer than the 10 splits" \
+    "$EBMC" eval "$T/lab.ebm" --params "$T/lab.st" --inception "$T/nine.csv"
+sed -e 's/visible y\[2\]  : softmax//; s/- sum(k) d\[k\]\*y\[k\]//; s/- sum(k, j) y\[k\]\*U\[k, j\]\*h\[j\]//' \
+    -e '/param [Ud]\[/d; s/target = y//; s/monitor = .*//; s/epochs = 300/epochs = 1/; s/bas.csv/imgs.csv/' "$T/lab.ebm" >"$T/nolab.ebm"
+"$EBMC" train "$T/nolab.ebm" --out "$T/nolab.st" --quiet >/dev/null 2>"$T/err" || notok "train nolab" "$(cat "$T/err")"
+expect_fail "--inception: a classifier without a label group" "model 'lab' has no label group" \
+    "$EBMC" eval "$T/nolab.ebm" --params "$T/nolab.st" --inception "$T/imgs.csv"
