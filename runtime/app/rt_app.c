@@ -199,21 +199,31 @@ done:
     return rc;
 }
 
+int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s) {
+    rt_app_run r;
+    int rc = rt_app_settings(app, "sample", o, NULL, 0, &r);
+    if (rc) return rc;
+    free(r.config);
+    s->chains = r.sample.chains, s->steps = r.sample.steps, s->seed = (long long)r.sample.seed;
+    if (rt_opt_ll(o, "--chains", 1, &s->chains) < 0 || rt_opt_ll(o, "--steps", 0, &s->steps) < 0 ||
+        rt_opt_ll(o, "--seed", 0, &s->seed) < 0)
+        return 1;
+    s->out = rt_opt_str(o, "--out") ? rt_opt_str(o, "--out") : r.sample.out ? r.sample.out : "samples.png";
+    s->mean_field = r.sample.mean_field || rt_opt_has(o, "--mean-field");
+    return 0;
+}
+
 static int cmd_sample(const rt_app *app, int argc, char **argv) {
     rt_opts o;
     int rc = parse(app, "sample", "draw samples by block Gibbs sampling (the spec's sample block, with --set and --config)",
                    rt_flags_sample, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    rt_app_run r;
-    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
-    free(r.config);
+    rt_app_sampling sm;
+    if ((rc = rt_app_sampling_of(app, &o, &sm))) return rc;
     const rt_model *m = app->model;
-    long long chains = r.sample.chains, steps = r.sample.steps, seed = (long long)r.sample.seed;
-    if (rt_opt_ll(&o, "--chains", 1, &chains) < 0 || rt_opt_ll(&o, "--steps", 0, &steps) < 0 ||
-        rt_opt_ll(&o, "--seed", 0, &seed) < 0)
-        return 1;
-    const char *out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : r.sample.out ? r.sample.out : "samples.png";
-    int mean_field = r.sample.mean_field || rt_opt_has(&o, "--mean-field");
+    long long chains = sm.chains, steps = sm.steps, seed = sm.seed;
+    const char *out = sm.out;
+    int mean_field = sm.mean_field;
     rt_params *p = load_params(app, &o);
     if (!p) return 1;
     if (rt_output_check(out, "--out")) {

@@ -81,4 +81,13 @@ int rt_app_stack_main(const rt_app *app, int argc, char **argv);
 int rt_app_parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int leave_out, int argc,
                  char **argv, rt_opts *o);
 int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r);
+/* sample's settings: the sample block's (with --set and --config), then
+ * --chains, --steps, --seed and --out; 0, or the exit code of an error
+ * already reported */
+typedef struct rt_app_sampling {
+    long long chains, steps, seed;
+    const char *out;
+    int mean_field;
+} rt_app_sampling;
+int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s);
 #endif

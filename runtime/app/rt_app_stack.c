@@ -75,15 +75,11 @@ static int sample(const rt_app *app, int argc, char **argv) {
     int rc = rt_app_parse(app, "sample", "sample the stack (a DBN: the top layer, then down; a DBM: its joint model)",
                           rt_flags_sample, NOT_MINE, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    rt_app_run r;
-    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
-    free(r.config);
+    rt_app_sampling sm;
+    if ((rc = rt_app_sampling_of(app, &o, &sm))) return rc;
     const rt_stack *s = app->stack;
-    long long chains = r.sample.chains, steps = r.sample.steps, seed = (long long)r.sample.seed;
-    if (rt_opt_ll(&o, "--chains", 1, &chains) < 0 || rt_opt_ll(&o, "--steps", 0, &steps) < 0 ||
-        rt_opt_ll(&o, "--seed", 0, &seed) < 0)
-        return 1;
-    const char *out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : r.sample.out ? r.sample.out : "samples.png";
+    long long chains = sm.chains, steps = sm.steps, seed = sm.seed;
+    const char *out = sm.out;
     const char *params = rt_opt_str(&o, "--params");
     size_t n = strlen(out);
     if (!params) {
