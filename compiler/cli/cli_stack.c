@@ -8,9 +8,9 @@
 #include "cli_stack.h"
 
 static const char *default_out(Arena *a, const char *spec) {
-    char *copy = arena_strdup(a, spec), *base = basename(copy), *dot = strrchr(base, '.');
-    if (dot) *dot = 0;
-    return arena_printf(a, "%s.safetensors", base);
+    char out[4096];
+    rt_default_out(spec, out, sizeof out);
+    return arena_strdup(a, out);
 }
 
 int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,

@@ -20,11 +20,9 @@
 
 
 static const char *default_out(Arena *a, const char *spec) {
-    char *copy = arena_strdup(a, spec);
-    char *base = basename(copy);
-    char *dot = strrchr(base, '.');
-    if (dot) *dot = 0;
-    return arena_printf(a, "%s.safetensors", base);
+    char out[4096];
+    rt_default_out(spec, out, sizeof out);
+    return arena_strdup(a, out);
 }
 
 /* a stack's training: Ctrl-C, kill (SIGTERM) or a closed terminal (SIGHUP)

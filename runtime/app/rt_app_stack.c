@@ -23,12 +23,6 @@ static int fail_rt(void) {
 static volatile int interrupted;   /* the signal that asked to stop */
 static void on_interrupt(int sig) { interrupted = sig; }
 
-/* SPEC.safetensors for spec DIR/SPEC.ebm, as ebmc train names it */
-static void default_out(const char *spec, char *out, size_t n) {
-    const char *base = strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec, *dot = strrchr(base, '.');
-    snprintf(out, n, "%.*s.safetensors", (int)(dot ? dot - base : (long)strlen(base)), base);
-}
-
 static int train(const rt_app *app, int argc, char **argv) {
     rt_opts o;
     int rc = rt_app_parse(app, "train", "train the stack, stage by stage (its train block, with --set and --config)",
@@ -48,7 +42,7 @@ static int train(const rt_app *app, int argc, char **argv) {
         goto done;
     }
     char def[512];
-    default_out(app->spec, def, sizeof def);
+    rt_default_out(app->spec, def, sizeof def);
     rt_stack_run run = {.out = rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : def, .resume = rt_opt_str(&o, "--resume"),
                         .log = rt_opt_str(&o, "--log"), .spec = app->spec, .config = r.config, .seed = -1,
                         .stages = s.nstages, .quiet = rt_opt_has(&o, "--quiet"), .stop = &interrupted};

@@ -75,6 +75,9 @@ void rt_output_may_replace(const char *path);
  * an output checked before (two flags naming one file); else an error
  * naming both. Call once per output, before any work. */
 int rt_output_check(const char *path, const char *role);
+/* train's default --out: SPEC.safetensors, in the working directory, for
+ * the spec DIR/SPEC.ebm */
+void rt_default_out(const char *spec, char *out, size_t n);
 void rt_files_forget(void);   /* a new command in the same process */
 /* path with its symbolic links followed (the target may not exist): what a
  * write to path replaces. Free it. */

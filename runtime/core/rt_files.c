@@ -321,3 +321,8 @@ int rt_atomic_commit(rt_atomic *a, int ok) {
     a->fp = NULL;
     return ok ? rc : -1;
 }
+
+void rt_default_out(const char *spec, char *out, size_t n) {
+    const char *base = strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec, *dot = strrchr(base, '.');
+    snprintf(out, n, "%.*s.safetensors", (int)(dot ? dot - base : (long)strlen(base)), base);
+}
