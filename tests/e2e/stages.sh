@@ -82,8 +82,12 @@ sed 's/epochs = 20/epochs = 300/g' "$T/s.ebm" >"$T/long.ebm"
 n1=$(sed -n '/^  one:/,/^  two:/p' "$T/log.yaml" | grep -c '{epoch:')
 n2=$(sed -n '/^  two:/,$p' "$T/log.yaml" | grep -c '{epoch:')
 [ "$n1" = 300 ] && [ "$n2" = 300 ] && ok "--log: a line per epoch of every stage" || notok "--log of a stack" "$n1 and $n2 epoch lines"
+# a run long enough for the signal to land in a stage on a fast machine
+# (its epoch lines reach the log file a buffer at a time)
+sed 's/epochs = 20/epochs = 20000/g' "$T/s.ebm" >"$T/vlong.ebm"
+"$EBMC" train "$T/vlong.ebm" --out "$T/vfull.st" --quiet || notok "uninterrupted long stack run"
 rm -f "$T/i.st" "$T/ilog.yaml"
-"$EBMC" train "$T/long.ebm" --out "$T/i.st" --log "$T/ilog.yaml" >"$T/int.log" 2>&1 &
+"$EBMC" train "$T/vlong.ebm" --out "$T/i.st" --log "$T/ilog.yaml" >"$T/int.log" 2>&1 &
 pid=$!
 # Ctrl-C once the first stage has printed its first epoch line (the log
 # is written when the run ends, so it cannot tell the progress)
@@ -99,10 +103,10 @@ wait $pid
 rc=$?
 if grep -q "interrupted in stage" "$T/int.log"; then
     [ $rc = 130 ] && ok "Ctrl-C stops a stage with its training state (exit 130)" || notok "Ctrl-C exit status" "$rc"
-    "$EBMC" train "$T/long.ebm" --out "$T/i.st" --resume "$T/i.st" >"$T/res.log" 2>&1
+    "$EBMC" train "$T/vlong.ebm" --out "$T/i.st" --resume "$T/i.st" >"$T/res.log" 2>&1
     grep -q "resuming its training state" "$T/res.log" && ok "the resumed run continues the interrupted stage" ||
         notok "resume continues the stage" "$(head -3 "$T/res.log")"
-    cmp -s "$T/full.st" "$T/i.st" && ok "interrupted stack resumed: byte-identical" || notok "interrupted stack resumed: byte-identical"
+    cmp -s "$T/vfull.st" "$T/i.st" && ok "interrupted stack resumed: byte-identical" || notok "interrupted stack resumed: byte-identical"
     ls "$T"/i.*state* >/dev/null 2>&1 && notok "the stage's state file is removed once the stage is done" ||
         ok "the stage's state file is removed once the stage is done"
 else
@@ -110,7 +114,6 @@ else
 fi
 # kill (SIGTERM) stops a stage the same way, with exit 128 + 15
 rm -f "$T/t.st" "$T/tlog.yaml"
-sed 's/epochs = 20/epochs = 20000/g' "$T/s.ebm" >"$T/vlong.ebm"
 "$EBMC" train "$T/vlong.ebm" --out "$T/t.st" --log "$T/tlog.yaml" >"$T/term.log" 2>&1 &
 pid=$!
 started "$T/term.log"
