@@ -127,8 +127,16 @@ long long sema_shift_range(Arena *a, const Model *m, Expr *body, const char *var
     if ((same && fits(&u, u.plain[0].dim)) || cap < 0) return -1;   /* the plain rule */
     /* the shifts cut the range to n; every plain use must then have n
      * values, or be cut by a shift of its own dimension */
-    long long n = cap;
-    while (n > 0 && !fits(&u, n)) n--;
+    /* the largest n in 1..cap that fits: shifts grow with the variable, so
+     * fits holds up to some n and not beyond (a binary search: a step at a
+     * time took minutes for a dimension of 10^9) */
+    long long lo = 0, hi = cap;
+    while (lo < hi) {
+        long long mid = lo + (hi - lo + 1) / 2;
+        if (fits(&u, mid)) lo = mid;
+        else hi = mid - 1;
+    }
+    long long n = lo;
     if (n < 1) return -1;
     for (int i = 0; i < u.nplain; i++)
         if (u.plain[i].dim != n && !(u.plain[i].dim > n && explained(&u, &u.plain[i]))) return -1;

@@ -19,10 +19,13 @@ bison -o $B/gen/parser.c --header=$B/gen/parser.h compiler/front/parser.y
 flex -o $B/gen/lexer.c --header-file=$B/gen/lexer.h compiler/front/lexer.l
 sh compiler/cli/help/embed.sh compiler/cli/help/*.txt >$B/gen/help_pages.c
 objs=""
+# an object older than its source or than the newest header is rebuilt (a
+# header's change left stale objects that no longer linked)
+hdr=$(ls -t compiler/*/*.h runtime/*/*.h | head -1)
 for f in compiler/*/*.c runtime/*/*.c $B/gen/parser.c $B/gen/lexer.c $B/gen/help_pages.c; do
     case $f in compiler/cli/main.c|compiler/llvm/llvm_*) continue ;; esac
     o=$B/obj/$(echo "$f" | tr / _).o
-    [ "$o" -nt "$f" ] || $CC $CFLAGS -Wno-unused-function -c -o "$o" "$f"
+    [ "$o" -nt "$f" ] && [ "$o" -nt "$hdr" ] || $CC $CFLAGS -Wno-unused-function -c -o "$o" "$f"
     objs="$objs $o"
 done
 LIBS="-lopenblas -lyaml -lpng -lz -lm"
