@@ -23,9 +23,13 @@
 #   4. ebmc build: start-up (BIN --version) and time to a first sample (one
 #      chain, one sweep, of the 784x500 RBM) of a built binary, against
 #      ebmc sample, which parses and JIT-compiles first.
+#   8. Density: the CD-1 epoch of 1 on a synthetic binary set of 20,000
+#      rows at 13% ones (binarised MNIST digits' density; made here with
+#      numpy, seed 1), the sparse v W path chosen by density against
+#      EBMC_SPARSE=0 (dense GEMMs only), back to back.
 #   7. Ranks: the CD-1 epoch of 1 in one process with one thread, with two
 #      threads, and as two ranks of mpirun with one thread each.
-# BENCH_ONLY="1b 1c" runs only the sections named (1, 1b, 1c, 2, 3, 4, 5, 6, 7).
+# BENCH_ONLY="1b 1c" runs only the sections named (1, 1b, 1c, 2, 3, 4, 5, 6, 7, 8).
 # Every figure is the median of BENCH_REPS runs (default 3), printed with
 # its ratio to the baseline of the same run; each target says MET or MISSED.
 # The Python peers need python3-sklearn, python3-torch and python3-numpy
@@ -313,6 +317,28 @@ if command -v mpirun >/dev/null 2>&1 && ldd "$EBMC" | grep -q libmpi; then
     echo "  per batch the ranks exchange 1.6 MB (the 784x500 + 784 + 500 gradient in floats)"
 else
     echo "  no mpirun, or ebmc built without Open MPI: nothing measured"
+fi
+load
+fi
+
+# ---- 8. a sparse set ------------------------------------------------------------------------------
+if section 8; then
+echo "8. CD-1 epoch of section 1 on 20,000 synthetic binary rows at 13% ones: by density vs dense only"
+if [ $have_np = 1 ]; then
+    "$PY" -c "import numpy as np; r = np.random.default_rng(1); np.save('$tmp/d13.npy', (r.random((20000, 784)) < 0.13).astype(np.float32))"
+    epoch() { sed -n 's/^epoch *1\/1 .* \([0-9.]*\) s\/epoch$/\1/p' "$tmp/out"; }
+    for r in $(seq "$REPS"); do
+        "$EBMC" train tests/bench/cd1.ebm --set "data=npy(\"$tmp/d13.npy\")" --out "$tmp/s.st" >"$tmp/out" 2>&1
+        epoch >>"$tmp/d13.auto"
+        EBMC_SPARSE=0 "$EBMC" train tests/bench/cd1.ebm --set "data=npy(\"$tmp/d13.npy\")" --out "$tmp/s.st" >"$tmp/out" 2>&1
+        epoch >>"$tmp/d13.dense"
+    done
+    a=$(median <"$tmp/d13.auto") d=$(median <"$tmp/d13.dense")
+    printf "  %-34s %9s s/epoch   1.00\n" "dense GEMMs only (EBMC_SPARSE=0)" "$d"
+    printf "  %-34s %9s s/epoch   %s x faster\n" "sparse v W by density (default)" "$a" "$(ratio "$d" "$a")"
+    echo "  target: >= 2x the dense path at 13% density: $(verdict "$(ratio "$d" "$a")" 2)"
+else
+    echo "  no numpy (python3-numpy): nothing measured"
 fi
 load
 fi
