@@ -216,7 +216,7 @@ int rt_write_npy(const char *path, const float *data, int ndim,
  * The file keeps the mode of the file it replaces; a new one gets 0666 less
  * the umask. Reading the umask sets and restores it: not safe against
  * another thread creating files at that instant. */
-typedef struct rt_atomic { char *tmp; char *path; char *target; void *fp; } rt_atomic;
+typedef struct rt_atomic { char *tmp; char *path; char *target; void *fp; void *sink; } rt_atomic;
 int rt_atomic_open(rt_atomic *a, const char *path);   /* a->fp is a FILE* */
 int rt_atomic_commit(rt_atomic *a, int ok);
 

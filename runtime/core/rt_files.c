@@ -214,6 +214,43 @@ static void remove_leftovers(const char *dir, const char *prefix) {
     if (d) closedir(d);
 }
 
+/* An atomic write's FILE writes through sink_write, which keeps the errno
+ * of the first write that failed: by the commit errno has been overwritten
+ * many times, and ferror() says only that something failed. The sink also
+ * keeps the descriptor the commit fsyncs (fileno of a cookie stream is -1). */
+typedef struct Sink { int fd, err; } Sink;
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n) {
+    Sink *s = cookie;
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(s->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (!s->err) s->err = w < 0 ? errno : EIO;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int sink_close(void *cookie) {
+    Sink *s = cookie;
+    int rc = close(s->fd);
+    free(s);
+    return rc;
+}
+
+static FILE *sink_open(int fd, void **sink) {
+    Sink *s = malloc(sizeof *s);
+    if (!s) return NULL;
+    *s = (Sink){fd, 0};
+    FILE *f = fopencookie(s, "wb", (cookie_io_functions_t){NULL, sink_write, NULL, sink_close});
+    if (!f) free(s);
+    else *sink = s;
+    return f;
+}
+
 /* mkstemp-like creation gives 0600; the file we leave behind gets the mode
  * of the file it replaces, else the mode any newly created file would:
  * 0666 less the umask. umask() can only be read by setting it, so it is set
@@ -270,7 +307,7 @@ int rt_atomic_open(rt_atomic *a, const char *path) {
         umask(u);
         mode = 0666 & ~u;
     }
-    if (fchmod(fd, mode) != 0 || !(a->fp = fdopen(fd, "wb"))) {
+    if (fchmod(fd, mode) != 0 || !(a->fp = sink_open(fd, &a->sink))) {
         e = errno;
         close(fd);
         unlink(a->tmp);
@@ -308,8 +345,12 @@ int rt_atomic_commit(rt_atomic *a, int ok) {
         a->fp = NULL;
         return ok ? 0 : -1;
     }
-    if (ok && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
-        rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno ? errno : EIO));
+    Sink *s = a->sink;
+    if (ok) {
+        int flushed = fflush(f) == 0 && !ferror(f);
+        int e = s->err ? s->err : !flushed ? EIO : fsync(s->fd) != 0 ? errno : 0;
+        if (e) rc = rt_fail("cannot write '%s': %s", a->path, strerror(e));
+    }
     if (fclose(f) != 0 && ok && !rc) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
     if (ok && !rc && rename(a->tmp, a->target) != 0) rc = rt_fail("cannot write '%s': %s", a->path, strerror(errno));
     if (ok && !rc) sync_parent_dir(a->target);
@@ -318,7 +359,7 @@ int rt_atomic_commit(rt_atomic *a, int ok) {
     free(a->path);
     free(a->target);
     a->tmp = a->path = a->target = NULL;
-    a->fp = NULL;
+    a->fp = a->sink = NULL;
     return ok ? rc : -1;
 }
 

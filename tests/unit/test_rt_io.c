@@ -572,6 +572,39 @@ static void atomic_abandoned_write_keeps_old_file(void) {
 
 /* a real write failure, even for root: RLIMIT_FSIZE makes write() fail with
  * EFBIG (SIGXFSZ ignored); the checkpoint must fail and the old one survive */
+/* the commit names the failure of the write that failed, not whatever errno
+ * says by then (a later unrelated call overwrote it) */
+static void atomic_commit_names_the_failed_write(void) {
+    put(tmp("efbig.bin"), "old", 3);
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 4096;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    rt_atomic a;
+    int rc = rt_atomic_open(&a, tmp("efbig.bin"));
+    CHECK(rc == 0, "%s", rt_last_error());
+    if (rc) {
+        signal(SIGXFSZ, prev);
+        return;
+    }
+    static char block[65536];
+    int limited = setrlimit(RLIMIT_FSIZE, &lim) == 0;
+    fwrite(block, 1, sizeof block, a.fp);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    CHECK(limited, "setrlimit failed");
+    CHECK(access("/nonexistent/ebmc", F_OK) != 0 && errno == ENOENT, "a stale errno was not set");
+    CHECK(rt_atomic_commit(&a, 1) == -1, "a commit after a failed write succeeded");
+    CHECK(has(rt_last_error(), strerror(EFBIG)), "message: %s", rt_last_error());
+    CHECK(!has(rt_last_error(), strerror(ENOENT)), "stale errno in: %s", rt_last_error());
+    size_t n;
+    char *s = (char *)slurp(tmp("efbig.bin"), &n);
+    CHECK(s && n == 3 && !memcmp(s, "old", 3), "the old file changed");
+    free(s);
+    CHECK(count_entries(".ebmc-tmp") == 0, "a temp file was left behind");
+}
+
 static void atomic_failed_write_keeps_old_checkpoint(void) {
     put(tmp("full.safetensors"), "old", 3);
     struct rlimit old, lim;
@@ -864,6 +897,7 @@ int main(void) {
     TEST(safetensors_bad_offsets_are_rejected);
     TEST(safetensors_truncated_file_is_rejected);
     TEST(atomic_commit_leaves_no_temp_file);
+    TEST(atomic_commit_names_the_failed_write);
     TEST(atomic_abandoned_write_keeps_old_file);
     TEST(atomic_failed_write_keeps_old_checkpoint);
     TEST(atomic_failed_rename_removes_temp);
