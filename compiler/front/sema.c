@@ -367,6 +367,8 @@ static void set_dims(Checker *c, Sym *s, Stmt *st) {
         /* 2^36 floats is 256 GiB: beyond that a shape is a mistake */
         if (__builtin_mul_overflow(s->size, s->dims[i], &size) || size > (1LL << 36)) {
             diag_error(c->d, st->span, "'%s' is too large: more than 2^36 values", s->name);
+            /* its uses are not checked against a shape it cannot have */
+            if (c->nbad < 16) c->bad[c->nbad++] = s;
             s->size = 1;
             return;
         }
