@@ -79,6 +79,22 @@ static void fill_weights(rt_ws *w, int64_t rows, float value) {
     for (int64_t r = 0; r < rows; r++) wt[r] = value;
 }
 
+/* method = minimize, and each step of adversarial: descend the loss of w's
+ * rows (fresh noise; weights -1/nb make the ascent direction) and add it
+ * to *loss_sum */
+static void loss_gradient(rt_ws *w, int64_t nl, int64_t nb, double *loss_sum) {
+    const rt_model *m = w->m;
+    rt_ws_fill_noise(w);
+    fill_weights(w, nl, -1.0f / (float)nb);
+    rt_ws_run(w, m->k_grad_loss);
+    /* grad_loss of reverse mode writes the loss rows too; the step still
+     * advances, so a seed draws the noise it drew when the loss kernel ran
+     * here */
+    if (!m->grad_loss_rows) rt_ws_run(w, m->k_loss);
+    else w->step++;
+    for (int64_t r = 0; r < nl; r++) *loss_sum += w->bufs[m->loss_buf][r];
+}
+
 /* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction,
  * summed. hid: a workspace whose hidden groups' mean buffers already hold
  * E[h | v] for these rows (the positive phase of the means flow), or NULL
@@ -485,11 +501,16 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("model '%s' has input groups: persistent chains have no input of their own; use method = cd(k = 1)",
                        m->name);
     if ((cfg->method == RT_DISCRIMINATIVE || cfg->mon_accuracy) && rt_conditional_check(m, cfg->target)) return -1;
-    if (cfg->method == RT_MINIMIZE && m->k_grad_loss < 0)
+    int minimize = cfg->method == RT_MINIMIZE || cfg->method == RT_ADVERSARIAL;
+    if (minimize && m->k_grad_loss < 0)
         return rt_fail("method = minimize needs a 'loss = ...' line in model '%s'", m->name);
+    const rt_model *gm = cfg->method == RT_ADVERSARIAL ? cfg->adversary : NULL;
+    if (cfg->method == RT_ADVERSARIAL && (!gm || gm->k_grad_loss < 0 || gm->nparams != m->nparams))
+        return rt_fail("internal: method = adversarial without the generator's step of model '%s'", m->name);
+    if (gm && rt_dist_size() > 1) return rt_fail("method = adversarial runs in one process (not yet across ranks)");
     int sampled = 0;
     for (int g = 0; g < m->ngroups; g++) sampled |= m->groups[g].k_sample >= 0 || m->groups[g].sampler != RT_SAMPLER_EXACT;
-    if (cfg->method != RT_MINIMIZE && !sampled)
+    if (!minimize && !sampled)
         return rt_fail("model '%s' has nothing to sample (only a loss?): train it with method = minimize", m->name);
     /* the workspaces below, checked against the machine before allocating
      * (chains = 100000000 is refused with the number, not an abort) */
@@ -506,6 +527,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_ws *pos = rt_ws_new(m, B, p, seed);
     rt_ws *neg = rt_ws_new(m, Cl, p, seed + 0x9e3779b97f4a7c15ULL);
     rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, seed) : NULL;
+    /* the generator's step draws noise of its own, keyed by pos's step */
+    rt_ws *gen = gm ? rt_ws_new(gm, B, p, seed + 0x5851f42d4c957f2dULL) : NULL;
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
     float *rows = malloc(sizeof(float) * (size_t)(B * rf));
     int missing = 0;
@@ -599,7 +622,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
                wd = rt_schedule_at(&cfg->weight_decay, epoch, cfg->epochs);
-        double err = 0, loss_sum = 0;
+        double err = 0, loss_sum = 0, gen_sum = 0;
+        int64_t gen_rows = 0;
         int64_t watched = 0;   /* rows in err */
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
@@ -638,21 +662,25 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             if (missing) impute(pos, rows, nl, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
             if (enh) rt_enhanced_begin(enh);
-            if (cfg->method == RT_MINIMIZE) {
-                /* descend the loss: weights -1/B make the ascent direction */
-                rt_ws_fill_noise(pos);
-                fill_weights(pos, nl, -1.0f / (float)nb);
-                rt_ws_run(pos, m->k_grad_loss);
-                /* grad_loss of reverse mode writes the loss rows too; the
-                 * step still advances, so a seed draws the noise it drew when
-                 * the loss kernel ran here */
-                if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
-                else pos->step++;
-                for (int64_t r = 0; r < nl; r++) loss_sum += pos->bufs[m->loss_buf][r];
+            if (minimize) {
+                loss_gradient(pos, nl, nb, &loss_sum);
                 if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
                 if ((rc = rt_check_gradient(m, p, &ua))) break;
                 update(m, p, cfg, lr, mom, wd);
                 if ((rc = rt_check_update(m, p, &ua))) break;
+                /* adversarial: after every k-th discriminator step (in the
+                 * epoch's batch order, so a resumed run steps alike) the
+                 * generator's, on the same parameters */
+                if (gen && (b0 / B + 1) % cfg->k == 0) {
+                    for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
+                    gen->B = nl;
+                    gen->step = pos->step;
+                    loss_gradient(gen, nl, nb, &gen_sum);
+                    gen_rows += nl;
+                    if ((rc = rt_check_gradient(gm, p, &ua))) break;
+                    update(gm, p, cfg, lr, mom, wd);
+                    if ((rc = rt_check_update(gm, p, &ua))) break;
+                }
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
@@ -737,7 +765,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->epoch = epoch;
         st->recon = watched ? err / (double)watched / (double)rf : NAN;
         st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->fe_gap = st->swap_rate = NAN;
-        st->loss = cfg->method == RT_MINIMIZE ? loss_sum / (double)n : NAN;
+        st->loss = minimize ? loss_sum / (double)n : NAN;
+        st->gen_loss = gen && gen_rows ? gen_sum / (double)gen_rows : NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
         if (monitor && !missing && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
             int64_t k = n < 2000 ? n : 2000;
@@ -764,12 +793,13 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
         st->weight_decay = wd;
         rep->epochs = epoch;
-        report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum,
+        report(cfg, epoch, n, n, B, 1, rec && !minimize ? st->recon : NAN, st->loss, 1, st, rep->optimum,
                progress && !cfg->quiet && monitor);
         if (progress && !cfg->quiet && monitor) {
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
-            if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
+            if (cfg->mon_recon && !minimize) fprintf(progress, "  recon %.5f", st->recon);
             if (!isnan(st->loss)) fprintf(progress, "  loss %.5f", st->loss);
+            if (!isnan(st->gen_loss)) fprintf(progress, "  gen_loss %.5f", st->gen_loss);
             if (cfg->adapt_lr > 0) fprintf(progress, "  lr %.4g", st->lr);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->fe_gap)) fprintf(progress, "  fe_gap %.4f", st->fe_gap);
@@ -822,5 +852,6 @@ out:
     rt_ws_free(neg);
     rt_ws_free(rec);
     rt_ws_free(dis);
+    rt_ws_free(gen);
     return rc;
 }

@@ -1,0 +1,22 @@
+/* cli_adversarial.h — `method = adversarial(discriminator = d)`: the
+ * generator and discriminator of a spec composed (derive_adversarial.h) and
+ * compiled into the models `ebmc train` and `ebmc sample` run. */
+#ifndef EBMC_CLI_ADVERSARIAL_H
+#define EBMC_CLI_ADVERSARIAL_H
+#include "cli.h"
+#include "config.h"
+
+typedef struct Adversarial {
+    Compilation *c[3];     /* ADV_DISCRIMINATOR, ADV_GENERATOR, ADV_SAMPLER */
+    rt_model *m[3];
+} Adversarial;
+
+/* The models `which` (ADV_* bits 1 << k) of the pair b's train block names,
+ * on the back end o's --backend names: 0 (nothing when the method is not
+ * adversarial), or an exit code after a message. train: also sets
+ * tc->rt.adversary to the generator's step. */
+int cli_adversarial_prepare(Built *b, const Opts *o, TrainConfig *tc, int which, Adversarial *ad);
+/* the text of model which, for explain (NULL after a message) */
+char *cli_adversarial_text(Built *b, const TrainConfig *tc, int which);
+void cli_adversarial_free(Adversarial *ad);
+#endif
