@@ -196,10 +196,12 @@ char *derive_adversarial_text(Arena *a, Diag *d, Span at, const Model *g, const 
     t = arena_printf(a, "%s%s", t, params_text(a, g, which == ADV_DISCRIMINATOR));
     if (which != ADV_SAMPLER) t = arena_printf(a, "%s%s", t, params_text(a, dm, which == ADV_GENERATOR));
     t = arena_printf(a, "%s%s", t, lets_text(a, g, &gen));
-    char *v = "", *sum = "";   /* x's index list [i0, i1], and sum(i0, i1) */
-    for (int k = 0; k < x->ndim; k++) v = arena_printf(a, "%s%si%d", v, k ? ", " : "[", k);
-    if (x->ndim) v = arena_printf(a, "%s]", v), sum = arena_printf(a, "sum(%s) ", v + 1);
-    if (x->ndim) sum[strlen(sum) - 3] = ')', sum[strlen(sum) - 2] = 0;
+    char *v = "", *sum = "";   /* x's index list [i0, i1], and "sum(i0, i1) " */
+    for (int k = 0; k < x->ndim; k++) {
+        v = arena_printf(a, "%s%si%d", v, k ? ", " : "[", k);
+        sum = arena_printf(a, "%s%si%d", sum, k ? ", " : "sum(", k);
+    }
+    if (x->ndim) v = arena_printf(a, "%s]", v), sum = arena_printf(a, "%s) ", sum);
     if (which == ADV_SAMPLER) {
         /* the generator's output as the mean of a visible group: `ebmc
          * sample` draws its image grid from the conditional means */
