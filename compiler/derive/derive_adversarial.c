@@ -149,8 +149,10 @@ static const Sym *generator_output(Arena *a, Diag *d, Span at, const Model *g, c
     int same = o->nvars == x->ndim;
     for (int k = 0; same && k < x->ndim; k++) same = o->var_ranges[k] == x->dims[k];
     if (!same) {
-        diag_error(d, o->span, "the generator's output '%s' does not have the shape of the discriminator's visible group '%s%s'",
-                   o->name, x->name, dims_text(a, x));
+        char *shape = "";
+        for (int k = 0; k < o->nvars; k++) shape = arena_printf(a, "%s%s%lld", shape, k ? ", " : "[", o->var_ranges[k]);
+        diag_error(d, o->span, "the generator's output '%s%s%s' does not have the shape of the discriminator's visible group '%s%s'",
+                   o->name, shape, o->nvars ? "]" : "", x->name, dims_text(a, x));
         return NULL;
     }
     return o;
@@ -170,8 +172,8 @@ static const Sym *the_logit(Diag *d, Span at, const Model *dm, const char *logit
         return NULL;
     }
     if (s->nvars) {
-        diag_error(d, s->span, "the discriminator's logit '%s' must be a scalar let (one number per example); it has %d indices",
-                   s->name, s->nvars);
+        diag_error(d, s->span, "the discriminator's logit '%s' must be a scalar let (one number per example); it has %d ind%s",
+                   s->name, s->nvars, s->nvars == 1 ? "ex" : "ices");
         diag_note(d, at, "name another with adversarial(discriminator = %s, logit = NAME)", dm->name);
         return NULL;
     }
