@@ -85,3 +85,5 @@ else
     ok "Ctrl-C came after the run finished (nothing to resume)"
 fi
 expect_fail "a PNG of 1-D samples is refused" "image-shaped" "$EBMC" sample "$T/pair.ebm" --params "$T/full.st" --out "$T/s.png"
+expect_fail "ebmc build refuses the pair" "not built into binaries yet" "$EBMC" build "$T/pair.ebm" -o "$T/bin"
+expect_fail "ebmc eval refuses a generator" "no likelihood" "$EBMC" eval "$T/pair.ebm" --params "$T/full.st"
