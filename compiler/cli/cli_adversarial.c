@@ -53,6 +53,12 @@ int cli_adversarial_explain(Compilation *c, Analysis *an, int yaml) {
 
 int cli_adversarial_prepare(Built *b, const Opts *o, TrainConfig *tc, int which, Adversarial *ad) {
     memset(ad, 0, sizeof *ad);
+    if (tc->rt.method != RT_ADVERSARIAL && b->an->m->network) {
+        diag_tool_error("model '%s' is the discriminator of an adversarial pair: declare its generator (the model whose "
+                        "train block says method = adversarial(discriminator = %s)) first in the spec: ebmc train and "
+                        "sample run the spec's first model", b->an->m->name, b->an->m->name);
+        return 1;
+    }
     if (tc->rt.method != RT_ADVERSARIAL) return 0;
     for (int w = 0; w < 3; w++) {
         if (!(which & (1 << w))) continue;

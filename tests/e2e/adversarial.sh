@@ -87,3 +87,7 @@ fi
 expect_fail "a PNG of 1-D samples is refused" "image-shaped" "$EBMC" sample "$T/pair.ebm" --params "$T/full.st" --out "$T/s.png"
 expect_fail "ebmc build refuses the pair" "not built into binaries yet" "$EBMC" build "$T/pair.ebm" -o "$T/bin"
 expect_fail "ebmc eval refuses a generator" "no likelihood" "$EBMC" eval "$T/pair.ebm" --params "$T/full.st"
+# the discriminator first: ebmc train runs the spec's first model
+awk '/^model disc/ { d = 1 } /^train/ { d = 0; printf "%s", g } d { print; next } /^train/ || t { t = 1; print; next } { g = g $0 "\n" }' \
+    "$T/pair.ebm" >"$T/swap.ebm"
+expect_fail "a spec with the discriminator first is refused" "declare its generator" "$EBMC" train "$T/swap.ebm" --out "$T/sw.st"
