@@ -55,7 +55,11 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
     }
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     rt_ws_randomize(w, 1u << 28);
-    rt_ws_fill_noise(w);   /* noise inputs: a draw per chain, held for its sweeps */
+    /* noise inputs: a draw per chain, held for its sweeps (only where there
+     * are some: the fill advances the step, which keys every later draw) */
+    int noise = 0;
+    for (int g = 0; g < m->ngroups; g++) noise |= m->groups[g].noise != RT_NOISE_NONE;
+    if (noise) rt_ws_fill_noise(w);
     for (int c = 0; c < nclamps; c++) {
         const rt_group *gr = &m->groups[clamps[c].group];
         int64_t n = gr->size;
