@@ -26,6 +26,7 @@
 #include "rt_pt.h"
 #include "rt_dist.h"
 #include "rt_train_dist.h"
+#include "rt_update.h"
 
 rt_train_cfg rt_train_defaults(void) {
     rt_train_cfg c = {0};
@@ -257,25 +258,6 @@ static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t 
     }
 }
 
-/* momentum SGD on elements [lo, hi) of one parameter (the worker threads
- * take parts of it: the update is memory-bound) */
-typedef struct Sgd {
-    float *v, *x;
-    const float *g;
-    float mom, lr, decay;
-} Sgd;
-
-static void sgd_part(void *ctx, int64_t lo, int64_t hi) {
-    const Sgd *s = ctx;
-    float *restrict v = s->v, *restrict x = s->x;
-    const float *restrict g = s->g;
-    float mom = s->mom, lr = s->lr, d = s->decay;
-    for (int64_t k = lo; k < hi; k++) {
-        v[k] = mom * v[k] + lr * (g[k] - d * x[k]);
-        x[k] += v[k];
-    }
-}
-
 /* a batch's data rows (in the shuffled order) into a block of rows, or
  * straight into a workspace's visible groups; parts of the batch */
 typedef struct Gather {
@@ -323,65 +305,7 @@ static void init_logit_mean(const rt_model *m, rt_params *p, const float *rows, 
     }
 }
 
-/* The update step, per parameter: a fixed one is left alone; a masked one
- * has its gradient zeroed where the mask is 0 before the step and its value
- * and optimiser state after it, so those entries stay exactly 0; lr is the
- * run's times the parameter's lr_scale; momentum and weight_decay are the
- * parameter's own when it sets them (weight_decay then applies whatever its
- * rank), else the run's (weight_decay only on parameters of rank >= 2). */
-static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *scale, double *mom, double *decay) {
-    const rt_param *q = &m->params[i];
-    *scale = q->lr_scale;
-    *mom = q->momentum;
-    *decay = q->weight_decay;
-    for (int k = 0; k < cfg->nparam_rules; k++) {
-        const rt_param_rule *r = &cfg->param_rules[k];
-        if (strcmp(r->param, q->name)) continue;
-        if (!isnan(r->lr_scale)) *scale = r->lr_scale;
-        if (!isnan(r->momentum)) *mom = r->momentum;
-        if (!isnan(r->weight_decay)) *decay = r->weight_decay;
-    }
-}
-
-static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
-        const float *mask = rt_param_mask(m, p, i);
-        for (int64_t k = 0; mask && k < q->size; k++)
-            if (mask[k] == 0) p->grad[i][k] = 0;
-    }
-    p->steps++;
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        if (q->fixed) continue;
-        double scale, mom_i, decay;
-        rules_of(m, cfg, i, &scale, &mom_i, &decay);
-        double lr_i = lr * scale;
-        if (isnan(mom_i)) mom_i = mom;
-        if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
-        if (cfg->optimizer == RT_ADAM) {
-            /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
-            double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-            float d = (float)decay;
-            float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
-            for (int64_t k = 0; k < q->size; k++) {
-                double gk = g[k] - d * x[k];
-                mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
-                vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr_i * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
-            }
-        } else {
-            Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom_i, (float)lr_i, (float)decay};
-            rt_par_for(sgd_part, &s, q->size, q->size);
-        }
-        const float *mask = rt_param_mask(m, p, i);
-        for (int64_t k = 0; mask && k < q->size; k++)
-            if (mask[k] == 0) p->value[i][k] = p->velocity[i][k] = p->second[i][k] = 0;
-    }
-}
-
-/* update() as rt_adaptive's step */
+/* rt_update_step as rt_adaptive's step */
 typedef struct Step {
     const rt_model *m;
     rt_params *p;
@@ -391,7 +315,7 @@ typedef struct Step {
 
 static void step_at(void *ctx, double lr) {
     const Step *s = ctx;
-    update(s->m, s->p, s->cfg, lr, s->mom, s->wd);
+    rt_update_step(s->m, s->p, s->cfg, lr, s->mom, s->wd);
 }
 
 /* the reporter's event (rt_progress.h): after a batch that brought the
@@ -666,7 +590,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 loss_gradient(pos, nl, nb, &loss_sum);
                 if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
                 if ((rc = rt_check_gradient(m, p, &ua))) break;
-                update(m, p, cfg, lr, mom, wd);
+                rt_update_step(m, p, cfg, lr, mom, wd);
                 if ((rc = rt_check_update(m, p, &ua))) break;
                 /* adversarial: after every k-th discriminator step (in the
                  * epoch's batch order, so a resumed run steps alike) the
@@ -678,7 +602,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                     loss_gradient(gen, nl, nb, &gen_sum);
                     gen_rows += nl;
                     if ((rc = rt_check_gradient(gm, p, &ua))) break;
-                    update(gm, p, cfg, lr, mom, wd);
+                    rt_update_step(gm, p, cfg, lr, mom, wd);
                     if ((rc = rt_check_update(gm, p, &ua))) break;
                 }
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
@@ -747,7 +671,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             }
             ua.lr = lr * adapt;
             if ((rc = rt_check_gradient(m, p, &ua))) break;
-            update(m, p, cfg, lr * adapt, mom, wd);
+            rt_update_step(m, p, cfg, lr * adapt, mom, wd);
             if ((rc = rt_check_update(m, p, &ua))) break;
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
