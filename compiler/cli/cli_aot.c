@@ -547,6 +547,13 @@ int cmd_build(const Command *cmd, int argc, char **argv) {
         if (b.c) compile_free(b.c);
         return 1;
     }
+    if (b.an->m->network) {
+        /* its train, sample and eval need the composed models (cli_adversarial.c) */
+        diag_tool_error("ebmc build: '%s' is a network of an adversarial pair, which is not built into binaries yet; "
+                        "train and sample it with ebmc train and ebmc sample", b.an->m->name);
+        compile_free(b.c);
+        return 1;
+    }
     AotStack stack, *sp = NULL;
     if (b.c->sema->nstacks > 0) {
         /* the stack's driver trains and samples; eval takes its joint model, as ebmc eval */

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "derive_explain.h"
+#include "cli_adversarial.h"
 #include "ir_kernels.h"
 #include "config_stages.h"
 #include <stdlib.h>
@@ -124,7 +125,10 @@ int cmd_explain(const Command *cmd, int argc, char **argv) {
     int yaml = fmt && !strcmp(fmt, "yaml");
     if (fmt && !strcmp(fmt, "ir")) ir_print(stdout, ir_build(c->arena, an));
     else if (c->sema->nstacks > 0) explain_stack(c, yaml);
-    else derive_explain_print(stdout, an, yaml);
+    else if ((rc = cli_adversarial_explain(c, an, yaml)) < 0) {
+        compile_free(c);
+        return 1;
+    } else if (!rc) derive_explain_print(stdout, an, yaml);
     compile_free(c);
     return 0;
 }

@@ -231,6 +231,13 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
         cli_unbuild(&b);
         return rc;
     }
+    if (b.an->m->network) {
+        diag_tool_error("ebmc eval: '%s' is a network of an adversarial pair: it has no likelihood to estimate; write its "
+                        "samples with ebmc sample --out S.npy and score them with a classifier's eval --inception S.npy",
+                        b.an->m->name);
+        cli_unbuild(&b);
+        return 1;
+    }
     rc = 1;
     rt_params *p = NULL;
     rt_dataset data = {0};

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "rt_data_check.h"
 #include "cli_anneal.h"
+#include "cli_adversarial.h"
 #include "cli_config.h"
 #include "cli_stack.h"
 #include "config.h"
@@ -300,6 +301,11 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         diag_tool_error("--out must end in .png, .csv or .npy, not '%s'", sc.out);
         goto done;
     }
+    if ((rc = cli_adversarial_sample(&b, &o, params, &sc, opt_has(&o, "--states")))) {
+        rc = rc < 0 ? 0 : rc;
+        goto done;
+    }
+    rc = 1;
     int h, w;
     if (ends_with(sc.out, ".png") && !rt_image_shape(b.m, &h, &w)) {
         diag_tool_error("a PNG needs image-shaped visible units: declare the first visible group with two "

@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "cli_stack.h"
 #include "cli_latent.h"
+#include "cli_adversarial.h"
+#include "derive_adversarial.h"
 #include "cli_config.h"
 #include "cli_anneal.h"
 #include "cli_pictures.h"
@@ -74,6 +76,7 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     rt_params *p = NULL;
     Latent lt = {0};
     TrainExtras tx = {0};
+    Adversarial ad = {0};
     char *config = NULL;
     rc = 1;
     if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, sets, nsets, &tc)) goto done;
@@ -88,10 +91,15 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     rt_drive d = {arena_printf(b.c->arena, "ebmc train %s", o.spec), o.spec, NULL, EBMC_VERSION, config, b.m, NULL,
                   &data, &tc.rt, NULL, opt_str(&o, "--log"), opt_str(&o, "--report"), NULL, NULL, &tc.test, tc.filters,
                   cli_say, report_page, &b};
+    /* adversarial: the pair trains as the discriminator's step (the
+     * checkpoint's model, whose visible group reads the data) and the
+     * generator's; the page's pictures are drawn for energy models only */
+    if ((rc = cli_adversarial_prepare(&b, &o, &tc, 1 << ADV_DISCRIMINATOR | 1 << ADV_GENERATOR, &ad))) goto done;
+    if (ad.m[ADV_DISCRIMINATOR]) d.m = ad.m[ADV_DISCRIMINATOR], d.page = NULL;
     if ((rc = rt_drive_load_data(&d, &tc.data, 1, &data))) goto done;
     rc = 1;
-    p = rt_params_new(b.m);
-    rt_params_init(b.m, p, tc.rt.seed);
+    p = rt_params_new(d.m);
+    rt_params_init(d.m, p, tc.rt.seed);
     if (cli_latent_prepare(&b, &o, &tc, &lt)) goto done;
     int xrc = cli_train_extras(&b, &o, &tc, &tx);   /* validation data, method = pt */
     if (xrc) {
@@ -121,6 +129,7 @@ done:
     cli_latent_free(&lt);
     cli_train_extras_free(&tx);
     rt_params_free(p);
+    cli_adversarial_free(&ad);
     rt_dataset_free(&data);
     cli_unbuild(&b);
     return rc;

@@ -440,6 +440,36 @@ static int set_pt(Ctx *c, const Expr *e, rt_train_cfg *t) {
     return 1;
 }
 
+/* adversarial(discriminator = d, logit = s, k = 1): the train block's model
+ * is the generator; k discriminator steps per generator step */
+static int set_adversarial(Ctx *c, const Expr *e, TrainConfig *tc) {
+    rt_train_cfg *t = &tc->rt;
+    ArgSpec a[3] = {{"discriminator", NULL}, {"logit", NULL}, {"k", NULL}};
+    t->method = RT_ADVERSARIAL;
+    t->k = 1;
+    tc->method_span = e->span;
+    tc->logit = NULL;
+    if (e->kind != EX_CALL || !bind_args(c, e, a, 3) || !a[0].value) {
+        if (!a[0].value)
+            diag_error(c->d, e->span, "adversarial(discriminator = d) names the discriminator: another model of this spec");
+        return 0;
+    }
+    for (int i = 0; i < 2; i++)
+        if (a[i].value && (a[i].value->kind != EX_NAME || a[i].value->has_index)) {
+            diag_error(c->d, a[i].value->span, "%s must name %s", a[i].name,
+                       i ? "a scalar let of the discriminator" : "a model of this spec");
+            return 0;
+        }
+    tc->discriminator = a[0].value->str;
+    if (a[1].value) tc->logit = a[1].value->str;
+    long long k;
+    if (a[2].value) {
+        if (!get_int(c, a[2].value, 1, &k, "k")) return 0;
+        t->k = (int)k;
+    }
+    return 1;
+}
+
 static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
@@ -449,6 +479,7 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
         t->method = RT_MINIMIZE;
         return 1;
     }
+    if (name && !strcmp(name, "adversarial")) return set_adversarial(c, e, tc);
     if (name && !strcmp(name, "discriminative")) {
         t->method = RT_DISCRIMINATIVE;
         ArgSpec a[3] = {{"target", NULL}, {"generative", NULL}, {"k", NULL}};
@@ -468,11 +499,11 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
     if (name && !strcmp(name, "pt")) return set_pt(c, e, t);
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
         diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), pt(replicas = 10, k = 1, chains = 100), "
-                                  "discriminative(target = y), minimize, em, ica, sfa, sparse_coding, "
-                                  "wake_sleep(recognition = q) or reinforce(recognition = q)");
-        static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "em", "ica", "sfa", "sparse_coding",
-                                        "wake_sleep", "reinforce"};
-        const char *best = name ? sema_suggest(name, m, 11) : NULL;
+                                  "discriminative(target = y), minimize, adversarial(discriminator = d), em, ica, sfa, "
+                                  "sparse_coding, wake_sleep(recognition = q) or reinforce(recognition = q)");
+        static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "adversarial", "em", "ica", "sfa",
+                                        "sparse_coding", "wake_sleep", "reinforce"};
+        const char *best = name ? sema_suggest(name, m, 12) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
@@ -819,27 +850,41 @@ int config_train_sets(Arena *a, Diag *d, const Model *m, const char *stage, char
     return runconfig_apply(a, d, "train", stage, sets, nsets, train_fn, &t);
 }
 
-int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc) {
-    if (!tc->recognition) return -1;
+/* the index of another model of the spec named `name` (the `what` of m),
+ * or -1 after an error whose note shows how to declare it */
+static int other_model(Diag *d, const SemaResult *s, const Model *m, const char *name, Span at, const char *what,
+                       const char *how) {
     const char *names[64];
     int n = 0;
     for (int k = 0; k < s->nmodels; k++) {
-        if (!strcmp(s->models[k]->name, tc->recognition)) {
+        if (!strcmp(s->models[k]->name, name)) {
             if (s->models[k] == m) break;
             return k;
         }
         if (n < 64 && s->models[k] != m) names[n++] = s->models[k]->name;
     }
-    if (!strcmp(m->name, tc->recognition)) {
-        diag_error(d, tc->recognition_span, "the recognition model must be another model than '%s'", m->name);
-        diag_note(d, tc->recognition_span, "declare q(h | x) as its own model: input x, visible h, h[j] ~ bernoulli(...)");
+    if (!strcmp(m->name, name)) {
+        diag_error(d, at, "the %s model must be another model than '%s'", what, m->name);
+        diag_note(d, at, "declare it as its own model: %s", how);
         return -1;
     }
-    diag_error(d, tc->recognition_span, "this spec has no model '%s'", tc->recognition);
-    const char *best = sema_suggest(tc->recognition, names, n);
-    if (best) diag_note(d, tc->recognition_span, "did you mean '%s'?", best);
-    else diag_note(d, tc->recognition_span, "declare q(h | x) as a model of this spec: input x, visible h, h[j] ~ bernoulli(...)");
+    diag_error(d, at, "this spec has no model '%s'", name);
+    const char *best = sema_suggest(name, names, n);
+    if (best) diag_note(d, at, "did you mean '%s'?", best);
+    else diag_note(d, at, "declare it as a model of this spec: %s", how);
     return -1;
+}
+
+int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc) {
+    if (!tc->recognition) return -1;
+    return other_model(d, s, m, tc->recognition, tc->recognition_span, "recognition",
+                       "q(h | x): input x, visible h, h[j] ~ bernoulli(...)");
+}
+
+int config_discriminator(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc) {
+    if (!tc->discriminator) return -1;
+    return other_model(d, s, m, tc->discriminator, tc->method_span, "discriminator",
+                       "visible x (the generator's output), lets, the last a scalar logit log D/(1 - D)");
 }
 
 int config_sample(Arena *a, Diag *d, const Block *block, char **sets, int nsets, SampleConfig *out) {

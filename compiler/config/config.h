@@ -16,6 +16,9 @@ typedef struct TrainConfig {
     DataSpec data;
     const char *recognition;  /* wake_sleep / reinforce: the model of q(h | x) */
     Span recognition_span;
+    const char *discriminator;  /* adversarial: the discriminator's model */
+    const char *logit;          /* adversarial: its logit let (NULL: its last) */
+    Span method_span;           /* adversarial(...): where errors about the pair point */
     DataSpec test;            /* test = ...: held-out data scored after training */
     DataSpec validation;      /* validation = ...: the fe_gap monitor's held-out data */
     const char *filters;      /* filters = "f.png": the loading's columns as images */
@@ -64,6 +67,8 @@ int config_eval(Arena *a, Diag *d, const Block *block, char **sets, int nsets, E
  * spec): its index among s's models, or -1 (after an error when one was
  * named). */
 int config_recognition(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc);
+/* ... and the discriminator adversarial(discriminator = d) names */
+int config_discriminator(Diag *d, const SemaResult *s, const Model *m, const TrainConfig *tc);
 /* a data source expression: idx(...), csv(...), ... */
 int config_data(Arena *a, Diag *d, const Expr *e, DataSpec *out);
 /* one train setting onto out (stages parse theirs one by one) */

@@ -145,6 +145,11 @@ static void method(Out *o, const TrainConfig *tc, const Model *m) {
         fprintf(f, "discriminative(target = %s, generative = %s, k = %d)", group_name(m, t->target), num(b, t->generative), t->k);
         break;
     case RT_MINIMIZE: fprintf(f, "minimize"); break;
+    case RT_ADVERSARIAL:
+        fprintf(f, "adversarial(discriminator = %s", tc->discriminator ? tc->discriminator : "?");
+        if (tc->logit) fprintf(f, ", logit = %s", tc->logit);
+        fprintf(f, ", k = %d)", t->k);
+        break;
     case RT_EM: fprintf(f, "em(tol = %s)", num(b, t->tol)); break;
     case RT_ICA: fprintf(f, "ica(algorithm = %s, tol = %s)", t->ica_fast ? "fastica" : "natural", num(b, t->tol)); break;
     case RT_SFA: fprintf(f, "sfa(expand = %s)", t->sfa_quadratic ? "quadratic" : "linear"); break;

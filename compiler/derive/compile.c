@@ -9,8 +9,20 @@
 
 #include "config.h"
 #include "config_stages.h"
+#include "derive_adversarial.h"
 #include "parse.h"
 #include "rt.h"
+
+/* adversarial(discriminator = d): the pair's errors at `check` time, by
+ * composing its discriminator's step (derive_adversarial.h) */
+static void check_adversarial(Compilation *c, Model *m, const TrainConfig *tc, int *paired) {
+    if (tc->rt.method != RT_ADVERSARIAL) return;
+    for (int i = 0; i < c->sema->nmodels; i++) paired[i] |= c->sema->models[i] == m;
+    int k = config_discriminator(&c->diag, c->sema, m, tc);
+    if (k < 0) return;
+    paired[k] = 1;
+    derive_adversarial_text(c->arena, &c->diag, tc->method_span, m, c->sema->models[k], tc->logit, ADV_DISCRIMINATOR);
+}
 
 Compilation *compile_source(const char *path, const char *src, size_t len) {
     Compilation *c = calloc(1, sizeof *c);
@@ -26,6 +38,8 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     c->sema = sema_check(c->arena, &c->diag, c->prog);
     if (c->diag.errors) return c;
     c->analysis = ARENA_ARRAY(c->arena, Analysis *, c->sema->nmodels + 1);
+    /* the models of an adversarial pair (a network not in one is an error) */
+    int *paired = ARENA_ARRAY(c->arena, int, c->sema->nmodels + 1);
     for (int i = 0; i < c->sema->nmodels; i++) {
         Model *m = c->sema->models[i];
         c->analysis[i] = energy_analyze(c->arena, &c->diag, m);
@@ -33,12 +47,24 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
          * errors before a long run does */
         TrainConfig tc;
         SampleConfig sc;
-        if (m->train && config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc))
+        if (m->train && config_train(c->arena, &c->diag, m, m->train, NULL, 0, &tc)) {
             config_recognition(&c->diag, c->sema, m, &tc);
+            check_adversarial(c, m, &tc, paired);
+        }
         if (m->sample) config_sample(c->arena, &c->diag, m->sample, NULL, 0, &sc);
         EvalConfig ec;
         if (m->eval) config_eval(c->arena, &c->diag, m->eval, NULL, 0, &ec);
     }
+    /* (after another error, more likely its echo) */
+    for (int i = 0; i < c->sema->nmodels && !c->diag.errors; i++)
+        if (c->sema->models[i]->network && !paired[i]) {
+            Model *m = c->sema->models[i];
+            diag_error(&c->diag, m->block->name_span, "model '%s' has no energy", m->name);
+            diag_note(&c->diag, m->block->name_span,
+                      "a model of lets alone is a network: the generator (its train block's method = "
+                      "adversarial(discriminator = d)) or the discriminator d of an adversarial pair; "
+                      "otherwise add a line such as: energy = - sum(i) b[i]*v[i]");
+        }
     for (int i = 0; i < c->sema->nstacks; i++) {
         Stage *st;
         int n;

@@ -644,6 +644,15 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
             diag_error(d, st->span, "a model block holds declarations and energies, not settings");
         }
     }
+    int lets = 0;
+    for (int i = 0; i < m->nsyms; i++) lets |= m->syms[i]->kind == SYM_LET;
+    if (m->nenergy == 0 && m->nloss == 0 && lets) {
+        /* a network: the generator or the discriminator of an adversarial
+         * pair (compile.c refuses one that is neither); its groups and
+         * parameters are read through its lets */
+        m->network = 1;
+        return m;
+    }
     if (m->nenergy == 0 && m->nloss == 0) {
         diag_error(d, b->name_span, "model '%s' has no energy", m->name);
         diag_note(d, b->name_span, "add a line such as: energy = - sum(i) b[i]*v[i]");

@@ -91,6 +91,8 @@ typedef struct Model {
     int nloss;
     Expr **loss;            /* loss = ... lines: a per-example objective to minimise */
     Block *train, *sample, *eval;   /* NULL when the spec has none */
+    int network;            /* lets alone, no energy or loss: a generator or a
+                               discriminator (method = adversarial) */
 } Model;
 
 /* A stack of models trained layer by layer: each layer's hidden group is the

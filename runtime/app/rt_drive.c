@@ -80,6 +80,7 @@ typedef struct Monitor {
 static const Monitor monitors[] = {
     MON("recon_error", recon), MON("pseudo_loglik", pll), MON("exact_loglik", loglik), MON("fe_gap", fe_gap),
     MON("swap_rate", swap_rate), MON("accuracy", accuracy), MON("cond_loglik", cond_loglik), MON("loss", loss),
+    MON("gen_loss", gen_loss),
 };
 enum { NMON = sizeof monitors / sizeof monitors[0] };
 

@@ -45,7 +45,7 @@ static int positive_bad(const rt_model *m, rt_params *p, rt_ws *w, const float *
     w->B = 1;
     rt_ws_set_visible(w, row, 1, u->rf);
     w->bufs[m->weight_buf][0] = -1;
-    if (u->cfg->method == RT_MINIMIZE) rt_ws_fill_noise(w);
+    if (u->cfg->method == RT_MINIMIZE || u->cfg->method == RT_ADVERSARIAL) rt_ws_fill_noise(w);
     else if (!m->fe_exact) rt_mean_field(w, u->cfg->mf_iters, u->cfg->mf_tol);
     rt_ws_run(w, kernel);
     for (int64_t k = 0; k < m->params[i].size; k++)
@@ -67,7 +67,7 @@ int rt_check_gradient(const rt_model *m, rt_params *p, const rt_update_at *u) {
     char el[160], kept[512], cause[512];
     rt_param_element_text(el, sizeof el, q, at);
     float gval = p->grad[bad][at];
-    int minimize = u->cfg->method == RT_MINIMIZE;
+    int minimize = u->cfg->method == RT_MINIMIZE || u->cfg->method == RT_ADVERSARIAL;
     int kernel = minimize ? m->k_grad_loss : m->k_grad;
     /* a row of zeros first: if it gives a non-finite gradient too, the
      * parameters do, whatever the data; then the batch's rows one at a time */

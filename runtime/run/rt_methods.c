@@ -46,7 +46,7 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
     if (!rep->per_epoch) rep->per_epoch = calloc((size_t)(cfg->epochs > 0 ? cfg->epochs : 1) + 1, sizeof(rt_epoch_stats));
     rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
     st->epoch = epoch;
-    st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = NAN;
+    st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = st->gen_loss = NAN;
     st->lr = st->momentum = st->weight_decay = NAN;
     return st;
 }

@@ -135,6 +135,7 @@ static void log_epoch(rt_reporter *r, const rt_progress *ev) {
     fprintf(r->log, "  - {epoch: %d, seconds: %.4f, batches: %lld", s->epoch, s->seconds, (long long)ev->batches);
     field(r->log, "recon_error", ev->recon);
     field(r->log, "loss", s->loss);
+    field(r->log, "gen_loss", s->gen_loss);
     field(r->log, "pseudo_loglik", s->pll);
     field(r->log, "exact_loglik", s->loglik);
     field(r->log, "logz", s->logz);

@@ -20,7 +20,8 @@ typedef struct rt_clamp {
 
 /* rt_sample with units clamped; mean_field != 0 replaces the draws by the
  * conditional means (deterministic completion). Input groups must be
- * clamped: they are observed. */
+ * clamped: they are observed; noise inputs draw their values, once per
+ * chain. */
 int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed,
                       const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means);
 /* acceptance rates of the groups with MCMC samplers in the last rt_sample

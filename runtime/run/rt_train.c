@@ -26,6 +26,7 @@
 #include "rt_pt.h"
 #include "rt_dist.h"
 #include "rt_train_dist.h"
+#include "rt_update.h"
 
 rt_train_cfg rt_train_defaults(void) {
     rt_train_cfg c = {0};
@@ -77,6 +78,22 @@ void rt_shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch) {
 static void fill_weights(rt_ws *w, int64_t rows, float value) {
     float *wt = w->bufs[w->m->weight_buf];
     for (int64_t r = 0; r < rows; r++) wt[r] = value;
+}
+
+/* method = minimize, and each step of adversarial: descend the loss of w's
+ * rows (fresh noise; weights -1/nb make the ascent direction) and add it
+ * to *loss_sum */
+static void loss_gradient(rt_ws *w, int64_t nl, int64_t nb, double *loss_sum) {
+    const rt_model *m = w->m;
+    rt_ws_fill_noise(w);
+    fill_weights(w, nl, -1.0f / (float)nb);
+    rt_ws_run(w, m->k_grad_loss);
+    /* grad_loss of reverse mode writes the loss rows too; the step still
+     * advances, so a seed draws the noise it drew when the loss kernel ran
+     * here */
+    if (!m->grad_loss_rows) rt_ws_run(w, m->k_loss);
+    else w->step++;
+    for (int64_t r = 0; r < nl; r++) *loss_sum += w->bufs[m->loss_buf][r];
 }
 
 /* v -> E[h | v] -> E[v | h]: the squared error of the reconstruction,
@@ -241,25 +258,6 @@ static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t 
     }
 }
 
-/* momentum SGD on elements [lo, hi) of one parameter (the worker threads
- * take parts of it: the update is memory-bound) */
-typedef struct Sgd {
-    float *v, *x;
-    const float *g;
-    float mom, lr, decay;
-} Sgd;
-
-static void sgd_part(void *ctx, int64_t lo, int64_t hi) {
-    const Sgd *s = ctx;
-    float *restrict v = s->v, *restrict x = s->x;
-    const float *restrict g = s->g;
-    float mom = s->mom, lr = s->lr, d = s->decay;
-    for (int64_t k = lo; k < hi; k++) {
-        v[k] = mom * v[k] + lr * (g[k] - d * x[k]);
-        x[k] += v[k];
-    }
-}
-
 /* a batch's data rows (in the shuffled order) into a block of rows, or
  * straight into a workspace's visible groups; parts of the batch */
 typedef struct Gather {
@@ -307,65 +305,7 @@ static void init_logit_mean(const rt_model *m, rt_params *p, const float *rows, 
     }
 }
 
-/* The update step, per parameter: a fixed one is left alone; a masked one
- * has its gradient zeroed where the mask is 0 before the step and its value
- * and optimiser state after it, so those entries stay exactly 0; lr is the
- * run's times the parameter's lr_scale; momentum and weight_decay are the
- * parameter's own when it sets them (weight_decay then applies whatever its
- * rank), else the run's (weight_decay only on parameters of rank >= 2). */
-static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *scale, double *mom, double *decay) {
-    const rt_param *q = &m->params[i];
-    *scale = q->lr_scale;
-    *mom = q->momentum;
-    *decay = q->weight_decay;
-    for (int k = 0; k < cfg->nparam_rules; k++) {
-        const rt_param_rule *r = &cfg->param_rules[k];
-        if (strcmp(r->param, q->name)) continue;
-        if (!isnan(r->lr_scale)) *scale = r->lr_scale;
-        if (!isnan(r->momentum)) *mom = r->momentum;
-        if (!isnan(r->weight_decay)) *decay = r->weight_decay;
-    }
-}
-
-static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
-        const float *mask = rt_param_mask(m, p, i);
-        for (int64_t k = 0; mask && k < q->size; k++)
-            if (mask[k] == 0) p->grad[i][k] = 0;
-    }
-    p->steps++;
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        if (q->fixed) continue;
-        double scale, mom_i, decay;
-        rules_of(m, cfg, i, &scale, &mom_i, &decay);
-        double lr_i = lr * scale;
-        if (isnan(mom_i)) mom_i = mom;
-        if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
-        if (cfg->optimizer == RT_ADAM) {
-            /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
-            double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-            float d = (float)decay;
-            float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
-            for (int64_t k = 0; k < q->size; k++) {
-                double gk = g[k] - d * x[k];
-                mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
-                vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr_i * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
-            }
-        } else {
-            Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom_i, (float)lr_i, (float)decay};
-            rt_par_for(sgd_part, &s, q->size, q->size);
-        }
-        const float *mask = rt_param_mask(m, p, i);
-        for (int64_t k = 0; mask && k < q->size; k++)
-            if (mask[k] == 0) p->value[i][k] = p->velocity[i][k] = p->second[i][k] = 0;
-    }
-}
-
-/* update() as rt_adaptive's step */
+/* rt_update_step as rt_adaptive's step */
 typedef struct Step {
     const rt_model *m;
     rt_params *p;
@@ -375,7 +315,7 @@ typedef struct Step {
 
 static void step_at(void *ctx, double lr) {
     const Step *s = ctx;
-    update(s->m, s->p, s->cfg, lr, s->mom, s->wd);
+    rt_update_step(s->m, s->p, s->cfg, lr, s->mom, s->wd);
 }
 
 /* the reporter's event (rt_progress.h): after a batch that brought the
@@ -485,11 +425,16 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         return rt_fail("model '%s' has input groups: persistent chains have no input of their own; use method = cd(k = 1)",
                        m->name);
     if ((cfg->method == RT_DISCRIMINATIVE || cfg->mon_accuracy) && rt_conditional_check(m, cfg->target)) return -1;
-    if (cfg->method == RT_MINIMIZE && m->k_grad_loss < 0)
+    int minimize = cfg->method == RT_MINIMIZE || cfg->method == RT_ADVERSARIAL;
+    if (minimize && m->k_grad_loss < 0)
         return rt_fail("method = minimize needs a 'loss = ...' line in model '%s'", m->name);
+    const rt_model *gm = cfg->method == RT_ADVERSARIAL ? cfg->adversary : NULL;
+    if (cfg->method == RT_ADVERSARIAL && (!gm || gm->k_grad_loss < 0 || gm->nparams != m->nparams))
+        return rt_fail("internal: method = adversarial without the generator's step of model '%s'", m->name);
+    if (gm && rt_dist_size() > 1) return rt_fail("method = adversarial runs in one process (not yet across ranks)");
     int sampled = 0;
     for (int g = 0; g < m->ngroups; g++) sampled |= m->groups[g].k_sample >= 0 || m->groups[g].sampler != RT_SAMPLER_EXACT;
-    if (cfg->method != RT_MINIMIZE && !sampled)
+    if (!minimize && !sampled)
         return rt_fail("model '%s' has nothing to sample (only a loss?): train it with method = minimize", m->name);
     /* the workspaces below, checked against the machine before allocating
      * (chains = 100000000 is refused with the number, not an abort) */
@@ -506,6 +451,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_ws *pos = rt_ws_new(m, B, p, seed);
     rt_ws *neg = rt_ws_new(m, Cl, p, seed + 0x9e3779b97f4a7c15ULL);
     rt_ws *rec = cfg->mon_recon ? rt_ws_new(m, B, p, seed) : NULL;
+    /* the generator's step draws noise of its own, keyed by pos's step */
+    rt_ws *gen = gm ? rt_ws_new(gm, B, p, seed + 0x5851f42d4c957f2dULL) : NULL;
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n);
     float *rows = malloc(sizeof(float) * (size_t)(B * rf));
     int missing = 0;
@@ -599,7 +546,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         double t0 = now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs) * lr_scale,
                mom = rt_schedule_at(&cfg->momentum, epoch, cfg->epochs),
                wd = rt_schedule_at(&cfg->weight_decay, epoch, cfg->epochs);
-        double err = 0, loss_sum = 0;
+        double err = 0, loss_sum = 0, gen_sum = 0;
+        int64_t gen_rows = 0;
         int64_t watched = 0;   /* rows in err */
         rt_shuffle(order, n, cfg->seed, epoch);
         int64_t first = epoch == at.epoch ? at.batch * B : 0;
@@ -638,21 +586,25 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             if (missing) impute(pos, rows, nl, rf, cfg->k);
             for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
             if (enh) rt_enhanced_begin(enh);
-            if (cfg->method == RT_MINIMIZE) {
-                /* descend the loss: weights -1/B make the ascent direction */
-                rt_ws_fill_noise(pos);
-                fill_weights(pos, nl, -1.0f / (float)nb);
-                rt_ws_run(pos, m->k_grad_loss);
-                /* grad_loss of reverse mode writes the loss rows too; the
-                 * step still advances, so a seed draws the noise it drew when
-                 * the loss kernel ran here */
-                if (!m->grad_loss_rows) rt_ws_run(pos, m->k_loss);
-                else pos->step++;
-                for (int64_t r = 0; r < nl; r++) loss_sum += pos->bufs[m->loss_buf][r];
+            if (minimize) {
+                loss_gradient(pos, nl, nb, &loss_sum);
                 if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
                 if ((rc = rt_check_gradient(m, p, &ua))) break;
-                update(m, p, cfg, lr, mom, wd);
+                rt_update_step(m, p, cfg, lr, mom, wd);
                 if ((rc = rt_check_update(m, p, &ua))) break;
+                /* adversarial: after every k-th discriminator step (in the
+                 * epoch's batch order, so a resumed run steps alike) the
+                 * generator's, on the same parameters */
+                if (gen && (b0 / B + 1) % cfg->k == 0) {
+                    for (int i = 0; i < m->nparams; i++) rt_par_for(zero_part, p->grad[i], m->params[i].size, m->params[i].size);
+                    gen->B = nl;
+                    gen->step = pos->step;
+                    loss_gradient(gen, nl, nb, &gen_sum);
+                    gen_rows += nl;
+                    if ((rc = rt_check_gradient(gm, p, &ua))) break;
+                    rt_update_step(gm, p, cfg, lr, mom, wd);
+                    if ((rc = rt_check_update(gm, p, &ua))) break;
+                }
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
             }
@@ -719,7 +671,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             }
             ua.lr = lr * adapt;
             if ((rc = rt_check_gradient(m, p, &ua))) break;
-            update(m, p, cfg, lr * adapt, mom, wd);
+            rt_update_step(m, p, cfg, lr * adapt, mom, wd);
             if ((rc = rt_check_update(m, p, &ua))) break;
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }
@@ -737,7 +689,8 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->epoch = epoch;
         st->recon = watched ? err / (double)watched / (double)rf : NAN;
         st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->fe_gap = st->swap_rate = NAN;
-        st->loss = cfg->method == RT_MINIMIZE ? loss_sum / (double)n : NAN;
+        st->loss = minimize ? loss_sum / (double)n : NAN;
+        st->gen_loss = gen && gen_rows ? gen_sum / (double)gen_rows : NAN;
         int monitor = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
         if (monitor && !missing && cfg->mon_pll && m->fe_exact && binary_visibles(m)) {
             int64_t k = n < 2000 ? n : 2000;
@@ -764,12 +717,13 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         st->momentum = cfg->optimizer == RT_ADAM ? NAN : mom;
         st->weight_decay = wd;
         rep->epochs = epoch;
-        report(cfg, epoch, n, n, B, 1, rec && cfg->method != RT_MINIMIZE ? st->recon : NAN, st->loss, 1, st, rep->optimum,
+        report(cfg, epoch, n, n, B, 1, rec && !minimize ? st->recon : NAN, st->loss, 1, st, rep->optimum,
                progress && !cfg->quiet && monitor);
         if (progress && !cfg->quiet && monitor) {
             fprintf(progress, "epoch %3d/%d", epoch, cfg->epochs);
-            if (cfg->mon_recon && cfg->method != RT_MINIMIZE) fprintf(progress, "  recon %.5f", st->recon);
+            if (cfg->mon_recon && !minimize) fprintf(progress, "  recon %.5f", st->recon);
             if (!isnan(st->loss)) fprintf(progress, "  loss %.5f", st->loss);
+            if (!isnan(st->gen_loss)) fprintf(progress, "  gen_loss %.5f", st->gen_loss);
             if (cfg->adapt_lr > 0) fprintf(progress, "  lr %.4g", st->lr);
             if (!isnan(st->pll)) fprintf(progress, "  pll %.4f", st->pll);
             if (!isnan(st->fe_gap)) fprintf(progress, "  fe_gap %.4f", st->fe_gap);
@@ -822,5 +776,6 @@ out:
     rt_ws_free(neg);
     rt_ws_free(rec);
     rt_ws_free(dis);
+    rt_ws_free(gen);
     return rc;
 }

@@ -8,6 +8,8 @@
 
 enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_PT,   /* persistent chains by parallel tempering (rt_pt.c) */
+       RT_ADVERSARIAL,   /* the model's loss (the discriminator's step), then every k
+                            batches the adversary's (the generator's step) */
        /* methods with their own loops (runtime/run/rt_methods.c dispatches) */
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
 enum { RT_COLLAPSE_STOP, RT_COLLAPSE_RESTORE, RT_COLLAPSE_IGNORE };
@@ -82,6 +84,9 @@ typedef struct rt_train_cfg {
     double l1_scale;       /* sparse coding: multiplies the derived |h| weights */
     const rt_model *recognition;   /* wake_sleep, reinforce: q(h | x) */
     rt_params *recognition_params;
+    /* adversarial: the generator's step, a model of the same parameters as
+     * the one trained (whose loss is the discriminator's) */
+    const rt_model *adversary;
     int64_t samples;       /* reinforce: samples of h per example */
     /* a finite collapse (rt_collapse.h): stop with the last good state, go
      * back to it with the learning rate times collapse_factor (at most
@@ -104,7 +109,9 @@ typedef struct rt_epoch_stats {
     double logz;
     double accuracy;       /* predicting the target group (NAN if off) */
     double cond_loglik;    /* average log p(target | rest) (NAN if off) */
-    double loss;           /* RT_MINIMIZE: average loss over the epoch */
+    double loss;           /* RT_MINIMIZE: average loss over the epoch; RT_ADVERSARIAL:
+                              the discriminator's */
+    double gen_loss;       /* RT_ADVERSARIAL: the generator's average loss (NAN if off) */
     double fe_gap;         /* mean free energy of held-out minus training rows (NAN if off) */
     double swap_rate;      /* RT_PT: fraction of swaps accepted in the epoch (NAN if off) */
     double lr, momentum, weight_decay;   /* the schedules' values in the epoch */

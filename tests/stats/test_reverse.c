@@ -16,11 +16,15 @@
  *     kernel's (1e-6 relative), so minimize need not run both;
  *   - vae.ebm's loss kernel runs 2 GEMMs of 784 x 200 and grad_loss 5
  *     (before reverse mode: 3 and 29).
+ * The adversarial pair's two steps (a small sigmoid generator and tanh
+ * discriminator composed by derive_adversarial.c) are checked the same
+ * way, and their losses against the formulas written out in double.
  * R = 4 rows; unit values a fixed pattern (one-hot for softmax groups,
  * N(0, 1) draws of Philox seed 5 for real ones); parameters N(0, sd^2) of
  * seed 81. */
 #include "../unit/check.h"
 #include "stats.h"
+#include "derive_adversarial.h"
 
 enum { R = 4 };
 
@@ -351,6 +355,90 @@ static void functions_reverse(void) { check_spec("functions", functions, 0.5, 0)
 static void sfa_reverse(void) { check_file("specs/sfa.ebm", 0.5, 0); }
 static void vae_spec_reverse(void) { check_file("specs/vae.ebm", 0.05, 12); }
 
+/* ---- the adversarial pair (compiler/derive/derive_adversarial.c) ------------------ */
+
+/* a sigmoid generator G(z) of 3 noise inputs and 5 outputs, a tanh
+ * discriminator with logit s(x) */
+static const char *pair =
+    "model gen {\n  input z[3] { noise = normal }\n  param A[3, 5]\n  param a[5]\n"
+    "  let x[i] = sigmoid(sum(k) z[k]*A[k, i] + a[i])\n}\n"
+    "model disc {\n  visible x[5] : gaussian\n  param W[5, 4]\n  param c[4]\n  param v[4]\n  param d\n"
+    "  let e[j] = tanh(sum(i) x[i]*W[i, j] + c[j])\n  let s = sum(j) e[j]*v[j] + d\n}\n"
+    "train gen {\n  data = csv(\"unused.csv\")\n  method = adversarial(discriminator = disc)\n}\n";
+
+static const double *pair_param(Side *s, const char *name) {
+    for (int i = 0; i < s->t.m->nparams; i++)
+        if (!strcmp(s->t.m->params[i].name, name)) return s->d[s->t.m->params[i].buf];
+    return NULL;
+}
+
+static double pair_logit(Side *s, const double *x) {
+    const double *W = pair_param(s, "W"), *c = pair_param(s, "c"), *v = pair_param(s, "v"), *d = pair_param(s, "d");
+    double l = d[0];
+    for (int j = 0; j < 4; j++) {
+        double u = c[j];
+        for (int i = 0; i < 5; i++) u += x[i] * W[i * 4 + j];
+        l += tanh(u) * v[j];
+    }
+    return l;
+}
+
+static double softplus(double a) { return a > 0 ? a + log1p(exp(-a)) : log1p(exp(a)); }
+
+/* the step's loss written out: -log D(x) - log(1 - D(G(z))), or -log D(G(z)) */
+static double pair_loss_direct(Side *s, int which) {
+    const rt_model *m = s->t.m;
+    const double *A = pair_param(s, "A"), *a = pair_param(s, "a"), *xs = NULL, *zs = NULL;
+    for (int g = 0; g < m->ngroups; g++) {
+        if (!strcmp(m->groups[g].name, "x")) xs = s->d[m->groups[g].state_buf];
+        if (!strcmp(m->groups[g].name, "z")) zs = s->d[m->groups[g].state_buf];
+    }
+    double l = 0;
+    for (int r = 0; r < R; r++) {
+        double gz[5];
+        for (int i = 0; i < 5; i++) {
+            double u = a[i];
+            for (int k = 0; k < 3; k++) u += zs[r * 3 + k] * A[k * 5 + i];
+            gz[i] = 1 / (1 + exp(-u));
+        }
+        double fake = pair_logit(s, gz);
+        l += which == ADV_DISCRIMINATOR ? softplus(-pair_logit(s, xs + r * 5)) + softplus(fake) : softplus(-fake);
+    }
+    return l;
+}
+
+/* both steps: their gradients (all parameters, the fixed ones too) against
+ * finite differences as above, their losses against the written-out
+ * formulas (1e-12 relative, in double), and which parameters each fixes */
+static void adversarial_reverse(void) {
+    Compilation *c = compile_source("pair.ebm", pair, strlen(pair));
+    CHECK(c && !c->diag.errors && c->sema->nmodels == 2, "compile the pair");
+    if (!c || c->diag.errors) goto out;
+    static const char *const names[] = {"discriminator's step", "generator's step"};
+    for (int w = ADV_DISCRIMINATOR; w <= ADV_GENERATOR; w++) {
+        char *t = derive_adversarial_text(c->arena, &c->diag, c->sema->models[0]->span, c->sema->models[0], c->sema->models[1],
+                                          NULL, w);
+        CHECK(t != NULL, "%s: composed", names[w]);
+        if (!t) continue;
+        check_spec(names[w], t, 0.5, 0);
+        Side s = {0};
+        CHECK(side_new(&s, t, 0, 0.5), "%s: compile", names[w]);
+        if (s.w) {
+            double got = loss_double(&s), want = pair_loss_direct(&s, w);
+            CHECK(fabs(got - want) <= 1e-12 * fabs(want), "%s: loss %.15g, written out %.15g", names[w], got, want);
+            int ok = 1;
+            for (int i = 0; i < s.t.m->nparams; i++) {
+                int gens = strchr("Aa", s.t.m->params[i].name[0]) != NULL;   /* the generator's: A, a */
+                ok &= s.t.m->params[i].fixed == (w == ADV_DISCRIMINATOR ? gens : !gens);
+            }
+            CHECK(ok, "%s: the other network's parameters are the fixed ones", names[w]);
+        }
+        side_free(&s);
+    }
+out:
+    compile_free(c);
+}
+
 /* GEMMs of a kernel with a dimension of 784 (the image side of vae.ebm) */
 static int big_gemms(const IrProgram *p, int k) {
     int n = 0;
@@ -384,5 +472,6 @@ int main(void) {
     TEST(sfa_reverse);
     TEST(vae_spec_reverse);
     TEST(vae_spec_gemms);
+    TEST(adversarial_reverse);
     CHECK_DONE();
 }
