@@ -24,21 +24,7 @@
 #   6. what cannot run across ranks yet (pt) is refused with the reason;
 #   7. a stack's first stage trains on 2 ranks and 1 rank resumes the rest;
 #   8. a built binary trains under mpirun as ebmc does (same tensors).
-. tests/e2e/lib.sh
-if ! command -v mpirun >/dev/null 2>&1; then skip "mpi" "no mpirun (make deps installs openmpi-bin)"; exit 0; fi
-if ! ldd "$EBMC" 2>/dev/null | grep -q libmpi; then skip "mpi" "ebmc was built without Open MPI (make deps, then make)"; exit 0; fi
-MPI="mpirun --oversubscribe"
-[ "$(id -u)" = 0 ] && MPI="$MPI --allow-run-as-root"
-# under the sanitizers: Open MPI's plug-ins leak at exit from modules
-# already unloaded, which no suppression can name; memory errors and
-# undefined behaviour are still checked here, leaks by the one-process tests
-[ -n "$SAN" ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-ROOT=$(pwd)
-case ${BUILD:-build} in /*) B=$BUILD ;; *) B=$ROOT/${BUILD:-build} ;; esac
-st() { python3 -c "
-import sys; sys.path.insert(0, '$ROOT/tests/e2e'); import st_read
-a, b = st_read.load(sys.argv[1]), st_read.load(sys.argv[2])
-print(max(abs(x - y) for k in a for x, y in zip(a[k], b[k])) if sorted(a) == sorted(b) else 'names differ')" "$1" "$2"; }
+. tests/e2e/mpi_lib.sh
 ll() { sed -n 's/^exact average log-likelihood of the training set: \([-0-9.]*\) .*/\1/p' "$1"; }
 cd "$T"
 

@@ -1,0 +1,41 @@
+# mpi_lib.sh — what the tests under mpirun share (mpi.sh, mpi_methods.sh,
+# mpi_eval.sh): the skip when there is no Open MPI, the launcher's flags,
+# and the comparisons of parameter files.
+. tests/e2e/lib.sh
+if ! command -v mpirun >/dev/null 2>&1; then skip "mpi" "no mpirun (make deps installs openmpi-bin)"; exit 0; fi
+if ! ldd "$EBMC" 2>/dev/null | grep -q libmpi; then skip "mpi" "ebmc was built without Open MPI (make deps, then make)"; exit 0; fi
+MPI="mpirun --oversubscribe"
+[ "$(id -u)" = 0 ] && MPI="$MPI --allow-run-as-root"
+# under the sanitizers: Open MPI's plug-ins leak at exit from modules
+# already unloaded, which no suppression can name; memory errors and
+# undefined behaviour are still checked here, leaks by the one-process tests
+[ -n "$SAN" ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+ROOT=$(pwd)
+case ${BUILD:-build} in /*) B=$BUILD ;; *) B=$ROOT/${BUILD:-build} ;; esac
+# st A B: the largest |difference| between two safetensors files' values
+st() { python3 -c "
+import sys; sys.path.insert(0, '$ROOT/tests/e2e'); import st_read
+a, b = st_read.load(sys.argv[1]), st_read.load(sys.argv[2])
+print(max(abs(x - y) for k in a for x, y in zip(a[k], b[k])) if sorted(a) == sorted(b) else 'names differ')" "$1" "$2"; }
+# mine FILE HISTORY: r0_FILE and r1_FILE, rank r's copies of the CSV FILE in
+# which every line that rank r's share of the rows (rt_dist_share over 2
+# ranks) does not read is 99s; a data row reads HISTORY lines after its own
+# (csv(..., history = n)). A 2-rank run on them equals one process's on
+# FILE only if each rank reads its own rows alone.
+mine() {
+    n=$(($(wc -l <"$1") - $2))
+    awk -F, -v n="$n" -v h="$2" -v f="$1" '{
+        for (r = 0; r < 2; r++) {
+            lo = int(n * r / 2); hi = int(n * (r + 1) / 2) + h
+            if (NR - 1 >= lo && NR - 1 < hi) print > ("r" r "_" f)
+            else { s = "99"; for (i = 2; i <= NF; i++) s = s ",99"; print s > ("r" r "_" f) }
+        } }' "$1"
+}
+# by_rank DATA CMD...: CMD on 2 ranks, each with --set data=DATA, where %s
+# in DATA is its rank: by_rank 'csv("r%s_x.csv")' "$EBMC" train ...
+by_rank() {
+    DATA=$1
+    export DATA
+    shift
+    $MPI -np 2 -x DATA sh -c 'exec "$0" "$@" --set "data=$(printf "$DATA" "$OMPI_COMM_WORLD_RANK")"' "$@"
+}
