@@ -110,16 +110,18 @@ static double recon_error(rt_ws *w, int64_t rows, const rt_ws *hid) {
 }
 
 int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse) {
-    int64_t B = n < 512 ? n : 512;
+    int64_t B = n < 512 ? n : 512, lo, hi;
     if (n == 0) return rt_fail("no examples");
+    rt_dist_share(n, &lo, &hi);   /* this rank's rows (rt_dist.h) */
     rt_ws *w = rt_ws_new(m, B, p, 0);
     double err = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        w->B = n - r0 < B ? n - r0 : B;
+    for (int64_t r0 = lo; r0 < hi; r0 += B) {
+        w->B = hi - r0 < B ? hi - r0 : B;
         rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
         err += recon_error(w, w->B, NULL);
     }
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &err, 1)) return -1;
     *mse = err / (double)n / (double)row_floats;
     return 0;
 }
@@ -157,11 +159,12 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
     int64_t nvis = 0;
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_VISIBLE) nvis += m->groups[g].size;
-    int64_t B = n < 512 ? n : 512;
+    int64_t B = n < 512 ? n : 512, lo, hi;
+    rt_dist_share(n, &lo, &hi);   /* this rank's rows; the flips follow the row's number */
     rt_ws *w = rt_ws_new(m, B, p, seed);
     double s = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
+    for (int64_t r0 = lo; r0 < hi; r0 += B) {
+        int64_t k = hi - r0 < B ? hi - r0 : B;
         w->B = k;
         rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
         rt_ws_run(w, m->k_free_energy);
@@ -190,6 +193,7 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
         free(f0);
     }
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &s, 1)) return -1;
     *avg = s / (double)n;
     return 0;
 }

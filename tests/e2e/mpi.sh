@@ -74,24 +74,7 @@ $MPI -np 1 "$EBMC" train b3.ebm --backend interp --seed 1 --out one.st >one.log 
 cmp -s one.st s1.st && ok "a 1-rank mpirun is byte-identical to plain ebmc" || notok "1-rank mpirun = plain ebmc" "$(tail -3 one.log)"
 
 # 3: a discriminative RBM and a regression loss on the 64 patterns of 6 bits
-awk 'BEGIN { for (n = 0; n < 64; n++) { s = ""; c = 0
-    for (i = 0; i < 6; i++) { b = int(n / 2^i) % 2; c += b; s = s b "," }
-    print s (c >= 3 ? "1,0" : "0,1") } }' >d.csv
-cat >d.ebm <<'EOF'
-model d {
-  visible v[6] : bernoulli
-  visible y[2] : softmax
-  hidden  h[8] : bernoulli
-  param W[6, 8] init normal(0, 0.1)
-  param U[2, 8] init normal(0, 0.1)
-  param b[6]
-  param c[8]
-  param d[2]
-  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(k) d[k]*y[k]
-           - sum(i, j) v[i]*W[i, j]*h[j] - sum(k, j) y[k]*U[k, j]*h[j]
-}
-train d { data = csv("d.csv"), method = discriminative(target = y), batch = 25, epochs = 30, lr = 0.1 }
-EOF
+six_bits
 cat >l.ebm <<'EOF'
 model l {
   visible x[6] : gaussian

@@ -17,25 +17,49 @@ st() { python3 -c "
 import sys; sys.path.insert(0, '$ROOT/tests/e2e'); import st_read
 a, b = st_read.load(sys.argv[1]), st_read.load(sys.argv[2])
 print(max(abs(x - y) for k in a for x, y in zip(a[k], b[k])) if sorted(a) == sorted(b) else 'names differ')" "$1" "$2"; }
-# mine FILE HISTORY: r0_FILE and r1_FILE, rank r's copies of the CSV FILE in
-# which every line that rank r's share of the rows (rt_dist_share over 2
-# ranks) does not read is 99s; a data row reads HISTORY lines after its own
-# (csv(..., history = n)). A 2-rank run on them equals one process's on
-# FILE only if each rank reads its own rows alone.
+# mine FILE HISTORY [ROW]: r0_FILE and r1_FILE, rank r's copies of the CSV
+# FILE in which every line that rank r's share of the rows (rt_dist_share
+# over 2 ranks) does not read is 99s (or ROW, where 99 is no valid value);
+# a data row reads HISTORY lines after its own (csv(..., history = n)). A
+# 2-rank run on them equals one process's on FILE only if each rank reads
+# its own rows alone.
 mine() {
     n=$(($(wc -l <"$1") - $2))
-    awk -F, -v n="$n" -v h="$2" -v f="$1" '{
+    awk -F, -v n="$n" -v h="$2" -v f="$1" -v fill="$3" '{
         for (r = 0; r < 2; r++) {
             lo = int(n * r / 2); hi = int(n * (r + 1) / 2) + h
             if (NR - 1 >= lo && NR - 1 < hi) print > ("r" r "_" f)
+            else if (fill != "") print fill > ("r" r "_" f)
             else { s = "99"; for (i = 2; i <= NF; i++) s = s ",99"; print s > ("r" r "_" f) }
         } }' "$1"
 }
-# by_rank DATA CMD...: CMD on 2 ranks, each with --set data=DATA, where %s
-# in DATA is its rank: by_rank 'csv("r%s_x.csv")' "$EBMC" train ...
+# by_rank FLAG DATA CMD...: CMD on 2 ranks, each with FLAG DATA appended,
+# where %s in DATA is its rank: by_rank --set 'data=csv("r%s_x.csv")' "$EBMC" train ...
 by_rank() {
-    DATA=$1
-    export DATA
-    shift
-    $MPI -np 2 -x DATA sh -c 'exec "$0" "$@" --set "data=$(printf "$DATA" "$OMPI_COMM_WORLD_RANK")"' "$@"
+    FLAG=$1 DATA=$2
+    export FLAG DATA
+    shift 2
+    $MPI -np 2 -x FLAG -x DATA sh -c 'exec "$0" "$@" "$FLAG" "$(printf "$DATA" "$OMPI_COMM_WORLD_RANK")"' "$@"
+}
+# six_bits: d.csv, the 64 patterns of 6 bits, each with a one-hot label
+# (at least 3 bits on), and d.ebm, a discriminative RBM of them
+six_bits() {
+    awk 'BEGIN { for (n = 0; n < 64; n++) { s = ""; c = 0
+        for (i = 0; i < 6; i++) { b = int(n / 2^i) % 2; c += b; s = s b "," }
+        print s (c >= 3 ? "1,0" : "0,1") } }' >d.csv
+    cat >d.ebm <<'SPEC'
+model d {
+  visible v[6] : bernoulli
+  visible y[2] : softmax
+  hidden  h[8] : bernoulli
+  param W[6, 8] init normal(0, 0.1)
+  param U[2, 8] init normal(0, 0.1)
+  param b[6]
+  param c[8]
+  param d[2]
+  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(k) d[k]*y[k]
+           - sum(i, j) v[i]*W[i, j]*h[j] - sum(k, j) y[k]*U[k, j]*h[j]
+}
+train d { data = csv("d.csv"), method = discriminative(target = y), batch = 25, epochs = 30, lr = 0.1 }
+SPEC
 }

@@ -60,7 +60,7 @@ same() {   # same NAME SPEC DATA-OF-RANK ARGS...: 1 process on clean data, 2 ran
     name=$1 spec=$2 data=$3
     shift 3
     "$EBMC" train "$spec" --backend interp --quiet "$@" --out "$name.1.st" 2>"$name.1.err"
-    by_rank "$data" "$EBMC" train "$spec" --backend interp --quiet "$@" --out "$name.2.st" >"$name.2.err" 2>&1
+    by_rank --set "data=$data" "$EBMC" train "$spec" --backend interp --quiet "$@" --out "$name.2.st" >"$name.2.err" 2>&1
     d=$(st "$name.1.st" "$name.2.st" 2>&1)
     if awk "BEGIN { exit !($d < 1e-5) }" 2>/dev/null; then
         ok "$name: 2 ranks, each reading only its rows, give 1 process's parameters (max difference $d)"

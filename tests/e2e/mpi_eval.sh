@@ -1,0 +1,64 @@
+# mpi_eval.sh — the estimates over data rows across mpirun -np 2 (the
+# interpreter; docs/distributed.md): each rank reads a copy of the data in
+# which the rows outside its share are another row's copies, and the 2
+# ranks still print one process's numbers on the clean data (to within
+# 2e-6, the order of addition; measured: the same digits), which they do
+# only if each rank scores its own rows alone and the sums are added:
+#   1. eval: recon_error, pseudo_loglik, exact log-likelihood, and with
+#      --target the conditional log-likelihood and the accuracy;
+#   2. training's monitors (lr 0, so the parameters stay the initial ones):
+#      pseudo_loglik, exact_loglik and accuracy in the progress line, and
+#      fe_gap (on the clean data: its rows are spread over the set).
+. tests/e2e/mpi_lib.sh
+cd "$T"
+six_bits
+mine d.csv 0 1,1,1,1,1,1,1,0
+cat >e.ebm <<'SPEC'
+model e {
+  visible v[8] : bernoulli
+  hidden  h[4] : bernoulli
+  param W[8, 4] init normal(0, 1)
+  param b[8] init normal(0, 1)
+  energy = - sum(i) b[i]*v[i] - sum(i, j) v[i]*W[i, j]*h[j]
+}
+train e { data = csv("d.csv"), method = cd(k = 1), batch = 16, epochs = 1, lr = 0, monitor = pseudo_loglik, exact_loglik every 1 }
+SPEC
+key() { sed -n "s/^$1: //p" "$2"; }
+# near A B: the numbers A and B within 2e-6 (and both there)
+near() { [ -n "$1" ] && [ -n "$2" ] && awk "BEGIN { d = $1 - $2; exit !(d < 2e-6 && -d < 2e-6) }"; }
+
+# 1
+"$EBMC" train d.ebm --backend interp --quiet --out d.st 2>/dev/null
+"$EBMC" train e.ebm --backend interp --quiet --out e.st 2>/dev/null
+for s in "d --target y" e; do
+    set -- $s
+    m=$1
+    shift
+    "$EBMC" eval $m.ebm --backend interp --params $m.st --exact "$@" >$m.1.yaml 2>&1
+    by_rank --data 'r%s_d.csv' "$EBMC" eval $m.ebm --backend interp --params $m.st --exact "$@" >$m.2.yaml 2>&1
+    keys="recon_error exact_loglik $([ $m = d ] && echo cond_loglik accuracy || echo pseudo_loglik)"
+    bad=""
+    for k in $keys; do near "$(key $k $m.1.yaml)" "$(key $k $m.2.yaml)" || bad="$bad $k: $(key $k $m.1.yaml) vs '$(key $k $m.2.yaml)'"; done
+    [ -z "$bad" ] && ok "eval $m: $keys of 2 ranks, each reading only its rows, are 1 process's" ||
+        notok "eval $m on 2 ranks" "$bad" "$(grep error $m.2.yaml | head -2)"
+done
+
+# 2
+# the monitors of the progress line (the optimum, the data's entropy, is
+# left out: each rank works it out from the data it read)
+mon() { sed -n 's/^epoch *1\/1 *//p' "$1" | sed 's/ *[0-9.]* s\/epoch//; s/ (exact; optimum [-0-9.]*)//'; }
+"$EBMC" train e.ebm --backend interp --out e1.st >e1.log 2>&1
+by_rank --set 'data=csv("r%s_d.csv")' "$EBMC" train e.ebm --backend interp --out e2.st >e2.log 2>&1
+a=$(mon e1.log) b=$(mon e2.log)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "training's monitors on 2 ranks, each reading only its rows: $b" ||
+    notok "training's monitors on 2 ranks" "1 process: $a" "2 ranks: $b" "$(tail -2 e2.log)"
+"$EBMC" train d.ebm --backend interp --set lr=0 --set epochs=1 --set 'monitor=accuracy' --out d1.st >d1.log 2>&1
+by_rank --set 'data=csv("r%s_d.csv")' "$EBMC" train d.ebm --backend interp --set lr=0 --set epochs=1 --set 'monitor=accuracy' \
+    --out d2.st >d2.log 2>&1
+a=$(mon d1.log) b=$(mon d2.log)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "the accuracy monitor on 2 ranks, each reading only its rows: $b" ||
+    notok "the accuracy monitor on 2 ranks" "1 process: $a" "2 ranks: $b" "$(tail -2 d2.log)"
+"$EBMC" train e.ebm --backend interp --set 'monitor=fe_gap' --out f1.st >f1.log 2>&1
+$MPI -np 2 "$EBMC" train e.ebm --backend interp --set 'monitor=fe_gap' --out f2.st >f2.log 2>&1
+a=$(mon f1.log) b=$(mon f2.log)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "the fe_gap monitor on 2 ranks: $b" || notok "fe_gap on 2 ranks" "1 process: $a" "2 ranks: $b"
