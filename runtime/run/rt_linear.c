@@ -129,8 +129,10 @@ int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
     }
     int64_t d = mg.nv, chunk = 256;
     double *z = malloc(sizeof(double) * (size_t)(chunk * d)), s = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += chunk) {
-        int64_t k = n - r0 < chunk ? n - r0 : chunk;
+    int64_t lo, hi;   /* this rank's rows (rt_dist.h) */
+    rt_dist_share(n, &lo, &hi);
+    for (int64_t r0 = lo; r0 < hi; r0 += chunk) {
+        int64_t k = hi - r0 < chunk ? hi - r0 : chunk;
         for (int64_t r = 0; r < k; r++)
             for (int64_t i = 0; i < d; i++) z[r * d + i] = rows[(r0 + r) * rf + i] - mg.mu[i];
         /* z := z L'^-1 row by row: the whitened residuals */
@@ -138,8 +140,12 @@ int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
                     (int)d);
         for (int64_t i = 0; i < k * d; i++) s += z[i] * z[i];
     }
-    *avg = -0.5 * s / (double)n - 0.5 * rt_la_chol_logdet(mg.L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
     free(z);
+    if (rt_dist_sum(NULL, 0, &s, 1)) {
+        marginal_free(&mg);
+        return -1;
+    }
+    *avg = -0.5 * s / (double)n - 0.5 * rt_la_chol_logdet(mg.L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
     marginal_free(&mg);
     return 0;
 }

@@ -8,7 +8,9 @@
 #      --target the conditional log-likelihood and the accuracy;
 #   2. training's monitors (lr 0, so the parameters stay the initial ones):
 #      pseudo_loglik, exact_loglik and accuracy in the progress line, and
-#      fe_gap (on the clean data: its rows are spread over the set).
+#      fe_gap (on the clean data: its rows are spread over the set);
+#   3. the test score of a linear-Gaussian model (exact log p(v) of the
+#      test rows) after EM.
 . tests/e2e/mpi_lib.sh
 cd "$T"
 six_bits
@@ -62,3 +64,25 @@ a=$(mon d1.log) b=$(mon d2.log)
 $MPI -np 2 "$EBMC" train e.ebm --backend interp --set 'monitor=fe_gap' --out f2.st >f2.log 2>&1
 a=$(mon f1.log) b=$(mon f2.log)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok "the fe_gap monitor on 2 ranks: $b" || notok "fe_gap on 2 ranks" "1 process: $a" "2 ranks: $b"
+
+# 3: PPCA by EM on 3-dimensional rows, scored on test rows
+awk 'BEGIN { srand(4); for (r = 0; r < 200; r++) { z = rand() - 0.5; printf "%.5f,%.5f,%.5f\n", z + 0.1*rand(), 2*z + 0.1*rand(), rand() } }' >x.csv
+mine x.csv 0
+cat >ppca.ebm <<'SPEC'
+model ppca {
+  visible x[3] : gaussian
+  hidden  h[1] : gaussian
+  param W[3, 1] init normal(0, 0.1)
+  param b[3]
+  param s2 init 1
+  h ~ normal(0, 1)
+  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], sqrt(s2))
+}
+train ppca { data = csv("x.csv"), test = csv("x.csv"), method = em(tol = 1e-10), epochs = 500 }
+SPEC
+score() { sed -n 's/^exact average log-likelihood of the test data (200 examples): //p' "$1"; }
+"$EBMC" train ppca.ebm --backend interp --out p1.st >p1.log 2>&1
+by_rank --set 'test=csv("r%s_x.csv")' "$EBMC" train ppca.ebm --backend interp --out p2.st >p2.log 2>&1
+a=$(score p1.log) b=$(score p2.log)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "a test score on 2 ranks, each reading only its test rows: $b" ||
+    notok "a test score on 2 ranks" "1 process: '$a'" "2 ranks: '$b'" "$(tail -2 p2.log)"
