@@ -230,19 +230,34 @@ static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweep
 /* Centering offsets follow the mean of their group in the positive phase
  * (data for visible groups, conditional means for hidden ones), by an
  * exponential moving average; they take no gradient step. */
-static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows) {
+/* the offsets' moving averages of the batch's means: pos holds this rank's
+ * `rows` of the batch's nb (all of them in one process); in a job of
+ * several ranks one exchange adds the ranks' sums (rt_dist.h) */
+static int update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows, int64_t nb) {
+    int64_t n = 0;
+    for (int i = 0; i < m->nparams; i++)
+        if (m->params[i].offset_of >= 0) n += m->params[i].size;
+    if (n == 0) return 0;
+    double *sum = calloc((size_t)n, sizeof(double)), *s = sum;
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of < 0) continue;
         const rt_group *g = &m->groups[q->offset_of];
-        if (g->role == RT_HIDDEN && m->fe_exact) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
+        if (g->role == RT_HIDDEN && m->fe_exact && rows > 0) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
         const float *x = pos->bufs[g->role == RT_HIDDEN ? g->mean_buf : g->state_buf];
-        for (int64_t k = 0; k < q->size; k++) {
-            double mean = 0;
-            for (int64_t r = 0; r < rows; r++) mean += x[r * g->size + k];
-            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * mean / (double)rows);
-        }
+        for (int64_t k = 0; k < q->size; k++, s++)
+            for (int64_t r = 0; r < rows; r++) *s += x[r * g->size + k];
     }
+    int rc = rt_dist_sum(NULL, 0, sum, n);
+    s = sum;
+    for (int i = 0; i < m->nparams && !rc; i++) {
+        const rt_param *q = &m->params[i];
+        if (q->offset_of < 0) continue;
+        for (int64_t k = 0; k < q->size; k++, s++)
+            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * *s / (double)nb);
+    }
+    free(sum);
+    return rc;
 }
 
 /* momentum SGD on elements [lo, hi) of one parameter (the worker threads
@@ -504,7 +519,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
      * of its own and holds its share [c0, c0 + Cl) of the persistent chains */
     uint64_t seed = rt_dist_seed(cfg->seed);
     int64_t c0 = 0, c1 = C;
-    if (cfg->method == RT_PCD) rt_dist_share(C, &c0, &c1);
+    if (cfg->method == RT_PCD || cfg->method == RT_PT) rt_dist_share(C, &c0, &c1);
     int64_t Cl = c1 - c0;
     rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, seed);
@@ -560,7 +575,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_enhanced *enh = NULL;   /* gradient = enhanced */
     rt_adaptive *ada = NULL;   /* adapt_lr */
     double adapt = 1;          /* adapt_lr's rate over the schedule's */
-    if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {
+    /* pt: this rank's chains, each with its whole ladder (swaps stay
+     * within a chain, so within a rank), drawn from the rank's streams */
+    rt_train_cfg mine = *cfg;
+    mine.chains = Cl;
+    mine.seed = seed;
+    if (cfg->method == RT_PT && !(pt = rt_pt_for_training(&mine, p, data->data, n, rf))) {
         rc = -1;
         goto out;
     }
@@ -690,7 +710,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 }
                 fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad_mean);
-                update_offsets(m, p, pos, nl);
+                if ((rc = update_offsets(m, p, pos, nl, nb))) break;
             } else if (gen > 0) {
                 if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
                 fill_weights(pos, nl, (float)(-gen / (double)nb));
@@ -713,13 +733,17 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 }
                 fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad);
-                update_offsets(m, p, pos, nl);
+                if ((rc = update_offsets(m, p, pos, nl, nb))) break;
             }
             if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
-            if (enh) rt_enhanced_apply(enh);
+            if (enh && (rc = rt_enhanced_apply(enh))) break;
             if (ada && lr > 0) {
                 Step at_lr = {m, p, cfg, mom, wd};
                 adapt = rt_adaptive_choose(ada, pos, neg, lr * adapt, step_at, &at_lr, NULL) / lr;
+                if (isnan(adapt)) {
+                    rc = -1;
+                    break;
+                }
             }
             ua.lr = lr * adapt;
             if ((rc = rt_check_gradient(m, p, &ua))) break;
@@ -755,7 +779,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             rt_fe_gap(m, p, data->data, n, held, nheld, rf, &st->fe_gap))
             st->fe_gap = NAN;
         if (pt) {
-            st->swap_rate = rt_pt_swap_rate(pt, NULL);
+            st->swap_rate = rt_train_dist_swap_rate(pt);
             rt_pt_reset_rates(pt);
         }
         if (monitor && exact) {

@@ -63,3 +63,22 @@ model d {
 train d { data = csv("d.csv"), method = discriminative(target = y), batch = 25, epochs = 30, lr = 0.1 }
 SPEC
 }
+# bas3: b3.ebm, an RBM of 3x3 bars-and-stripes trained by PCD, its exact
+# log-likelihood printed at the end (ll LOG reads it)
+bas3() {
+    cat >b3.ebm <<'SPEC'
+model b3 {
+  visible v[3, 3] : bernoulli
+  hidden  h[12]   : bernoulli
+  param W[3, 3, 12] init normal(0, 0.1)
+  param b[3, 3]
+  param c[12]
+  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c[j]*h[j] - sum(r, s, j) v[r, s]*W[r, s, j]*h[j]
+}
+train b3 {
+  data = bars_and_stripes(3, 3), method = pcd(k = 3, chains = 50), batch = 14, epochs = 300
+  lr = 0.2, momentum = 0.5, monitor = exact_loglik every 300
+}
+SPEC
+}
+ll() { sed -n 's/^exact average log-likelihood of the training set: \([-0-9.]*\) .*/\1/p' "$1"; }
