@@ -235,7 +235,14 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
             int64_t nl = hi - lo;
             const float *mine = rows + lo * d;
             double *A = stat, *Bx = stat + D.q * D.q;
+            /* the statistics, forgetting 5% per batch: rank 0 adds its rows
+             * to the faded sums, the others to zero (one process adds in
+             * the same order as the ranks together) */
             memset(stat, 0, sizeof(double) * (size_t)nstat);
+            if (rt_dist_rank() == 0) {
+                for (int64_t i = 0; i < D.q * D.q; i++) A[i] = 0.95 * D.A[i];
+                for (int64_t i = 0; i < d * D.q; i++) Bx[i] = 0.95 * D.Bx[i];
+            }
             w->B = nl;
             if (nl > 0) {
                 set_rows(w, lin->x, mine, nl);
@@ -258,9 +265,8 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
             if ((rc = rt_dist_sum(NULL, 0, stat, nstat))) break;
             obj += stat[nstat - 2];
             nonzero += stat[nstat - 1];
-            /* the statistics, forgetting 5% per batch */
-            for (int64_t i = 0; i < D.q * D.q; i++) D.A[i] = 0.95 * D.A[i] + A[i];
-            for (int64_t i = 0; i < d * D.q; i++) D.Bx[i] = 0.95 * D.Bx[i] + Bx[i];
+            memcpy(D.A, A, sizeof(double) * (size_t)(D.q * D.q));
+            memcpy(D.Bx, Bx, sizeof(double) * (size_t)(d * D.q));
             dict_update(&D, rows, nb, cfg->seed, steps++);
             dict_store(&D, p, lin);
         }

@@ -232,31 +232,24 @@ static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweep
  * exponential moving average; they take no gradient step. */
 /* the offsets' moving averages of the batch's means: pos holds this rank's
  * `rows` of the batch's nb (all of them in one process); in a job of
- * several ranks one exchange adds the ranks' sums (rt_dist.h) */
+ * several ranks one exchange per offset adds the ranks' sums (rt_dist.h).
+ * In turn: a hidden group's means read the offsets updated before them. */
 static int update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows, int64_t nb) {
-    int64_t n = 0;
-    for (int i = 0; i < m->nparams; i++)
-        if (m->params[i].offset_of >= 0) n += m->params[i].size;
-    if (n == 0) return 0;
-    double *sum = calloc((size_t)n, sizeof(double)), *s = sum;
-    for (int i = 0; i < m->nparams; i++) {
+    int rc = 0;
+    for (int i = 0; i < m->nparams && !rc; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of < 0) continue;
         const rt_group *g = &m->groups[q->offset_of];
         if (g->role == RT_HIDDEN && m->fe_exact && rows > 0) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
         const float *x = pos->bufs[g->role == RT_HIDDEN ? g->mean_buf : g->state_buf];
-        for (int64_t k = 0; k < q->size; k++, s++)
-            for (int64_t r = 0; r < rows; r++) *s += x[r * g->size + k];
+        double *sum = calloc((size_t)q->size, sizeof(double));
+        for (int64_t k = 0; k < q->size; k++)
+            for (int64_t r = 0; r < rows; r++) sum[k] += x[r * g->size + k];
+        rc = rt_dist_sum(NULL, 0, sum, q->size);
+        for (int64_t k = 0; k < q->size && !rc; k++)
+            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * sum[k] / (double)nb);
+        free(sum);
     }
-    int rc = rt_dist_sum(NULL, 0, sum, n);
-    s = sum;
-    for (int i = 0; i < m->nparams && !rc; i++) {
-        const rt_param *q = &m->params[i];
-        if (q->offset_of < 0) continue;
-        for (int64_t k = 0; k < q->size; k++, s++)
-            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * *s / (double)nb);
-    }
-    free(sum);
     return rc;
 }
 

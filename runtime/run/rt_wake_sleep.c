@@ -214,6 +214,12 @@ static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int b
      * gradients */
     double *sum = calloc((size_t)(5 + dx), sizeof(double));
     double *elbo = sum, *mean_s = sum + 1, *mean_s2 = sum + 2, *gmu = sum + 3, *dc = sum + 4, *dv = sum + 5;
+    /* the baseline's c and v: rank 0 adds its steps to them, the others
+     * to zero, so one process adds in the order the ranks do together */
+    if (rt_dist_rank() == 0 || !split) {
+        *dc = r->c;
+        for (int64_t k = 0; k < dx; k++) dv[k] = r->v[k];
+    }
     const float *eq = r->qw->bufs[q->energy_buf], *ep = r->pw->bufs[p->energy_buf];
     for (int64_t i = 0; i < R; i++) {
         r->l[i] = (double)eq[i] - ep[i];
@@ -241,7 +247,7 @@ static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int b
     zero_grads(q, r->qp);
     float *pwt = r->pw->bufs[p->weight_buf], *qwt = r->qw->bufs[q->weight_buf];
     for (int64_t i = 0; i < R; i++) {
-        pwt[i] = (float)(-1.0 / (double)Rall);
+        pwt[i] = -1.0f / (float)Rall;
         qwt[i] = (float)(-sig[i] * scale / (double)Rall);
     }
     if (R > 0) rt_ws_run(r->pw, p->k_grad);
@@ -265,8 +271,8 @@ static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int b
         /* the baselines learn from this batch after it used them */
         const double a = 0.9;
         r->var = a * r->var + (1 - a) * fmax(*mean_s2 - *mean_s * *mean_s, 0) + (1 - a) * *mean_s * *mean_s;
-        r->c += *dc;
-        for (int64_t k = 0; k < dx; k++) r->v[k] += dv[k];
+        r->c = *dc;
+        for (int64_t k = 0; k < dx; k++) r->v[k] = dv[k];
         r->mu += (1 - a) * *gmu;
     }
     double e = rc ? NAN : *elbo;

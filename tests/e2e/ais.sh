@@ -17,6 +17,8 @@
 #      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas (the chain on v)
 #      against the exact log Z (2^20 hidden states enumerated), within 0.1.
 #      Skipped without the data set.
+#   5b. the same AIS with its runs split over mpirun -np 2: within 0.1 of
+#      the exact log Z (which 2 ranks enumerate too, to the same digits).
 . tests/e2e/lib.sh
 ROOT=$(pwd)
 key() { sed -n "s/^$1: //p" "$2"; }
@@ -218,6 +220,18 @@ EOF
         close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.1; then
         ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
     else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
+    # 5b. the same runs split over 2 ranks (docs/distributed.md)
+    if command -v mpirun >/dev/null 2>&1 && ldd "$EBMC" 2>/dev/null | grep -q libmpi; then
+        MPI="mpirun --oversubscribe"
+        [ "$(id -u)" = 0 ] && MPI="$MPI --allow-run-as-root"
+        start=$(date +%s)
+        $MPI -np 2 "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" --raise 0 >"$T/f2.yaml" 2>"$T/err"
+        ais=$(key ais_logz "$T/f2.yaml")
+        if [ "$(key ais_runs "$T/f2.yaml")" = 100 ] && [ "$(key exact_logz "$T/f2.yaml")" = "$ex" ] &&
+            close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f2.yaml")" "$(key ais_logz_plus_3sd "$T/f2.yaml")" 0.1; then
+            ok "Fashion-MNIST 784x20 on 2 ranks: AIS log Z $ais +- $(key ais_logz_stderr "$T/f2.yaml"), exact $ex ($(($(date +%s) - start)) s)"
+        else notok "Fashion-MNIST 784x20 AIS on 2 ranks" "AIS $ais exact $ex" "$(tail -3 "$T/err")" "$(grep -E 'ais_|exact' "$T/f2.yaml")"; fi
+    else skip "Fashion-MNIST 784x20 AIS on 2 ranks" "no mpirun, or ebmc built without Open MPI"; fi
 else
     skip "Fashion-MNIST 784x20 AIS" "no data set in $F (make deps installs dataset-fashion-mnist)"
 fi
