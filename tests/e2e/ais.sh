@@ -97,29 +97,7 @@ if grep -q "error: .*grey.csv: row 1, column 1: v\[0, 0\] is 0.9, but bernoulli 
 else notok "grey data" "$(cat "$T/g.err" "$T/g2.err")" "$(diff "$T/g.yaml" "$T/h.yaml" | head -5)"; fi
 
 # 3. a tiny DBM
-cat >"$T/dbm.ebm" <<'EOF'
-model dbm {
-  visible v[2, 3] : bernoulli
-  hidden  h1[4]   : bernoulli
-  hidden  h2[3]   : bernoulli
-  param W1[2, 3, 4] init normal(0, 0.1)
-  param W2[4, 3]    init normal(0, 0.1)
-  param b[2, 3]
-  param c1[4]
-  param c2[3]
-  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k]
-           - sum(r, s, j) v[r, s]*W1[r, s, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]
-}
-train dbm {
-  data = bars_and_stripes(2, 3)
-  method = pcd(k = 1, chains = 100)
-  batch = 14
-  epochs = 300
-  lr = 0.05
-  mean_field = 10
-  monitor = none
-}
-EOF
+cp "$ROOT/tests/e2e/dbm_643.ebm" "$T/dbm.ebm"
 "$EBMC" train "$T/dbm.ebm" --out "$T/dbm.st" --quiet >/dev/null 2>"$T/err" || notok "train dbm" "$(cat "$T/err")"
 "$EBMC" eval "$T/dbm.ebm" --params "$T/dbm.st" --ais --runs 100 --betas 1000 >"$T/d.yaml" 2>"$T/err"
 ex=$(key exact_logz "$T/d.yaml") ais=$(key ais_logz "$T/d.yaml")

@@ -10,7 +10,11 @@
 #      pseudo_loglik, exact_loglik and accuracy in the progress line, and
 #      fe_gap (on the clean data: its rows are spread over the set);
 #   3. the test score of a linear-Gaussian model (exact log p(v) of the
-#      test rows) after EM.
+#      test rows) after EM;
+#   4. a DBM (tests/e2e/dbm_643.ebm): its exact log p(v), which lists h2
+#      per row, and the mean-field bound of --ais, whose log Z is 2 ranks'
+#      own AIS runs (so bound + log Z is compared, to 3e-6: both printed to
+#      6 decimals).
 . tests/e2e/mpi_lib.sh
 cd "$T"
 six_bits
@@ -86,3 +90,19 @@ by_rank --set 'test=csv("r%s_x.csv")' "$EBMC" train ppca.ebm --backend interp --
 a=$(score p1.log) b=$(score p2.log)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok "a test score on 2 ranks, each reading only its test rows: $b" ||
     notok "a test score on 2 ranks" "1 process: '$a'" "2 ranks: '$b'" "$(tail -2 p2.log)"
+
+# 4: the 10 patterns of the 2 x 3 bars and stripes
+awk 'BEGIN { for (m = 0; m < 8; m++) { s = ""; for (r = 0; r < 2; r++) for (c = 0; c < 3; c++) s = s (s == "" ? "" : ",") int(m / 2^c) % 2; print s }
+    for (m = 1; m < 3; m++) { s = ""; for (r = 0; r < 2; r++) for (c = 0; c < 3; c++) s = s (s == "" ? "" : ",") int(m / 2^r) % 2; print s } }' >b.csv
+mine b.csv 0 1,0,1,0,1,0
+"$EBMC" train "$ROOT/tests/e2e/dbm_643.ebm" --backend interp --quiet --out dbm.st 2>/dev/null
+set -- "$ROOT/tests/e2e/dbm_643.ebm" --params dbm.st --backend interp --ais --runs 20 --betas 100 --raise 0
+"$EBMC" eval "$@" --data b.csv >db1.yaml 2>&1
+by_rank --data 'r%s_b.csv' "$EBMC" eval "$@" >db2.yaml 2>&1
+b1=$(awk -F': ' '/^ais_logz:/ { z = $2 } /^ais_loglik_lower_bound:/ { b = $2 } END { if (b != "") printf "%.6f", b + z }' db1.yaml)
+b2=$(awk -F': ' '/^ais_logz:/ { z = $2 } /^ais_loglik_lower_bound:/ { b = $2 } END { if (b != "") printf "%.6f", b + z }' db2.yaml)
+if near "$(key exact_loglik db1.yaml)" "$(key exact_loglik db2.yaml)" && [ -n "$b1" ] && [ -n "$b2" ] &&
+    awk "BEGIN { d = $b1 - $b2; exit !(d < 3e-6 && -d < 3e-6) }"; then
+    ok "DBM eval on 2 ranks, each reading only its rows: exact_loglik $(key exact_loglik db2.yaml), bound + log Z $b2, as 1 process"
+else notok "DBM eval on 2 ranks" "exact_loglik $(key exact_loglik db1.yaml) vs '$(key exact_loglik db2.yaml)'" "bound + log Z $b1 vs '$b2'" \
+    "$(grep error db2.yaml | head -2)"; fi
