@@ -197,8 +197,10 @@ int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const 
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
     double sum = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        w->B = n - r0 < B ? n - r0 : B;
+    int64_t lo, hi;   /* this rank's rows */
+    rt_dist_share(n, &lo, &hi);
+    for (int64_t r0 = lo; r0 < hi; r0 += B) {
+        w->B = hi - r0 < B ? hi - r0 : B;
         rt_ws_set_visible(w, rows + r0 * rf, w->B, rf);
         /* q starts from no preference: 0 for bits and spins, 1/K one-hot */
         for (int g = 0; g < m->ngroups; g++) {
@@ -218,6 +220,7 @@ int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const 
         }
     }
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &sum, 1)) return -1;
     *avg = sum / (double)n;
     return 0;
 }

@@ -83,7 +83,8 @@ int rt_raise(const rt_tempered *t, rt_params *p, rt_params *tp, const rt_ais_cfg
  * original model's mean-field posterior (visible groups clamped, the hidden
  * means iterated up to iters sweeps or until they move less than 1e-6):
  *     E_q[-E(v, h)] + H(q) - log Z.
- * Needs t->bound_ok. */
+ * Needs t->bound_ok. The rows are split over the ranks of a job (every
+ * rank calls it alike; rt_dist.h). */
 int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const float *rows, int64_t n, int64_t row_floats,
                          int iters, double *avg);
 #endif

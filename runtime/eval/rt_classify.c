@@ -8,6 +8,7 @@
  * gradient of log p(y | x),  -dF(x, y) + sum_y' p(y' | x) dF(x, y'),  is one
  * run of the grad kernel with row weights p(y' | x) - [y' = y]. */
 #include "rt_classify.h"
+#include "rt_dist.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -163,20 +164,21 @@ int64_t rt_target_offset(const rt_model *m, int g) { return group_offset(m, g); 
 int rt_classify(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n, int64_t row_floats,
                 double *cond_loglik, double *accuracy) {
     if (rt_conditional_check(m, target)) return -1;
-    int64_t K = rt_target_configs(m, target), chunk = 256;
+    int64_t K = rt_target_configs(m, target), chunk = 256, lo, hi;
+    rt_dist_share(n, &lo, &hi);   /* this rank's rows (rt_dist.h) */
     rt_ws *w = rt_ws_new(m, chunk * K, p, 0);
-    double ll = 0;
-    int64_t ok = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += chunk) {
-        int64_t k = n - r0 < chunk ? n - r0 : chunk;
+    double s[2] = {0, 0};   /* log p(target | rest), rows right */
+    for (int64_t r0 = lo; r0 < hi; r0 += chunk) {
+        int64_t k = hi - r0 < chunk ? hi - r0 : chunk;
         double l;
         int64_t c;
         rt_conditional_pass(m, w, target, rows + r0 * row_floats, k, row_floats, 0, &l, &c);
-        ll += l;
-        ok += c;
+        s[0] += l;
+        s[1] += (double)c;
     }
     rt_ws_free(w);
-    *cond_loglik = ll / (double)n;
-    *accuracy = (double)ok / (double)n;
+    if (rt_dist_sum(NULL, 0, s, 2)) return -1;
+    *cond_loglik = s[0] / (double)n;
+    *accuracy = s[1] / (double)n;
     return 0;
 }

@@ -260,14 +260,21 @@ int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *r
         *sum = 0;
         return 0;
     }
-    L.out = malloc(sizeof(double) * (size_t)n);
+    /* a job of several ranks: this rank's rows [lo, hi), their sum added
+     * to the other ranks' in rank order */
+    int64_t lo, hi;
+    rt_dist_share(n, &lo, &hi);
+    L.rows = rows + lo * row_floats;
+    L.n = hi - lo;
+    L.out = malloc(sizeof(double) * (size_t)(L.n + 1));
     /* rows are independent: one part per worker thread, each with its own
      * workspaces; the sum runs in row order, so every thread count agrees */
-    double work = (double)n * exp2(cl + (L.inputs ? m->enum_log2_states : 0)) * 64;
-    rt_par_for(loglik_part, &L, n, work > 1e15 ? (int64_t)1e15 : (int64_t)work);
+    double work = (double)L.n * exp2(cl + (L.inputs ? m->enum_log2_states : 0)) * 64;
+    if (L.n > 0) rt_par_for(loglik_part, &L, L.n, work > 1e15 ? (int64_t)1e15 : (int64_t)work);
     double s = 0;
-    for (int64_t r = 0; r < n; r++) s += L.out[r];
+    for (int64_t r = 0; r < L.n; r++) s += L.out[r];
     free(L.out);
+    if (rt_dist_sum(NULL, 0, &s, 1)) return -1;
     *sum = s;
     return 0;
 }

@@ -24,7 +24,8 @@ double rt_exact_cond_log2(const rt_model *m);
  * log-sum-exp over the 2^rt_exact_cond_log2 listed hidden configurations
  * per row. Models with input groups (conditional models) take log Z of
  * each row's inputs by enumeration (once per run of rows with the same
- * inputs) and ignore logz. Rows are split over the worker threads
+ * inputs) and ignore logz. Rows are split over the ranks of a job
+ * (rt_dist.h: every rank calls it alike) and over the worker threads
  * (rt_par.h). Cost: n * 2^cond_log2 free-energy rows, plus n *
  * 2^enum_log2_states with inputs. */
 int rt_exact_loglik(const rt_model *m, rt_params *p, double logz, const float *rows, int64_t n,

@@ -6,8 +6,10 @@
  * generalises the gap stays near zero; when it starts to fit the training
  * examples themselves, their free energy falls below that of held-out
  * examples and the gap grows. */
+#include <math.h>
 #include <stdlib.h>
 
+#include "rt_dist.h"
 #include "rt_train.h"
 
 /* mean over k rows of F(v) - log h(v) (h: the base measure of binomial units) */
@@ -19,8 +21,10 @@ static double mean_free_energy(const rt_model *m, rt_params *p, const float *row
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
     double s = 0;
-    for (int64_t i0 = 0; i0 < k; i0 += B) {
-        w->B = k - i0 < B ? k - i0 : B;
+    int64_t lo, hi;   /* this rank's rows of the k (rt_dist.h) */
+    rt_dist_share(k, &lo, &hi);
+    for (int64_t i0 = lo; i0 < hi; i0 += B) {
+        w->B = hi - i0 < B ? hi - i0 : B;
         /* rows spread evenly over the set */
         for (int64_t r = 0; r < w->B; r++) {
             const float *src = rows + ((i0 + r) * n / k) * rf;
@@ -32,6 +36,7 @@ static double mean_free_energy(const rt_model *m, rt_params *p, const float *row
     }
     free(chunk);
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &s, 1)) return NAN;
     return s / (double)k;
 }
 

@@ -4,6 +4,8 @@
  * parameters and optimiser state, so what is chosen is what is then done. */
 #include "rt_adaptive.h"
 
+#include "rt_dist.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,11 @@ double rt_adaptive_choose(rt_adaptive *a, rt_ws *data, rt_ws *model, double lr, 
     free_energies(data, a->fd, 0);
     free_energies(model, a->fm, 0);
     double rates[3] = {lr / a->factor, lr, lr * a->factor}, best = -INFINITY, chosen = lr;
+    /* per rate: the sum of the data rows' changes, their count, the model
+     * rows' largest -change, the sum of exp(-change - that), their count;
+     * in a job of several ranks (rt_dist.h) each rank has its rows of the
+     * batch, and the ranks' parts are gathered and combined in rank order */
+    double part[3][5];
     for (int k = 0; k < 3; k++) {
         step(ctx, rates[k]);
         memcpy(d, a->fd, sizeof(double) * (size_t)data->B);
@@ -81,13 +88,33 @@ double rt_adaptive_choose(rt_adaptive *a, rt_ws *data, rt_ws *model, double lr, 
         for (int64_t r = 0; r < data->B; r++) sd += d[r];
         for (int64_t r = 0; r < model->B; r++) top = fmax(top, -md[r]);
         for (int64_t r = 0; r < model->B; r++) s += exp(-md[r] - top);
-        double gain = -sd / (double)data->B - (top + log(s / (double)model->B));
-        if (gains) gains[k] = gain;
-        /* a non-finite gain (an overflow at a rate too large) never wins */
-        if (isfinite(gain) && gain > best) best = gain, chosen = rates[k];
+        part[k][0] = sd, part[k][1] = (double)data->B, part[k][2] = top, part[k][3] = s, part[k][4] = (double)model->B;
         state_copy(a, 0);
     }
     free(d);
     free(md);
+    int N = rt_dist_size();
+    double *all = malloc(sizeof part * (size_t)N);
+    if (rt_dist_allgather(part, sizeof part, all, NULL)) {
+        free(all);
+        return NAN;
+    }
+    for (int k = 0; k < 3; k++) {
+        double sd = 0, nd = 0, top = -INFINITY, s = 0, nm = 0;
+        for (int r = 0; r < N; r++) {
+            const double *q = all + 15 * r + 5 * k;
+            sd += q[0], nd += q[1], nm += q[4];
+            top = fmax(top, q[2]);
+        }
+        for (int r = 0; r < N; r++) {
+            const double *q = all + 15 * r + 5 * k;
+            if (q[4] > 0) s += q[3] * exp(q[2] - top);
+        }
+        double gain = -sd / nd - (top + log(s / nm));
+        if (gains) gains[k] = gain;
+        /* a non-finite gain (an overflow at a rate too large) never wins */
+        if (isfinite(gain) && gain > best) best = gain, chosen = rates[k];
+    }
+    free(all);
     return chosen;
 }

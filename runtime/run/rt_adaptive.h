@@ -25,7 +25,10 @@ void rt_adaptive_free(rt_adaptive *a);
  * visible groups hold the negative phase's samples. Returns the rate of
  * the largest estimated gain among lr / factor, lr, lr * factor; the
  * parameters and the optimiser's state are as they were. gains (3 values,
- * may be NULL) get the estimates in that order. */
+ * may be NULL) get the estimates in that order. In a job of several ranks
+ * (rt_dist.h) every rank calls it with its rows of the batch and the
+ * ranks' sums are combined: every rank gets the whole batch's choice. NAN
+ * after a failed exchange. */
 double rt_adaptive_choose(rt_adaptive *a, rt_ws *data, rt_ws *model, double lr, rt_step_fn step, void *ctx,
                           double *gains);
 #endif

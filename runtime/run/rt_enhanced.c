@@ -9,6 +9,8 @@
  * with gW, gb, gc the plain gradients, which is what apply computes. */
 #include "rt_enhanced.h"
 
+#include "rt_dist.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +138,8 @@ rt_enhanced *rt_enhanced_new(const rt_model *m, rt_params *p, const float *rows,
     }
     e->W = fw, e->b = fb, e->c = fc, e->w_hv = fhv;
     e->x0 = malloc(sizeof(float) * (size_t)e->nv);
-    e->bd = malloc(sizeof(float) * (size_t)e->nv);
-    e->cd = malloc(sizeof(float) * (size_t)e->nh);
+    e->bd = malloc(sizeof(float) * (size_t)(e->nv + e->nh));   /* side by side: one exchange */
+    e->cd = e->bd + e->nv;
     e->xdm = malloc(sizeof(double) * (size_t)e->nv);
     e->hdm = malloc(sizeof(double) * (size_t)e->nh);
     return e;
@@ -149,7 +151,6 @@ void rt_enhanced_free(rt_enhanced *e) {
     free(e->zrow);
     free(e->x0);
     free(e->bd);
-    free(e->cd);
     free(e->xdm);
     free(e->hdm);
     free(e);
@@ -172,7 +173,10 @@ void rt_enhanced_data_done(rt_enhanced *e) {
     memcpy(e->cd, e->p->grad[e->c], sizeof(float) * (size_t)e->nh);
 }
 
-void rt_enhanced_apply(rt_enhanced *e) {
+int rt_enhanced_apply(rt_enhanced *e) {
+    /* the data means of every rank's rows (rt_dist.h): the gradients
+     * themselves were added up already */
+    if (rt_dist_sum(e->bd, e->nv + e->nh, NULL, 0)) return -1;
     float *gw = e->p->grad[e->W], *gb = e->p->grad[e->b], *gc = e->p->grad[e->c];
     int64_t nv = e->nv, nh = e->nh;
     /* <x>_dm = <x>_d - (<x>_d - <x>_m) / 2, and the same for h */
@@ -196,4 +200,5 @@ void rt_enhanced_apply(rt_enhanced *e) {
     }
     for (int64_t j = 0; j < nh; j++) gc[j] = (float)(gc[j] - ec[j]);
     free(ec);
+    return 0;
 }

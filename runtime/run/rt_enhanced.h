@@ -32,10 +32,12 @@ void rt_enhanced_free(rt_enhanced *e);
  * with weights -1/B, the model phase with +1/C, into zeroed gradients):
  * begin before the data phase (it leaves the gradients zero), data_done
  * after it, apply after the model phase (the gradients become the
- * enhanced ones). */
+ * enhanced ones). In a job of several ranks (rt_dist.h) apply comes after
+ * the exchange of the gradients and adds the ranks' data means itself;
+ * -1 after a failed exchange. */
 void rt_enhanced_begin(rt_enhanced *e);
 void rt_enhanced_data_done(rt_enhanced *e);
-void rt_enhanced_apply(rt_enhanced *e);
+int rt_enhanced_apply(rt_enhanced *e);
 /* the parameters found: W, b, c (indices into m->params) */
 void rt_enhanced_roles(const rt_enhanced *e, int *W, int *b, int *c);
 #endif

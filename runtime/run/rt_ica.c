@@ -14,11 +14,17 @@
  *
  * The result is written back as the mixing matrix W = (B V)^-1 and, when
  * the model has one, the mean b; the log-likelihood reported per epoch is
- * exact for the noiseless model: log|det(B V)| + sum_k log p(y_k). */
+ * exact for the noiseless model: log|det(B V)| + sum_k log p(y_k).
+ *
+ * In a job of several ranks (rt_dist.h) every sum over rows is split: each
+ * rank adds up its share of the rows (of the data, of each batch) and one
+ * exchange per sum adds the ranks' parts in rank order, so every rank
+ * takes the same steps as one process, up to the order of addition. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_la.h"
 #include "rt_methods.h"
 
@@ -152,31 +158,37 @@ static int sym_decorrelate(double *B, int d) {
 static double loglik(Ica *c, const double *z, int64_t n, const double *B, double logdetV, double *y) {
     int d = (int)c->d;
     double e = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += c->B) {
-        int64_t k = n - r0 < c->B ? n - r0 : c->B;
+    int64_t lo, hi;
+    rt_dist_share(n, &lo, &hi);
+    for (int64_t r0 = lo; r0 < hi; r0 += c->B) {
+        int64_t k = hi - r0 < c->B ? hi - r0 : c->B;
         rt_la_gemm(0, 1, (int)k, d, d, 1.0, z + r0 * d, B, 0.0, y);
         e += prior_energy(c, y, k);
     }
+    if (rt_dist_sum(NULL, 0, &e, 1)) return NAN;
     return logdet_abs(B, d) + logdetV - e / (double)n;
 }
 
 static void fastica(Ica *c, const double *z, int64_t n, double *B, double tol, int iters) {
     int d = (int)c->d;
-    double *y = malloc(sizeof(double) * (size_t)(n * d)), *Bn = malloc(sizeof(double) * (size_t)(d * d));
+    int64_t lo, hi;
+    rt_dist_share(n, &lo, &hi);
+    /* Bn, then the sums of g' (one exchange of both) */
+    double *y = malloc(sizeof(double) * (size_t)((hi - lo) * d + 1)), *Bn = malloc(sizeof(double) * (size_t)(d * d + d));
     for (int it = 0; it < iters; it++) {
-        rt_la_gemm(0, 1, (int)n, d, d, 1.0, z, B, 0.0, y);
+        if (hi > lo) rt_la_gemm(0, 1, (int)(hi - lo), d, d, 1.0, z + lo * d, B, 0.0, y);
         /* w_k := E[z g(w_k'z)] - E[g'(w_k'z)] w_k, g = tanh */
-        memset(Bn, 0, sizeof(double) * (size_t)(d * d));
-        double *gp = calloc((size_t)d, sizeof(double));
-        for (int64_t r = 0; r < n; r++)
+        memset(Bn, 0, sizeof(double) * (size_t)(d * d + d));
+        double *gp = Bn + d * d;
+        for (int64_t r = lo; r < hi; r++)
             for (int k = 0; k < d; k++) {
-                double g = tanh(y[r * d + k]);
+                double g = tanh(y[(r - lo) * d + k]);
                 gp[k] += 1 - g * g;
                 for (int i = 0; i < d; i++) Bn[k * d + i] += z[r * d + i] * g;
             }
+        if (rt_dist_sum(NULL, 0, Bn, d * d + d)) break;
         for (int k = 0; k < d; k++)
             for (int i = 0; i < d; i++) Bn[k * d + i] = Bn[k * d + i] / (double)n - gp[k] / (double)n * B[k * d + i];
-        free(gp);
         if (sym_decorrelate(Bn, d)) break;
         /* converged when every row kept its direction (up to sign) */
         double worst = 0;
@@ -194,24 +206,29 @@ static void fastica(Ica *c, const double *z, int64_t n, double *B, double tol, i
 /* each source's scale by maximum likelihood under the prior */
 static void fit_scales(Ica *c, const double *z, int64_t n, double *B) {
     int d = (int)c->d;
-    int64_t m = n < c->B ? n : c->B;
-    double *y = malloc(sizeof(double) * (size_t)(m * d)), *ys = malloc(sizeof(double) * (size_t)(m * d));
-    double *phi = malloc(sizeof(double) * (size_t)(m * d)), *a = malloc(sizeof(double) * (size_t)d);
-    rt_la_gemm(0, 1, (int)m, d, d, 1.0, z, B, 0.0, y);
+    int64_t m = n < c->B ? n : c->B, lo, hi;
+    rt_dist_share(m, &lo, &hi);   /* this rank's rows of the first m */
+    int64_t ml = hi - lo;
+    double *y = malloc(sizeof(double) * (size_t)(ml * d + 1)), *ys = malloc(sizeof(double) * (size_t)(ml * d + 1));
+    double *phi = malloc(sizeof(double) * (size_t)(ml * d + 1)), *a = malloc(sizeof(double) * (size_t)d);
+    double *s = malloc(sizeof(double) * (size_t)d);
+    if (ml) rt_la_gemm(0, 1, (int)ml, d, d, 1.0, z + lo * d, B, 0.0, y);
     for (int k = 0; k < d; k++) a[k] = 1;
     for (int it = 0; it < 100; it++) {
-        for (int64_t r = 0; r < m; r++)
+        for (int64_t r = 0; r < ml; r++)
             for (int k = 0; k < d; k++) ys[r * d + k] = a[k] * y[r * d + k];
-        score(c, ys, m, phi);
+        if (ml) score(c, ys, ml, phi);
         for (int k = 0; k < d; k++) {
-            double s = 0;
-            for (int64_t r = 0; r < m; r++) s += phi[r * d + k] * y[r * d + k];
-            if (s > 0) a[k] = 0.5 * a[k] + 0.5 * (double)m / s;
+            s[k] = 0;
+            for (int64_t r = 0; r < ml; r++) s[k] += phi[r * d + k] * y[r * d + k];
         }
+        if (rt_dist_sum(NULL, 0, s, d)) break;
+        for (int k = 0; k < d; k++)
+            if (s[k] > 0) a[k] = 0.5 * a[k] + 0.5 * (double)m / s[k];
     }
     for (int k = 0; k < d; k++)
         for (int i = 0; i < d; i++) B[k * d + i] *= a[k];
-    free(y), free(ys), free(phi), free(a);
+    free(y), free(ys), free(phi), free(a), free(s);
 }
 
 int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
@@ -236,12 +253,16 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     double *z = malloc(sizeof(double) * (size_t)(n * d)), *y = malloc(sizeof(double) * (size_t)(n * d));
     double *B = calloc((size_t)(d * d), sizeof(double)), *phi = malloc(sizeof(double) * (size_t)(c.B * d));
     double *G = malloc(sizeof(double) * (size_t)(d * d)), *T = malloc(sizeof(double) * (size_t)(d * d));
-    for (int64_t r = 0; r < n; r++)
+    int64_t lo, hi;   /* this rank's share of the rows: it reads no other */
+    rt_dist_share(n, &lo, &hi);
+    for (int64_t r = lo; r < hi; r++)
         for (int64_t i = 0; i < d; i++) mean[i] += data->data[r * d + i] / (double)n;
-    for (int64_t r = 0; r < n; r++)
+    int rc = rt_dist_sum(NULL, 0, mean, d);
+    for (int64_t r = lo; r < hi; r++)
         for (int64_t i = 0; i < d; i++) z[r * d + i] = data->data[r * d + i] - mean[i];
-    rt_la_gemm(1, 0, (int)d, (int)d, (int)n, 1.0 / (double)n, z, z, 0.0, C);
-    int rc = rt_la_eigh(C, (int)d, ev) ? rt_fail("ica: the eigendecomposition of the covariance failed") : 0;
+    if (hi > lo) rt_la_gemm(1, 0, (int)d, (int)d, (int)(hi - lo), 1.0 / (double)n, z + lo * d, z + lo * d, 0.0, C);
+    if (!rc) rc = rt_dist_sum(NULL, 0, C, d * d);
+    if (!rc) rc = rt_la_eigh(C, (int)d, ev) ? rt_fail("ica: the eigendecomposition of the covariance failed") : 0;
     double logdetV = 0;
     for (int64_t e = 0; !rc && e < d; e++) {
         if (!(ev[e] > 1e-12 * ev[d - 1]))
@@ -250,8 +271,9 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
         logdetV -= 0.5 * log(ev[e]);
     }
     if (!rc) {
-        rt_la_gemm(0, 1, (int)n, (int)d, (int)d, 1.0, z, V, 0.0, y);
-        memcpy(z, y, sizeof(double) * (size_t)(n * d));
+        /* each rank whitens its share; every rank then holds all of z */
+        if (hi > lo) rt_la_gemm(0, 1, (int)(hi - lo), (int)d, (int)d, 1.0, z + lo * d, V, 0.0, y);
+        rc = rt_dist_allgather(y, (int64_t)sizeof(double) * (hi - lo) * d, z, NULL);
         for (int64_t i = 0; i < d; i++) B[i * d + i] = 1;
     }
     if (!rc && cfg->ica_fast) {
@@ -263,15 +285,21 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
         double t0 = rt_method_now(), lr = rt_schedule_at(&cfg->lr, epoch, cfg->epochs);
         if (!cfg->ica_fast)
             for (int64_t r0 = 0; r0 < n; r0 += c.B) {
-                int64_t k = n - r0 < c.B ? n - r0 : c.B;
-                rt_la_gemm(0, 1, (int)k, (int)d, (int)d, 1.0, z + r0 * d, B, 0.0, y);
-                score(&c, y, k, phi);
-                /* B += lr (I - E[phi y']) B */
-                rt_la_gemm(1, 0, (int)d, (int)d, (int)k, -1.0 / (double)k, phi, y, 0.0, G);
+                int64_t k = n - r0 < c.B ? n - r0 : c.B, blo, bhi;
+                rt_dist_share(k, &blo, &bhi);   /* this rank's rows of the batch */
+                memset(G, 0, sizeof(double) * (size_t)(d * d));
+                if (bhi > blo) {
+                    rt_la_gemm(0, 1, (int)(bhi - blo), (int)d, (int)d, 1.0, z + (r0 + blo) * d, B, 0.0, y);
+                    score(&c, y, bhi - blo, phi);
+                    /* B += lr (I - E[phi y']) B */
+                    rt_la_gemm(1, 0, (int)d, (int)d, (int)(bhi - blo), -1.0 / (double)k, phi, y, 0.0, G);
+                }
+                if ((rc = rt_dist_sum(NULL, 0, G, d * d))) break;
                 for (int64_t i = 0; i < d; i++) G[i * d + i] += 1;
                 rt_la_gemm(0, 0, (int)d, (int)d, (int)d, lr, G, B, 0.0, T);
                 for (int64_t i = 0; i < d * d; i++) B[i] += T[i];
             }
+        if (rc) break;
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->loglik = loglik(&c, z, n, B, logdetV, y);
         st->seconds = rt_method_now() - t0;

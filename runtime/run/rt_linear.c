@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_la.h"
 #include "rt_methods.h"
 
@@ -128,8 +129,10 @@ int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
     }
     int64_t d = mg.nv, chunk = 256;
     double *z = malloc(sizeof(double) * (size_t)(chunk * d)), s = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += chunk) {
-        int64_t k = n - r0 < chunk ? n - r0 : chunk;
+    int64_t lo, hi;   /* this rank's rows (rt_dist.h) */
+    rt_dist_share(n, &lo, &hi);
+    for (int64_t r0 = lo; r0 < hi; r0 += chunk) {
+        int64_t k = hi - r0 < chunk ? hi - r0 : chunk;
         for (int64_t r = 0; r < k; r++)
             for (int64_t i = 0; i < d; i++) z[r * d + i] = rows[(r0 + r) * rf + i] - mg.mu[i];
         /* z := z L'^-1 row by row: the whitened residuals */
@@ -137,8 +140,12 @@ int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
                     (int)d);
         for (int64_t i = 0; i < k * d; i++) s += z[i] * z[i];
     }
-    *avg = -0.5 * s / (double)n - 0.5 * rt_la_chol_logdet(mg.L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
     free(z);
+    if (rt_dist_sum(NULL, 0, &s, 1)) {
+        marginal_free(&mg);
+        return -1;
+    }
+    *avg = -0.5 * s / (double)n - 0.5 * rt_la_chol_logdet(mg.L, (int)d) - 0.5 * (double)d * log(2 * M_PI);
     marginal_free(&mg);
     return 0;
 }
@@ -151,21 +158,28 @@ typedef struct Moments {
     double *sx, *sxx;
 } Moments;
 
-static Moments moments(const float *rows, int64_t n, int64_t d) {
+/* split: in a job of several ranks (rt_dist.h) each adds up its share of
+ * the rows and two exchanges (the sum, then the scatter about the mean)
+ * add the ranks' parts; every rank calling with split must call alike */
+static Moments moments(const float *rows, int64_t n, int64_t d, int split) {
     Moments mo = {n, d, calloc((size_t)d, sizeof(double)), calloc((size_t)(d * d), sizeof(double))};
     double *mean = calloc((size_t)d, sizeof(double));
-    for (int64_t r = 0; r < n; r++)
+    int64_t lo = 0, hi = n;
+    if (split) rt_dist_share(n, &lo, &hi);
+    for (int64_t r = lo; r < hi; r++)
         for (int64_t i = 0; i < d; i++) mean[i] += rows[r * d + i];
+    if (split) rt_dist_sum(NULL, 0, mean, d);
     for (int64_t i = 0; i < d; i++) mean[i] /= (double)n;
     /* centred in chunks, in double: the second moment about the mean */
     int64_t chunk = 512;
     double *c = malloc(sizeof(double) * (size_t)(chunk * d));
-    for (int64_t r0 = 0; r0 < n; r0 += chunk) {
-        int64_t k = n - r0 < chunk ? n - r0 : chunk;
+    for (int64_t r0 = lo; r0 < hi; r0 += chunk) {
+        int64_t k = hi - r0 < chunk ? hi - r0 : chunk;
         for (int64_t r = 0; r < k; r++)
             for (int64_t i = 0; i < d; i++) c[r * d + i] = rows[(r0 + r) * d + i] - mean[i];
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)k, 1.0, c, (int)d, 1.0, mo.sxx, (int)d);
     }
+    if (split) rt_dist_sum(NULL, 0, mo.sxx, d * d);
     for (int64_t i = 0; i < d; i++) {
         mo.sx[i] = mean[i] * (double)n;
         for (int64_t j = 0; j <= i; j++) {
@@ -485,7 +499,7 @@ int rt_em(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_trai
     if (!lin) return -1;
     if (lin->em_why) return rt_fail("method = em: %s", lin->em_why);
     if (rt_method_check_rows(m, data, lin->x)) return -1;
-    Moments mo = moments(data->data, data->n, m->groups[lin->x].size);
+    Moments mo = moments(data->data, data->n, m->groups[lin->x].size, 1);
     int64_t d = mo.d, k = m->groups[lin->h].size;
     double *W = malloc(sizeof(double) * (size_t)(d * k)), *b = malloc(sizeof(double) * (size_t)d);
     double *psi = malloc(sizeof(double) * (size_t)d), *c = malloc(sizeof(double) * (size_t)d);
@@ -543,7 +557,7 @@ out:
 
 int rt_ppca_closed_form(const float *rows, int64_t n, int64_t d, int k, double *W, double *b, double *s2) {
     if (k < 1 || k >= d) return rt_fail("PPCA needs 1 <= k < d (k = %d, d = %lld)", k, (long long)d);
-    Moments mo = moments(rows, n, d);
+    Moments mo = moments(rows, n, d, 0);
     double *C = malloc(sizeof(double) * (size_t)(d * d)), *ev = malloc(sizeof(double) * (size_t)d);
     double nn = (double)n;
     for (int64_t i = 0; i < d; i++) {

@@ -42,7 +42,8 @@ int rt_method_check_rows(const rt_model *m, const rt_dataset *data, int x);
  * rt_linear_units(m). */
 int64_t rt_linear_units(const rt_model *m);
 int rt_linear_joint(const rt_model *m, rt_params *p, double *P, double *a);
-/* Exact average log p(visible) of rows (the hidden groups integrated out). */
+/* Exact average log p(visible) of rows (the hidden groups integrated out);
+ * the rows split over the ranks of a job (every rank calls it alike). */
 int rt_linear_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *avg);
 /* Tipping & Bishop's closed-form PPCA maximum likelihood from the sample
  * covariance's eigendecomposition: W = U_k (L_k - s2 I)^1/2 (d x k,

@@ -15,11 +15,16 @@
  * an input group of the same size (the data loaders' history = 1 makes
  * those rows from a time series stored one frame per row). Parameters are
  * found by shape: W [D, K] (required), Q [D, D, K] (expand = quadratic),
- * m [D] (the mean) and c [K] (the quadratic part's mean). */
+ * m [D] (the mean) and c [K] (the quadratic part's mean).
+ *
+ * In a job of several ranks (rt_dist.h) each rank adds up its share of the
+ * rows, and one exchange per statistic (the mean, the expanded mean, C and
+ * Cd) adds the ranks' parts: every rank solves the same eigenproblem. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_la.h"
 #include "rt_methods.h"
 
@@ -70,15 +75,21 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     if (n < 2) return rt_fail("sfa needs at least two frames");
     double *mean = calloc((size_t)D, sizeof(double)), *f = malloc(sizeof(double) * (size_t)F);
     double *fp = malloc(sizeof(double) * (size_t)F), *mf = calloc((size_t)F, sizeof(double));
-    double *C = calloc((size_t)(F * F), sizeof(double)), *Cd = calloc((size_t)(F * F), sizeof(double));
+    /* C and Cd side by side: one exchange adds both */
+    double *C = calloc((size_t)(2 * F * F), sizeof(double)), *Cd = C + F * F;
     double *ev = malloc(sizeof(double) * (size_t)F);
-    for (int64_t r = 0; r < n; r++)
+    int64_t lo, hi;
+    rt_dist_share(n, &lo, &hi);
+    int rc = 0;
+    for (int64_t r = lo; r < hi; r++)
         for (int64_t i = 0; i < D; i++) mean[i] += data->data[r * rf + i] / (double)n;
-    for (int64_t r = 0; r < n; r++) {
+    if (!rc) rc = rt_dist_sum(NULL, 0, mean, D);
+    for (int64_t r = lo; r < hi; r++) {
         expand(data->data + r * rf, mean, D, quad, f);
         for (int64_t i = 0; i < F; i++) mf[i] += f[i] / (double)n;
     }
-    for (int64_t r = 0; r < n; r++) {
+    if (!rc) rc = rt_dist_sum(NULL, 0, mf, F);
+    for (int64_t r = lo; r < hi; r++) {
         expand(data->data + r * rf, mean, D, quad, f);
         expand(data->data + r * rf + D, mean, D, quad, fp);
         for (int64_t i = 0; i < F; i++)
@@ -87,6 +98,7 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
                 Cd[i * F + j] += (f[i] - fp[i]) * (f[j] - fp[j]) / (double)n;
             }
     }
+    if (!rc) rc = rt_dist_sum(NULL, 0, C, 2 * F * F);
     double tr = 0;
     for (int64_t i = 0; i < F; i++) tr += C[i * F + i];
     for (int64_t i = 0; i < F; i++) {
@@ -97,7 +109,7 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
             Cd[j * F + i] = Cd[i * F + j];
         }
     }
-    int rc = rt_la_sygv(Cd, C, (int)F, ev) ? rt_fail("sfa: the signal's covariance is singular") : 0;
+    if (!rc) rc = rt_la_sygv(Cd, C, (int)F, ev) ? rt_fail("sfa: the signal's covariance is singular") : 0;
     rt_epoch_stats *st = rt_method_epoch(rep, cfg, 1);
     if (!rc) {
         /* ascending: the slowest first; row k of Cd is v_k */
@@ -126,6 +138,6 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     rep->epochs = 1;
     if (!rc && progress && !cfg->quiet)
         fprintf(progress, "loss %.6f (half the summed slowness: the spec's loss at the solution)  %.2f s\n", st->loss, st->seconds);
-    free(mean), free(f), free(fp), free(mf), free(C), free(Cd), free(ev);
+    free(mean), free(f), free(fp), free(mf), free(C), free(ev);
     return rc;
 }

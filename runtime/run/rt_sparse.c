@@ -20,12 +20,21 @@
  * by shrinking h and growing W). This step uses the roles the compiler
  * found (loading, mean) and assumes the noise is the same for every unit of
  * x, as in the usual sparse coding model; it needs no learning rate.
+ *
+ * In a job of several ranks (rt_dist.h) each rank finds the codes of its
+ * share of every batch and one exchange adds the ranks' parts of the
+ * batch's statistics (and the monitors' sums); every rank then takes the
+ * same dictionary step. FISTA stops when the codes of the rank's own rows
+ * settle (within its tolerance), so N ranks agree with one process to
+ * about that tolerance, not to the last bit.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_methods.h"
+#include "rt_train_dist.h"
 
 static void set_rows(rt_ws *w, int g, const float *v, int64_t rows) {
     const rt_group *gr = &w->m->groups[g];
@@ -209,6 +218,10 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
     }
     dict_store(&D, p, lin);
     double *g = malloc(sizeof(double) * (size_t)(B * D.q));
+    /* a batch's statistics of this rank's rows: A, Bx, the objective and the
+     * nonzero codes, added over the ranks in one exchange */
+    int64_t nstat = D.q * D.q + d * D.q + 2;
+    double *stat = malloc(sizeof(double) * (size_t)nstat);
     int rc = 0;
     uint64_t steps = 0;
     for (int epoch = 1; epoch <= cfg->epochs && !rc; epoch++) {
@@ -217,26 +230,43 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
         for (int64_t b0 = 0; b0 < n && !rc; b0 += B) {
             int64_t nb = n - b0 < B ? n - b0 : B;
             for (int64_t r = 0; r < nb; r++) memcpy(rows + r * d, data->data + order[b0 + r] * d, sizeof(float) * (size_t)d);
-            w->B = nb;
-            set_rows(w, lin->x, rows, nb);
-            set_rows(w, lin->h, zero, nb);
-            if ((rc = rt_fista(w, lin->h, cfg->iters, 1e-6, cfg->l1_scale, NULL))) break;
-            for (int64_t r = 0; r < nb; r++) obj += rt_sparse_objective(w, lin->h, cfg->l1_scale, r);
-            const float *codes = w->bufs[m->groups[lin->h].state_buf];
-            for (int64_t i = 0; i < nb * k; i++) nonzero += codes[i] != 0;
-            /* the statistics, forgetting 5% per batch */
-            for (int64_t r = 0; r < nb; r++) {
-                for (int64_t j = 0; j < k; j++) g[r * D.q + j] = codes[r * k + j];
-                if (D.q > k) g[r * D.q + k] = 1;
+            int64_t lo, hi;   /* this rank's rows of the batch */
+            rt_dist_share(nb, &lo, &hi);
+            int64_t nl = hi - lo;
+            const float *mine = rows + lo * d;
+            double *A = stat, *Bx = stat + D.q * D.q;
+            /* the statistics, forgetting 5% per batch: rank 0 adds its rows
+             * to the faded sums, the others to zero (one process adds in
+             * the same order as the ranks together) */
+            memset(stat, 0, sizeof(double) * (size_t)nstat);
+            if (rt_dist_rank() == 0) {
+                for (int64_t i = 0; i < D.q * D.q; i++) A[i] = 0.95 * D.A[i];
+                for (int64_t i = 0; i < d * D.q; i++) Bx[i] = 0.95 * D.Bx[i];
             }
-            for (int64_t i = 0; i < D.q * D.q; i++) D.A[i] *= 0.95;
-            for (int64_t i = 0; i < d * D.q; i++) D.Bx[i] *= 0.95;
-            for (int64_t r = 0; r < nb; r++)
-                for (int64_t j = 0; j < D.q; j++) {
-                    if (g[r * D.q + j] == 0) continue;
-                    for (int64_t l = 0; l < D.q; l++) D.A[j * D.q + l] += g[r * D.q + j] * g[r * D.q + l] / (double)nb;
-                    for (int64_t i = 0; i < d; i++) D.Bx[i * D.q + j] += rows[r * d + i] * g[r * D.q + j] / (double)nb;
+            w->B = nl;
+            if (nl > 0) {
+                set_rows(w, lin->x, mine, nl);
+                set_rows(w, lin->h, zero, nl);
+                if ((rc = rt_fista(w, lin->h, cfg->iters, 1e-6, cfg->l1_scale, NULL))) break;
+                for (int64_t r = 0; r < nl; r++) stat[nstat - 2] += rt_sparse_objective(w, lin->h, cfg->l1_scale, r);
+                const float *codes = w->bufs[m->groups[lin->h].state_buf];
+                for (int64_t i = 0; i < nl * k; i++) stat[nstat - 1] += codes[i] != 0;
+                for (int64_t r = 0; r < nl; r++) {
+                    for (int64_t j = 0; j < k; j++) g[r * D.q + j] = codes[r * k + j];
+                    if (D.q > k) g[r * D.q + k] = 1;
                 }
+                for (int64_t r = 0; r < nl; r++)
+                    for (int64_t j = 0; j < D.q; j++) {
+                        if (g[r * D.q + j] == 0) continue;
+                        for (int64_t l = 0; l < D.q; l++) A[j * D.q + l] += g[r * D.q + j] * g[r * D.q + l] / (double)nb;
+                        for (int64_t i = 0; i < d; i++) Bx[i * D.q + j] += mine[r * d + i] * g[r * D.q + j] / (double)nb;
+                    }
+            }
+            if ((rc = rt_dist_sum(NULL, 0, stat, nstat))) break;
+            obj += stat[nstat - 2];
+            nonzero += stat[nstat - 1];
+            memcpy(D.A, A, sizeof(double) * (size_t)(D.q * D.q));
+            memcpy(D.Bx, Bx, sizeof(double) * (size_t)(d * D.q));
             dict_update(&D, rows, nb, cfg->seed, steps++);
             dict_store(&D, p, lin);
         }
@@ -253,8 +283,9 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
         }
         for (int64_t i = 0; i < d * D.q && !rc; i++)
             if (!isfinite(D.W[i])) rc = rt_fail("sparse coding diverged in epoch %d", epoch);
+        if (!rc) rc = rt_train_dist_same(m, p, epoch);
     }
-    free(order), free(rows), free(zero), free(g), free(D.A), free(D.Bx), free(D.W);
+    free(order), free(rows), free(zero), free(g), free(stat), free(D.A), free(D.Bx), free(D.W);
     rt_ws_free(w);
     return rc;
 }

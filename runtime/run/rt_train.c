@@ -127,16 +127,18 @@ static double recon_error(rt_ws *w, int64_t rows, const rt_ws *hid) {
 }
 
 int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse) {
-    int64_t B = n < 512 ? n : 512;
+    int64_t B = n < 512 ? n : 512, lo, hi;
     if (n == 0) return rt_fail("no examples");
+    rt_dist_share(n, &lo, &hi);   /* this rank's rows (rt_dist.h) */
     rt_ws *w = rt_ws_new(m, B, p, 0);
     double err = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        w->B = n - r0 < B ? n - r0 : B;
+    for (int64_t r0 = lo; r0 < hi; r0 += B) {
+        w->B = hi - r0 < B ? hi - r0 : B;
         rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
         err += recon_error(w, w->B, NULL);
     }
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &err, 1)) return -1;
     *mse = err / (double)n / (double)row_floats;
     return 0;
 }
@@ -174,11 +176,12 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
     int64_t nvis = 0;
     for (int g = 0; g < m->ngroups; g++)
         if (m->groups[g].role == RT_VISIBLE) nvis += m->groups[g].size;
-    int64_t B = n < 512 ? n : 512;
+    int64_t B = n < 512 ? n : 512, lo, hi;
+    rt_dist_share(n, &lo, &hi);   /* this rank's rows; the flips follow the row's number */
     rt_ws *w = rt_ws_new(m, B, p, seed);
     double s = 0;
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
+    for (int64_t r0 = lo; r0 < hi; r0 += B) {
+        int64_t k = hi - r0 < B ? hi - r0 : B;
         w->B = k;
         rt_ws_set_visible(w, rows + r0 * row_floats, k, row_floats);
         rt_ws_run(w, m->k_free_energy);
@@ -207,6 +210,7 @@ int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t
         free(f0);
     }
     rt_ws_free(w);
+    if (rt_dist_sum(NULL, 0, &s, 1)) return -1;
     *avg = s / (double)n;
     return 0;
 }
@@ -243,19 +247,27 @@ static void impute(rt_ws *w, const float *rows, int64_t n, int64_t rf, int sweep
 /* Centering offsets follow the mean of their group in the positive phase
  * (data for visible groups, conditional means for hidden ones), by an
  * exponential moving average; they take no gradient step. */
-static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows) {
-    for (int i = 0; i < m->nparams; i++) {
+/* the offsets' moving averages of the batch's means: pos holds this rank's
+ * `rows` of the batch's nb (all of them in one process); in a job of
+ * several ranks one exchange per offset adds the ranks' sums (rt_dist.h).
+ * In turn: a hidden group's means read the offsets updated before them. */
+static int update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t rows, int64_t nb) {
+    int rc = 0;
+    for (int i = 0; i < m->nparams && !rc; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of < 0) continue;
         const rt_group *g = &m->groups[q->offset_of];
-        if (g->role == RT_HIDDEN && m->fe_exact) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
+        if (g->role == RT_HIDDEN && m->fe_exact && rows > 0) rt_ws_run(pos, g->k_mean);   /* summed out: compute its means */
         const float *x = pos->bufs[g->role == RT_HIDDEN ? g->mean_buf : g->state_buf];
-        for (int64_t k = 0; k < q->size; k++) {
-            double mean = 0;
-            for (int64_t r = 0; r < rows; r++) mean += x[r * g->size + k];
-            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * mean / (double)rows);
-        }
+        double *sum = calloc((size_t)q->size, sizeof(double));
+        for (int64_t k = 0; k < q->size; k++)
+            for (int64_t r = 0; r < rows; r++) sum[k] += x[r * g->size + k];
+        rc = rt_dist_sum(NULL, 0, sum, q->size);
+        for (int64_t k = 0; k < q->size && !rc; k++)
+            p->value[i][k] = (float)((1 - q->offset_rate) * p->value[i][k] + q->offset_rate * sum[k] / (double)nb);
+        free(sum);
     }
+    return rc;
 }
 
 /* a batch's data rows (in the shuffled order) into a block of rows, or
@@ -445,7 +457,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
      * of its own and holds its share [c0, c0 + Cl) of the persistent chains */
     uint64_t seed = rt_dist_seed(cfg->seed);
     int64_t c0 = 0, c1 = C;
-    if (cfg->method == RT_PCD) rt_dist_share(C, &c0, &c1);
+    if (cfg->method == RT_PCD || cfg->method == RT_PT) rt_dist_share(C, &c0, &c1);
     int64_t Cl = c1 - c0;
     rt_ws *dis = cfg->method == RT_DISCRIMINATIVE ? rt_ws_new(m, B * rt_target_configs(m, cfg->target), p, seed) : NULL;
     rt_ws *pos = rt_ws_new(m, B, p, seed);
@@ -503,7 +515,12 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
     rt_enhanced *enh = NULL;   /* gradient = enhanced */
     rt_adaptive *ada = NULL;   /* adapt_lr */
     double adapt = 1;          /* adapt_lr's rate over the schedule's */
-    if (cfg->method == RT_PT && !(pt = rt_pt_for_training(cfg, p, data->data, n, rf))) {
+    /* pt: this rank's chains, each with its whole ladder (swaps stay
+     * within a chain, so within a rank), drawn from the rank's streams */
+    rt_train_cfg mine = *cfg;
+    mine.chains = Cl;
+    mine.seed = seed;
+    if (cfg->method == RT_PT && !(pt = rt_pt_for_training(&mine, p, data->data, n, rf))) {
         rc = -1;
         goto out;
     }
@@ -638,7 +655,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 }
                 fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad_mean);
-                update_offsets(m, p, pos, nl);
+                if ((rc = update_offsets(m, p, pos, nl, nb))) break;
             } else if (gen > 0) {
                 if (!m->fe_exact) rt_mean_field(pos, cfg->mf_iters, cfg->mf_tol);
                 fill_weights(pos, nl, (float)(-gen / (double)nb));
@@ -661,13 +678,17 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 }
                 fill_weights(neg, neg->B, (float)(gen / (double)negs));
                 rt_ws_run(neg, m->k_grad);
-                update_offsets(m, p, pos, nl);
+                if ((rc = update_offsets(m, p, pos, nl, nb))) break;
             }
             if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
-            if (enh) rt_enhanced_apply(enh);
+            if (enh && (rc = rt_enhanced_apply(enh))) break;
             if (ada && lr > 0) {
                 Step at_lr = {m, p, cfg, mom, wd};
                 adapt = rt_adaptive_choose(ada, pos, neg, lr * adapt, step_at, &at_lr, NULL) / lr;
+                if (isnan(adapt)) {
+                    rc = -1;
+                    break;
+                }
             }
             ua.lr = lr * adapt;
             if ((rc = rt_check_gradient(m, p, &ua))) break;
@@ -704,7 +725,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             rt_fe_gap(m, p, data->data, n, held, nheld, rf, &st->fe_gap))
             st->fe_gap = NAN;
         if (pt) {
-            st->swap_rate = rt_pt_swap_rate(pt, NULL);
+            st->swap_rate = rt_train_dist_swap_rate(pt);
             rt_pt_reset_rates(pt);
         }
         if (monitor && exact) {

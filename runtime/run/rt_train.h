@@ -134,8 +134,15 @@ void rt_shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch);
 /* progress (may be NULL) gets one line per epoch. */
 int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
              rt_train_report *rep);
-/* Pseudo-log-likelihood of rows (binary or spin visibles, fe_exact): one
- * random unit flipped per row, scaled by the number of visible units. */
+/* The estimates over rows below (pseudo-log-likelihood, free-energy gap,
+ * reconstruction error; rt_classify, rt_exact_loglik, rt_variational_bound
+ * too) split the rows over the ranks of a job (rt_dist.h): every rank
+ * calls them alike, scores its share and the sums are added; one process
+ * scores them all.
+ *
+ * Pseudo-log-likelihood of rows (binary or spin visibles, fe_exact): one
+ * random unit flipped per row (drawn by the row's number, whichever rank
+ * scores it), scaled by the number of visible units. */
 int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
                      uint64_t seed, double *avg);
 /* The mean free energy of held-out rows minus that of as many training

@@ -1,6 +1,7 @@
 /* rt_train_dist.c — rt_train's exchanges between ranks (rt_train_dist.h). */
 #include "rt_train_dist.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,24 +9,19 @@
 #include "rt_methods.h"
 
 int rt_train_dist_check(const rt_model *m, const rt_train_cfg *cfg) {
+    (void)m;
     if (rt_dist_size() == 1) return 0;
-    if (cfg->method == RT_PT)
-        return rt_fail("method = pt does not run across ranks yet (its replicas are not split); run it in one process");
-    for (int i = 0; i < m->nparams; i++)
-        if (m->params[i].offset_of >= 0)
-            return rt_fail("centering offset '%s' does not run across ranks yet (its moving average would need the "
-                           "whole batch's mean); run it in one process", m->params[i].name);
-    /* both read the batch's data and model means, which each rank has of
-     * its own rows only until the exchange */
-    if (cfg->gradient == RT_GRADIENT_ENHANCED)
-        return rt_fail("gradient = enhanced does not run across ranks yet (it needs the whole batch's means); run it "
-                       "in one process");
-    if (cfg->adapt_lr > 0)
-        return rt_fail("adapt_lr does not run across ranks yet (it needs the whole batch's samples); run it in one process");
-    if ((cfg->method == RT_PCD) && cfg->chains < rt_dist_size())
-        return rt_fail("pcd with %lld chains on %d ranks: every rank needs at least one chain", (long long)cfg->chains,
-                       rt_dist_size());
+    if ((cfg->method == RT_PCD || cfg->method == RT_PT) && cfg->chains < rt_dist_size())
+        return rt_fail("%s with %lld chains on %d ranks: every rank needs at least one chain",
+                       cfg->method == RT_PT ? "pt" : "pcd", (long long)cfg->chains, rt_dist_size());
     return 0;
+}
+
+double rt_train_dist_swap_rate(const rt_pt *pt) {
+    double s[2] = {0, 0};   /* swaps tried, accepted */
+    for (int i = 0; i + 1 < pt->R; i++) s[0] += (double)pt->tried[i], s[1] += (double)pt->accepted[i];
+    if (rt_dist_sum(NULL, 0, s, 2)) return NAN;
+    return s[0] > 0 ? s[1] / s[0] : NAN;
 }
 
 int rt_train_dist_sum(const rt_model *m, rt_params *p, double *sums, int nsums) {

@@ -12,10 +12,14 @@
 #ifndef EBMC_RT_TRAIN_DIST_H
 #define EBMC_RT_TRAIN_DIST_H
 #include "rt_checkpoint.h"
+#include "rt_pt.h"
 #include "rt_train.h"
 
-/* what a job of several ranks cannot train yet, refused with the reason */
+/* what a job of several ranks cannot train, refused with the reason */
 int rt_train_dist_check(const rt_model *m, const rt_train_cfg *cfg);
+/* pt: the swap rate of every rank's chains (each rank holds whole ladders
+ * of its share of the chains, so swaps never cross ranks) */
+double rt_train_dist_swap_rate(const rt_pt *pt);
 /* p's gradients and the doubles of sums added over the ranks (in place) */
 int rt_train_dist_sum(const rt_model *m, rt_params *p, double *sums, int nsums);
 /* A batch's one exchange: the gradients, and the monitors' sums (err,

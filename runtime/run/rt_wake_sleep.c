@@ -29,12 +29,21 @@
  * deviation (when above 1). baseline = optimal adds, per parameter,
  * the notes' optimal constant b*_k = E[sig g_k^2] / E[g_k^2] for what the
  * learned baseline leaves (sig, the residual signal): see
- * optimal_direction. */
+ * optimal_direction.
+ *
+ * In a job of several ranks (rt_dist.h) each rank draws the samples of its
+ * share of every batch (and of the dreams) from streams of its own; the
+ * weights divide by the whole batch, and one exchange per model adds the
+ * gradients and the baseline's sums, so every rank takes the same step.
+ * The draws differ from one process's, so N ranks train as well as one
+ * process, not identically (as cd and pcd do). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_methods.h"
+#include "rt_train_dist.h"
 
 struct rt_reinforce {
     const rt_model *pm, *qm;
@@ -141,42 +150,53 @@ static void row_score(rt_reinforce *r, int64_t i, double *g) {
  * notes' optimal baseline for it, per parameter, from running averages of
  * earlier batches (so the estimate stays unbiased), which then learn.
  * Each row's score g needs a gradient pass of its own. */
-static void optimal_direction(rt_reinforce *r, const double *sig, int64_t n, int64_t S, double scale) {
+static int optimal_direction(rt_reinforce *r, const double *sig, int64_t R, int64_t Rall, int split, double scale) {
     const rt_model *q = r->qm;
-    int64_t nq = r->nq, R = n * S;
+    int64_t nq = r->nq;
     if (!r->qw1) {
         r->qw1 = rt_ws_new(q, 1, r->qp, 1);
         r->g = malloc(sizeof(double) * (size_t)nq);
-        r->dir = malloc(sizeof(double) * (size_t)nq);
+        r->dir = malloc(sizeof(double) * (size_t)(3 * nq));   /* with the batch's sums (one exchange) */
         r->num = calloc((size_t)nq, sizeof(double));
         r->den = calloc((size_t)nq, sizeof(double));
     }
-    memset(r->dir, 0, sizeof(double) * (size_t)nq);
-    double *bnum = calloc((size_t)nq, sizeof(double)), *bden = calloc((size_t)nq, sizeof(double));
+    memset(r->dir, 0, sizeof(double) * (size_t)(3 * nq));
+    double *bnum = r->dir + nq, *bden = r->dir + 2 * nq;
     for (int64_t i = 0; i < R; i++) {
         row_score(r, i, r->g);
         for (int64_t k = 0; k < nq; k++) {
             double g = r->g[k], g2 = g * g, d = r->den[k] > 1e-12 ? r->num[k] / r->den[k] : 0;
-            r->dir[k] += (sig[i] - d) * g * scale / (double)R;
+            r->dir[k] += (sig[i] - d) * g * scale / (double)Rall;
             bnum[k] += sig[i] * g2, bden[k] += g2;
         }
     }
+    if (split && rt_dist_sum(NULL, 0, r->dir, 3 * nq)) return -1;
+    int64_t R_ = Rall;
     const double a = 0.9;
     for (int64_t k = 0; k < nq; k++) {
-        r->num[k] = a * r->num[k] + (1 - a) * bnum[k] / (double)R;
-        r->den[k] = a * r->den[k] + (1 - a) * bden[k] / (double)R;
+        r->num[k] = a * r->num[k] + (1 - a) * bnum[k] / (double)R_;
+        r->den[k] = a * r->den[k] + (1 - a) * bden[k] / (double)R_;
     }
-    free(bnum);
-    free(bden);
     for (int p = 0, o = 0; p < q->nparams; p++)
         for (int64_t k = 0; k < q->params[p].size; k++) r->qp->grad[p][k] = (float)r->dir[o++];
+    return 0;
 }
 
-double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize) {
+/* rt_reinforce_batch; split: x holds the whole batch of every rank, this
+ * rank takes its share of the rows, and the sums are added over the ranks
+ * (every rank calls alike). NAN after a failed exchange. */
+static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize, int split) {
     int use_baseline = baseline != RT_BASELINE_NONE;
     const rt_model *p = r->pm, *q = r->qm;
-    int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size, R = n * S;
+    int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size;
+    int64_t lo = 0, hi = n;
+    if (split) rt_dist_share(n, &lo, &hi);
+    int64_t Rall = n * S;   /* the weights' rows: of all ranks */
+    x += lo * dx;
+    n = hi - lo;
+    int64_t R = n * S;
     if (R > r->rows) R = r->rows, n = R / S;
+    if (!split) Rall = R;
     r->qw->B = r->pw->B = R;
     float *qx = r->qw->bufs[q->groups[r->qx].state_buf], *px = r->pw->bufs[p->groups[r->px].state_buf];
     for (int64_t i = 0; i < n; i++)
@@ -189,14 +209,26 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
     memcpy(r->pw->bufs[p->groups[r->ph].state_buf], r->qw->bufs[q->groups[r->qh].state_buf], sizeof(float) * (size_t)(R * dh));
     rt_ws_run(r->qw, q->k_energy);
     rt_ws_run(r->pw, p->k_energy);
-    double elbo = 0, mean_s = 0, mean_s2 = 0;
+    /* the batch's sums: the ELBO's, the signal's two moments, the
+     * baseline's steps (gmu, c, then v), added over the ranks with q's
+     * gradients */
+    double *sum = calloc((size_t)(5 + dx), sizeof(double));
+    double *elbo = sum, *mean_s = sum + 1, *mean_s2 = sum + 2, *gmu = sum + 3, *dc = sum + 4, *dv = sum + 5;
+    /* the baseline's c and v: rank 0 adds its steps to them, the others
+     * to zero, so one process adds in the order the ranks do together */
+    if (rt_dist_rank() == 0 || !split) {
+        *dc = r->c;
+        for (int64_t k = 0; k < dx; k++) dv[k] = r->v[k];
+    }
     const float *eq = r->qw->bufs[q->energy_buf], *ep = r->pw->bufs[p->energy_buf];
     for (int64_t i = 0; i < R; i++) {
         r->l[i] = (double)eq[i] - ep[i];
-        elbo += r->l[i] / (double)R;
+        *elbo += r->l[i] / (double)Rall;
     }
     if (!r->started) {
-        r->mu = elbo;
+        double e = *elbo;
+        if (split && rt_dist_sum(NULL, 0, &e, 1)) e = NAN;
+        r->mu = e;
         r->started = 1;
     }
     /* the centred learning signal and its baseline */
@@ -206,8 +238,8 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
         for (int64_t k = 0; k < dx; k++) b += r->v[k] * px[i * dx + k];
         bx[i] = b;
         sig[i] = use_baseline ? r->l[i] - r->mu - b : r->l[i];
-        mean_s += sig[i] / (double)R;
-        mean_s2 += sig[i] * sig[i] / (double)R;
+        *mean_s += sig[i] / (double)Rall;
+        *mean_s2 += sig[i] * sig[i] / (double)Rall;
     }
     double scale = normalize && use_baseline ? 1 / fmax(1.0, sqrt(r->var)) : 1;
     /* generative: ascent on log p(x, h); recognition: REINFORCE */
@@ -215,32 +247,43 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
     zero_grads(q, r->qp);
     float *pwt = r->pw->bufs[p->weight_buf], *qwt = r->qw->bufs[q->weight_buf];
     for (int64_t i = 0; i < R; i++) {
-        pwt[i] = -1.0f / (float)R;
-        qwt[i] = (float)(-sig[i] * scale / (double)R);
+        pwt[i] = -1.0f / (float)Rall;
+        qwt[i] = (float)(-sig[i] * scale / (double)Rall);
     }
-    rt_ws_run(r->pw, p->k_grad);
-    if (baseline == RT_BASELINE_OPTIMAL) optimal_direction(r, sig, n, S, scale);
-    else rt_ws_run(r->qw, q->k_grad);
-    if (use_baseline) {
-        /* the baselines learn from this batch after it used them */
-        const double a = 0.9;
-        r->var = a * r->var + (1 - a) * fmax(mean_s2 - mean_s * mean_s, 0) + (1 - a) * mean_s * mean_s;
-        double gmu = 0;
-        for (int64_t i = 0; i < R; i++) gmu += (r->l[i] - r->mu) / (double)R;
+    if (R > 0) rt_ws_run(r->pw, p->k_grad);
+    int rc = 0;
+    if (baseline == RT_BASELINE_OPTIMAL) rc = optimal_direction(r, sig, R, Rall, split, scale);
+    else if (R > 0) rt_ws_run(r->qw, q->k_grad);
+    if (use_baseline)
         for (int64_t i = 0; i < R; i++) {
+            *gmu += (r->l[i] - r->mu) / (double)Rall;
             /* normalised LMS on l - mu: stable whatever the scale of x */
             const float *xi = px + i * dx;
             double err = r->l[i] - r->mu - bx[i], nx = 1;
             for (int64_t k = 0; k < dx; k++) nx += (double)xi[k] * xi[k];
-            double step = 0.1 * err / nx / (double)R;
-            r->c += step;
-            for (int64_t k = 0; k < dx; k++) r->v[k] += step * xi[k];
+            double step = 0.1 * err / nx / (double)Rall;
+            *dc += step;
+            for (int64_t k = 0; k < dx; k++) dv[k] += step * xi[k];
         }
-        r->mu += (1 - a) * gmu;
+    if (split && !rc && baseline != RT_BASELINE_OPTIMAL) rc = rt_train_dist_sum(q, r->qp, NULL, 0);
+    if (split && !rc) rc = rt_train_dist_sum(p, r->pp, sum, (int)(5 + dx));
+    if (use_baseline) {
+        /* the baselines learn from this batch after it used them */
+        const double a = 0.9;
+        r->var = a * r->var + (1 - a) * fmax(*mean_s2 - *mean_s * *mean_s, 0) + (1 - a) * *mean_s * *mean_s;
+        r->c = *dc;
+        for (int64_t k = 0; k < dx; k++) r->v[k] = dv[k];
+        r->mu += (1 - a) * *gmu;
     }
+    double e = rc ? NAN : *elbo;
     free(sig);
     free(bx);
-    return elbo;
+    free(sum);
+    return e;
+}
+
+double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize) {
+    return batch(r, x, n, S, baseline, normalize, 0);
 }
 
 /* Adam or SGD with momentum on the ascent direction in p->grad (as
@@ -276,17 +319,22 @@ int rt_ancestral(rt_ws *w) {
 
 /* The sleep phase: (x, h) drawn from the model, q learns to recognise h
  * from x (ascent on log q(h | x) in q's gradient buffers). */
-static void sleep_phase(rt_reinforce *r, int64_t n) {
+static int sleep_phase(rt_reinforce *r, int64_t n) {
     const rt_model *p = r->pm, *q = r->qm;
+    int64_t lo, hi, all = n;   /* this rank's share of the dreams */
+    rt_dist_share(n, &lo, &hi);
+    n = hi - lo;
     r->pw->B = r->qw->B = n;
+    zero_grads(q, r->qp);
+    if (n == 0) return rt_train_dist_sum(q, r->qp, NULL, 0);
     rt_ancestral(r->pw);
     int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size;
     memcpy(r->qw->bufs[q->groups[r->qx].state_buf], r->pw->bufs[p->groups[r->px].state_buf], sizeof(float) * (size_t)(n * dx));
     memcpy(r->qw->bufs[q->groups[r->qh].state_buf], r->pw->bufs[p->groups[r->ph].state_buf], sizeof(float) * (size_t)(n * dh));
-    zero_grads(q, r->qp);
     float *wt = r->qw->bufs[q->weight_buf];
-    for (int64_t i = 0; i < n; i++) wt[i] = -1.0f / (float)n;
+    for (int64_t i = 0; i < n; i++) wt[i] = -1.0f / (float)all;
     rt_ws_run(r->qw, q->k_grad);
+    return rt_train_dist_sum(q, r->qp, NULL, 0);
 }
 
 int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
@@ -300,7 +348,7 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
     if (rt_dataset_row(data) != rt_visible_floats(m))
         return rt_fail("the data has %lld values per example; model '%s' reads %lld", (long long)rt_dataset_row(data), m->name,
                        (long long)rt_visible_floats(m));
-    rt_reinforce *r = rt_reinforce_new(m, p, cfg->recognition, cfg->recognition_params, B * S, cfg->seed);
+    rt_reinforce *r = rt_reinforce_new(m, p, cfg->recognition, cfg->recognition_params, B * S, rt_dist_seed(cfg->seed));
     if (!r) return -1;
     int64_t *order = malloc(sizeof(int64_t) * (size_t)n), dx = rt_dataset_row(data);
     float *rows = malloc(sizeof(float) * (size_t)(B * dx));
@@ -316,11 +364,11 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
             if (cfg->method == RT_WAKE_SLEEP) {
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
-                elbo += rt_reinforce_batch(r, rows, nb, 1, RT_BASELINE_NONE, 0) * (double)nb;
+                elbo += batch(r, rows, nb, 1, RT_BASELINE_NONE, 0, 1) * (double)nb;
                 step(m, p, cfg, lr, mom, wd);
-                sleep_phase(r, nb);
+                if ((rc = sleep_phase(r, nb))) break;
             } else {
-                elbo += rt_reinforce_batch(r, rows, nb, S, cfg->baseline, 1) * (double)nb;
+                elbo += batch(r, rows, nb, S, cfg->baseline, 1, 1) * (double)nb;
                 step(m, p, cfg, lr, mom, wd);
             }
             step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
@@ -331,6 +379,8 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
         rep->epochs = epoch;
         rt_method_progress(progress, cfg, st, "elbo", -st->loss);
         if (!isfinite(st->loss)) rc = rt_fail("training diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
+        if (!rc) rc = rt_train_dist_same(m, p, epoch);
+        if (!rc) rc = rt_train_dist_same(cfg->recognition, cfg->recognition_params, epoch);
     }
     free(order);
     free(rows);

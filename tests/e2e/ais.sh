@@ -17,6 +17,8 @@
 #      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas (the chain on v)
 #      against the exact log Z (2^20 hidden states enumerated), within 0.1.
 #      Skipped without the data set.
+#   5b. the same AIS with its runs split over mpirun -np 2: within 0.1 of
+#      the exact log Z (which 2 ranks enumerate too, to the same digits).
 . tests/e2e/lib.sh
 ROOT=$(pwd)
 key() { sed -n "s/^$1: //p" "$2"; }
@@ -95,29 +97,7 @@ if grep -q "error: .*grey.csv: row 1, column 1: v\[0, 0\] is 0.9, but bernoulli 
 else notok "grey data" "$(cat "$T/g.err" "$T/g2.err")" "$(diff "$T/g.yaml" "$T/h.yaml" | head -5)"; fi
 
 # 3. a tiny DBM
-cat >"$T/dbm.ebm" <<'EOF'
-model dbm {
-  visible v[2, 3] : bernoulli
-  hidden  h1[4]   : bernoulli
-  hidden  h2[3]   : bernoulli
-  param W1[2, 3, 4] init normal(0, 0.1)
-  param W2[4, 3]    init normal(0, 0.1)
-  param b[2, 3]
-  param c1[4]
-  param c2[3]
-  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k]
-           - sum(r, s, j) v[r, s]*W1[r, s, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k]
-}
-train dbm {
-  data = bars_and_stripes(2, 3)
-  method = pcd(k = 1, chains = 100)
-  batch = 14
-  epochs = 300
-  lr = 0.05
-  mean_field = 10
-  monitor = none
-}
-EOF
+cp "$ROOT/tests/e2e/dbm_643.ebm" "$T/dbm.ebm"
 "$EBMC" train "$T/dbm.ebm" --out "$T/dbm.st" --quiet >/dev/null 2>"$T/err" || notok "train dbm" "$(cat "$T/err")"
 "$EBMC" eval "$T/dbm.ebm" --params "$T/dbm.st" --ais --runs 100 --betas 1000 >"$T/d.yaml" 2>"$T/err"
 ex=$(key exact_logz "$T/d.yaml") ais=$(key ais_logz "$T/d.yaml")
@@ -218,6 +198,18 @@ EOF
         close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.1; then
         ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
     else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
+    # 5b. the same runs split over 2 ranks (docs/distributed.md)
+    if command -v mpirun >/dev/null 2>&1 && ldd "$EBMC" 2>/dev/null | grep -q libmpi; then
+        MPI="mpirun --oversubscribe"
+        [ "$(id -u)" = 0 ] && MPI="$MPI --allow-run-as-root"
+        start=$(date +%s)
+        $MPI -np 2 "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" --raise 0 >"$T/f2.yaml" 2>"$T/err"
+        ais=$(key ais_logz "$T/f2.yaml")
+        if [ "$(key ais_runs "$T/f2.yaml")" = 100 ] && [ "$(key exact_logz "$T/f2.yaml")" = "$ex" ] &&
+            close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f2.yaml")" "$(key ais_logz_plus_3sd "$T/f2.yaml")" 0.1; then
+            ok "Fashion-MNIST 784x20 on 2 ranks: AIS log Z $ais +- $(key ais_logz_stderr "$T/f2.yaml"), exact $ex ($(($(date +%s) - start)) s)"
+        else notok "Fashion-MNIST 784x20 AIS on 2 ranks" "AIS $ais exact $ex" "$(tail -3 "$T/err")" "$(grep -E 'ais_|exact' "$T/f2.yaml")"; fi
+    else skip "Fashion-MNIST 784x20 AIS on 2 ranks" "no mpirun, or ebmc built without Open MPI"; fi
 else
     skip "Fashion-MNIST 784x20 AIS" "no data set in $F (make deps installs dataset-fashion-mnist)"
 fi
