@@ -52,6 +52,16 @@ static Expr *base_energy(Arena *a, const Sym *v, const Sym *base) {
     return neg;
 }
 
+/* Every visible group has a base term, and so does every discrete hidden
+ * group: its rates start at 0 (uniform, the old base model), and AIS may
+ * fit them to the data's posteriors so that the chain over a DBM's h1
+ * starts near where the model puts it (rt_tempered_fit_hidden). */
+static int has_base(const Sym *s) {
+    if (s->role == ROLE_VISIBLE) return 1;
+    return s->role == ROLE_HIDDEN && (s->utype == UT_BERNOULLI || s->utype == UT_SPIN || s->utype == UT_SOFTMAX ||
+                                      s->utype == UT_BINOMIAL);
+}
+
 static Sym *copy_sym(Arena *a, const Sym *s) {
     Sym *c = ARENA_NEW(a, Sym);
     *c = *s;
@@ -172,9 +182,9 @@ Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const 
             return NULL;
         }
     }
-    int nvis = 0;
-    for (int u = 0; u < src->nunits; u++) nvis += src->units[u]->role == ROLE_VISIBLE;
-    if (nvis > RT_TEMPERED_MAX_BASE || src->nunits + 1 > 64) {
+    int nbase = 0;
+    for (int u = 0; u < src->nunits; u++) nbase += has_base(src->units[u]);
+    if (nbase > RT_TEMPERED_MAX_BASE || src->nunits + 1 > 64) {
         diag_error(d, src->span, "model '%s' has too many groups to anneal", src->name);
         return NULL;
     }
@@ -210,7 +220,7 @@ Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const 
     for (int i = 0; i < src->nenergy; i++) E = E ? ast_bin(a, '+', E, src->energy[i]) : src->energy[i];
     for (int u = 0; u < src->nunits; u++) {
         const Sym *v = src->units[u];
-        if (v->role != ROLE_VISIBLE) continue;
+        if (!has_base(v)) continue;
         Sym *b = ARENA_NEW(a, Sym);
         b->kind = SYM_PARAM;
         b->name = arena_printf(a, "__base_%s", v->name);
