@@ -14,10 +14,11 @@ Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m,
     int internal = c->diag.internal;
     /* eval's --chain (other commands have no such flag: the visible side) */
     const char *side = opt_str(o, "--chain");
-    int chain = DERIVE_CHAIN_VISIBLE;
-    if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
+    int chain = DERIVE_CHAIN_AUTO;
+    if (side && !strcmp(side, "visible")) chain = DERIVE_CHAIN_VISIBLE;
+    else if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
     else if (side && !strcmp(side, "hidden")) chain = DERIVE_CHAIN_HIDDEN;
-    else if (side && strcmp(side, "visible")) {
+    else if (side && chain == DERIVE_CHAIN_AUTO) {
         diag_tool_error("--chain expects visible, hidden or smaller, not '%s'", side);
         *rc = 1;
         return NULL;

@@ -60,7 +60,7 @@ const rt_flag rt_flags_eval[] = {
     {"--runs", 1, "AIS runs (default 100)", "N", E},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", E},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", E},
-    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: visible (default), hidden or smaller", "SIDE", E},
+    {"--chain", 1, "the side an RBM's AIS and RAISE chains run on, the other summed out: visible (default), hidden or smaller; for a DBM, visible sums out h1 (default: the chain on h1)", "SIDE", E},
     {"--base", 1, "AIS's base model: posterior (default: visible units' data rates, discrete hidden units' rates from the data's mean-field posteriors) or visible (hidden units uniform)", "KIND", E},
     {"--sweeps", 1, "Gibbs sweeps per temperature in AIS and RAISE (default 1)", "N", E},
     {"--raise", 1, "examples (evenly spaced) for the reverse estimate RAISE beside AIS (default 25; 0: none)", "N", E},

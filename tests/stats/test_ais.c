@@ -10,6 +10,8 @@
  *     summed out), also with its hidden base rates fitted to the rows'
  *     mean-field posteriors (rt_tempered_fit_hidden);
  *   a DBM 16-12-8 on which that base raises the ESS (ais_dbm_base_ess);
+ *   the 6-4-3 DBM with h1 summed out, the chain on v and h2 (--chain
+ *     visible), with either base;
  *   a spin RBM 8 x 4 with a softmax visible group (base models of spins and
  *     one-hot rows);
  *   a Gaussian-Bernoulli RBM 8 x 5 (v summed out for the exact value,
@@ -69,13 +71,12 @@ typedef struct Setup {
     int64_t n, rf;
 } Setup;
 
-/* random rows of the visible groups by type */
-static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
+/* random rows of the visible groups by type; the chain on `chain`'s side */
+static int setup_on(Setup *s, const char *src, double sd, uint64_t seed, int chain) {
     memset(s, 0, sizeof *s);
     if (!test_model(&s->tm, src)) return 0;
     test_random_params(&s->tm, sd, seed);
-    /* the smaller side: the 12 x 6 RBM's chain on h, the 5 x 9's on v */
-    s->t = derive_tempered_build_on(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m, DERIVE_CHAIN_SMALLER);
+    s->t = derive_tempered_build_on(s->tm.c->arena, &s->tm.c->diag, s->tm.an, s->tm.m, chain);
     if (!s->t) return 0;
     s->tp = rt_tempered_params(&s->t->rt, s->tm.p);
     s->rf = rt_visible_floats(s->tm.m);
@@ -96,6 +97,11 @@ static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
         }
     }
     return rt_tempered_fit_base(&s->t->rt, s->tp, s->rows, s->n, s->rf) == 0;
+}
+
+/* the smaller side: the 12 x 6 RBM's chain on h, the 5 x 9's on v, a DBM's on h1 */
+static int setup(Setup *s, const char *src, double sd, uint64_t seed) {
+    return setup_on(s, src, sd, seed, DERIVE_CHAIN_SMALLER);
 }
 
 static void teardown(Setup *s) {
@@ -201,6 +207,22 @@ static void ais_dbm_posterior_base(void) {
         CHECK(fitted == 7, "%d of h1's and h2's 7 base rates moved from 0", fitted);
         check_logz0(&s, "dbm base log Z, hidden rates from posteriors");
         check_ais(&s, 200, 2000, 0.1, "dbm 6-4-3, posterior base");
+    }
+    teardown(&s);
+}
+
+/* --chain visible on a DBM: h1 summed out, the chain on v and h2, both
+ * bases; log Z within 0.1 of enumeration and inside the 3-se band */
+static void ais_dbm_chain_visible(void) {
+    Setup s;
+    CHECK(setup_on(&s, dbm_src, 0.7, 11, DERIVE_CHAIN_VISIBLE), "setup: %s", rt_last_error());
+    if (!check_failed_case) {
+        CHECK(!s.t->rt.marginal_v && s.t->rt.sum_mask == 2, "h1 summed out (mask %llu)",
+              (unsigned long long)s.t->rt.sum_mask);
+        check_ais(&s, 200, 2000, 0.1, "dbm 6-4-3, chain on v and h2");
+        CHECK(rt_tempered_fit_hidden(&s.t->rt, s.tp, s.rows, s.n, s.rf, 100) == 0, "%s", rt_last_error());
+        check_logz0(&s, "dbm base log Z, chain on v and h2, posterior base");
+        check_ais(&s, 200, 2000, 0.1, "dbm 6-4-3, chain on v and h2, posterior base");
     }
     teardown(&s);
 }
@@ -532,6 +554,7 @@ int main(void) {
     TEST(ais_dbm_6_4_3);
     TEST(ais_dbm_posterior_base);
     TEST(ais_dbm_base_ess);
+    TEST(ais_dbm_chain_visible);
     TEST(ais_spin_softmax);
     TEST(ais_gaussian_rbm);
     TEST(bound_rbm_exact);
