@@ -14,10 +14,11 @@ Tempered *cli_tempered_of(Compilation *c, const Analysis *an, const rt_model *m,
     int internal = c->diag.internal;
     /* eval's --chain (other commands have no such flag: the visible side) */
     const char *side = opt_str(o, "--chain");
-    int chain = DERIVE_CHAIN_VISIBLE;
-    if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
+    int chain = DERIVE_CHAIN_AUTO;
+    if (side && !strcmp(side, "visible")) chain = DERIVE_CHAIN_VISIBLE;
+    else if (side && !strcmp(side, "smaller")) chain = DERIVE_CHAIN_SMALLER;
     else if (side && !strcmp(side, "hidden")) chain = DERIVE_CHAIN_HIDDEN;
-    else if (side && strcmp(side, "visible")) {
+    else if (side && chain == DERIVE_CHAIN_AUTO) {
         diag_tool_error("--chain expects visible, hidden or smaller, not '%s'", side);
         *rc = 1;
         return NULL;
@@ -43,7 +44,7 @@ void cli_tempered_free(Tempered *t) {
 #endif
 }
 
-int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallback, const char **from) {
+int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallback, int hidden_iters, const char **from) {
     TrainConfig tc;
     rt_dataset d = {0};
     int64_t rf = rt_visible_floats(b->m);
@@ -53,7 +54,10 @@ int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallb
                tc.data.kind != RT_SRC_NONE && rt_source_load(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf && d.n > 0;
     const rt_dataset *src = have ? &d : fallback;
     *from = have ? "training data" : fallback ? "evaluation data" : "uniform";
-    int rc = src && rt_tempered_fit_base(&t->rt, tp, src->data, src->n, rf) ? cli_fail_rt() : 0;
+    int rc = src && (rt_tempered_fit_base(&t->rt, tp, src->data, src->n, rf) ||
+                     (hidden_iters > 0 && rt_tempered_fit_hidden(&t->rt, tp, src->data, src->n, rf, hidden_iters)))
+                 ? cli_fail_rt()
+                 : 0;
     rt_dataset_free(&d);
     return rc;
 }
@@ -98,7 +102,7 @@ int cli_pt_sample(Built *b, const Opts *o, rt_params *p, long long chains, long 
     const char *from;
     double rate = 0;
     rt_pt_cfg cfg = {(int)R, chains, beta_min, 0, seed};
-    rc = cli_base_rates(b, t, tp, NULL, &from);
+    rc = cli_base_rates(b, t, tp, NULL, 0, &from);
     if (!rc && rt_pt_sample(&t->rt, tp, &cfg, (int)steps, values, means, &rate)) rc = cli_fail_rt();
     if (!rc)
         printf("parallel tempering: %lld replicas (beta 1 .. %g), base rates from the %s, swap rate %.3f\n", R, beta_min,

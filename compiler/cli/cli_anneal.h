@@ -16,8 +16,10 @@ void cli_tempered_free(Tempered *t);
 /* Base rates of tp fitted to the train block's data when it loads and fits
  * the model, else to fallback (may be NULL: then they stay 0, a uniform
  * base model). *from says which ("training data", "evaluation data",
- * "uniform"). 0, or 1 after an error (reported). */
-int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallback, const char **from);
+ * "uniform"). hidden_iters > 0: the discrete hidden groups' rates too,
+ * from the same data's mean-field posteriors (rt_tempered_fit_hidden).
+ * 0, or 1 after an error (reported). */
+int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallback, int hidden_iters, const char **from);
 
 /* what ebmc train needs beyond the train block's data: the validation set
  * of the fe_gap monitor, the tempered model of method = pt */

@@ -44,7 +44,7 @@ static int settings(Built *b, const Opts *o, EvalConfig *ec) {
     if (opt_has(o, "--seed")) ec->seed = (unsigned long long)v;
     if (opt_str(o, "--schedule")) ec->schedule = opt_str(o, "--schedule");
     if (opt_has(o, "--ais") || opt_has(o, "--runs") || opt_has(o, "--betas") || opt_has(o, "--schedule") ||
-        opt_has(o, "--sweeps") || opt_has(o, "--chain") || opt_has(o, "--raise") || opt_has(o, "--raise-chains"))
+        opt_has(o, "--sweeps") || opt_has(o, "--chain") || opt_has(o, "--base") || opt_has(o, "--raise") || opt_has(o, "--raise-chains"))
         ec->ais = 1;
     if (opt_has(o, "--exact")) ec->exact = 1;
     if (opt_str(o, "--filters")) ec->filters = opt_str(o, "--filters");
@@ -159,7 +159,15 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     int64_t nsched = 0;
     const char *from;
     rt_ais_result r;
-    rc = cli_base_rates(b, t, tp, data, &from);
+    /* the base model: the hidden units' rates from the data's posteriors
+     * unless --base visible leaves them uniform (docs/evaluation.md) */
+    const char *base = opt_str(o, "--base");
+    int posterior = !base || !strcmp(base, "posterior");
+    if (base && !posterior && strcmp(base, "visible")) {
+        diag_tool_error("--base expects posterior or visible, not '%s'", base);
+        rc = 1;
+    }
+    if (!rc) rc = cli_base_rates(b, t, tp, data, posterior ? 100 : 0, &from);
     if (!rc && ec->schedule && rt_ais_load_schedule(ec->schedule, &schedule, &nsched)) rc = cli_fail_rt();
     long long sweeps = 1;
     if (opt_ll(o, "--sweeps", 1, &sweeps) < 0) rc = 1;
@@ -172,7 +180,8 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     int64_t rf = rt_visible_floats(b->m);
     double sum;
     if (!rc) {
-        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_base_rates: %s\nais_chain:", (long long)r.runs, (long long)r.steps, from);
+        fprintf(y, "ais_runs: %lld\nais_betas: %lld\nais_sweeps: %lld\nais_base_rates: %s\nais_base: %s\nais_chain:",
+                (long long)r.runs, (long long)r.steps, sweeps, from, posterior ? "posterior" : "visible");
         /* the groups the chain runs on; the others are summed out */
         for (int g = 0, n = 0; g < t->m->ngroups; g++)
             if (g != t->rt.beta_group && !(t->rt.sum_mask >> g & 1)) fprintf(y, "%s%s", n++ ? ", " : " ", t->m->groups[g].name);

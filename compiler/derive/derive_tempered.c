@@ -52,6 +52,16 @@ static Expr *base_energy(Arena *a, const Sym *v, const Sym *base) {
     return neg;
 }
 
+/* Every visible group has a base term, and so does every discrete hidden
+ * group: its rates start at 0 (uniform, the old base model), and AIS may
+ * fit them to the data's posteriors so that the chain over a DBM's h1
+ * starts near where the model puts it (rt_tempered_fit_hidden). */
+static int has_base(const Sym *s) {
+    if (s->role == ROLE_VISIBLE) return 1;
+    return s->role == ROLE_HIDDEN && (s->utype == UT_BERNOULLI || s->utype == UT_SPIN || s->utype == UT_SOFTMAX ||
+                                      s->utype == UT_BINOMIAL);
+}
+
 static Sym *copy_sym(Arena *a, const Sym *s) {
     Sym *c = ARENA_NEW(a, Sym);
     *c = *s;
@@ -77,9 +87,11 @@ static int independent(const Analysis *an, unsigned long long mask) {
  * visible units' rates: on a 784-20 Fashion-MNIST RBM with exact log Z
  * 511.98, 1000 betas gave 511.96 +- 0.12 (ESS 40) on v and 506.73 +- 0.62
  * (ESS 2.6) on the 20 hidden units, whose chain starts uniform, at more
- * cost a step (docs/evaluation.md). Otherwise the summable, pairwise independent
- * set with the most units (for a DBM v - h1 - h2: v and h2, which leaves
- * the chain on h1, as Salakhutdinov & Hinton 2009 do). */
+ * cost a step (docs/evaluation.md). Otherwise, asked for the visible
+ * side, the hidden neighbours of the visible groups (a DBM's h1, the chain
+ * on v and h2), else the summable, pairwise independent set with the most
+ * units (for a DBM v - h1 - h2: v and h2, which leaves the chain on h1, as
+ * Salakhutdinov & Hinton 2009 do). */
 static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *tan, int chain, int *marginal) {
     Model *m = tan->m;
     *marginal = orig->sum_mask == orig->hidden_mask;
@@ -109,6 +121,19 @@ static unsigned long long choose_sum_mask(const Analysis *orig, const Analysis *
     long long best_units = 0;
     for (int u = 0; u < m->nunits; u++)
         if (tan->g[u].sums_out && tan->g[u].cond != COND_OBSERVED) cand |= 1ULL << u;
+    if (chain == DERIVE_CHAIN_VISIBLE) {
+        /* asked for the visible side: sum out the hidden neighbours of the
+         * visible groups, as an RBM's chain on v does (a DBM's h1, leaving
+         * the chain on v and h2) */
+        unsigned long long nb = 0;
+        for (int u = 0; u < m->nunits; u++)
+            if (m->units[u]->role == ROLE_VISIBLE) nb |= tan->g[u].neighbours;
+        unsigned long long hid = 0;
+        for (int u = 0; u < m->nunits; u++)
+            if (m->units[u]->role == ROLE_HIDDEN) hid |= 1ULL << u;
+        nb &= hid;
+        if (nb && !(nb & ~cand) && independent(tan, nb)) return nb;
+    }
     if (m->nunits <= 20) {
         for (unsigned long long s = cand; s; s = (s - 1) & cand) {
             if (!independent(tan, s)) continue;
@@ -152,7 +177,7 @@ static int bound_ok(const Analysis *an) {
 }
 
 Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig) {
-    return derive_tempered_build_on(a, d, an, orig, DERIVE_CHAIN_VISIBLE);
+    return derive_tempered_build_on(a, d, an, orig, DERIVE_CHAIN_AUTO);
 }
 
 Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const rt_model *orig, int chain) {
@@ -172,9 +197,9 @@ Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const 
             return NULL;
         }
     }
-    int nvis = 0;
-    for (int u = 0; u < src->nunits; u++) nvis += src->units[u]->role == ROLE_VISIBLE;
-    if (nvis > RT_TEMPERED_MAX_BASE || src->nunits + 1 > 64) {
+    int nbase = 0;
+    for (int u = 0; u < src->nunits; u++) nbase += has_base(src->units[u]);
+    if (nbase > RT_TEMPERED_MAX_BASE || src->nunits + 1 > 64) {
         diag_error(d, src->span, "model '%s' has too many groups to anneal", src->name);
         return NULL;
     }
@@ -210,7 +235,7 @@ Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const 
     for (int i = 0; i < src->nenergy; i++) E = E ? ast_bin(a, '+', E, src->energy[i]) : src->energy[i];
     for (int u = 0; u < src->nunits; u++) {
         const Sym *v = src->units[u];
-        if (v->role != ROLE_VISIBLE) continue;
+        if (!has_base(v)) continue;
         Sym *b = ARENA_NEW(a, Sym);
         b->kind = SYM_PARAM;
         b->name = arena_printf(a, "__base_%s", v->name);

@@ -31,10 +31,13 @@ typedef struct Tempered {
 Tempered *derive_tempered_build(Arena *a, Diag *d, const Analysis *an, const rt_model *orig);
 
 /* Where every hidden group sums out (an RBM), the side the chain runs on:
- * the visible groups, the hidden ones summed out (derive_tempered_build's
- * choice), the hidden ones, the visible ones summed out (where they can
- * be: discrete, pairwise independent), or whichever has fewer units.
- * Models whose hidden groups do not all sum out (a DBM) ignore it. */
-enum { DERIVE_CHAIN_SMALLER, DERIVE_CHAIN_VISIBLE, DERIVE_CHAIN_HIDDEN };
+ * the visible groups, the hidden ones summed out (VISIBLE, and AUTO,
+ * derive_tempered_build's choice), the hidden ones, the visible ones
+ * summed out (where they can be: discrete, pairwise independent), or
+ * whichever has fewer units. Where they do not (a DBM v - h1 - h2), VISIBLE
+ * sums out the visible groups' hidden neighbours (h1: the chain on v and
+ * h2) when they sum out and are independent; the others sum out the
+ * largest independent set (v and h2: the chain on h1). */
+enum { DERIVE_CHAIN_SMALLER, DERIVE_CHAIN_VISIBLE, DERIVE_CHAIN_HIDDEN, DERIVE_CHAIN_AUTO };
 Tempered *derive_tempered_build_on(Arena *a, Diag *d, const Analysis *an, const rt_model *orig, int chain);
 #endif

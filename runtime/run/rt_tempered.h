@@ -5,11 +5,12 @@
  *     E_t(x) = beta * E(x) + (1 - beta) * E_base(v)
  * where E_base = - sum over each visible group of base[...]*v[...]
  * (independent visible units with base rates; 0.5*sqr(v - base) for
- * gaussian groups). The compiler builds this as a model of its own
+ * gaussian groups) and over each discrete hidden group of base[...]*h[...]
+ * (rates 0, uniform, unless rt_tempered_fit_hidden fits them). The compiler builds this as a model of its own
  * (compiler/derive/derive_tempered.c): the original groups with the same numbers, an
  * input group __beta of one value per row (so every chain has its own
  * temperature), and after the original parameters one parameter
- * __base_<group> per visible group. Its kernels are the ordinary ones: the
+ * __base_<group> per group with a base term. Its kernels are the ordinary ones: the
  * cond kernels sample at each row's beta, free_energy sums out `sum_mask`.
  *
  * Parameters: rt_tempered_params gives the tempered model parameters whose
@@ -26,7 +27,8 @@ typedef struct rt_tempered {
     const rt_model *orig;       /* the model it tempers */
     int beta_group;             /* __beta: one value per row */
     int nbase;
-    int base_group[RT_TEMPERED_MAX_BASE];   /* visible groups (same numbers in both models) */
+    int base_group[RT_TEMPERED_MAX_BASE];   /* visible, then discrete hidden groups in declaration
+                                               order (same numbers in both models) */
     int base_param[RT_TEMPERED_MAX_BASE];   /* their __base_<group> parameters in m */
     uint64_t sum_mask;          /* groups m's free_energy kernel sums out */
     int marginal_v;             /* the original's hidden groups all sum out
@@ -50,10 +52,22 @@ void rt_tempered_params_free(const rt_tempered *t, rt_params *tp);
  * softmax, logit(p/n) for binomial(n)); the mean for gaussian units. */
 int rt_tempered_fit_base(const rt_tempered *t, rt_params *tp, const float *rows, int64_t n, int64_t row_floats);
 
+/* Base rates of the discrete hidden groups from the same data: the mean
+ * over (at most 2,000 evenly spaced complete) rows of the original model's
+ * mean-field posterior q(h | v) (up to iters sweeps, or until it moves
+ * less than 1e-5), smoothed as above but towards 1/2. For a DBM annealed
+ * over h1 the chain then starts from h1's aggregate posterior instead of
+ * uniform bits (Salakhutdinov & Hinton 2009 fit their base model to the
+ * data); for an RBM it is p(h | v) exactly, the base the chain on h needs.
+ * Without it the hidden rates are 0. */
+int rt_tempered_fit_hidden(const rt_tempered *t, rt_params *tp, const float *rows, int64_t n, int64_t row_floats,
+                           int iters);
+
 /* log Z of the base model (beta = 0): per visible unit softplus(base),
  * log 2cosh(base), logsumexp over a one-hot row, n*softplus(base), or
  * log(2 pi)/2 for gaussian units; plus, per hidden group, the log of its
- * configuration count (n log 2 for bits). Fails for groups whose base
+ * configuration count (n log 2 for bits) where it has no base term
+ * (the same closed forms where it has). Fails for groups whose base
  * measure is not finite (continuous hidden groups, relu, laplace). */
 int rt_tempered_logz0(const rt_tempered *t, rt_params *tp, double *logz0);
 
