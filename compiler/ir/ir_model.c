@@ -1,11 +1,10 @@
 /* ir_model.c — Analysis + IrProgram -> rt_model. */
 #include "ir_model.h"
 
-#include "derive_recurrent.h"
-
 #include <string.h>
 
 #include "derive_directed.h"
+#include "derive_recurrent.h"
 #include "interp.h"
 #include "energy_linear.h"
 

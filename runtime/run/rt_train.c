@@ -18,6 +18,7 @@
 #include "rt_checkpoint.h"
 #include "rt_classify.h"
 #include "rt_collapse.h"
+#include "rt_recurrent.h"
 #include "rt_enhanced.h"
 #include "rt_diverge.h"
 #include "rt_exact.h"
@@ -327,7 +328,7 @@ static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *
     }
 }
 
-static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
+void rt_train_update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
@@ -375,7 +376,7 @@ typedef struct Step {
 
 static void step_at(void *ctx, double lr) {
     const Step *s = ctx;
-    update(s->m, s->p, s->cfg, lr, s->mom, s->wd);
+    rt_train_update(s->m, s->p, s->cfg, lr, s->mom, s->wd);
 }
 
 /* the reporter's event (rt_progress.h): after a batch that brought the
@@ -452,6 +453,8 @@ static void copy_visible(rt_ws *to, const rt_ws *from, int64_t rows) {
 
 int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
              rt_train_report *rep) {
+    /* sequences: the loops over time of rt_recurrent.c */
+    if (m->recur) return rt_recurrent_train(m, p, data, cfg, progress, rep);
     int64_t rf = rt_visible_floats(m), n = data->n;
     if (rt_dataset_row(data) != rf)
         return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",
@@ -651,7 +654,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                 for (int64_t r = 0; r < nl; r++) loss_sum += pos->bufs[m->loss_buf][r];
                 if (dist && (rc = rt_train_dist_batch(m, p, cfg, &err, &watched, &loss_sum, was, last_save, agreed))) break;
                 if ((rc = rt_check_gradient(m, p, &ua))) break;
-                update(m, p, cfg, lr, mom, wd);
+                rt_train_update(m, p, cfg, lr, mom, wd);
                 if ((rc = rt_check_update(m, p, &ua))) break;
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);
                 continue;
@@ -719,7 +722,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
             }
             ua.lr = lr * adapt;
             if ((rc = rt_check_gradient(m, p, &ua))) break;
-            update(m, p, cfg, lr * adapt, mom, wd);
+            rt_train_update(m, p, cfg, lr * adapt, mom, wd);
             if ((rc = rt_check_update(m, p, &ua))) break;
             report(cfg, epoch, b0 + nb, n, B, watched, rec && watched ? err : NAN, NAN, rf, NULL, NAN, 0);
         }

@@ -127,6 +127,9 @@ void rt_shuffle(int64_t *order, int64_t n, uint64_t seed, int epoch);
 /* progress (may be NULL) gets one line per epoch. */
 int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
              rt_train_report *rep);
+/* The update step: every parameter moves along p->grad (the ascent
+ * direction) by its rules (lr scale, momentum, weight decay, mask, Adam). */
+void rt_train_update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd);
 /* Pseudo-log-likelihood of rows (binary or spin visibles, fe_exact): one
  * random unit flipped per row, scaled by the number of visible units. */
 int rt_pseudo_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
