@@ -26,6 +26,7 @@
 #include "rt_exact.h"
 #include "rt_html.h"
 #include "rt_inception.h"
+#include "rt_recurrent.h"
 #include "runconfig.h"
 #include "config_stages.h"
 
@@ -251,6 +252,12 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
         rc = cli_fail_rt();
+        goto done;
+    }
+    if (b.m->recur) {
+        /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
+        printf("model: %s\nparams: %s\n", b.m->name, params);
+        rc = rt_recurrent_report(b.m, p, &data, stdout) ? cli_fail_rt() : 0;
         goto done;
     }
     int64_t rf = rt_visible_floats(b.m);

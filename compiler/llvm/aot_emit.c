@@ -223,7 +223,7 @@ void aot_emit_source(FILE *f, const char *name, const rt_source *t) {
     fputs(",\n    .labels = ", f);
     aot_emit_string(f, t->labels);
     fputs(",\n", f);
-    I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history);
+    I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history), I(length);
     fputs("};\n", f);
 }
 

@@ -236,6 +236,27 @@ int rt_recurrent_loglik(const rt_model *m, rt_params *p, const float *rows, int6
     return rc;
 }
 
+int rt_recurrent_report(const rt_model *m, rt_params *p, const rt_dataset *data, FILE *y) {
+    int T;
+    int64_t rf = rt_dataset_row(data);
+    if (rt_recurrent_frames(m, rf, &T)) return -1;
+    double *f = rt_alloc(sizeof(double) * (size_t)T), sum = 0;
+    if (rt_recurrent_loglik(m, p, data->data, data->n, rf, f)) {
+        rt_free(f);
+        return -1;
+    }
+    fprintf(y, "sequences: %lld\nframes: %d\n", (long long)data->n, T);
+    for (int t = 0; t < T; t++) sum += f[t];
+    rt_yaml_number(y, "exact_loglik", sum / (double)(data->n * T));
+    fprintf(y, "exact_loglik_per_frame: [");
+    for (int t = 0; t < T; t++) fprintf(y, "%s%.6g", t ? ", " : "", f[t] / (double)data->n);
+    fprintf(y, "]\n");
+    rt_yaml_number(y, "loglik", sum / (double)(data->n * T));
+    fprintf(y, "loglik_source: exact\n");
+    rt_free(f);
+    return 0;
+}
+
 int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed, float *out,
                         float *means) {
     if (!m->recur) return rt_fail("model '%s' has no recurrent input group", m->name);

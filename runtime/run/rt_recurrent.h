@@ -36,6 +36,10 @@ double rt_recurrent_grad(const rt_model *m, rt_params *p, const float *rows, con
  * state (rt_exact_loglik). 0, or -1 after rt_fail. */
 int rt_recurrent_loglik(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats,
                         double *per_frame);
+/* eval's YAML for a recurrent model: sequences, frames, exact_loglik (the
+ * average log p(v[t] | u[t-1]) per frame), exact_loglik_per_frame (its
+ * average at each t), loglik and loglik_source. 0, or -1 after rt_fail. */
+int rt_recurrent_report(const rt_model *m, rt_params *p, const rt_dataset *data, FILE *y);
 /* chains generated sequences of T frames into out (chains x T x frame
  * floats): the recurrence run forward, each frame drawn by `steps` block
  * Gibbs sweeps from a random start given its state (the last sweep's
