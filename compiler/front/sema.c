@@ -295,7 +295,13 @@ static void resolve_recurrent(Checker *c) {
         int same = s->nvars == g->ndim;
         for (int d = 0; same && d < g->ndim; d++) same = s->var_ranges[d] == g->dims[d];
         if (!same) {
-            diag_error(c->d, g->recurrent_span, "let '%s' must have the shape of '%s' (%d indices of its ranges)", s->name, g->name, g->ndim);
+            char want[96] = "", got[96] = "";
+            for (int d = 0; d < g->ndim; d++)
+                snprintf(want + strlen(want), sizeof want - strlen(want), "%s%lld", d ? ", " : "", g->dims[d]);
+            for (int d = 0; d < s->nvars; d++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", d ? ", " : "", s->var_ranges[d]);
+            diag_error(c->d, g->recurrent_span, "let '%s' is [%s] but '%s' is [%s]: the next state has the group's shape",
+                       s->name, got, g->name, want);
             continue;
         }
         if (first) {
