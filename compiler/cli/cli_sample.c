@@ -266,28 +266,12 @@ static int sample_sequences(Built *b, const Opts *o, const char *params, const S
     TrainConfig tc;
     if (!T && b->an->m->train && config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc))
         T = tc.data.length;
-    if (T < 1) {
-        diag_tool_error("how many frames? set length = T in the sample block (or --set sample.length=T)");
-        return 1;
-    }
     if (cli_check_output(sc->out, "--out")) return 1;
-    int64_t V = 0;
-    for (int g = 0; g < b->m->ngroups; g++)
-        if (b->m->groups[g].role == RT_VISIBLE) V += b->m->groups[g].size;
     rt_params *p = rt_params_new(b->m);
-    float *values = malloc(sizeof(float) * (size_t)(sc->chains * T * V)), *means = malloc(sizeof(float) * (size_t)(sc->chains * T * V));
-    int rc = !values || !means || rt_params_load(b->m, p, params) ||
-             rt_recurrent_sample(b->m, p, sc->chains, (int)T, (int)sc->steps, sc->seed, values, means);
-    const float *drawn = opt_has(o, "--states") ? values : means;
-    if (!rc && ends_with(sc->out, ".png")) rc = rt_recurrent_write_png(b->m, sc->out, drawn, sc->chains, (int)T);
-    else if (!rc && ends_with(sc->out, ".npy")) {
-        int64_t dims[3] = {sc->chains, T, V};
-        rc = rt_write_npy(sc->out, values, 3, dims);
-    } else if (!rc) rc = rt_write_csv(sc->out, values, sc->chains * T, V, NULL);
+    int rc = rt_params_load(b->m, p, params) ||
+             rt_recurrent_sample_out(b->m, p, sc->chains, (int)T, (int)sc->steps, sc->seed, sc->out, opt_has(o, "--states"));
     if (rc) cli_fail_rt();
     else printf("%lld sequences of %lld frames (%lld sweeps a frame) written to %s\n", sc->chains, T, sc->steps, sc->out);
-    free(values);
-    free(means);
     rt_params_free(p);
     return rc ? 1 : 0;
 }

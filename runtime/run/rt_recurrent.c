@@ -307,6 +307,27 @@ int rt_recurrent_write_png(const rt_model *m, const char *path, const float *fra
     return rc;
 }
 
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed,
+                            const char *out, int states) {
+    if (T < 1) return rt_fail("how many frames? set length = T in the sample block (or --set sample.length=T)");
+    int64_t V = frame_floats(m);
+    float *values = rt_alloc(sizeof(float) * (size_t)(chains * T * V)), *means = rt_alloc(sizeof(float) * (size_t)(chains * T * V));
+    int rc = rt_recurrent_sample(m, p, chains, T, steps, seed, values, means);
+    if (!rc && ends_with(out, ".png")) rc = rt_recurrent_write_png(m, out, states ? values : means, chains, T);
+    else if (!rc && ends_with(out, ".npy")) {
+        int64_t dims[3] = {chains, T, V};
+        rc = rt_write_npy(out, values, 3, dims);
+    } else if (!rc) rc = rt_write_csv(out, values, chains * T, V, NULL);
+    rt_free(values);
+    rt_free(means);
+    return rc;
+}
+
 int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg,
                        FILE *progress, rt_train_report *rep) {
     int64_t rf = rt_dataset_row(data), n = data->n, B = cfg->batch > 0 && cfg->batch < n ? cfg->batch : n;

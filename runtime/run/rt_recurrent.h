@@ -49,6 +49,12 @@ int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t chains, int T, 
 /* A PNG of generated sequences: per chain, the frames side by side (2-D
  * frames) or one frame per row, time going down (1-D frames). */
 int rt_recurrent_write_png(const rt_model *m, const char *path, const float *frames, int64_t chains, int T);
+/* rt_recurrent_sample, written to out by its extension: .png
+ * (rt_recurrent_write_png of the means, or of the states when states),
+ * .npy (chains x T x frame floats of the states) or .csv (a row per frame).
+ * What ebmc sample and a built binary's sample run. */
+int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed,
+                            const char *out, int states);
 /* Training by rt_recurrent_grad (cfg->k steps) and rt_train_update, batch
  * sequences per update; reports the reconstruction error per epoch. */
 int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg,
