@@ -338,6 +338,11 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
     if (n == 0) return rt_fail("the training data is empty");
     if (rt_recurrent_frames(m, rf, &T)) return -1;
     if (cfg->method != RT_CD) return rt_fail("a recurrent model trains by method = cd(k = ...)");
+    if (cfg->resume_path || cfg->checkpoint_every > 0 || cfg->checkpoint_minutes > 0)
+        return rt_fail("a recurrent model's training does not write or resume training checkpoints yet "
+                       "(checkpoint_every, checkpoint_minutes, --resume)");
+    if (cfg->mon_pll || cfg->mon_fe_gap || cfg->mon_accuracy)
+        return rt_fail("a recurrent model's monitors are recon_error and exact_loglik");
     int64_t *order = rt_alloc(sizeof(int64_t) * (size_t)n);
     uint64_t step = 0;
     for (int epoch = 1; epoch <= cfg->epochs; epoch++) {
@@ -361,8 +366,22 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
         st->lr = lr, st->momentum = mom, st->weight_decay = wd;
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
-        if (cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs))
+        int due = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
+        if (due && cfg->mon_exact) {
+            /* the exact average log p(frame | state) over the training frames */
+            double *f = rt_alloc(sizeof(double) * (size_t)T), s = 0;
+            int bad = rt_recurrent_loglik(m, p, data->data, n, rf, f);
+            for (int t = 0; t < T; t++) s += f[t];
+            rt_free(f);
+            if (bad) {
+                rt_free(order);
+                return -1;
+            }
+            st->loglik = s / (double)(n * T);
+            rt_method_progress(progress, cfg, st, "exact_loglik per frame", st->loglik);
+        } else if (due) {
             rt_method_progress(progress, cfg, st, "recon", st->recon);
+        }
         if (cfg->stop && *cfg->stop) {
             rep->stopped = 1;
             break;

@@ -56,7 +56,9 @@ int rt_recurrent_write_png(const rt_model *m, const char *path, const float *fra
 int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed,
                             const char *out, int states);
 /* Training by rt_recurrent_grad (cfg->k steps) and rt_train_update, batch
- * sequences per update; reports the reconstruction error per epoch. */
+ * sequences per update; reports the reconstruction error per epoch (the
+ * frames against the negative phase's samples) and, with monitor =
+ * exact_loglik, the exact average log p(frame | state). */
 int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg,
                        FILE *progress, rt_train_report *rep);
 #endif
