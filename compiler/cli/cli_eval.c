@@ -256,6 +256,11 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     }
     if (b.m->recur) {
         /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
+        int T;
+        if (rt_recurrent_frames(b.m, rt_dataset_row(&data), &T) || rt_data_check(b.m, &data, ds.path, 0)) {
+            rc = cli_fail_rt();
+            goto done;
+        }
         printf("model: %s\nparams: %s\n", b.m->name, params);
         rc = rt_recurrent_report(b.m, p, &data, stdout) ? cli_fail_rt() : 0;
         goto done;

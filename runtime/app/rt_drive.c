@@ -61,7 +61,7 @@ int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt
     if (rt_source_load(&s, out)) return fail(d);
     /* a recurrent model's rows are sequences of frames (rt_recurrent.h) */
     int T;
-    if (d->m->recur) return rt_recurrent_frames(d->m, rt_dataset_row(out), &T) ? fail(d) : 0;
+    if (d->m->recur) return rt_recurrent_frames(d->m, rt_dataset_row(out), &T) || rt_data_check(d->m, out, s.path, 0) ? fail(d) : 0;
     int64_t want = rt_visible_floats(d->m);
     if (rt_dataset_row(out) != want) {
         rt_say(d->say, "error", "the data has %lld values per example but model '%s' has %lld visible units",

@@ -42,3 +42,12 @@ else notok "generated frames are bars" "$1 of $2"; fi
 "$EBMC" sample specs/rnn_rbm.ebm --params "$T/r.safetensors" --chains 8 --out "$T/s.png" >/dev/null 2>&1
 size=$(python3 tests/e2e/png_pixels.py "$T/s.png" 2>&1 | sed -n 1p)
 if [ "$size" = "201 50" ]; then ok "the PNG strip is 8 chains of 24 x 12 frames"; else notok "the PNG strip is 8 chains of 24 x 12 frames" "size $size"; fi
+# bad sequences are refused where the data enter, with the row and column
+printf '0,0,1,1,1,0,0,0,0,0,0,0,0,0,0,1,1,1,0,0,0,0,0,0\n0,0,1,1,1,0,0,0,0,0,0,0,0,0,0,1,1,2,0,0,0,0,0,0\n' >"$T/bad.csv"
+expect_fail "train refuses a 2 in a bernoulli frame" "row 2, column 18: v\[5\] is 2" \
+    "$EBMC" train specs/rnn_rbm.ebm --set "data=csv(\"$T/bad.csv\")" --out "$T/x.safetensors"
+expect_fail "eval refuses a 2 in a bernoulli frame" "row 2, column 18: v\[5\] is 2" \
+    "$EBMC" eval specs/rnn_rbm.ebm --params "$T/r.safetensors" --data "$T/bad.csv"
+printf '0,0,1\n' >"$T/short.csv"
+expect_fail "eval refuses rows that are not whole frames" "not a sequence of frames of 12 values" \
+    "$EBMC" eval specs/rnn_rbm.ebm --params "$T/r.safetensors" --data "$T/short.csv"
