@@ -4,12 +4,6 @@
 # same Philox numbers; the metadata differs), and the binary's eval and
 # sample print ebmc's exact per-frame log-likelihood and write its PNG.
 . tests/e2e/lib.sh
-ROOT=$(pwd)
-same_tensors() {
-    python3 "$ROOT/tests/e2e/st_extract.py" "$1" "$T/a.t" "" 2>/dev/null &&
-        python3 "$ROOT/tests/e2e/st_extract.py" "$2" "$T/b.t" "" 2>/dev/null &&
-        cmp -s "$T/a.t" "$T/b.t"
-}
 "$EBMC" train specs/rnn_rbm.ebm --set epochs=100 --seed 3 --quiet --out "$T/jit.safetensors" 2>"$T/err" ||
     notok "rnn_rbm trains (jit)" "$(head -2 "$T/err")"
 "$EBMC" train specs/rnn_rbm.ebm --set epochs=100 --seed 3 --quiet --backend interp --out "$T/interp.safetensors" 2>"$T/err" ||
