@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_eval.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
@@ -341,6 +342,7 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
     if (cfg->resume_path || cfg->checkpoint_every > 0 || cfg->checkpoint_minutes > 0)
         return rt_fail("a recurrent model's training does not write or resume training checkpoints yet "
                        "(checkpoint_every, checkpoint_minutes, --resume)");
+    if (rt_dist_size() > 1) return rt_fail("a recurrent model trains in one process (not under mpirun yet)");
     if (cfg->mon_pll || cfg->mon_fe_gap || cfg->mon_accuracy)
         return rt_fail("a recurrent model's monitors are recon_error and exact_loglik");
     int64_t *order = rt_alloc(sizeof(int64_t) * (size_t)n);
