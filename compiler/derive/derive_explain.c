@@ -142,7 +142,9 @@ static void explain_recurrent_text(FILE *out, Analysis *an) {
     Energy *en = an->en;
     Model *m = an->m;
     const char *u = r->group->name, *A = r->adjoint->name;
-    fprintf(out, "\nrecurrence (%s holds the state the step before left; zeros at the first step):\n", u);
+    fprintf(out, "\nrecurrence (%s holds the state the step before left; at the first step ", u);
+    if (r->group->start) fprintf(out, "the parameter %s, learned):\n", r->group->start->name);
+    else fprintf(out, "zeros):\n");
     fprintf(out, "  next %s = %s = ", u, state_at(an, r->let, r->vars));
     poly_print(out, en, r->next);
     fprintf(out, "\n  training: back-propagation through time of sum_t log p(visible[t] | %s[t-1]).\n"
@@ -167,7 +169,8 @@ static void explain_recurrent_yaml(FILE *out, Analysis *an) {
     if (!r) return;
     Energy *en = an->en;
     Model *m = an->m;
-    fprintf(out, "recurrent:\n  group: %s\n  next: ", r->group->name);
+    fprintf(out, "recurrent:\n  group: %s\n  start: %s\n  next: ", r->group->name,
+            r->group->start ? r->group->start->name : "null");
     yaml_str(out, poly_string(en, r->next));
     fprintf(out, "\n  dF_dstate: ");
     yaml_str(out, poly_string(en, r->dfree));

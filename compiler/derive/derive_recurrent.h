@@ -2,7 +2,8 @@
  * group (the RNN-RBM of Boulanger-Lewandowski, Bengio & Vincent 2012).
  *
  * `input u[K] { recurrent = s }` with `let s[k] = f(u, v; params)`: at
- * step t the model is the energy model with u = u[t-1] (zeros at t = 1),
+ * step t the model is the energy model with u = u[t-1] (u[0] the parameter
+ * of { start = u0 }, or zeros),
  * and u[t] = s(u[t-1], v[t]). Training maximises sum_t log p(v[t] | u[t-1])
  * by back-propagation through time; what each step needs is derived here:
  *   next          s[k]: the recurrence, per row

@@ -313,6 +313,25 @@ static void resolve_recurrent(Checker *c) {
         g->recurrent = s;
         mark_used(c, s->body);
     }
+    for (int u = 0; u < m->nunits; u++) {
+        Sym *g = m->units[u];
+        if (!g->start_name) continue;
+        if (!g->recurrent_name) {
+            diag_error(c->d, g->start_span, "start = is the first state of a recurrent group; '%s' has no recurrent = ...", g->name);
+            continue;
+        }
+        int k = 0;
+        while (k < m->nsyms && strcmp(m->syms[k]->name, g->start_name)) k++;
+        Sym *p = k < m->nsyms ? m->syms[k] : NULL;
+        int same = p && p->kind == SYM_PARAM && p->ndim == g->ndim;
+        for (int d = 0; same && d < g->ndim; d++) same = p->dims[d] == g->dims[d];
+        if (!same) {
+            diag_error(c->d, g->start_span, "start = '%s' must be a parameter of the shape of '%s'", g->start_name, g->name);
+            continue;
+        }
+        g->start = p;
+        c->used[k] = 1;
+    }
 }
 
 static void check_value(Checker *c, Expr *e) {
@@ -481,10 +500,16 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
             else s->recurrent_name = v->str, s->recurrent_span = v->span;
             continue;
         }
+        if (e->name && !strcmp(e->name, "start")) {
+            const Expr *v = e->expr;
+            if (v->kind != EX_NAME || v->has_index) diag_error(c->d, v->span, "start = takes the name of a parameter");
+            else s->start_name = v->str, s->start_span = v->span;
+            continue;
+        }
         if (!e->name || strcmp(e->name, "sampler")) {
             diag_error(c->d, e->name ? e->name_span : e->span, "unknown setting of a unit group%s%s%s",
                        e->name ? " '" : "", e->name ? e->name : "", e->name ? "'" : "");
-            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1); an input group noise = normal or recurrent = LET");
+            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1); an input group noise = normal, or recurrent = LET[, start = PARAM]");
             continue;
         }
         Expr *v = e->expr;

@@ -54,6 +54,11 @@ typedef struct Sym {
     const char *recurrent_name;
     Span recurrent_span;
     struct Sym *recurrent;
+    /* ... { start = u0 }: a parameter of the group's shape is the state
+     * before the first step (learned) instead of zeros */
+    const char *start_name;
+    Span start_span;
+    struct Sym *start;
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;

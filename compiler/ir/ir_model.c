@@ -217,6 +217,7 @@ rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p) {
         rc->k_dfree = ir_find_kernel(p, "recur.dfree");
         rc->k_back = ir_find_kernel(p, "recur.back");
         rc->adjoint_buf = ir_find_buf(p, BUF_STATE, an->recur->adjoint->id);
+        rc->start_param = an->recur->group->start ? an->recur->group->start->id : -1;
         r->recur = rc;
     }
     r->exec = interp_backend;

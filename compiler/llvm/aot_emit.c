@@ -129,8 +129,10 @@ void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char
     ints(f, "const int", "ancestral", m->ancestral, m->nancestral);
     if (m->lin) linear(f, m->lin);
     if (m->recur)
-        fprintf(f, "static const rt_recurrent recur = {.group = %d, .k_next = %d, .k_dfree = %d, .k_back = %d, .adjoint_buf = %d};\n",
-                m->recur->group, m->recur->k_next, m->recur->k_dfree, m->recur->k_back, m->recur->adjoint_buf);
+        fprintf(f, "static const rt_recurrent recur = {.group = %d, .k_next = %d, .k_dfree = %d, .k_back = %d, .adjoint_buf = %d, "
+                   ".start_param = %d};\n",
+                m->recur->group, m->recur->k_next, m->recur->k_dfree, m->recur->k_back, m->recur->adjoint_buf,
+                m->recur->start_param);
     if (params_blob) {
         /* the trained parameters as bytes of the object, not as a C array */
         fprintf(f, "__asm__(\".section .rodata\\n.balign 16\\n.globl %s_params\\n.hidden %s_params\\n%s_params:\\n"

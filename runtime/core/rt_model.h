@@ -104,6 +104,7 @@ typedef struct rt_recurrent {
     int k_back;                 /* adjoint_buf through s: parameters'
                                    gradients (weighted), d/du into dstate */
     int adjoint_buf;            /* the gradient arriving at s, per row */
+    int start_param;            /* { start = u0 }: the first state; -1: zeros */
 } rt_recurrent;
 
 typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);

@@ -59,6 +59,15 @@ static void set_state(rt_ws *w, const float *u, int64_t n) {
     memcpy(buf(w, g->state_buf), u, sizeof(float) * (size_t)(n * g->size));
 }
 
+/* the state before the first step of n rows: the start parameter, or zeros */
+static void first_state(const rt_model *m, const rt_params *p, float *u, int64_t n) {
+    int64_t U = m->groups[m->recur->group].size;
+    int s = m->recur->start_param;
+    for (int64_t r = 0; r < n; r++)
+        if (s >= 0) memcpy(u + r * U, p->value[s], sizeof(float) * (size_t)U);
+        else memset(u + r * U, 0, sizeof(float) * (size_t)U);
+}
+
 static void fill(float *x, int64_t n, float v) {
     for (int64_t i = 0; i < n; i++) x[i] = v;
 }
@@ -148,6 +157,7 @@ double rt_recurrent_grad(const rt_model *m, rt_params *p, const float *rows, con
     float *dn = rt_alloc(sizeof(float) * (size_t)(n * U));
     float *adj = rt_alloc(sizeof(float) * (size_t)(n * U));
     for (int i = 0; i < m->nparams; i++) memset(p->grad[i], 0, sizeof(float) * (size_t)m->params[i].size);
+    first_state(m, p, states, n);
     double err = 0, scale = 1.0 / (double)n;
     int64_t V1 = frame_floats(m);
     /* forward: the states, and each step's two phases */
@@ -193,12 +203,19 @@ double rt_recurrent_grad(const rt_model *m, rt_params *p, const float *rows, con
         const float *back = buf(d, ug->dstate_buf), *df = dfree + (int64_t)t * n * U;
         for (int64_t i = 0; i < n * U; i++) adj[i] = back[i] + df[i];
     }
-    /* t = 0: u[0] is fixed at zeros, so only the parameters take the adjoint */
+    /* t = 0: the adjoint of u[1] into the parameters; what reaches u[0]
+     * goes to the start parameter when there is one (else u[0] is zeros) */
     set_frame(d, rows, order, n, row_floats, 0);
     set_state(d, states, n);
     memcpy(buf(d, rc->adjoint_buf), adj, sizeof(float) * (size_t)(n * U));
     fill(buf(d, m->weight_buf), n, 1);
-    if (T > 1) rt_ws_run(d, rc->k_back);
+    rt_ws_run(d, rc->k_back);
+    if (rc->start_param >= 0) {
+        const float *back = buf(d, ug->dstate_buf);
+        float *g = p->grad[rc->start_param];
+        for (int64_t r = 0; r < n; r++)
+            for (int64_t i = 0; i < U; i++) g[i] += back[r * U + i] + dfree[r * U + i];
+    }
     rt_free(states);
     rt_free(dfree);
     rt_free(dn);
@@ -218,6 +235,7 @@ int rt_recurrent_loglik(const rt_model *m, rt_params *p, const float *rows, int6
     if (!d) return -1;
     float *u = rt_alloc(sizeof(float) * (size_t)(n * U));
     float *step = rt_alloc(sizeof(float) * (size_t)(n * rf));
+    first_state(m, p, u, n);
     int rc = 0;
     for (int t = 0; t < T && !rc; t++) {
         /* rows of the step's model: the frame, then its state */
@@ -265,7 +283,7 @@ int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t chains, int T, 
     int64_t V = frame_floats(m);
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     if (!w) return -1;
-    memset(buf(w, ug->state_buf), 0, sizeof(float) * (size_t)(chains * ug->size));
+    first_state(m, p, buf(w, ug->state_buf), chains);
     for (int t = 0; t < T; t++) {
         rt_ws_randomize(w, (uint32_t)(1000 + t));
         for (int s = 0; s < steps; s++) gibbs(w);

@@ -4,7 +4,8 @@
  * A data row is a sequence of T frames, each frame the visible groups'
  * values in declaration order (T = row floats / frame floats). At step t
  * the compiled model runs with its recurrent input group u holding u[t-1]
- * (zeros at the first step) and the frame v[t]; the kernels of
+ * (at the first step the start parameter, { start = u0 }, or zeros) and
+ * the frame v[t]; the kernels of
  * rt_model.recur give u[t] = s(u[t-1], v[t]), dF/du, and the adjoint's
  * path back through s. Training ascends sum_t log p(v[t] | u[t-1]): at
  * each step the positive minus the negative phase (CD-k, or the exact

@@ -1,11 +1,12 @@
 /* test_recurrent.c — the RNN-RBM's loops over time (runtime/run/rt_recurrent.c)
  * and the kernels the compiler derives for a recurrent input group
  * (compiler/derive/derive_recurrent.c), on a tiny enumerable RNN-RBM:
- * 3 visible, 2 hidden and 2 recurrent units, N = 5 sequences of T = 4
+ * 3 visible, 2 hidden and 2 recurrent units with a learned first state u0,
+ * N = 5 sequences of T = 4
  * frames of random bits (Philox seed 7), parameters N(0, 0.7^2) (seed 3).
  *
  * The oracle is written here in double, from the equations alone:
- * u[0] = 0, u[t] = tanh(bu + u[t-1].Wuu + v[t].Wvu), and log p(v[t] | u[t-1])
+ * u[0] = u0, u[t] = tanh(bu + u[t-1].Wuu + v[t].Wvu), and log p(v[t] | u[t-1])
  * by summing exp(-E) over every visible and hidden configuration.
  *   - exact_loglik: rt_recurrent_loglik's per-frame sums against the
  *     oracle, |difference| < 1e-4 per frame (the kernels run in float);
@@ -28,9 +29,9 @@ static const char *SPEC =
     "model rr {\n"
     "  visible v[3] : bernoulli\n"
     "  hidden  h[2] : bernoulli\n"
-    "  input   u[2] { recurrent = s }\n"
+    "  input   u[2] { recurrent = s, start = u0 }\n"
     "  param W[3, 2]\n  param Wuv[2, 3]\n  param Wuh[2, 2]\n  param Wuu[2, 2]\n  param Wvu[3, 2]\n"
-    "  param bv[3]\n  param bh[2]\n  param bu[2]\n"
+    "  param bv[3]\n  param bh[2]\n  param bu[2]\n  param u0[2]\n"
     "  energy = - sum(i) bv[i]*v[i] - sum(j) bh[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j]\n"
     "           - sum(k, i) u[k]*Wuv[k, i]*v[i] - sum(k, j) u[k]*Wuh[k, j]*h[j]\n"
     "  let s[k] = tanh(bu[k] + sum(l) u[l]*Wuu[l, k] + sum(i) v[i]*Wvu[i, k])\n"
@@ -38,7 +39,7 @@ static const char *SPEC =
 
 static TestModel tm;
 static float rows[N * T * V];
-static double P[8][16];   /* the parameters in double, by the spec's order */
+static double P[9][16];   /* the parameters in double, by the spec's order */
 
 static int pidx(const char *name) {
     for (int i = 0; i < tm.m->nparams; i++)
@@ -49,10 +50,10 @@ static int pidx(const char *name) {
 /* the oracle: sum over sequences of log p(v[t] | u[t-1]) per frame */
 static void oracle(double *per_frame) {
     const double *W = P[pidx("W")], *Wuv = P[pidx("Wuv")], *Wuh = P[pidx("Wuh")], *Wuu = P[pidx("Wuu")],
-                 *Wvu = P[pidx("Wvu")], *bv = P[pidx("bv")], *bh = P[pidx("bh")], *bu = P[pidx("bu")];
+                 *Wvu = P[pidx("Wvu")], *bv = P[pidx("bv")], *bh = P[pidx("bh")], *bu = P[pidx("bu")], *u0 = P[pidx("u0")];
     for (int t = 0; t < T; t++) per_frame[t] = 0;
     for (int n = 0; n < N; n++) {
-        double u[U] = {0};
+        double u[U] = {u0[0], u0[1]};
         for (int t = 0; t < T; t++) {
             const float *v = rows + (n * T + t) * V;
             double logz = -INFINITY, lp = -INFINITY;
@@ -124,7 +125,7 @@ static double rel_error(float **a, double **b, int i) {
 }
 
 static double **fd_gradient(void) {
-    double **g = calloc(8, sizeof(double *));
+    double **g = calloc(9, sizeof(double *));
     for (int i = 0; i < tm.m->nparams; i++) {
         g[i] = calloc((size_t)tm.m->params[i].size, sizeof(double));
         for (int64_t k = 0; k < tm.m->params[i].size; k++) {
@@ -155,7 +156,7 @@ static void cd_gradient_near_exact(void) {
     enum { COPIES = 400 };
     float *many = malloc(sizeof(float) * COPIES * N * T * V);
     for (int c = 0; c < COPIES; c++) memcpy(many + c * N * T * V, rows, sizeof rows);
-    double **exact = calloc(8, sizeof(double *));
+    double **exact = calloc(9, sizeof(double *));
     CHECK(rt_recurrent_grad(tm.m, tm.p, rows, NULL, N, T * V, 0, 1, 0) >= 0, "exact: %s", rt_last_error());
     for (int i = 0; i < tm.m->nparams; i++) {
         exact[i] = malloc(sizeof(double) * (size_t)tm.m->params[i].size);
