@@ -380,6 +380,11 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
             }
             err += e * (double)nb;
             rt_train_update(m, p, cfg, lr, mom, wd);
+            if (cfg->on_progress) {
+                /* the reporter's bar: after each batch */
+                rt_progress ev = {epoch, cfg->epochs, (b0 + nb + B - 1) / B, (n + B - 1) / B, err / (double)(b0 + nb), NAN, NULL, NAN, 0};
+                cfg->on_progress(cfg->progress_ctx, &ev);
+            }
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->recon = err / (double)n;
@@ -401,6 +406,11 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
             rt_method_progress(progress, cfg, st, "exact_loglik per frame", st->loglik);
         } else if (due) {
             rt_method_progress(progress, cfg, st, "recon", st->recon);
+        }
+        if (cfg->on_progress) {
+            /* the epoch's line of the log */
+            rt_progress ev = {epoch, cfg->epochs, (n + B - 1) / B, (n + B - 1) / B, cfg->mon_recon ? st->recon : NAN, NAN, st, NAN, due};
+            cfg->on_progress(cfg->progress_ctx, &ev);
         }
         if (cfg->stop && *cfg->stop) {
             rep->stopped = 1;
