@@ -257,6 +257,11 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     if (b.m->recur) {
         /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
         int T;
+        if (ec.ais || opt_str(&o, "--target") || opt_str(&o, "--inception") || ec.filters || ec.html) {
+            diag_tool_error("a recurrent model's eval is the exact per-frame log-likelihood: --ais, --target, "
+                            "--inception, --filters and --html do not apply");
+            goto done;
+        }
         if (rt_recurrent_frames(b.m, rt_dataset_row(&data), &T) || rt_data_check(b.m, &data, ds.path, 0)) {
             rc = cli_fail_rt();
             goto done;

@@ -262,6 +262,10 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
 /* a recurrent model: sequences generated frame by frame (rt_recurrent.h),
  * as a PNG strip per chain or as chains x frames x units in .npy / .csv */
 static int sample_sequences(Built *b, const Opts *o, const char *params, const SampleConfig *sc) {
+    if (sc->nclamps || sc->mean_field || opt_has(o, "--pt")) {
+        diag_tool_error("a recurrent model's sequences are sampled freely: clamps, --mean-field and --pt do not apply");
+        return 1;
+    }
     long long T = sc->length;
     TrainConfig tc;
     if (!T && b->an->m->train && config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc))

@@ -51,3 +51,6 @@ expect_fail "eval refuses a 2 in a bernoulli frame" "row 2, column 18: v\[5\] is
 printf '0,0,1\n' >"$T/short.csv"
 expect_fail "eval refuses rows that are not whole frames" "not a sequence of frames of 12 values" \
     "$EBMC" eval specs/rnn_rbm.ebm --params "$T/r.safetensors" --data "$T/short.csv"
+# what does not apply to sequences is refused, not ignored
+expect_fail "eval --ais is refused" "do not apply" "$EBMC" eval specs/rnn_rbm.ebm --params "$T/r.safetensors" --ais
+expect_fail "sample --clamp is refused" "sampled freely" "$EBMC" sample specs/rnn_rbm.ebm --params "$T/r.safetensors" --clamp v=1 --out "$T/c.png"
