@@ -272,8 +272,8 @@ static int sample_sequences(Built *b, const Opts *o, const char *params, const S
         T = tc.data.length;
     if (cli_check_output(sc->out, "--out")) return 1;
     rt_params *p = rt_params_new(b->m);
-    int rc = rt_params_load(b->m, p, params) ||
-             rt_recurrent_sample_out(b->m, p, sc->chains, (int)T, (int)sc->steps, sc->seed, sc->out, opt_has(o, "--states"));
+    int rc = rt_params_load(b->m, p, params) || rt_recurrent_sample_out(b->m, p, sc->chains, (int)T, (int)sc->steps,
+                                                                         sc->seed, sc->out, opt_has(o, "--states"));
     if (rc) cli_fail_rt();
     else printf("%lld sequences of %lld frames (%lld sweeps a frame) written to %s\n", sc->chains, T, sc->steps, sc->out);
     rt_params_free(p);

@@ -237,7 +237,8 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         if (a[1].value && !get_int(c, a[1].value, 0, &h, "history")) return 0;
         if (a[2].value && !get_int(c, a[2].value, 1, &len, "length")) return 0;
         if (a[1].value && a[2].value) {
-            diag_error(c->d, a[2].value->span, "moving_bar takes history = n (frames with their past) or length = T (sequences), not both");
+            diag_error(c->d, a[2].value->span,
+                       "moving_bar takes history = n (frames with their past) or length = T (sequences), not both");
             return 0;
         }
         ds->kind = RT_SRC_MOVING_BAR;

@@ -317,7 +317,8 @@ static void resolve_recurrent(Checker *c) {
         Sym *g = m->units[u];
         if (!g->start_name) continue;
         if (!g->recurrent_name) {
-            diag_error(c->d, g->start_span, "start = is the first state of a recurrent group; '%s' has no recurrent = ...", g->name);
+            diag_error(c->d, g->start_span, "start = is the first state of a recurrent group; '%s' has no recurrent = ...",
+                       g->name);
             continue;
         }
         int k = 0;
@@ -496,7 +497,8 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
         if (e->name && !strcmp(e->name, "recurrent")) {
             const Expr *v = e->expr;
             if (v->kind != EX_NAME || v->has_index) diag_error(c->d, v->span, "recurrent = takes the name of a let");
-            else if (s->role != ROLE_INPUT) diag_error(c->d, e->name_span, "only input groups are recurrent (the state the previous step left)");
+            else if (s->role != ROLE_INPUT)
+                diag_error(c->d, e->name_span, "only input groups are recurrent (the state the previous step left)");
             else s->recurrent_name = v->str, s->recurrent_span = v->span;
             continue;
         }
@@ -509,7 +511,8 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
         if (!e->name || strcmp(e->name, "sampler")) {
             diag_error(c->d, e->name ? e->name_span : e->span, "unknown setting of a unit group%s%s%s",
                        e->name ? " '" : "", e->name ? e->name : "", e->name ? "'" : "");
-            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1); an input group noise = normal, or recurrent = LET[, start = PARAM]");
+            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1); "
+                                     "an input group noise = normal, or recurrent = LET[, start = PARAM]");
             continue;
         }
         Expr *v = e->expr;

@@ -74,3 +74,5 @@ SPEC
 "$EBMC" sample "$T/two.ebm" --params "$T/two.safetensors" --chains 3 --steps 5 --out "$T/two.png" >/dev/null 2>&1
 size=$(python3 tests/e2e/png_pixels.py "$T/two.png" 2>&1 | sed -n 1p)
 if [ "$size" = "62 16" ]; then ok "2-D frames side by side (62 x 16)"; else notok "2-D frames side by side (62 x 16)" "size $size"; fi
+expect_fail "moving_bar refuses history and length together" "not both" \
+    "$EBMC" train specs/rnn_rbm.ebm --set "data=moving_bar(width = 12, history = 2, length = 4)" --out "$T/y.safetensors"
