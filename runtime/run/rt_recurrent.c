@@ -413,7 +413,9 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
             cfg->on_progress(cfg->progress_ctx, &ev);
         }
         if (cfg->stop && *cfg->stop) {
-            rep->stopped = 1;
+            /* no training state to resume from: the parameters so far are
+             * written as those of a run of this many epochs */
+            if (progress) fprintf(progress, "interrupted after epoch %d: its parameters are written\n", epoch);
             break;
         }
     }

@@ -59,7 +59,8 @@ int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int
 /* Training by rt_recurrent_grad (cfg->k steps) and rt_train_update, batch
  * sequences per update; reports the reconstruction error per epoch (the
  * frames against the negative phase's samples) and, with monitor =
- * exact_loglik, the exact average log p(frame | state). */
+ * exact_loglik, the exact average log p(frame | state). On *cfg->stop it
+ * ends after the epoch, with rep->epochs saying how many ran. */
 int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg,
                        FILE *progress, rt_train_report *rep);
 #endif
