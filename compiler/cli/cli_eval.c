@@ -262,7 +262,8 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
                             "--inception, --filters and --html do not apply");
             goto done;
         }
-        if (rt_recurrent_frames(b.m, rt_dataset_row(&data), &T) || rt_data_check(b.m, &data, ds.path, 0)) {
+        if (rt_recurrent_source_check(b.m, &ds) || rt_recurrent_frames(b.m, rt_dataset_row(&data), &T) ||
+            rt_data_check(b.m, &data, ds.path, 0)) {
             rc = cli_fail_rt();
             goto done;
         }

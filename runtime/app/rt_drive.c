@@ -57,7 +57,8 @@ int rt_drive_check_outputs(const rt_drive *d) {
 
 int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt_dataset *out) {
     rt_source s = *src;
-    s.nan_missing = training;   /* NaN marks a missing value only in training data, imputed by rt_train */
+    s.nan_missing = training;
+    if (d->m->recur && rt_recurrent_source_check(d->m, &s)) return fail(d);   /* NaN marks a missing value only in training data, imputed by rt_train */
     if (rt_source_load(&s, out)) return fail(d);
     /* a recurrent model's rows are sequences of frames (rt_recurrent.h) */
     int T;

@@ -14,6 +14,13 @@
 #include "rt_methods.h"
 #include "rt_sample_out.h"
 
+int rt_recurrent_source_check(const rt_model *m, const rt_source *src) {
+    if (src->history > 0 || (src->kind == RT_SRC_MOVING_BAR && src->length == 0))
+        return rt_fail("model '%s' reads sequences, one per row in time order (moving_bar(width, length = T)), "
+                       "not frames with their history", m->name);
+    return 0;
+}
+
 int rt_recurrent_frames(const rt_model *m, int64_t row_floats, int *T) {
     if (!m->recur) return rt_fail("model '%s' has no recurrent input group", m->name);
     if (!m->fe_exact) return rt_fail("a recurrent model's hidden groups must sum out of its free energy (see `ebmc explain`)");

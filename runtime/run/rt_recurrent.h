@@ -16,8 +16,12 @@
 #define EBMC_RT_RECURRENT_H
 #include <stdio.h>
 
+#include "rt_source.h"
 #include "rt_train.h"
 
+/* 0, or -1 after rt_fail when src gives frames with their history
+ * (history = n, moving_bar without length) instead of sequences. */
+int rt_recurrent_source_check(const rt_model *m, const rt_source *src);
 /* Frames per row: 0, or -1 after rt_fail (not a recurrent model, hidden
  * groups that do not sum out, another input group, a row that is not a
  * whole number of frames). */

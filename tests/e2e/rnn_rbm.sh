@@ -76,3 +76,5 @@ size=$(python3 tests/e2e/png_pixels.py "$T/two.png" 2>&1 | sed -n 1p)
 if [ "$size" = "62 16" ]; then ok "2-D frames side by side (62 x 16)"; else notok "2-D frames side by side (62 x 16)" "size $size"; fi
 expect_fail "moving_bar refuses history and length together" "not both" \
     "$EBMC" train specs/rnn_rbm.ebm --set "data=moving_bar(width = 12, history = 2, length = 4)" --out "$T/y.safetensors"
+expect_fail "train refuses frames with their history" "reads sequences" \
+    "$EBMC" train specs/rnn_rbm.ebm --set "data=moving_bar(width = 12)" --out "$T/y.safetensors"
