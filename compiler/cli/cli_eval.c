@@ -26,6 +26,7 @@
 #include "rt_exact.h"
 #include "rt_html.h"
 #include "rt_inception.h"
+#include "rt_recurrent.h"
 #include "runconfig.h"
 #include "config_stages.h"
 
@@ -267,6 +268,23 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {
         rc = cli_fail_rt();
+        goto done;
+    }
+    if (b.m->recur) {
+        /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
+        int T;
+        if (ec.ais || opt_str(&o, "--target") || opt_str(&o, "--inception") || ec.filters || ec.html) {
+            diag_tool_error("a recurrent model's eval is the exact per-frame log-likelihood: --ais, --target, "
+                            "--inception, --filters and --html do not apply");
+            goto done;
+        }
+        if (rt_recurrent_source_check(b.m, &ds) || rt_recurrent_frames(b.m, rt_dataset_row(&data), &T) ||
+            rt_data_check(b.m, &data, ds.path, 0)) {
+            rc = cli_fail_rt();
+            goto done;
+        }
+        printf("model: %s\nparams: %s\n", b.m->name, params);
+        rc = rt_recurrent_report(b.m, p, &data, stdout) ? cli_fail_rt() : 0;
         goto done;
     }
     int64_t rf = rt_visible_floats(b.m);

@@ -11,6 +11,7 @@
 #include "cli_config.h"
 #include "cli_stack.h"
 #include "config.h"
+#include "rt_recurrent.h"
 #include "rt_sample.h"
 #include "rt_sample_out.h"
 
@@ -259,7 +260,26 @@ static int clamp_flags(const Opts *o, SampleConfig *sc) {
     return 1;
 }
 
-
+/* a recurrent model: sequences generated frame by frame (rt_recurrent.h),
+ * as a PNG strip per chain or as chains x frames x units in .npy / .csv */
+static int sample_sequences(Built *b, const Opts *o, const char *params, const SampleConfig *sc) {
+    if (sc->nclamps || sc->mean_field || opt_has(o, "--pt")) {
+        diag_tool_error("a recurrent model's sequences are sampled freely: clamps, --mean-field and --pt do not apply");
+        return 1;
+    }
+    long long T = sc->length;
+    TrainConfig tc;
+    if (!T && b->an->m->train && config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc))
+        T = tc.data.length;
+    if (cli_check_output(sc->out, "--out")) return 1;
+    rt_params *p = rt_params_new(b->m);
+    int rc = rt_params_load(b->m, p, params) || rt_recurrent_sample_out(b->m, p, sc->chains, (int)T, (int)sc->steps,
+                                                                         sc->seed, sc->out, opt_has(o, "--states"));
+    if (rc) cli_fail_rt();
+    else printf("%lld sequences of %lld frames (%lld sweeps a frame) written to %s\n", sc->chains, T, sc->steps, sc->out);
+    rt_params_free(p);
+    return rc ? 1 : 0;
+}
 
 int cmd_sample(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -306,6 +326,10 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     rc = 1;
+    if (b.m->recur) {
+        rc = sample_sequences(&b, &o, params, &sc);
+        goto done;
+    }
     int h, w;
     if (ends_with(sc.out, ".png") && !rt_image_shape(b.m, &h, &w)) {
         diag_tool_error("a PNG needs image-shaped visible units: declare the first visible group with two "

@@ -230,14 +230,21 @@ static int set_data(Ctx *c, const Expr *e, DataSpec *ds) {
         return 0;
     }
     if (!strcmp(fn, "moving_bar")) {
-        ArgSpec a[2] = {{"width", NULL}, {"history", NULL}};
-        long long w = 12, h = 2;
-        if (!bind_args(c, e, a, 2)) return 0;
+        ArgSpec a[3] = {{"width", NULL}, {"history", NULL}, {"length", NULL}};
+        long long w = 12, h = 2, len = 0;
+        if (!bind_args(c, e, a, 3)) return 0;
         if (a[0].value && !get_int(c, a[0].value, 5, &w, "width")) return 0;
         if (a[1].value && !get_int(c, a[1].value, 0, &h, "history")) return 0;
+        if (a[2].value && !get_int(c, a[2].value, 1, &len, "length")) return 0;
+        if (a[1].value && a[2].value) {
+            diag_error(c->d, a[2].value->span,
+                       "moving_bar takes history = n (frames with their past) or length = T (sequences), not both");
+            return 0;
+        }
         ds->kind = RT_SRC_MOVING_BAR;
         ds->cols = (int)w;
-        ds->rows = (int)h;
+        ds->rows = len ? 0 : (int)h;
+        ds->length = (int)len;
         return 1;
     }
     if (!strcmp(fn, "bars_and_stripes")) {
@@ -788,14 +795,15 @@ static int sample_entry(Ctx *c, const Stmt *st, SampleConfig *sc) {
     if (!strcmp(k, "steps")) return get_int(c, st->expr, 0, &v, "steps") && (sc->steps = v, 1);
     if (!strcmp(k, "seed")) return get_int_in(c, st->expr, 0, SEED_MAX, &v, "seed") && (sc->seed = (unsigned long long)v, 1);
     if (!strcmp(k, "out")) return (sc->out = get_str(c, st->expr, "out")) != NULL;
+    if (!strcmp(k, "length")) return get_int(c, st->expr, 1, &v, "length") && (sc->length = v, 1);
     if (!strcmp(k, "clamp")) return set_clamps(c, st->expr, sc);
     if (!strcmp(k, "mean_field")) {
         double x;
         return get_num(c, st->expr, &x, "mean_field") && (sc->mean_field = x != 0, 1);
     }
-    static const char *const keys[] = {"chains", "steps", "seed", "out", "clamp", "mean_field"};
+    static const char *const keys[] = {"chains", "steps", "seed", "out", "clamp", "mean_field", "length"};
     diag_error(c->d, st->name_span, "unknown sample setting '%s'", k);
-    const char *best = sema_suggest(k, keys, 6);
+    const char *best = sema_suggest(k, keys, 7);
     if (best) diag_note(c->d, st->name_span, "did you mean '%s'?", best);
     return 0;
 }

@@ -44,6 +44,7 @@ typedef struct SampleConfig {
     int nclamps;
     ClampSpec clamps[16];
     int mean_field;
+    long long length;        /* a recurrent model's frames per sequence (0: the train data's) */
 } SampleConfig;
 
 /* eval m { ais(runs = 100, betas = 10000), exact, data = idx(...), filters =

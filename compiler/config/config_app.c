@@ -113,7 +113,7 @@ int config_app_resolve(const rt_app *app, const char *kind, const char *run_file
     int is_sample = !strcmp(kind, "sample");
     if (!config_sample(a, &d, m->sample, is_sample ? sets : NULL, is_sample ? nsets : 0, &sc)) return 1;
     /* clamps: ebmc build warned that the binary samples freely */
-    out->sample = (rt_app_sample){sc.chains, sc.steps, sc.seed, sc.out, sc.mean_field};
+    out->sample = (rt_app_sample){sc.chains, sc.steps, sc.seed, sc.out, sc.mean_field, sc.length};
     if (!strcmp(kind, "eval")) {
         EvalConfig ec;
         if (!config_eval(a, &d, m->eval, sets, nsets, &ec)) return 1;

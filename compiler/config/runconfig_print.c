@@ -99,7 +99,10 @@ void runconfig_data_text(FILE *t, const DataSpec *ds) {
     char b[32];
     switch (ds->kind) {
     case RT_SRC_BARS_STRIPES: fprintf(t, "bars_and_stripes(rows = %d, cols = %d%s)", ds->rows, ds->cols, ds->spins ? ", spins = 1" : ""); break;
-    case RT_SRC_MOVING_BAR: fprintf(t, "moving_bar(width = %d, history = %d)", ds->cols, ds->rows); break;
+    case RT_SRC_MOVING_BAR:
+        if (ds->length) fprintf(t, "moving_bar(width = %d, length = %d)", ds->cols, ds->length);
+        else fprintf(t, "moving_bar(width = %d, history = %d)", ds->cols, ds->rows);
+        break;
     default:
         fprintf(t, "%s(", ds->kind == RT_SRC_IDX ? "idx" : ds->kind == RT_SRC_CSV ? "csv" : "npy");
         str(t, ds->path);
@@ -260,6 +263,7 @@ void runconfig_print_sample(FILE *f, const SampleConfig *sc, int indent) {
         fprintf(f, "%*s# out: none\n", indent, "");
     }
     fprintf(f, "%*smean_field: %s\n", indent, "", sc->mean_field ? "true" : "false");
+    if (sc->length) key_int(&o, "length", (unsigned long long)sc->length);
     if (!sc->nclamps) {
         fprintf(f, "%*s# clamp: none\n", indent, "");
         return;

@@ -67,6 +67,8 @@ typedef struct Analysis {
     Poly **loss_grad;       /* per parameter: dL/dparam[grad_out] */
     struct Linear *lin;     /* x = W.h + b + noise structure (energy_linear.h) */
     struct Ancestral *ancestral;      /* derive_directed.h; computed on demand */
+    struct Recurrence *recur;         /* derive_recurrent.h: an input group
+                                         { recurrent = s }; NULL without */
     unsigned long long enum_sum_mask; /* for exact log Z: summed-out groups */
     unsigned long long cond_sum_mask; /* for exact log p(v): hidden groups
                                          summed out with the data held */
@@ -81,6 +83,8 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m);
 /* F(x) with the groups of mask summed out (they must be pairwise
  * non-neighbours with closed-form log-partitions). */
 Poly *derive_free_energy(Analysis *an, unsigned long long mask);
+/* sum(vars) p: the variables bound (a term without one counts its range) */
+Poly *derive_sum_over(Energy *en, const Poly *p, const int *vars, int nvars);
 /* d poly / d param[out...] */
 Poly *derive_gradient(Analysis *an, Poly *f, const Sym *param, int **out);
 /* index variables for a group's dimensions */

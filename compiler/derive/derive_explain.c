@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "derive_lateral.h"
+#include "derive_recurrent.h"
 #include "energy_linear.h"
 
 static const char *role_of(const Sym *s) { return ast_role_name(s->role); }
@@ -129,6 +130,61 @@ static void explain_linear_yaml(FILE *out, Analysis *an) {
     fprintf(out, "\n  methods: [%s]\n", meth);
 }
 
+/* u[k] with the recurrence's own index names */
+static const char *state_at(Analysis *an, const Sym *g, const int *vars) {
+    return indexed(an, NULL, g, vars);
+}
+
+/* a recurrent input group: the loop over time and what BPTT runs */
+static void explain_recurrent_text(FILE *out, Analysis *an) {
+    const Recurrence *r = an->recur;
+    if (!r) return;
+    Energy *en = an->en;
+    Model *m = an->m;
+    const char *u = r->group->name, *A = r->adjoint->name;
+    fprintf(out, "\nrecurrence (%s holds the state the step before left; at the first step ", u);
+    if (r->group->start) fprintf(out, "the parameter %s, learned):\n", r->group->start->name);
+    else fprintf(out, "zeros):\n");
+    fprintf(out, "  next %s = %s = ", u, state_at(an, r->let, r->vars));
+    poly_print(out, en, r->next);
+    fprintf(out, "\n  training: back-propagation through time of sum_t log p(visible[t] | %s[t-1]).\n"
+                 "  Each step's phases give the statistics above and the state's, dF/d%s:\n    %s: ",
+            u, u, state_at(an, r->group, r->vars2));
+    poly_print(out, en, r->dfree);
+    fprintf(out, "\n  %s, the gradient reaching %s from later steps, goes back through the recurrence:\n", A,
+            r->let->name);
+    fprintf(out, "    to %s: ", state_at(an, r->group, r->vars2));
+    poly_print(out, en, r->dnext_state);
+    fputc('\n', out);
+    for (int p = 0; p < m->nparams; p++) {
+        if (!r->dnext_param[p]) continue;
+        fprintf(out, "    to %s: ", indexed(an, NULL, m->params[p], an->grad_out[p]));
+        poly_print(out, en, r->dnext_param[p]);
+        fputc('\n', out);
+    }
+}
+
+static void explain_recurrent_yaml(FILE *out, Analysis *an) {
+    const Recurrence *r = an->recur;
+    if (!r) return;
+    Energy *en = an->en;
+    Model *m = an->m;
+    fprintf(out, "recurrent:\n  group: %s\n  start: %s\n  next: ", r->group->name,
+            r->group->start ? r->group->start->name : "null");
+    yaml_str(out, poly_string(en, r->next));
+    fprintf(out, "\n  dF_dstate: ");
+    yaml_str(out, poly_string(en, r->dfree));
+    fprintf(out, "\n  back_to_state: ");
+    yaml_str(out, poly_string(en, r->dnext_state));
+    fprintf(out, "\n  back_to_params:\n");
+    for (int p = 0; p < m->nparams; p++) {
+        if (!r->dnext_param[p]) continue;
+        fprintf(out, "    %s: ", m->params[p]->name);
+        yaml_str(out, poly_string(en, r->dnext_param[p]));
+        fputc('\n', out);
+    }
+}
+
 static void explain_text(FILE *out, Analysis *an) {
     Model *m = an->m;
     Energy *en = an->en;
@@ -210,6 +266,7 @@ static void explain_text(FILE *out, Analysis *an) {
         fputc('\n', out);
     }
     explain_linear_text(out, an);
+    explain_recurrent_text(out, an);
 }
 
 /* A YAML double-quoted scalar. */
@@ -305,6 +362,7 @@ static void explain_yaml(FILE *out, Analysis *an) {
             an->enum_log2_states >= 0 && an->enum_log2_states <= 30 ? "true" : "false");
     if (an->enum_log2_states >= 0) fprintf(out, "  log2_states: %.6g\n", an->enum_log2_states);
     explain_linear_yaml(out, an);
+    explain_recurrent_yaml(out, an);
 }
 
 void derive_explain_print(FILE *out, Analysis *an, int yaml) {

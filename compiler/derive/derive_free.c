@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* sum over the group's own index variables of a per-unit poly */
-static Poly *sum_over(Energy *en, Poly *p, const int *vars, int nvars) {
+Poly *derive_sum_over(Energy *en, const Poly *p, const int *vars, int nvars) {
     Poly *r = poly_copy(en, p);
     for (int i = 0; i < r->n; i++) {
         Term *t = &r->t[i];
@@ -74,7 +74,7 @@ Poly *derive_free_energy(Analysis *an, unsigned long long mask) {
         if (!lz) continue;
         /* softmax: the last axis is reduced inside logsumexp */
         int n = gi->cond == COND_SOFTMAX ? gi->sym->ndim - 1 : gi->sym->ndim;
-        F = poly_add(en, F, poly_scale(en, sum_over(en, lz, gi->out, n), -1));
+        F = poly_add(en, F, poly_scale(en, derive_sum_over(en, lz, gi->out, n), -1));
     }
     return energy_simplify(en, poly_fresh(en, F));
 }

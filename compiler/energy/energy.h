@@ -129,6 +129,8 @@ int energy_expand(Energy *en);
 /* One checked expression (an energy line, a directed statement's term),
  * expanded and simplified the same way. */
 Poly *energy_expand_expr(Energy *en, const Expr *e);
+/* let[vars...]: the let's body with its indices the given (free) variables */
+Poly *energy_expand_let(Energy *en, const Sym *let, const int *vars);
 
 /* ---- reading --------------------------------------------------------------- */
 /* Degree of sym in the term: the sum of the powers of its tensor factors;

@@ -7,6 +7,7 @@
  * decide the conditional. */
 #include "derive.h"
 #include "energy_linear.h"
+#include "derive_recurrent.h"
 
 #include <math.h>
 #include <string.h>
@@ -360,5 +361,6 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
     }
     plan_enumeration(an);
     an->lin = energy_linear_structure(an);
+    an->recur = derive_recurrence(an);
     return d->errors ? NULL : an;
 }

@@ -304,6 +304,20 @@ Poly *energy_expand_expr(Energy *en, const Expr *e) {
     return energy_simplify(en, p);
 }
 
+Poly *energy_expand_let(Energy *en, const Sym *let, const int *vars) {
+    Env *scope = ARENA_ARRAY(en->a, Env, let->nvars + 1);
+    const Env *inner = NULL;
+    for (int k = 0; k < let->nvars; k++) {
+        scope[k].name = let->vars[k];
+        scope[k].val = (Affine){.n = 1, .var = {vars[k]}, .coef = {1}};
+        scope[k].up = inner;
+        inner = &scope[k];
+    }
+    Poly *p = expand(en, let->body, inner);
+    energy_unit_algebra(en, p);
+    return energy_simplify(en, p);
+}
+
 int energy_expand(Energy *en) {
     int errors = en->d->errors;
     Poly *E = poly_new(en), *L = poly_new(en);

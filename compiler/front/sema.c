@@ -278,6 +278,63 @@ static void mark_used(Checker *c, Expr *e) {
     for (int i = 0; i < e->nargs; i++) mark_used(c, e->args[i].value);
 }
 
+/* input u { recurrent = s }: s is a let with u's shape, and what its body
+ * names is used (the recurrence's parameters appear in no energy) */
+static void resolve_recurrent(Checker *c) {
+    Model *m = c->m;
+    const Sym *first = NULL;
+    for (int u = 0; u < m->nunits; u++) {
+        Sym *g = m->units[u];
+        if (!g->recurrent_name) continue;
+        Sym *s = sema_lookup(m, g->recurrent_name);
+        if (!s || s->kind != SYM_LET) {
+            diag_error(c->d, g->recurrent_span, "recurrent = '%s' is not a let of model '%s'", g->recurrent_name, m->name);
+            diag_note(c->d, g->recurrent_span, "define the next state: let %s[k] = tanh(...)", g->recurrent_name);
+            continue;
+        }
+        int same = s->nvars == g->ndim;
+        for (int d = 0; same && d < g->ndim; d++) same = s->var_ranges[d] == g->dims[d];
+        if (!same) {
+            char want[96] = "", got[96] = "";
+            for (int d = 0; d < g->ndim; d++)
+                snprintf(want + strlen(want), sizeof want - strlen(want), "%s%lld", d ? ", " : "", g->dims[d]);
+            for (int d = 0; d < s->nvars; d++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", d ? ", " : "", s->var_ranges[d]);
+            diag_error(c->d, g->recurrent_span, "let '%s' is [%s] but '%s' is [%s]: the next state has the group's shape",
+                       s->name, got, g->name, want);
+            continue;
+        }
+        if (first) {
+            diag_error(c->d, g->recurrent_span, "one recurrent group per model; '%s' is already", first->name);
+            continue;
+        }
+        if (m->nloss) diag_error(c->d, g->recurrent_span, "a recurrent group needs an energy model, not a loss");
+        first = g;
+        g->recurrent = s;
+        mark_used(c, s->body);
+    }
+    for (int u = 0; u < m->nunits; u++) {
+        Sym *g = m->units[u];
+        if (!g->start_name) continue;
+        if (!g->recurrent_name) {
+            diag_error(c->d, g->start_span, "start = is the first state of a recurrent group; '%s' has no recurrent = ...",
+                       g->name);
+            continue;
+        }
+        int k = 0;
+        while (k < m->nsyms && strcmp(m->syms[k]->name, g->start_name)) k++;
+        Sym *p = k < m->nsyms ? m->syms[k] : NULL;
+        int same = p && p->kind == SYM_PARAM && p->ndim == g->ndim;
+        for (int d = 0; same && d < g->ndim; d++) same = p->dims[d] == g->dims[d];
+        if (!same) {
+            diag_error(c->d, g->start_span, "start = '%s' must be a parameter of the shape of '%s'", g->start_name, g->name);
+            continue;
+        }
+        g->start = p;
+        c->used[k] = 1;
+    }
+}
+
 static void check_value(Checker *c, Expr *e) {
     switch (e->kind) {
     case EX_NUM: return;
@@ -439,10 +496,25 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
             else if (s->role != ROLE_INPUT) diag_error(c->d, e->name_span, "only input groups take noise");
             continue;
         }
+        if (e->name && !strcmp(e->name, "recurrent")) {
+            const Expr *v = e->expr;
+            if (v->kind != EX_NAME || v->has_index) diag_error(c->d, v->span, "recurrent = takes the name of a let");
+            else if (s->role != ROLE_INPUT)
+                diag_error(c->d, e->name_span, "only input groups are recurrent (the state the previous step left)");
+            else s->recurrent_name = v->str, s->recurrent_span = v->span;
+            continue;
+        }
+        if (e->name && !strcmp(e->name, "start")) {
+            const Expr *v = e->expr;
+            if (v->kind != EX_NAME || v->has_index) diag_error(c->d, v->span, "start = takes the name of a parameter");
+            else s->start_name = v->str, s->start_span = v->span;
+            continue;
+        }
         if (!e->name || strcmp(e->name, "sampler")) {
             diag_error(c->d, e->name ? e->name_span : e->span, "unknown setting of a unit group%s%s%s",
                        e->name ? " '" : "", e->name ? e->name : "", e->name ? "'" : "");
-            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1)");
+            diag_note(c->d, e->span, "a unit group takes: sampler = hmc(steps = 10, step_size = 0.01) or metropolis(step_size = 0.1); "
+                                     "an input group noise = normal, or recurrent = LET[, start = PARAM]");
             continue;
         }
         Expr *v = e->expr;
@@ -659,6 +731,7 @@ static Model *check_model(Arena *a, Diag *d, Block *b) {
         return m;
     }
     if (m->nunits == 0) diag_error(d, b->name_span, "model '%s' declares no unit groups", m->name);
+    resolve_recurrent(&c);
     sema_param_logit_mean(d, m);
     /* a mask is used by the parameter it masks */
     for (int i = 0; i < m->nparams; i++)

@@ -49,6 +49,16 @@ typedef struct Sym {
     int sampler_steps;
     double sampler_step_size;
     int noise;              /* SYM_UNIT input: NOISE_* refilled by the runtime */
+    /* SYM_UNIT input { recurrent = s }: at step t the group holds the value
+     * the let s had at step t - 1 (zeros at the first step) */
+    const char *recurrent_name;
+    Span recurrent_span;
+    struct Sym *recurrent;
+    /* ... { start = u0 }: a parameter of the group's shape is the state
+     * before the first step (learned) instead of zeros */
+    const char *start_name;
+    Span start_span;
+    struct Sym *start;
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;

@@ -19,13 +19,20 @@
  *   dEs.G, l1.G    sparse coding: the gradient of the energy's smooth part
  *                  and the weights of |G| (FISTA's two steps)
  *   prior.G        a draw of G from its own "~" statement given its parents
- *                  (ancestral sampling, compiler/derive/derive_directed.c) */
+ *                  (ancestral sampling, compiler/derive/derive_directed.c)
+ *   recur.next     a recurrent input group U's next value into U's mean
+ *                  buffer (compiler/derive/derive_recurrent.h)
+ *   recur.dfree    dF/dU per row into U's dE buffer
+ *   recur.back     the adjoint A_U sent through the recurrence: added to
+ *                  the parameters' gradients (weighted rows), and on to U
+ *                  per row into U's dE buffer */
 #include "ir_kernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "derive_directed.h"
+#include "derive_recurrent.h"
 #include "ir_lower.h"
 #include "ir_reverse.h"
 #include "energy_linear.h"
@@ -63,7 +70,7 @@ static void add_buffers(Lower *L) {
         b.kind = BUF_CLAMP;
         b.name = arena_printf(L->a, "clamp_%s", s->name);
         lower_add_buf(L, b);
-        if (needs_de(L->an, u)) {
+        if (needs_de(L->an, u) || s->recurrent) {
             b.kind = BUF_DSTATE;
             b.name = arena_printf(L->a, "dE_%s", s->name);
             lower_add_buf(L, b);
@@ -249,6 +256,29 @@ static void grad_mean_kernel(Lower *L) {
     L->mean_units = 0;
 }
 
+static void recurrent_kernels(Lower *L, const Recurrence *r) {
+    Model *m = L->an->m;
+    const Sym *u = r->group;
+    IrBuf b = {.kind = BUF_STATE, .ref = r->adjoint->id, .name = r->adjoint->name, .ndim = u->ndim, .batched = 1};
+    mem_copy(b.dims, u->dims, sizeof(long long) * (size_t)u->ndim);
+    lower_add_buf(L, b);
+    int v1[IR_MAX_DIMS + 1] = {VAR_BATCH}, v2[IR_MAX_DIMS + 1] = {VAR_BATCH}, n = 1 + u->ndim;
+    mem_copy(v1 + 1, r->vars, sizeof(int) * (size_t)u->ndim);
+    mem_copy(v2 + 1, r->vars2, sizeof(int) * (size_t)u->ndim);
+    int dstate = ir_find_buf(L->p, BUF_DSTATE, u->id);
+    lower_begin_kernel(L, "recur.next");
+    lower_into(L, r->next, ir_find_buf(L->p, BUF_MEAN, u->id), v1, n, 0);
+    lower_begin_kernel(L, "recur.dfree");
+    lower_into(L, r->dfree, dstate, v2, n, 0);
+    lower_begin_kernel(L, "recur.back");
+    int w = ir_find_buf(L->p, BUF_WEIGHT, 0);
+    for (int p = 0; p < m->nparams; p++)
+        if (r->dnext_param[p])
+            lower_into(L, lower_weighted(L, r->dnext_param[p], w), ir_find_buf(L->p, BUF_GRAD, p), L->an->grad_out[p],
+                       m->params[p]->ndim, 1);
+    lower_into(L, r->dnext_state, dstate, v2, n, 0);
+}
+
 static void row_kernel(Lower *L, const char *name, const Poly *P, int row) {
     lower_begin_kernel(L, name);
     int vars[1] = {VAR_BATCH};
@@ -306,6 +336,7 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
         lower_into(&L, g, ir_find_buf(L.p, BUF_GRAD, p), an->grad_out[p], s->ndim, 1);
     }
     grad_mean_kernel(&L);
+    if (an->recur) recurrent_kernels(&L, an->recur);
     if (an->loss->n) {
         row_kernel(&L, "loss", an->loss, 3);
         /* reverse mode over the loss kernel; the symbolic gradient of each

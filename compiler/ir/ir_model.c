@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "derive_directed.h"
+#include "derive_recurrent.h"
 #include "interp.h"
 #include "energy_linear.h"
 
@@ -209,6 +210,16 @@ rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p) {
     r->nancestral = anc ? anc->n : 0;
     r->ancestral = anc ? anc->order : NULL;
     r->energy_text = canonical_energy(a, an);
+    if (an->recur) {
+        rt_recurrent *rc = ARENA_NEW(a, rt_recurrent);
+        rc->group = an->recur->group->id;
+        rc->k_next = ir_find_kernel(p, "recur.next");
+        rc->k_dfree = ir_find_kernel(p, "recur.dfree");
+        rc->k_back = ir_find_kernel(p, "recur.back");
+        rc->adjoint_buf = ir_find_buf(p, BUF_STATE, an->recur->adjoint->id);
+        rc->start_param = an->recur->group->start ? an->recur->group->start->id : -1;
+        r->recur = rc;
+    }
     r->exec = interp_backend;
     r->backend = p;
     return r;

@@ -128,6 +128,11 @@ void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char
     fputs("};\n", f);
     ints(f, "const int", "ancestral", m->ancestral, m->nancestral);
     if (m->lin) linear(f, m->lin);
+    if (m->recur)
+        fprintf(f, "static const rt_recurrent recur = {.group = %d, .k_next = %d, .k_dfree = %d, .k_back = %d, .adjoint_buf = %d, "
+                   ".start_param = %d};\n",
+                m->recur->group, m->recur->k_next, m->recur->k_dfree, m->recur->k_back, m->recur->adjoint_buf,
+                m->recur->start_param);
     if (params_blob) {
         /* the trained parameters as bytes of the object, not as a C array */
         fprintf(f, "__asm__(\".section .rodata\\n.balign 16\\n.globl %s_params\\n.hidden %s_params\\n%s_params:\\n"
@@ -152,8 +157,8 @@ void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char
     fprintf(f, ",\n    .k_free_energy_cond = %d, .fe_cond_buf = %d, .cond_sum_mask = %lluull, .cond_log2_states = ",
             m->k_free_energy_cond, m->fe_cond_buf, (unsigned long long)m->cond_sum_mask);
     num(f, m->cond_log2_states);
-    fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s,\n    .energy_text = ",
-            m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL");
+    fprintf(f, ",\n    .exec = exec, .backend = NULL, .lin = %s, .nancestral = %d, .ancestral = %s, .recur = %s,\n    .energy_text = ",
+            m->lin ? "&linear" : "NULL", m->nancestral, m->nancestral ? "ancestral" : "NULL", m->recur ? "&recur" : "NULL");
     aot_emit_string(f, m->energy_text);
     fputs(",\n};\n", f);
 }
@@ -220,7 +225,7 @@ void aot_emit_source(FILE *f, const char *name, const rt_source *t) {
     fputs(",\n    .labels = ", f);
     aot_emit_string(f, t->labels);
     fputs(",\n", f);
-    I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history);
+    I(kind), I(rows), I(cols), I(spins), I(patch), I(patches), D(binarize), I(standardize), I(limit), I(history), I(length);
     fputs("};\n", f);
 }
 

@@ -15,6 +15,7 @@
 #include "rt_eval.h"
 #include "rt_inception.h"
 #include "rt_progress.h"
+#include "rt_recurrent.h"
 #include "rt_sample.h"
 #include "rt_sample_out.h"
 
@@ -210,6 +211,7 @@ int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s) 
         return 1;
     s->out = rt_opt_str(o, "--out") ? rt_opt_str(o, "--out") : r.sample.out ? r.sample.out : "samples.png";
     s->mean_field = r.sample.mean_field || rt_opt_has(o, "--mean-field");
+    s->length = r.sample.length ? r.sample.length : r.data.length;
     return 0;
 }
 
@@ -229,6 +231,15 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
     if (rt_output_check(out, "--out")) {
         rt_params_free(p);
         return fail_rt();
+    }
+    if (m->recur) {
+        /* sequences (rt_recurrent.h) */
+        rc = rt_recurrent_sample_out(m, p, chains, (int)sm.length, (int)steps, (uint64_t)seed, out, rt_opt_has(&o, "--states"))
+                 ? fail_rt()
+                 : 0;
+        if (!rc) printf("%lld sequences of %lld frames (%lld sweeps a frame) written to %s\n", chains, sm.length, steps, out);
+        rt_params_free(p);
+        return rc;
     }
     int64_t rf = rt_visible_floats(m);
     float *values = rt_alloc(sizeof(float) * (size_t)(chains * rf));
@@ -274,6 +285,14 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
         return rc;
     }
     const char *params = rt_opt_str(&o, "--params");
+    if (app->model->recur) {
+        /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
+        printf("model: %s\nparams: %s\n", app->model->name, params ? params : "embedded");
+        rc = rt_recurrent_report(app->model, p, &data, stdout) ? fail_rt() : 0;
+        rt_params_free(p);
+        rt_dataset_free(&data);
+        return rc;
+    }
     printf("model: %s\nparams: %s\nexamples: %lld\n", app->model->name, params ? params : "embedded", (long long)data.n);
     double ll;
     const char *tname = rt_opt_str(&o, "--target");

@@ -21,6 +21,7 @@ typedef struct rt_app_sample {
     uint64_t seed;
     const char *out;         /* NULL: "samples.png" */
     int mean_field;
+    int64_t length;          /* a recurrent model's frames per sequence (0: the train data's) */
 } rt_app_sample;
 
 /* One command's settings, resolved from the spec's blocks, the run file
@@ -88,6 +89,7 @@ typedef struct rt_app_sampling {
     long long chains, steps, seed;
     const char *out;
     int mean_field;
+    long long length;        /* a recurrent model's frames per sequence */
 } rt_app_sampling;
 int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s);
 #endif

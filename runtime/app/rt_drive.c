@@ -15,6 +15,7 @@
 #include "rt_methods.h"
 #include "rt_plot.h"
 #include "rt_progress.h"
+#include "rt_recurrent.h"
 
 
 /* the runtime's last error, printed: 1, or 2 for an internal one */
@@ -56,8 +57,12 @@ int rt_drive_check_outputs(const rt_drive *d) {
 
 int rt_drive_load_data(const rt_drive *d, const rt_source *src, int training, rt_dataset *out) {
     rt_source s = *src;
-    s.nan_missing = training;   /* NaN marks a missing value only in training data, imputed by rt_train */
+    s.nan_missing = training;
+    if (d->m->recur && rt_recurrent_source_check(d->m, &s)) return fail(d);   /* NaN marks a missing value only in training data, imputed by rt_train */
     if (rt_source_load(&s, out)) return fail(d);
+    /* a recurrent model's rows are sequences of frames (rt_recurrent.h) */
+    int T;
+    if (d->m->recur) return rt_recurrent_frames(d->m, rt_dataset_row(out), &T) || rt_data_check(d->m, out, s.path, 0) ? fail(d) : 0;
     int64_t want = rt_visible_floats(d->m);
     if (rt_dataset_row(out) != want) {
         rt_say(d->say, "error", "the data has %lld values per example but model '%s' has %lld visible units",

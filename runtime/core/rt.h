@@ -162,6 +162,9 @@ int rt_make_bars_stripes(int rows, int cols, rt_dataset *out);
  * (history >= 0), each `width` values. The next frame is determined by the
  * two before it, so a conditional model with history 2 can predict it. */
 int rt_make_moving_bar(int width, int history, rt_dataset *out);
+/* the same bar as sequences: one row per starting position and direction
+ * (2 * (width - 3) rows), each T frames of width pixels in time order */
+int rt_make_moving_bar_sequences(int width, int T, rt_dataset *out);
 /* size x size patches at seeded random places of 2-D examples */
 int rt_extract_patches(rt_dataset *d, int size, int64_t count, uint64_t seed);
 /* A time series stored one step per example becomes rows "step t, then

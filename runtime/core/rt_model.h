@@ -94,6 +94,19 @@ typedef struct rt_linear {
     const char *why_not;        /* NULL when linear-Gaussian */
 } rt_linear;
 
+/* An input group { recurrent = s } (the RNN-RBM): its kernels, from
+ * compiler/derive/derive_recurrent.h; the runtime's loops over time are in
+ * runtime/run/rt_recurrent.c. */
+typedef struct rt_recurrent {
+    int group;                  /* the recurrent input group u */
+    int k_next;                 /* s(u, v) into u's mean buffer */
+    int k_dfree;                /* dF/du per row into u's dstate buffer */
+    int k_back;                 /* adjoint_buf through s: parameters'
+                                   gradients (weighted), d/du into dstate */
+    int adjoint_buf;            /* the gradient arriving at s, per row */
+    int start_param;            /* { start = u0 }: the first state; -1: zeros */
+} rt_recurrent;
+
 typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);
 
 typedef struct rt_model {
@@ -128,6 +141,7 @@ typedef struct rt_model {
     const rt_linear *lin;       /* NULL when the compiler found no such structure */
     int nancestral;             /* directed models: groups in an order with */
     const int *ancestral;       /* parents first (0: no ancestral sampling) */
+    const rt_recurrent *recur;  /* NULL: no recurrent group */
     const char *energy_text;    /* the expanded energy with canonical index
                                    names: part of the structure a checkpoint
                                    must match (NULL: groups and params only) */

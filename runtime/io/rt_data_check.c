@@ -86,7 +86,26 @@ static int check_group(const rt_group *g, const float *x, int64_t r, int64_t off
     return 0;
 }
 
+/* a recurrent model's rows: sequences of frames of the visible groups
+ * (rt_recurrent.h); nothing imputes a missing value in them */
+static int check_sequences(const rt_model *m, const rt_dataset *d, const char *name) {
+    int64_t rf = rt_dataset_row(d), V = 0;
+    for (int gi = 0; gi < m->ngroups; gi++)
+        if (m->groups[gi].role == RT_VISIBLE) V += m->groups[gi].size;
+    if (V == 0 || rf % V) return 0;   /* the caller reports the width */
+    for (int64_t r = 0; r < d->n; r++)
+        for (int64_t off = 0; off < rf;)
+            for (int gi = 0; gi < m->ngroups; gi++) {
+                const rt_group *g = &m->groups[gi];
+                if (g->role != RT_VISIBLE) continue;
+                if (check_group(g, d->data + r * rf + off, r, off, name, 0, 1)) return -1;
+                off += g->size;
+            }
+    return 0;
+}
+
 int rt_data_check(const rt_model *m, const rt_dataset *d, const char *src, int nan_missing) {
+    if (m->recur) return check_sequences(m, d, src ? src : "the data");
     int64_t rf = rt_dataset_row(d);
     if (rf != rt_visible_floats(m)) return 0;   /* the caller reports a width mismatch */
     const char *name = src ? src : "the data";

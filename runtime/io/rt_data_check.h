@@ -8,7 +8,8 @@
  * 1, spin -1 or +1, binomial(n) an integer 0..n, softmax one-hot over the
  * last axis. NaN passes where nan_missing (a missing value), else it is an
  * error. 0, or -1 after rt_fail naming src, the first bad row (from 1), the
- * column and the unit. */
+ * column and the unit. A recurrent model's rows are sequences of frames
+ * (rt_recurrent.h): each frame is checked, and NaN is an error. */
 int rt_data_check(const rt_model *m, const rt_dataset *d, const char *src, int nan_missing);
 /* rows x g->size values held fixed in group g (--clamp): the same checks,
  * NaN meaning a unit left free; src names a file (rows and columns are

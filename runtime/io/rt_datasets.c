@@ -453,6 +453,24 @@ int rt_make_moving_bar(int width, int history, rt_dataset *out) {
     return 0;
 }
 
+int rt_make_moving_bar_sequences(int width, int T, rt_dataset *out) {
+    memset(out, 0, sizeof *out);
+    if (width < 5 || width > 64 || T < 1 || T > 256) return rt_fail("moving_bar: width 5..64, length 1..256");
+    int period = 2 * (width - 3);
+    out->ndim = 2;
+    out->dims[0] = T;
+    out->dims[1] = width;
+    alloc_rows(out, period);
+    for (int s = 0; s < period; s++)
+        for (int t = 0; t < T; t++) {
+            int tt = (s + t) % period;
+            int pos = tt < width - 3 ? tt : period - tt;   /* there and back */
+            float *f = out->data + ((int64_t)s * T + t) * width;
+            for (int k = 0; k < 3; k++) f[pos + k] = 1;
+        }
+    return 0;
+}
+
 int rt_add_history(rt_dataset *d, int history) {
     if (history < 1) return 0;
     int64_t row = rt_dataset_row(d), n = d->n - history;

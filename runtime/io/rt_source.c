@@ -58,7 +58,9 @@ int rt_source_load(const rt_source *ds, rt_dataset *out) {
     switch (ds->kind) {
     case RT_SRC_NONE: rt_fail("no training data: set data = ... in the train block"); return -1;
     case RT_SRC_BARS_STRIPES: rc = rt_make_bars_stripes(ds->rows, ds->cols, out); break;
-    case RT_SRC_MOVING_BAR: rc = rt_make_moving_bar(ds->cols, ds->rows, out); break;
+    case RT_SRC_MOVING_BAR:
+        rc = ds->length > 0 ? rt_make_moving_bar_sequences(ds->cols, ds->length, out) : rt_make_moving_bar(ds->cols, ds->rows, out);
+        break;
     case RT_SRC_IDX:
     case RT_SRC_CSV:
     case RT_SRC_NPY: {

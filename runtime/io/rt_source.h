@@ -19,6 +19,7 @@ typedef struct rt_source {
     int standardize;
     long long limit;         /* first N examples; 0: all */
     int history;             /* rows become step t then steps t-1 .. t-history */
+    int length;              /* moving_bar(width, length = T): rows are sequences of T frames */
     int nan_missing;         /* NaN marks a missing value (training data);
                                 else NaN, like an infinity, is an error */
 } rt_source;

@@ -47,6 +47,8 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
     rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
     st->epoch = epoch;
     st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = st->gen_loss = NAN;
+    st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = NAN;
+    st->fe_gap = st->swap_rate = NAN;
     st->lr = st->momentum = st->weight_decay = NAN;
     return st;
 }

@@ -18,6 +18,7 @@
 #include "rt_checkpoint.h"
 #include "rt_classify.h"
 #include "rt_collapse.h"
+#include "rt_recurrent.h"
 #include "rt_enhanced.h"
 #include "rt_diverge.h"
 #include "rt_exact.h"
@@ -404,6 +405,8 @@ static void copy_visible(rt_ws *to, const rt_ws *from, int64_t rows) {
 
 int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
              rt_train_report *rep) {
+    /* sequences: the loops over time of rt_recurrent.c */
+    if (m->recur) return rt_recurrent_train(m, p, data, cfg, progress, rep);
     int64_t rf = rt_visible_floats(m), n = data->n;
     if (rt_dataset_row(data) != rf)
         return rt_fail("the data has %lld values per example but the model's visible groups hold %lld",

@@ -8,12 +8,6 @@
 # tempered model". Likewise the train settings gradient and adapt_lr.
 . tests/e2e/lib.sh
 ROOT=$(pwd)
-# tensors only, by the safetensors format (st_extract.py with no prefix)
-same_tensors() {
-    python3 "$ROOT/tests/e2e/st_extract.py" "$1" "$T/a.t" "" 2>/dev/null &&
-        python3 "$ROOT/tests/e2e/st_extract.py" "$2" "$T/b.t" "" 2>/dev/null &&
-        cmp -s "$T/a.t" "$T/b.t"
-}
 sed -e 's/^  method .*$/  method = pt(replicas = 4, k = 1, chains = 50)/' -e 's/^  epochs .*$/  epochs = 30/' \
     -e 's/^  monitor .*$/  monitor = recon_error every 10/' specs/rbm_bas.ebm >"$T/pt.ebm"
 "$EBMC" build "$T/pt.ebm" -o "$T/ptbin" >/dev/null 2>"$T/err"

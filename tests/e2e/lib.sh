@@ -4,6 +4,15 @@ case $EBMC in /*) ;; *) EBMC=$(pwd)/$EBMC ;; esac
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
+E2E_DIR=$(pwd)/tests/e2e   # the scripts run from the repository's root
+# same_tensors A B: two safetensors files hold the same tensors, byte for
+# byte (st_extract.py with no prefix; the metadata may differ)
+same_tensors() {
+    python3 "$E2E_DIR/st_extract.py" "$1" "$T/a.t" "" 2>/dev/null &&
+        python3 "$E2E_DIR/st_extract.py" "$2" "$T/b.t" "" 2>/dev/null &&
+        cmp -s "$T/a.t" "$T/b.t"
+}
+
 ok() { echo "ok - $1"; }
 notok() { echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
 # skip NAME WHY: a check that cannot run here; counted as skipped, not passed
