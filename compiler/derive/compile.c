@@ -12,7 +12,7 @@
 #include "parse.h"
 #include "rt.h"
 
-Compilation *compile_source(const char *path, const char *src, size_t len) {
+static Compilation *compile_with(const char *path, const char *src, size_t len, int keep_lets) {
     Compilation *c = calloc(1, sizeof *c);
     c->arena = arena_new();
     c->path = path;
@@ -28,6 +28,7 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     c->analysis = ARENA_ARRAY(c->arena, Analysis *, c->sema->nmodels + 1);
     for (int i = 0; i < c->sema->nmodels; i++) {
         Model *m = c->sema->models[i];
+        m->keep_lets = keep_lets;
         c->analysis[i] = energy_analyze(c->arena, &c->diag, m);
         /* the settings blocks are checked here too, so `check` finds their
          * errors before a long run does */
@@ -46,6 +47,10 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     }
     return c;
 }
+
+Compilation *compile_source(const char *path, const char *src, size_t len) { return compile_with(path, src, len, 0); }
+
+Compilation *compile_network(const char *path, const char *src, size_t len) { return compile_with(path, src, len, 1); }
 
 Compilation *compile_file(const char *path) {
     size_t len;

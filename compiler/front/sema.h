@@ -35,7 +35,7 @@ typedef enum { SYM_UNIT, SYM_PARAM, SYM_LET } SymKind;
 /* What updates a group when its conditional is not sampled exactly. */
 enum { SAMPLER_EXACT, SAMPLER_HMC, SAMPLER_METROPOLIS };
 /* input groups the runtime fills with fresh noise for every batch */
-enum { NOISE_NONE, NOISE_NORMAL, NOISE_UNIFORM };
+enum { NOISE_NONE, NOISE_NORMAL, NOISE_UNIFORM, NOISE_BERNOULLI };
 
 typedef struct Sym {
     SymKind kind;
@@ -49,6 +49,7 @@ typedef struct Sym {
     int sampler_steps;
     double sampler_step_size;
     int noise;              /* SYM_UNIT input: NOISE_* refilled by the runtime */
+    double noise_p;         /* NOISE_BERNOULLI: P(1) */
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;
@@ -91,6 +92,11 @@ typedef struct Model {
     int nloss;
     Expr **loss;            /* loss = ... lines: a per-example objective to minimise */
     Block *train, *sample, *eval;   /* NULL when the spec has none */
+    /* set for a network the compiler writes (compile_network): each let is
+     * computed once into a temporary instead of inlined where it is used,
+     * so a let used twice by the next (unrolled mean-field steps) costs
+     * one evaluation, not a tree that doubles with every step */
+    int keep_lets;
 } Model;
 
 /* A stack of models trained layer by layer: each layer's hidden group is the
