@@ -26,6 +26,10 @@ int rt_mp(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_trai
     if (rt_visible_floats(net) != rt_visible_floats(m))
         return rt_fail("internal: mp network '%s' reads %lld values per example, model '%s' %lld", net->name,
                        (long long)rt_visible_floats(net), m->name, (long long)rt_visible_floats(m));
+    if (cfg->mon_accuracy || cfg->mon_pll || cfg->mon_exact || cfg->mon_fe_gap)
+        return rt_fail("method = mp reports its loss every epoch; monitors of the model (accuracy, pseudo_loglik, "
+                       "exact_loglik, fe_gap) are not computed: score it after training with ebmc eval --target GROUP "
+                       "[--missing F]");
     rt_params *np = rt_params_new(net);
     copy_by_name(net, np, m, p);
     rt_train_cfg c = *cfg;
