@@ -210,7 +210,7 @@ void aot_emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);
     I(replicas), D(beta_min), I(pt_geometric), I(mon_every), I(checkpoint_every), D(checkpoint_minutes);
-    D(tol), I(ica_fast), I(iters), I(sfa_quadratic), D(l1_scale), I(samples), I(baseline), I(on_collapse);
+    D(tol), I(ica_fast), I(iters), D(mp_drop), I(sfa_quadratic), D(l1_scale), I(samples), I(baseline), I(on_collapse);
     D(collapse_factor), I(gradient), D(adapt_lr);
     fputs("};\n", f);
 }

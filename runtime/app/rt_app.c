@@ -178,6 +178,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     /* as ebmc train does: the tempered model, the recognition model's
      * parameters drawn after the model's */
     if (cfg.method == RT_PT) cfg.tempered = app->tempered;
+    if (cfg.method == RT_MP) cfg.mp_net = app->mp_net;
     if ((cfg.method == RT_WAKE_SLEEP || cfg.method == RT_REINFORCE) && app->recognition) {
         qp = rt_params_new(app->recognition);
         rt_params_init(app->recognition, qp, cfg.seed + 1);

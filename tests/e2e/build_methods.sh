@@ -1,6 +1,7 @@
 # build_methods.sh — built binaries carry the other compiled models their
 # train block's method needs (issue 16): the tempered model of
-# method = pt(...), the recognition model of wake_sleep and reinforce. For
+# method = pt(...), the recognition model of wake_sleep and reinforce, the
+# network of method = mp(...). For
 # the same seed, `BIN train` writes the tensors `ebmc train` writes, byte
 # for byte (the metadata differs: a binary names its spec's hash), and the
 # recognition model's beside them. Before, such a binary was built with a
@@ -61,3 +62,30 @@ sed -e 's/^  epochs .*$/  epochs = 30/' -e "s|^  monitor .*\$|  monitor = fe_gap
 if same_tensors "$T/v_bin.safetensors" "$T/v_ebmc.safetensors" && grep -q "fe_gap" "$T/v_bin.log"; then
     ok "validation = ...: BIN train holds out the spec's validation rows as ebmc does (tensors byte for byte)"
 else notok "validation in a built binary" "$(grep epoch "$T/v_bin.log" | tail -1)" "$(grep epoch "$T/v_ebmc.log" | tail -1)"; fi
+
+# method = mp: the binary carries the network of mp(iters, drop) and trains
+# the DBM as ebmc train does; other iters are refused (the network is fixed)
+cat >"$T/mp.ebm" <<EOS
+model mpdbm {
+  visible v[6] : bernoulli
+  visible y[2] : softmax
+  hidden  h1[4] : bernoulli
+  hidden  h2[3] : bernoulli
+  param W1[6, 4] init normal(0, 0.1)
+  param W2[4, 3] init normal(0, 0.1)
+  param U[3, 2]  init normal(0, 0.1)
+  param b[6]
+  param d[2]
+  energy = - sum(i) b[i]*v[i] - sum(l) d[l]*y[l]
+           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k] - sum(k, l) h2[k]*U[k, l]*y[l]
+}
+train mpdbm { data = csv("$T/mp.csv")  method = mp(iters = 2, drop = 0.5)  optimizer = adam  batch = 2  epochs = 20  lr = 0.01 }
+EOS
+printf '1,1,1,0,0,0,1,0\n0,0,0,1,1,1,0,1\n1,1,0,0,0,0,1,0\n0,0,1,1,1,1,0,1\n' >"$T/mp.csv"
+"$EBMC" build "$T/mp.ebm" -o "$T/mpbin" >/dev/null 2>"$T/err" || notok "build mp" "$(head -2 "$T/err")"
+"$T/mpbin" train --seed 3 --out "$T/mp_bin.safetensors" --quiet 2>"$T/err" || notok "BIN train mp" "$(head -2 "$T/err")"
+"$EBMC" train "$T/mp.ebm" --seed 3 --out "$T/mp_ebmc.safetensors" --quiet
+same_tensors "$T/mp_bin.safetensors" "$T/mp_ebmc.safetensors" &&
+    ok "method = mp: BIN train's tensors are ebmc train's, byte for byte (20 epochs, seed 3)" || notok "mp tensors differ"
+expect_fail "method = mp: a binary refuses other mp settings" "needs the network of those settings" \
+    "$T/mpbin" train --out "$T/mp2.safetensors" --quiet --set "method=mp(iters = 3)"
