@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "derive_explain.h"
+#include "derive_mp.h"
 #include "ir_kernels.h"
 #include "config_stages.h"
 #include <stdlib.h>
@@ -105,6 +106,25 @@ static void explain_stack(Compilation *c, int yaml) {
     }
 }
 
+/* a train block with method = mp: the network its loss is, as the
+ * compiler writes it (derive_mp.c); 0, or 1 after an error */
+static int explain_mp(Compilation *c, Analysis *an, int yaml) {
+    TrainConfig tc;
+    if (!an->m->train || !config_train(c->arena, &c->diag, an->m, an->m->train, NULL, 0, &tc) || tc.rt.method != RT_MP)
+        return 0;
+    char *src = derive_mp_text(c->arena, an, tc.rt.iters, tc.rt.mp_drop);
+    if (!src) return cli_fail_rt();
+    if (!yaml) {
+        printf("\nmethod = mp(iters = %d, drop = %g) minimises the loss of this network, the mean-field\n"
+               "updates above unrolled (keep_G = 1: the unit is clamped; mpT_G: G after sweep T):\n%s",
+               tc.rt.iters, tc.rt.mp_drop, src);
+        return 0;
+    }
+    printf("mp_network: |\n");
+    for (char *line = strtok(src, "\n"); line; line = strtok(NULL, "\n")) printf("  %s\n", line);
+    return 0;
+}
+
 int cmd_explain(const Command *cmd, int argc, char **argv) {
     Opts o;
     int rc = cli_parse(cmd, explain_flags, argc, argv, &o, 1);
@@ -124,8 +144,11 @@ int cmd_explain(const Command *cmd, int argc, char **argv) {
     int yaml = fmt && !strcmp(fmt, "yaml");
     if (fmt && !strcmp(fmt, "ir")) ir_print(stdout, ir_build(c->arena, an));
     else if (c->sema->nstacks > 0) explain_stack(c, yaml);
-    else derive_explain_print(stdout, an, yaml);
+    else {
+        derive_explain_print(stdout, an, yaml);
+        rc = explain_mp(c, an, yaml);
+    }
     compile_free(c);
-    return 0;
+    return rc;
 }
 
