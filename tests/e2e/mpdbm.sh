@@ -24,32 +24,7 @@ awk 'BEGIN {
         print line > (n < 600 ? "'"$T"'/train.csv" : "'"$T"'/test.csv")
     }
 }'
-cat >"$T/mp.ebm" <<EOS
-model mpdbm {
-  visible v[16] : bernoulli
-  visible y[3]  : softmax
-  hidden  h1[8] : bernoulli
-  hidden  h2[6] : bernoulli
-  param W1[16, 8] init normal(0, 0.1)
-  param W2[8, 6]  init normal(0, 0.1)
-  param U[6, 3]   init normal(0, 0.1)
-  param b[16]
-  param c1[8]
-  param c2[6]
-  param d[3]
-  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k] - sum(l) d[l]*y[l]
-           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k] - sum(k, l) h2[k]*U[k, l]*y[l]
-}
-train mpdbm {
-  data = csv("$T/train.csv")
-  method = mp(iters = 3, drop = 0.5)
-  optimizer = adam
-  batch = 20
-  epochs = 30
-  lr = 0.01
-  target = y
-}
-EOS
+mp_spec "$T/mp.ebm" "$T/train.csv" 30
 if "$EBMC" train "$T/mp.ebm" --quiet --out "$T/mp.safetensors" >"$T/train.out" 2>&1; then
     "$EBMC" eval "$T/mp.ebm" --params "$T/mp.safetensors" --data "$T/test.csv" >"$T/all.yaml" 2>"$T/err"
     "$EBMC" eval "$T/mp.ebm" --params "$T/mp.safetensors" --data "$T/test.csv" --missing 0.5 >"$T/half.yaml" 2>>"$T/err"
