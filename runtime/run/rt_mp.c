@@ -6,7 +6,9 @@
  * its parameters carry the model's names. This file starts the network
  * from the model's parameters, minimises its loss with the loop of
  * method = minimize (so checkpoints, --resume, --log and the schedules are
- * that loop's), and copies the trained values back into the model. */
+ * that loop's), and copies the trained values back into the model. The
+ * state an interrupted run leaves is therefore the network's: --resume
+ * continues it, eval reads the model's file the finished run writes. */
 #include <string.h>
 
 #include "rt_methods.h"
@@ -30,6 +32,17 @@ int rt_mp(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_trai
         return rt_fail("method = mp reports its loss every epoch; monitors of the model (accuracy, pseudo_loglik, "
                        "exact_loglik, fe_gap) are not computed: score it after training with ebmc eval --target GROUP "
                        "[--missing F]");
+    /* a run's interrupted state (Ctrl-C, checkpoint_every) is the
+     * network's, and resumes; the finished run's file is the model's */
+    if (cfg->resume_path) {
+        rt_params *q = rt_params_new(m);
+        int model_file = rt_params_load(m, q, cfg->resume_path) == 0;
+        rt_params_free(q);
+        if (model_file)
+            return rt_fail("--resume %s: that is the trained model '%s' (method = mp writes the model when it finishes); "
+                           "mp continues the state an interrupted run left (Ctrl-C, checkpoint_every)",
+                           cfg->resume_path, m->name);
+    }
     rt_params *np = rt_params_new(net);
     copy_by_name(net, np, m, p);
     rt_train_cfg c = *cfg;

@@ -6,7 +6,9 @@
 # the held-out labels by mean field far above chance (1/3): accuracy > 0.8
 # with every pixel, > 0.6 with half of them missing. Then the refusals: mp
 # on models it cannot unroll, in a stack's stage, with monitors it does not
-# compute, and eval --missing out of range or without --target.
+# compute, --resume of a finished run's file (the model's, not the state of
+# the network mp trains), and eval --missing out of range or without
+# --target.
 . tests/e2e/lib.sh
 key() { sed -n "s/^$1: //p" "$2"; }
 awk 'BEGIN {
@@ -59,6 +61,8 @@ sed -i 's/method = cd(k = 1)/method = mp(iters = 2)/' "$T/stack.ebm"
 expect_fail "mp is refused in a stack's stage" "mp trains a deep Boltzmann machine jointly" \
     "$EBMC" train "$T/stack.ebm" --quiet --out "$T/s.safetensors"
 if [ -f "$T/mp.safetensors" ]; then
+    expect_fail "mp: --resume of a finished run's model is refused" "that is the trained model 'mpdbm'" \
+        "$EBMC" train "$T/mp.ebm" --quiet --out "$T/r.safetensors" --resume "$T/mp.safetensors"
     expect_fail "eval --missing must be a fraction below 1" "--missing expects a fraction" \
         "$EBMC" eval "$T/mp.ebm" --params "$T/mp.safetensors" --data "$T/test.csv" --missing 1
     sed '/target = y/d' "$T/mp.ebm" >"$T/notarget.ebm"
