@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive_mp.h"
+#include "ir_kernels.h"
+#include "ir_model.h"
 #include "rt_pt.h"
 #ifndef EBMC_NO_LLVM
 #include "llvm.h"
@@ -73,10 +76,23 @@ int cli_train_extras(Built *b, const Opts *o, TrainConfig *tc, TrainExtras *x) {
         if (!(x->t = cli_tempered(b, o, &rc))) return rc;
         tc->rt.tempered = &x->t->rt;
     }
+    if (tc->rt.method == RT_MP) {
+        if (!(x->mp_c = derive_mp_network(b->c->arena, b->an, tc->rt.iters, tc->rt.mp_drop))) return cli_fail_rt();
+        Analysis *an = compile_main_model(x->mp_c);
+        IrProgram *ir = ir_build(x->mp_c->arena, an);
+        x->mp = ir_model_build(x->mp_c->arena, an, ir);
+        if (cli_backend(o, ir, x->mp)) {
+            x->mp = NULL;
+            return 1;
+        }
+        tc->rt.mp_net = x->mp;
+    }
     return 0;
 }
 
 void cli_train_extras_free(TrainExtras *x) {
+    if (x->mp) cli_backend_free(x->mp);
+    compile_free(x->mp_c);
     cli_tempered_free(x->t);
     rt_dataset_free(&x->validation);
 }

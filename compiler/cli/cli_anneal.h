@@ -26,9 +26,12 @@ int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallb
 typedef struct TrainExtras {
     Tempered *t;
     rt_dataset validation;
+    Compilation *mp_c;      /* method = mp: its network (derive_mp.h) */
+    rt_model *mp;
 } TrainExtras;
 
-/* sets tc->rt.validation and tc->rt.tempered; 0, or 1 after an error */
+/* sets tc->rt.validation, tc->rt.tempered and tc->rt.mp_net; 0, or an
+ * exit code after an error */
 int cli_train_extras(Built *b, const Opts *o, TrainConfig *tc, TrainExtras *x);
 void cli_train_extras_free(TrainExtras *x);
 

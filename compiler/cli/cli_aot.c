@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "cli_aot.h"
 #include "config.h"
+#include "derive_mp.h"
 #include "derive_tempered.h"
 #include "ir_kernels.h"
 #include "ir_model.h"
@@ -179,11 +180,11 @@ static void write_header(FILE *f, const rt_model *m, const char *px, const char 
 }
 
 /* The other compiled models a train method needs (the tempered model of
- * method = pt, the recognition model of wake_sleep / reinforce), each an
- * Extra (cli_aot.h); a stack's parts */
+ * method = pt, the recognition model of wake_sleep / reinforce, the
+ * network of method = mp), each an Extra (cli_aot.h); a stack's parts */
 typedef struct Extras {
     const Tempered *t;        /* method = pt */
-    Extra tempered, recognition;
+    Extra tempered, recognition, mp;
     const AotStack *stack;    /* the spec's stack, or NULL */
 } Extras;
 
@@ -226,6 +227,7 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
         aot_emit_tempered(f, "tempered", &ex->t->rt);
     }
     if (ex->recognition.m) fprintf(f, "rt_model *%s_get(void);\n", ex->recognition.px);
+    if (ex->mp.m) fprintf(f, "rt_model *%s_get(void);\n", ex->mp.px);
     if (ex->stack) cli_aot_stack_data(f, ex->stack);
     fprintf(f, "static const rt_app_sample sample = {.chains = %lld, .steps = %lld, .seed = %lluull, .out = ",
             sc->chains, sc->steps, sc->seed);
@@ -253,6 +255,7 @@ static void write_glue(FILE *f, const rt_model *m, const char *px, const char *b
     fprintf(f, ",\n        .tempered = %s", ex->t ? "&tempered" : "NULL");
     if (has_train && tc->validation.kind != RT_SRC_NONE) fputs(", .validation = &validation", f);
     if (ex->recognition.m) fprintf(f, ", .recognition = %s_get()", ex->recognition.px);
+    if (ex->mp.m) fprintf(f, ", .mp_net = %s_get()", ex->mp.px);
     if (ex->stack) fputs(", .stack = &stack", f);
     fputs(",\n        .spec_text = spec_text, .spec_len = sizeof spec_text - 1, .resolve = config_app_resolve", f);
     fputs("};\n    return rt_app_main(&app, argc, argv);\n}\n", f);
@@ -272,6 +275,7 @@ typedef struct Job {
     const char *px;
     int exe;
     const AotStack *stack;    /* the spec's stack, or NULL */
+    Compilation *mp_c;        /* method = mp: its network's compilation (freed with the job) */
 } Job;
 
 static char *tmp_path(const Job *j, const char *name) {
@@ -390,6 +394,13 @@ static int prepare_extras(Job *j, const TrainConfig *tc, int has_train, Extras *
         ex->recognition = (Extra){arena_printf(b->c->arena, "%s_recognition", j->px), ir,
                                   ir_model_build(b->c->arena, b->c->analysis[k], ir)};
     }
+    if (tc->rt.method == RT_MP) {
+        /* the network of the spec's mp(iters, drop); --set may not change them (config_app.c) */
+        if (!(j->mp_c = derive_mp_network(b->c->arena, b->an, tc->rt.iters, tc->rt.mp_drop))) return 1;
+        Analysis *an = compile_main_model(j->mp_c);
+        IrProgram *ir = ir_build(j->mp_c->arena, an);
+        ex->mp = (Extra){arena_printf(b->c->arena, "%s_mp", j->px), ir, ir_model_build(j->mp_c->arena, an, ir)};
+    }
     return 0;
 }
 
@@ -467,6 +478,7 @@ static int build(Job *j) {
     char **objs = arena_alloc(b->c->arena, sizeof(char *) * (size_t)(8 + 2 * nstack));
     if (ex.t && (rc = build_extra(j, inc, &ex.tempered, "tempered", objs, &nobjs))) return rc;
     if (ex.recognition.m && (rc = build_extra(j, inc, &ex.recognition, "recognition", objs, &nobjs))) return rc;
+    if (ex.mp.m && (rc = build_extra(j, inc, &ex.mp, "mp", objs, &nobjs))) return rc;
     for (int i = 0; i < nstack; i++)
         if ((rc = build_extra(j, inc, &j->stack->extras[i], j->stack->extras[i].px, objs, &nobjs))) return rc;
     if (j->exe) {
@@ -576,13 +588,14 @@ int cmd_build(const Command *cmd, int argc, char **argv) {
         compile_free(b.c);
         return 1;
     }
-    Job j = {&o, &b, tmp, px, exe, sp};
+    Job j = {&o, &b, tmp, px, exe, sp, NULL};
     rc = build(&j);
     if (rc) diag_tool_error("%s", rt_last_error());
     else printf("%s written: model '%s' of %s%s\n", opt_str(&o, "-o"), b.m->name, o.spec,
                 opt_str(&o, "--params") ? ", parameters embedded" : "");
     remove_tree(tmp);
     if (sp) cli_aot_stack_free(sp);
+    compile_free(j.mp_c);
     compile_free(b.c);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "derive_explain.h"
 #include "cli_adversarial.h"
+#include "derive_mp.h"
 #include "ir_kernels.h"
 #include "config_stages.h"
 #include <stdlib.h>
@@ -106,6 +107,25 @@ static void explain_stack(Compilation *c, int yaml) {
     }
 }
 
+/* a train block with method = mp: the network its loss is, as the
+ * compiler writes it (derive_mp.c); 0, or 1 after an error */
+static int explain_mp(Compilation *c, Analysis *an, int yaml) {
+    TrainConfig tc;
+    if (!an->m->train || !config_train(c->arena, &c->diag, an->m, an->m->train, NULL, 0, &tc) || tc.rt.method != RT_MP)
+        return 0;
+    char *src = derive_mp_text(c->arena, an, tc.rt.iters, tc.rt.mp_drop);
+    if (!src) return cli_fail_rt();
+    if (!yaml) {
+        printf("\nmethod = mp(iters = %d, drop = %g) minimises the loss of this network, the mean-field\n"
+               "updates above unrolled (keep_G = 1: the unit is clamped; mpT_G: G after sweep T):\n%s",
+               tc.rt.iters, tc.rt.mp_drop, src);
+        return 0;
+    }
+    printf("mp_network: |\n");
+    for (char *line = strtok(src, "\n"); line; line = strtok(NULL, "\n")) printf("  %s\n", line);
+    return 0;
+}
+
 int cmd_explain(const Command *cmd, int argc, char **argv) {
     Opts o;
     int rc = cli_parse(cmd, explain_flags, argc, argv, &o, 1);
@@ -128,8 +148,12 @@ int cmd_explain(const Command *cmd, int argc, char **argv) {
     else if ((rc = cli_adversarial_explain(c, an, yaml)) < 0) {
         compile_free(c);
         return 1;
-    } else if (!rc) derive_explain_print(stdout, an, yaml);
+    } else if (rc) rc = 0;   /* the pair's two steps were printed */
+    else {
+        derive_explain_print(stdout, an, yaml);
+        rc = explain_mp(c, an, yaml);
+    }
     compile_free(c);
-    return 0;
+    return rc;
 }
 

@@ -303,10 +303,14 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     fprintf(y, "model: %s\nparams: %s\nexamples: %lld\n", b.m->name, params, (long long)data.n);
     Estimates est = {NAN, NAN, NAN};
     int target = opt_str(&o, "--target") ? rt_find_group(b.m, opt_str(&o, "--target")) : -1;
-    if (!opt_str(&o, "--target") && config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc))
-        target = tc.rt.target;
+    int have_tc = config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc);
+    if (!opt_str(&o, "--target") && have_tc) target = tc.rt.target;
+    /* mean field as the model was trained: mp's sweeps, or mean_field = N */
+    int mf_iters = have_tc ? (tc.rt.method == RT_MP ? tc.rt.iters : tc.rt.mf_iters) : 10;
+    double missing = 0;
+    if (rt_flag_fraction("--missing", opt_str(&o, "--missing"), &missing) < 0) goto done;
     if (target < -1 || (opt_str(&o, "--target") && target < 0) ||
-        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, y, &est.exact_loglik) ||
+        rt_eval_basic(b.m, p, &data, ec.seed, ec.exact, target, mf_iters, missing, y, &est.exact_loglik) ||
         (opt_str(&o, "--inception") &&
          rt_inception_report(b.m, p, opt_str(&o, "--target"), opt_str(&o, "--inception"), &data, y))) {
         rc = cli_fail_rt();

@@ -477,6 +477,34 @@ static int set_adversarial(Ctx *c, const Expr *e, TrainConfig *tc) {
     return 1;
 }
 
+/* mp(iters = 10, drop = 0.5): the multi-prediction loss of a deep
+ * Boltzmann machine (compiler/derive/derive_mp.h), minimised */
+static int set_mp(Ctx *c, const Expr *e, rt_train_cfg *t) {
+    t->method = RT_MP;
+    t->iters = 10;
+    t->mp_drop = 0.5;
+    if (e->kind != EX_CALL) return 1;
+    ArgSpec a[2] = {{"iters", NULL}, {"drop", NULL}};
+    if (!bind_args(c, e, a, 2)) return 0;
+    long long v;
+    if (a[0].value) {
+        if (!get_int(c, a[0].value, 1, &v, "iters")) return 0;
+        if (v > 100) {
+            diag_error(c->d, a[0].value->span, "iters must be at most 100 (mean-field sweeps unrolled into the network)");
+            return 0;
+        }
+        t->iters = (int)v;
+    }
+    if (a[1].value) {
+        if (!get_pos(c, a[1].value, &t->mp_drop, "drop")) return 0;
+        if (t->mp_drop >= 1) {
+            diag_error(c->d, a[1].value->span, "drop must be below 1: it is the fraction of the visible units predicted from the rest");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
     rt_train_cfg *t = &tc->rt;
     const char *name = e->kind == EX_CALL || (e->kind == EX_NAME && !e->has_index) ? e->str : NULL;
@@ -504,12 +532,13 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
         return 1;
     }
     if (name && !strcmp(name, "pt")) return set_pt(c, e, t);
+    if (name && !strcmp(name, "mp")) return set_mp(c, e, t);
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
         diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), pt(replicas = 10, k = 1, chains = 100), "
                                   "discriminative(target = y), minimize, adversarial(discriminator = d), em, ica, sfa, "
-                                  "sparse_coding, wake_sleep(recognition = q) or reinforce(recognition = q)");
+                                  "sparse_coding, wake_sleep(recognition = q), reinforce(recognition = q) or mp(iters = 10, drop = 0.5)");
         static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "adversarial", "em", "ica", "sfa",
-                                        "sparse_coding", "wake_sleep", "reinforce"};
+                                        "sparse_coding", "wake_sleep", "reinforce", "mp"};
         const char *best = name ? sema_suggest(name, m, 12) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;

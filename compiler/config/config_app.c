@@ -26,6 +26,14 @@ static int same_structure(const rt_app *app, const TrainConfig *tc) {
         diag_tool_note("%s", fix);
         return 0;
     }
+    if (tc->rt.method == RT_MP &&
+        (!app->mp_net || !app->train || app->train->method != RT_MP || tc->rt.iters != app->train->iters ||
+         tc->rt.mp_drop != app->train->mp_drop)) {
+        diag_tool_error("method = mp(iters = %d, drop = %g) needs the network of those settings, which this binary "
+                        "was built without", tc->rt.iters, tc->rt.mp_drop);
+        diag_tool_note("%s", fix);
+        return 0;
+    }
     if ((tc->rt.method == RT_WAKE_SLEEP || tc->rt.method == RT_REINFORCE) &&
         (!app->recognition || !tc->recognition || strcmp(tc->recognition, app->recognition->name))) {
         diag_tool_error("this method needs the recognition model '%s', which this binary was built without",

@@ -21,6 +21,9 @@ const char *config_stage_unsupported(const Stage *g, const char *key) {
         return "validation = gives the fe_gap monitor held-out rows; a backprop stage scores held-out data with test =";
     if (!strcmp(key, "method") && (g->cfg.rt.method == RT_WAKE_SLEEP || g->cfg.rt.method == RT_REINFORCE))
         return "wake_sleep and reinforce train a single model with its recognition model, not a stack's stage";
+    if (!strcmp(key, "method") && g->cfg.rt.method == RT_MP)
+        return "mp trains a deep Boltzmann machine jointly from its own train block, without a stack's pretraining "
+               "(specs/mpdbm.ebm)";
     return NULL;
 }
 

@@ -156,6 +156,7 @@ static void method(Out *o, const TrainConfig *tc, const Model *m) {
     case RT_EM: fprintf(f, "em(tol = %s)", num(b, t->tol)); break;
     case RT_ICA: fprintf(f, "ica(algorithm = %s, tol = %s)", t->ica_fast ? "fastica" : "natural", num(b, t->tol)); break;
     case RT_SFA: fprintf(f, "sfa(expand = %s)", t->sfa_quadratic ? "quadratic" : "linear"); break;
+    case RT_MP: fprintf(f, "mp(iters = %d, drop = %s)", t->iters, num(b, t->mp_drop)); break;
     case RT_SPARSE: fprintf(f, "sparse_coding(iters = %d, l1 = %s)", t->iters, num(b, t->l1_scale)); break;
     case RT_WAKE_SLEEP: fprintf(f, "wake_sleep(recognition = %s)", tc->recognition ? tc->recognition : "?"); break;
     case RT_REINFORCE:

@@ -24,7 +24,7 @@ static void check_adversarial(Compilation *c, Model *m, const TrainConfig *tc, i
     derive_adversarial_text(c->arena, &c->diag, tc->method_span, m, c->sema->models[k], tc->logit, ADV_DISCRIMINATOR);
 }
 
-Compilation *compile_source(const char *path, const char *src, size_t len) {
+static Compilation *compile_with(const char *path, const char *src, size_t len, int keep_lets) {
     Compilation *c = calloc(1, sizeof *c);
     c->arena = arena_new();
     c->path = path;
@@ -42,6 +42,7 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     int *paired = ARENA_ARRAY(c->arena, int, c->sema->nmodels + 1);
     for (int i = 0; i < c->sema->nmodels; i++) {
         Model *m = c->sema->models[i];
+        m->keep_lets = keep_lets;
         c->analysis[i] = energy_analyze(c->arena, &c->diag, m);
         /* the settings blocks are checked here too, so `check` finds their
          * errors before a long run does */
@@ -72,6 +73,10 @@ Compilation *compile_source(const char *path, const char *src, size_t len) {
     }
     return c;
 }
+
+Compilation *compile_source(const char *path, const char *src, size_t len) { return compile_with(path, src, len, 0); }
+
+Compilation *compile_network(const char *path, const char *src, size_t len) { return compile_with(path, src, len, 1); }
 
 Compilation *compile_file(const char *path) {
     size_t len;

@@ -55,14 +55,14 @@ typedef struct Temp Temp;
 typedef struct Factor {
     FactorKind kind;
     int power;              /* integer power, may be negative */
-    const Sym *sym;         /* FK_TENSOR: unit, param or let-free symbol */
+    const Sym *sym;         /* FK_TENSOR: unit, param, or a kept let (arg = its body) */
     Temp *temp;             /* FK_TENSOR on a lowering temporary (sym NULL) */
     int nidx;
     Affine idx[MAX_DIMS];
     Fn fn;                  /* FK_FUNC, or an elementwise function of a temp */
     double fparam;
     int reduce_var;         /* FN_LSE */
-    Poly *arg;              /* FK_FUNC */
+    Poly *arg;              /* FK_FUNC; a kept let's body (FK_TENSOR) */
     Span span;              /* FK_TENSOR from the spec: where it is written (errors) */
 } Factor;
 
@@ -97,6 +97,14 @@ struct Poly {
     Term *t;
 };
 
+/* a let of a keep_lets model (sema.h): its body expanded once over
+ * variables of its own; a use is a tensor factor of sym with arg = body */
+typedef struct KeptLet {
+    const Sym *sym;
+    Poly *body;
+    int vars[MAX_DIMS];
+} KeptLet;
+
 typedef struct Energy {
     Arena *a;
     Model *m;
@@ -107,6 +115,8 @@ typedef struct Energy {
     Poly *L;                /* the loss, when the model has one */
     int canon[64];          /* variables used to compare terms up to renaming */
     int ncanon;
+    int nkept, capkept;
+    KeptLet *kept;          /* keep_lets: the lets expanded so far */
 } Energy;
 
 /* ---- building -------------------------------------------------------------- */
@@ -131,6 +141,9 @@ int energy_expand(Energy *en);
 Poly *energy_expand_expr(Energy *en, const Expr *e);
 /* let[vars...]: the let's body with its indices the given (free) variables */
 Poly *energy_expand_let(Energy *en, const Sym *let, const int *vars);
+
+/* The kept let s (Energy.kept), NULL if s is not one. */
+const KeptLet *energy_kept_let(const Energy *en, const Sym *s);
 
 /* ---- reading --------------------------------------------------------------- */
 /* Degree of sym in the term: the sum of the powers of its tensor factors;

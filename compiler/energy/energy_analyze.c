@@ -318,7 +318,9 @@ Analysis *energy_analyze(Arena *a, Diag *d, Model *m) {
         an->grad_out = ARENA_ARRAY(a, int *, m->nparams + 1);
         an->loss_grad = ARENA_ARRAY(a, Poly *, m->nparams + 1);
         for (int p = 0; p < m->nparams; p++) {
-            an->loss_grad[p] = derive_gradient(an, an->loss, m->params[p], &an->grad_out[p]);
+            /* through kept lets only reverse mode differentiates (ir_kernels.c):
+             * the symbolic gradient would hold them constant */
+            an->loss_grad[p] = derive_gradient(an, m->keep_lets ? poly_new(an->en) : an->loss, m->params[p], &an->grad_out[p]);
             an->grad[p] = poly_new(an->en);
         }
         an->enum_log2_states = an->cond_log2_states = -1;

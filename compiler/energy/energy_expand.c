@@ -174,8 +174,46 @@ static Poly *expand_sum(Energy *en, const Expr *e, const Env *env) {
     return body;
 }
 
+const KeptLet *energy_kept_let(const Energy *en, const Sym *s) {
+    for (int i = 0; i < en->nkept; i++)
+        if (en->kept[i].sym == s) return &en->kept[i];
+    return NULL;
+}
+
+/* A kept let's body, expanded the first time it is used, over variables
+ * of its own (the lowering computes it once into a temporary). */
+static const KeptLet *kept_let(Energy *en, const Sym *s) {
+    const KeptLet *k = energy_kept_let(en, s);
+    if (k) return k;
+    Env *scope = ARENA_ARRAY(en->a, Env, s->nvars + 1);
+    const Env *inner = NULL;
+    KeptLet kl = {.sym = s};
+    for (int i = 0; i < s->nvars; i++) {
+        kl.vars[i] = energy_var(en, s->vars[i], s->var_ranges[i]);
+        scope[i].name = s->vars[i];
+        scope[i].val = (Affine){.n = 1, .var = {kl.vars[i]}, .coef = {1}};
+        scope[i].up = inner;
+        inner = &scope[i];
+    }
+    kl.body = expand(en, s->body, inner);
+    KeptLet *slot = arena_grow(en->a, &en->kept, &en->nkept, &en->capkept, sizeof(KeptLet));
+    *slot = kl;
+    en->nkept++;
+    return slot;
+}
+
 static Poly *expand_name(Energy *en, const Expr *e, const Env *env) {
     Sym *s = sema_lookup(en->m, e->str);
+    if (s->kind == SYM_LET && en->m->keep_lets) {
+        const KeptLet *k = kept_let(en, s);
+        Poly *p = poly_new(en);
+        Term t = {.coef = 1, .nf = 1};
+        t.f = ARENA_NEW(en->a, Factor);
+        *t.f = (Factor){.kind = FK_TENSOR, .power = 1, .sym = s, .nidx = s->nvars, .arg = k->body, .span = e->span};
+        for (int i = 0; i < s->nvars && i < e->nidx; i++) t.f->idx[i] = eval_affine(e->idx[i], env);
+        poly_push(en, p, t);
+        return p;
+    }
     if (s->kind == SYM_LET) {
         Env *scope = ARENA_ARRAY(en->a, Env, s->nvars + 1);
         const Env *inner = NULL;   /* a let sees only its own indices */

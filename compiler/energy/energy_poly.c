@@ -195,7 +195,8 @@ int poly_mentions(const Poly *p, const Sym *s) {
         const Term *t = &p->t[i];
         for (int k = 0; k < t->nf; k++) {
             if (t->f[k].kind == FK_TENSOR && t->f[k].sym == s) return 1;
-            if (t->f[k].kind == FK_FUNC && poly_mentions(t->f[k].arg, s)) return 1;
+            /* a function's argument, or a kept let's body */
+            if (t->f[k].arg && poly_mentions(t->f[k].arg, s)) return 1;
         }
     }
     return 0;
@@ -209,7 +210,8 @@ static int affine_mentions(const Affine *a, int var) {
 
 static int factor_mentions_var(const Factor *f, int var) {
     if (f->kind == FK_TENSOR) {
-        if (var == VAR_BATCH && f->sym && f->sym->kind == SYM_UNIT) return 1;
+        /* a kept let is computed per row, like a unit */
+        if (var == VAR_BATCH && f->sym && (f->sym->kind == SYM_UNIT || f->sym->kind == SYM_LET)) return 1;
         for (int d = 0; d < f->nidx; d++)
             if (affine_mentions(&f->idx[d], var)) return 1;
         return 0;

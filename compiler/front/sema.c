@@ -492,7 +492,14 @@ static void unit_attrs(Checker *c, Sym *s, Stmt *st) {
             const Expr *v = e->expr;
             const char *kind = v->kind == EX_NAME && !v->has_index ? v->str : "";
             s->noise = !strcmp(kind, "normal") ? NOISE_NORMAL : !strcmp(kind, "uniform") ? NOISE_UNIFORM : NOISE_NONE;
-            if (s->noise == NOISE_NONE) diag_error(c->d, v->span, "noise must be normal or uniform");
+            /* bernoulli(p): 1 with probability p, else 0 (a random mask) */
+            if (v->kind == EX_CALL && !strcmp(v->str, "bernoulli") && v->nargs == 1 && !v->args[0].name &&
+                v->args[0].value->kind == EX_NUM && v->args[0].value->num > 0 && v->args[0].value->num < 1) {
+                s->noise = NOISE_BERNOULLI;
+                s->noise_p = v->args[0].value->num;
+            }
+            if (s->noise == NOISE_NONE)
+                diag_error(c->d, v->span, "noise must be normal, uniform or bernoulli(p) with 0 < p < 1");
             else if (s->role != ROLE_INPUT) diag_error(c->d, e->name_span, "only input groups take noise");
             continue;
         }

@@ -35,7 +35,7 @@ typedef enum { SYM_UNIT, SYM_PARAM, SYM_LET } SymKind;
 /* What updates a group when its conditional is not sampled exactly. */
 enum { SAMPLER_EXACT, SAMPLER_HMC, SAMPLER_METROPOLIS };
 /* input groups the runtime fills with fresh noise for every batch */
-enum { NOISE_NONE, NOISE_NORMAL, NOISE_UNIFORM };
+enum { NOISE_NONE, NOISE_NORMAL, NOISE_UNIFORM, NOISE_BERNOULLI };
 
 typedef struct Sym {
     SymKind kind;
@@ -59,6 +59,7 @@ typedef struct Sym {
     const char *start_name;
     Span start_span;
     struct Sym *start;
+    double noise_p;         /* NOISE_BERNOULLI: P(1) */
     const char *offset_of;  /* SYM_PARAM { offset = g }: not learned, it tracks
                                the mean of group g (centering) */
     double offset_rate;
@@ -103,6 +104,11 @@ typedef struct Model {
     Block *train, *sample, *eval;   /* NULL when the spec has none */
     int network;            /* lets alone, no energy or loss: a generator or a
                                discriminator (method = adversarial) */
+    /* set for a network the compiler writes (compile_network): each let is
+     * computed once into a temporary instead of inlined where it is used,
+     * so a let used twice by the next (unrolled mean-field steps) costs
+     * one evaluation, not a tree that doubles with every step */
+    int keep_lets;
 } Model;
 
 /* A stack of models trained layer by layer: each layer's hidden group is the

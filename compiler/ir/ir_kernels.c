@@ -345,6 +345,11 @@ IrProgram *ir_build(Arena *a, Analysis *an) {
         if ((!mode || strcmp(mode, "symbolic")) &&
             ir_reverse(&L, L.p->nkernels - 1, ir_find_buf(L.p, BUF_ROW, 3), w, "grad_loss") >= 0)
             return L.p;
+        if (m->keep_lets) {
+            /* no symbolic fallback through kept lets (energy_analyze.c) */
+            fprintf(stderr, "ebmc: internal error: reverse mode failed on the loss of '%s'\n", m->name);
+            abort();
+        }
         lower_begin_kernel(&L, "grad_loss");
         for (int p = 0; p < m->nparams; p++) {
             if (!an->loss_grad[p] || !an->loss_grad[p]->n) continue;

@@ -240,7 +240,7 @@ int lower_materialize(Lower *L, const Poly *P, const int *vars, int nvars) {
         if (!strcmp(L->cse_key[i], key)) return L->cse_buf[i];
     int buf = new_temp(L, vars, nvars, "tmp");
     lower_into(L, P, buf, vars, nvars, 0);
-    if (L->cse_n < 256) {
+    if (L->cse_n < (int)(sizeof L->cse_buf / sizeof L->cse_buf[0])) {
         L->cse_key[L->cse_n] = key;
         L->cse_buf[L->cse_n++] = buf;
     }
@@ -289,6 +289,26 @@ static void remove_factor(Term *t, int k) {
 static void materialize_functions(Lower *L, Term *t, const int *keep, int nkeep) {
     for (int k = 0; k < t->nf; k++) {
         Factor *f = &t->f[k];
+        if (f->kind == FK_TENSOR && f->sym && f->sym->kind == SYM_LET) {
+            /* a kept let: its body once per kernel (by content) over the
+             * batch and its own variables, then read like a tensor */
+            const KeptLet *kl = energy_kept_let(L->en, f->sym);
+            int vars[MAX_DIMS + 1], n = 0;
+            vars[n++] = VAR_BATCH;
+            for (int d = 0; d < f->sym->nvars; d++) vars[n++] = kl->vars[d];
+            int buf = lower_materialize(L, kl->body, vars, n);
+            /* other uses read it: no GEMM of a use may be redirected out of it */
+            int cap = (int)(sizeof L->shared / sizeof L->shared[0]);
+            if (L->nshared < cap && !lower_is_shared(L, buf)) L->shared[L->nshared++] = buf;
+            Factor nf = *f;
+            nf.sym = NULL;
+            nf.arg = NULL;
+            nf.temp = ARENA_NEW(L->a, Temp);
+            nf.temp->buf = buf;
+            nf.temp->batched = 1;
+            *f = nf;
+            continue;
+        }
         if (f->kind != FK_FUNC) continue;
         int vars[64], n = 0;
         if (poly_free_var(f->arg, VAR_BATCH)) vars[n++] = VAR_BATCH;
@@ -510,7 +530,7 @@ static int try_gemm(Lower *L, Term *t, int x) {
     s->k = k;
     int cbuf = lower_find_same_gemm(L, &g);
     if (cbuf >= 0) {
-        if (L->nshared < 256 && !lower_is_shared(L, cbuf)) L->shared[L->nshared++] = cbuf;
+        if (L->nshared < (int)(sizeof L->shared / sizeof L->shared[0]) && !lower_is_shared(L, cbuf)) L->shared[L->nshared++] = cbuf;
     } else {
         cbuf = new_temp(L, cv, ncv, "gemm");
         g.c = cbuf;

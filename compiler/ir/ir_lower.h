@@ -19,10 +19,10 @@ typedef struct Lower {
     IrKernel *k;            /* the kernel being built */
     int capstmts;
     int cse_n;              /* temporaries of this kernel, by content */
-    const char *cse_key[256];
-    int cse_buf[256];
+    const char *cse_key[1024];
+    int cse_buf[1024];
     int nshared;            /* GEMM results reused by several terms: lower_into */
-    int shared[256];        /* must not redirect their GEMM into its target */
+    int shared[1024];        /* must not redirect their GEMM into its target */
     unsigned long long mean_units;  /* unit groups read from their BUF_MEAN
                                        instead of their state (grad.mean) */
 } Lower;

@@ -138,6 +138,7 @@ rt_model *ir_model_build(Arena *a, Analysis *an, IrProgram *p) {
         g->dstate_buf = ir_find_buf(p, BUF_DSTATE, u);
         g->clamp_buf = ir_find_buf(p, BUF_CLAMP, u);
         g->noise = s->noise;
+        g->noise_p = s->noise_p;
         g->k_dsmooth = ir_find_kernel(p, arena_printf(a, "dEs.%s", s->name));
         g->k_l1 = ir_find_kernel(p, arena_printf(a, "l1.%s", s->name));
         g->k_prior = ir_find_kernel(p, arena_printf(a, "prior.%s", s->name));

@@ -49,9 +49,10 @@ static void group(FILE *f, const rt_group *g) {
     fprintf(f, "     .k_sample = %d, .k_mean = %d, .sampler = %d, .sampler_steps = %d, .sampler_step_size = ",
             g->k_sample, g->k_mean, g->sampler, g->sampler_steps);
     num(f, g->sampler_step_size);
-    fprintf(f, ", .k_dstate = %d, .dstate_buf = %d,\n     .clamp_buf = %d, .noise = %d, .k_dsmooth = %d, .k_l1 = %d, "
-               ".k_prior = %d},\n",
-            g->k_dstate, g->dstate_buf, g->clamp_buf, g->noise, g->k_dsmooth, g->k_l1, g->k_prior);
+    fprintf(f, ", .k_dstate = %d, .dstate_buf = %d,\n     .clamp_buf = %d, .noise = %d, .noise_p = ", g->k_dstate,
+            g->dstate_buf, g->clamp_buf, g->noise);
+    num(f, g->noise_p);
+    fprintf(f, ", .k_dsmooth = %d, .k_l1 = %d, .k_prior = %d},\n", g->k_dsmooth, g->k_l1, g->k_prior);
 }
 
 static void param(FILE *f, const rt_param *q, int i) {
@@ -214,7 +215,7 @@ void aot_emit_train_cfg(FILE *f, const char *name, const rt_train_cfg *t) {
     fprintf(f, "    .seed = %lluull,\n", (unsigned long long)t->seed);
     I(mf_iters), D(mf_tol), I(mon_recon), I(mon_pll), I(mon_exact), I(mon_accuracy), I(mon_fe_gap);
     I(replicas), D(beta_min), I(pt_geometric), I(mon_every), I(checkpoint_every), D(checkpoint_minutes);
-    D(tol), I(ica_fast), I(iters), I(sfa_quadratic), D(l1_scale), I(samples), I(baseline), I(on_collapse);
+    D(tol), I(ica_fast), I(iters), D(mp_drop), I(sfa_quadratic), D(l1_scale), I(samples), I(baseline), I(on_collapse);
     D(collapse_factor), I(gradient), D(adapt_lr);
     fputs("};\n", f);
 }

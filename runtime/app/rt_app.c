@@ -179,6 +179,7 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     /* as ebmc train does: the tempered model, the recognition model's
      * parameters drawn after the model's */
     if (cfg.method == RT_PT) cfg.tempered = app->tempered;
+    if (cfg.method == RT_MP) cfg.mp_net = app->mp_net;
     if ((cfg.method == RT_WAKE_SLEEP || cfg.method == RT_REINFORCE) && app->recognition) {
         qp = rt_params_new(app->recognition);
         rt_params_init(app->recognition, qp, cfg.seed + 1);
@@ -297,8 +298,12 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     double ll;
     const char *tname = rt_opt_str(&o, "--target");
     int target = tname ? rt_find_group(app->model, tname) : app->train ? r.train.target : -1;
-    if (target < -1 || (tname && target < 0) ||
-        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, stdout, &ll) ||
+    int mf_iters = !app->train ? 10 : r.train.method == RT_MP ? r.train.iters : r.train.mf_iters;
+    double missing = 0;
+    if (rt_flag_fraction("--missing", rt_opt_str(&o, "--missing"), &missing) < 0) rc = 1;
+    else if (target < -1 || (tname && target < 0) ||
+        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, mf_iters,
+                      missing, stdout, &ll) ||
         (rt_opt_str(&o, "--inception") &&
          rt_inception_report(app->model, p, tname, rt_opt_str(&o, "--inception"), &data, stdout)))
         rc = fail_rt();

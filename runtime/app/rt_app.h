@@ -64,6 +64,7 @@ typedef struct rt_app {
     /* the other compiled models the train block's method needs, or NULL */
     const rt_tempered *tempered;    /* method = pt */
     rt_model *recognition;          /* wake_sleep, reinforce: q(h | x) */
+    rt_model *mp_net;               /* mp: the network of train's mp(iters, drop) */
     const rt_source *validation;    /* the fe_gap monitor's held-out rows, or NULL */
     const rt_stack *stack;          /* a spec with a stack: train and sample run it
                                        (rt_app_stack.c); eval evaluates model on its data */

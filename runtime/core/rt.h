@@ -45,6 +45,8 @@ void rt_say(rt_say_fn fn, const char *kind, const char *fmt, ...) __attribute__(
  * ends in an int of the runtime or a count that sizes a buffer, so past
  * INT_MAX it would wrap: it is refused. ebmc and a built binary share it. */
 int rt_flag_ll(const char *name, const char *v, long long lo, long long *out);
+/* a flag's fraction in [0, 1) (--missing 0.25): 0 if absent, 1 set, -1 after an error */
+int rt_flag_fraction(const char *name, const char *v, double *out);
 /* The candidate a misspelt name was probably meant to be (a few edits
  * away, fewer for short names), or NULL: "did you mean" for the flag
  * parser and the compiler alike. */

@@ -185,6 +185,18 @@ void rt_on_stop_signals(void (*handler)(int)) {
     for (int i = 0; i < 3; i++) sigaction(sigs[i], &sa, NULL);
 }
 
+int rt_flag_fraction(const char *name, const char *v, double *out) {
+    if (!v) return 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (*end || end == v || !(x >= 0 && x < 1)) {
+        rt_report("error", "%s expects a fraction from 0 up to (not including) 1, not '%s'", name, v);
+        return -1;
+    }
+    *out = x;
+    return 1;
+}
+
 int rt_flag_ll(const char *name, const char *v, long long lo, long long *out) {
     if (!v) return 0;
     char *end;

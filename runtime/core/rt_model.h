@@ -22,7 +22,7 @@ enum { RT_INIT_ZEROS, RT_INIT_CONST, RT_INIT_NORMAL, RT_INIT_UNIFORM, RT_INIT_LO
 enum { RT_BUF_PARAM, RT_BUF_STATE, RT_BUF_MEAN, RT_BUF_GRAD, RT_BUF_ROW, RT_BUF_WEIGHT, RT_BUF_TEMP, RT_BUF_DSTATE,
        RT_BUF_CLAMP };
 enum { RT_SAMPLER_EXACT, RT_SAMPLER_HMC, RT_SAMPLER_METROPOLIS };
-enum { RT_NOISE_NONE, RT_NOISE_NORMAL, RT_NOISE_UNIFORM };
+enum { RT_NOISE_NONE, RT_NOISE_NORMAL, RT_NOISE_UNIFORM, RT_NOISE_BERNOULLI };
 
 typedef struct rt_group {
     const char *name;
@@ -39,6 +39,7 @@ typedef struct rt_group {
     int k_dstate, dstate_buf;   /* HMC: dE/dx of the group */
     int clamp_buf;              /* 1 where a unit is held fixed */
     int noise;                  /* RT_NOISE_*: an input the runtime refills */
+    double noise_p;             /* RT_NOISE_BERNOULLI: P(1) */
     int k_dsmooth, k_l1;        /* sparse coding, into dstate_buf: d(smooth
                                    part of E)/dx and the weights of |x|; -1 */
     int k_prior;                /* a draw from the group's own "~" statement

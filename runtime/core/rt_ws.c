@@ -243,9 +243,12 @@ void rt_ws_fill_noise(rt_ws *w) {
         const rt_group *gr = &m->groups[g];
         if (gr->noise == RT_NOISE_NONE) continue;
         float *x = w->bufs[gr->state_buf];
-        for (int64_t i = 0; i < gr->size * w->B; i++)
-            x[i] = gr->noise == RT_NOISE_NORMAL ? rt_normal(w->seed, (1u << 27) + 2u * (uint32_t)g, w->step, (uint32_t)i)
-                                                : rt_uniform(w->seed, (1u << 27) + 2u * (uint32_t)g, w->step, (uint32_t)i);
+        for (int64_t i = 0; i < gr->size * w->B; i++) {
+            uint32_t st = (1u << 27) + 2u * (uint32_t)g;
+            x[i] = gr->noise == RT_NOISE_NORMAL ? rt_normal(w->seed, st, w->step, (uint32_t)i)
+                                                : rt_uniform(w->seed, st, w->step, (uint32_t)i);
+            if (gr->noise == RT_NOISE_BERNOULLI) x[i] = x[i] < gr->noise_p ? 1.0f : 0.0f;
+        }
     }
     w->step++;
 }

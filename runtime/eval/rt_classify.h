@@ -18,4 +18,10 @@ int rt_conditional_probs(const rt_model *m, rt_params *p, int target, const floa
                          int64_t row_floats, double *probs);
 /* where group g starts in a row of visible (then input) values */
 int64_t rt_target_offset(const rt_model *m, int g);
+/* The fraction of n rows whose target group's most probable configuration
+ * under mean field (iters sweeps of rt_mean_field, the target and a
+ * fraction `missing` of the other visible units free, drawn by seed) is
+ * the true one (rt_classify_mf.c). 0, or -1 after rt_fail. */
+int rt_classify_mean_field(const rt_model *m, rt_params *p, int target, const float *rows, int64_t n, int64_t rf,
+                           int iters, double missing, uint64_t seed, double *accuracy);
 #endif

@@ -25,7 +25,7 @@ int rt_find_group(const rt_model *m, const char *name) {
 }
 
 int rt_eval_basic(const rt_model *m, rt_params *p, const rt_dataset *data, uint64_t seed, int exact, int target,
-                  FILE *y, double *exact_loglik) {
+                  int mf_iters, double missing, FILE *y, double *exact_loglik) {
     *exact_loglik = NAN;
     int64_t rf = rt_visible_floats(m);
     int enumerable = m->enum_log2_states >= 0 && m->enum_log2_states <= RT_EXACT_MAX_LOG2, inputs = 0;
@@ -36,11 +36,19 @@ int rt_eval_basic(const rt_model *m, rt_params *p, const rt_dataset *data, uint6
     double pll, mse;
     if (!rt_recon_error(m, p, data->data, data->n, rf, &mse)) fprintf(y, "recon_error: %.6f\n", mse);
     if (!rt_pseudo_loglik(m, p, data->data, data->n, rf, seed, &pll)) fprintf(y, "pseudo_loglik: %.6f\n", pll);
-    if (target >= 0) {
+    if (target >= 0 && m->groups[target].role != RT_VISIBLE)
+        return rt_fail("--target: group '%s' is not visible; the target is a visible group predicted from the rest",
+                       m->groups[target].name);
+    if (missing > 0 && target < 0) return rt_fail("--missing: name the group to predict with --target");
+    if (target >= 0 && (missing > 0 || !m->fe_exact)) {
+        double acc;
+        if (rt_classify_mean_field(m, p, target, data->data, data->n, rf, mf_iters, missing, seed, &acc)) return -1;
+        fprintf(y, "target: %s\n", m->groups[target].name);
+        fprintf(y, "target_by: mean_field\nmean_field_iters: %d\n", mf_iters);
+        rt_yaml_number(y, "missing", missing);
+        rt_yaml_number(y, "accuracy", acc);
+    } else if (target >= 0) {
         double cll, acc;
-        if (m->groups[target].role != RT_VISIBLE)
-            return rt_fail("--target: group '%s' is not visible; the target is a visible group predicted from the rest",
-                           m->groups[target].name);
         if (rt_classify(m, p, target, data->data, data->n, rf, &cll, &acc)) return -1;
         fprintf(y, "target: %s\n", m->groups[target].name);
         rt_yaml_number(y, "cond_loglik", cll);

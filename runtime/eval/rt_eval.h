@@ -16,9 +16,12 @@ void rt_yaml_number(FILE *y, const char *key, double v);
  * average exact log-likelihood, or NAN. With target >= 0 (a visible group),
  * also cond_loglik, the average exact log p(target | the other groups), and
  * the accuracy of predicting it by its most probable configuration
- * (rt_classify.h). 0, or -1 after rt_fail. */
+ * (rt_classify.h). When the hidden groups do not sum out (a DBM), or with
+ * missing > 0 (that fraction of the other visible units left out at
+ * random), the target is predicted by mf_iters sweeps of mean field
+ * instead (rt_classify_mean_field): accuracy only. 0, or -1 after rt_fail. */
 int rt_eval_basic(const rt_model *m, rt_params *p, const rt_dataset *data, uint64_t seed, int exact, int target,
-                  FILE *y, double *exact_loglik);
+                  int mf_iters, double missing, FILE *y, double *exact_loglik);
 /* the group named name, or -1 after rt_fail naming the groups there are */
 int rt_find_group(const rt_model *m, const char *name);
 #endif

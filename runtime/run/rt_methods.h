@@ -22,6 +22,8 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
               rt_train_report *rep);    /* rt_sparse.c */
 int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
                   rt_train_report *rep);   /* rt_wake_sleep.c: wake-sleep and REINFORCE */
+int rt_mp(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_train_cfg *cfg, FILE *progress,
+          rt_train_report *rep);          /* rt_mp.c: cfg->mp_net minimised in m's place */
 
 /* ---- helpers the methods share (rt_methods.c) ---- */
 double rt_method_now(void);

@@ -418,6 +418,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
         for (int i = 0; i < m->nparams; i++) found |= !strcmp(m->params[i].name, cfg->param_rules[k].param);
         if (!found) return rt_fail("params: model '%s' has no parameter '%s'", m->name, cfg->param_rules[k].param);
     }
+    if (cfg->method == RT_MP) return rt_mp(m, p, data, cfg, progress, rep);
     if (cfg->method >= RT_EM) return rt_train_method(m, p, data, cfg, progress, rep);
     if (rt_train_dist_check(m, cfg)) return -1;
     /* fe_gap's held-out rows: the validation set, or the last 10% of the

@@ -11,7 +11,8 @@ enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
        RT_ADVERSARIAL,   /* the model's loss (the discriminator's step), then every k
                             batches the adversary's (the generator's step) */
        /* methods with their own loops (runtime/run/rt_methods.c dispatches) */
-       RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE };
+       RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE,
+       RT_MP    /* multi-prediction: mp_net, minimised in the model's place (rt_mp.c) */ };
 enum { RT_COLLAPSE_STOP, RT_COLLAPSE_RESTORE, RT_COLLAPSE_IGNORE };
 enum { RT_COLLAPSE_MAX_RESTORES = 5 };
 /* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */
@@ -79,7 +80,11 @@ typedef struct rt_train_cfg {
     /* RT_EM .. RT_REINFORCE (runtime/run/rt_methods.c) */
     double tol;            /* em, ica: stop when an iteration gains less */
     int ica_fast;          /* ica: FastICA (symmetric, tanh) instead of the natural gradient */
-    int iters;             /* sparse coding: FISTA iterations per batch */
+    int iters;             /* sparse coding: FISTA iterations per batch; mp:
+                              mean-field sweeps */
+    double mp_drop;        /* mp: the fraction of visible units predicted */
+    const rt_model *mp_net;   /* mp: the network of the model's multi-prediction
+                              loss (the compiler's, compiler/derive/derive_mp.c) */
     int sfa_quadratic;     /* sfa: features of the quadratic expansion */
     double l1_scale;       /* sparse coding: multiplies the derived |h| weights */
     const rt_model *recognition;   /* wake_sleep, reinforce: q(h | x) */

@@ -1,6 +1,7 @@
 # build_methods.sh — built binaries carry the other compiled models their
 # train block's method needs (issue 16): the tempered model of
-# method = pt(...), the recognition model of wake_sleep and reinforce. For
+# method = pt(...), the recognition model of wake_sleep and reinforce, the
+# network of method = mp(...). For
 # the same seed, `BIN train` writes the tensors `ebmc train` writes, byte
 # for byte (the metadata differs: a binary names its spec's hash), and the
 # recognition model's beside them. Before, such a binary was built with a
@@ -55,3 +56,17 @@ sed -e 's/^  epochs .*$/  epochs = 30/' -e "s|^  monitor .*\$|  monitor = fe_gap
 if same_tensors "$T/v_bin.safetensors" "$T/v_ebmc.safetensors" && grep -q "fe_gap" "$T/v_bin.log"; then
     ok "validation = ...: BIN train holds out the spec's validation rows as ebmc does (tensors byte for byte)"
 else notok "validation in a built binary" "$(grep epoch "$T/v_bin.log" | tail -1)" "$(grep epoch "$T/v_ebmc.log" | tail -1)"; fi
+
+# method = mp: the binary carries the network of mp(iters, drop) and trains
+# the DBM as ebmc train does; other iters are refused (the network is fixed)
+awk 'BEGIN { for (r = 0; r < 20; r++) { c = r % 3; line = ""
+    for (i = 0; i < 16; i++) line = line (c == 0 ? i < 8 : c == 1 ? i % 2 : (i + r) % 3 == 0) ","
+    print line (c == 0 ? "1,0,0" : c == 1 ? "0,1,0" : "0,0,1") } }' >"$T/mp.csv"
+mp_spec "$T/mp.ebm" "$T/mp.csv" 5
+"$EBMC" build "$T/mp.ebm" -o "$T/mpbin" >/dev/null 2>"$T/err" || notok "build mp" "$(head -2 "$T/err")"
+"$T/mpbin" train --seed 3 --out "$T/mp_bin.safetensors" --quiet 2>"$T/err" || notok "BIN train mp" "$(head -2 "$T/err")"
+"$EBMC" train "$T/mp.ebm" --seed 3 --out "$T/mp_ebmc.safetensors" --quiet
+same_tensors "$T/mp_bin.safetensors" "$T/mp_ebmc.safetensors" &&
+    ok "method = mp: BIN train's tensors are ebmc train's, byte for byte (5 epochs, seed 3)" || notok "mp tensors differ"
+expect_fail "method = mp: a binary refuses other mp settings" "needs the network of those settings" \
+    "$T/mpbin" train --out "$T/mp2.safetensors" --quiet --set "method=mp(iters = 4)"

@@ -51,3 +51,35 @@ train s {
 }
 SPEC
 }
+
+# mp_spec FILE DATA EPOCHS: a 16-8-6 DBM with 3 labels on top, trained by
+# method = mp(iters = 3, drop = 0.5) on DATA (rows of 16 pixels and 3
+# one-hot label columns), EPOCHS epochs of Adam
+mp_spec() {
+    cat >"$1" <<SPEC
+model mpdbm {
+  visible v[16] : bernoulli
+  visible y[3]  : softmax
+  hidden  h1[8] : bernoulli
+  hidden  h2[6] : bernoulli
+  param W1[16, 8] init normal(0, 0.1)
+  param W2[8, 6]  init normal(0, 0.1)
+  param U[6, 3]   init normal(0, 0.1)
+  param b[16]
+  param c1[8]
+  param c2[6]
+  param d[3]
+  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k] - sum(l) d[l]*y[l]
+           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k] - sum(k, l) h2[k]*U[k, l]*y[l]
+}
+train mpdbm {
+  data = csv("$2")
+  method = mp(iters = 3, drop = 0.5)
+  optimizer = adam
+  batch = 20
+  epochs = $3
+  lr = 0.01
+  target = y
+}
+SPEC
+}

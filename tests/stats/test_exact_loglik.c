@@ -127,7 +127,7 @@ static void check_loglik(const char *name, const char *src, uint64_t seed, doubl
     d.dims[1] = rf;
     d.ndim = 2;
     double ell = NAN;
-    CHECK(rt_eval_basic(m, t.p, &d, 1, 1, -1, y, &ell) == 0, "%s: eval: %s", name, rt_last_error());
+    CHECK(rt_eval_basic(m, t.p, &d, 1, 1, -1, 10, 0, y, &ell) == 0, "%s: eval: %s", name, rt_last_error());
     fclose(y);
     CHECK(text && strstr(text, "exact_loglik:"), "%s: eval printed no exact_loglik:\n%s", name, text ? text : "");
     CHECK_NEAR(ell, avg, 1e-4, "eval's exact_loglik");

@@ -15,7 +15,13 @@
  *     relative, and the loss rows grad_loss writes equal the loss
  *     kernel's (1e-6 relative), so minimize need not run both;
  *   - vae.ebm's loss kernel runs 2 GEMMs of 784 x 200 and grad_loss 5
- *     (before reverse mode: 3 and 29).
+ *     (before reverse mode: 3 and 29);
+ *   - method = mp's network of a small DBM with labels (derive_mp.c, 3
+ *     mean-field sweeps, lets kept): reverse mode against finite
+ *     differences in double, < 1e-6 relative, every entry; and its loss
+ *     equals the cross-entropy of the predicted units computed from the
+ *     DBM's own rt_mean_field with the same units clamped (1e-5 relative,
+ *     float), so the network is the compiler's mean field unrolled.
  * The adversarial pair's two steps (a small sigmoid generator and tanh
  * discriminator composed by derive_adversarial.c) are checked the same
  * way, and their losses against the formulas written out in double.
@@ -25,6 +31,9 @@
 #include "../unit/check.h"
 #include "stats.h"
 #include "derive_adversarial.h"
+
+#include "derive_mp.h"
+#include "rt_eval.h"
 
 enum { R = 4 };
 
@@ -183,19 +192,17 @@ static void fill_units(Side *s) {
         float *x = s->w->bufs[g->state_buf];
         int64_t last = g->ndim ? g->dims[g->ndim - 1] : 1;
         for (int64_t i = 0; i < R * g->size; i++) {
-            if (g->utype == RT_SOFTMAX) x[i] = i % last == (i / last * 5 + u) % last;
+            if (g->noise == RT_NOISE_BERNOULLI) x[i] = (i * 5 + i / 7 + u) % 3 != 0;   /* a mask: 0 and 1 */
+            else if (g->utype == RT_SOFTMAX) x[i] = i % last == (i / last * 5 + u) % last;
             else if (g->utype == RT_BERNOULLI) x[i] = (i * 7 + i / 5 + u) % 3 == 0;
             else x[i] = (float)rt_normal(5, (uint32_t)u, 0, (uint32_t)i);
         }
     }
 }
 
-static int side_new(Side *s, const char *src, int symbolic, double sd) {
-    if (symbolic) setenv("EBMC_LOSS_GRAD", "symbolic", 1);
-    else unsetenv("EBMC_LOSS_GRAD");
-    int ok = test_model(&s->t, src);
-    unsetenv("EBMC_LOSS_GRAD");
-    if (!ok || !s->t.m || s->t.m->k_grad_loss < 0) return 0;
+/* s->t compiled: its parameters drawn, units filled, buffers in double */
+static int side_init(Side *s, double sd) {
+    if (!s->t.m || s->t.m->k_grad_loss < 0) return 0;
     test_random_params(&s->t, sd, 81);
     s->w = rt_ws_new(s->t.m, R, s->t.p, 4);
     fill_units(s);
@@ -212,6 +219,14 @@ static int side_new(Side *s, const char *src, int symbolic, double sd) {
         if (p->bufs[b].kind == BUF_GRAD) memset(s->d[b], 0, sizeof(double) * (size_t)p->bufs[b].size);
     }
     return 1;
+}
+
+static int side_new(Side *s, const char *src, int symbolic, double sd) {
+    if (symbolic) setenv("EBMC_LOSS_GRAD", "symbolic", 1);
+    else unsetenv("EBMC_LOSS_GRAD");
+    int ok = test_model(&s->t, src);
+    unsetenv("EBMC_LOSS_GRAD");
+    return ok && side_init(s, sd);
 }
 
 static void side_free(Side *s) {
@@ -464,6 +479,89 @@ static void vae_spec_gemms(void) {
     free(src);
 }
 
+/* a DBM v - h1 - h2 - y (labels on top), as specs/mpdbm.ebm, small */
+static const char *mp_dbm =
+    "model dbm {\n  visible v[7] : bernoulli\n  visible y[3] : softmax\n  hidden h1[5] : bernoulli\n"
+    "  hidden h2[4] : bernoulli\n  param W1[7, 5]\n  param W2[5, 4]\n  param U[4, 3]\n  param b[7]\n"
+    "  param c1[5]\n  param c2[4]\n  param d[3]\n"
+    "  energy = - sum(i) b[i]*v[i] - sum(j) c1[j]*h1[j] - sum(k) c2[k]*h2[k] - sum(l) d[l]*y[l]\n"
+    "           - sum(i, j) v[i]*W1[i, j]*h1[j] - sum(j, k) h1[j]*W2[j, k]*h2[k] - sum(k, l) h2[k]*U[k, l]*y[l]\n}\n";
+
+/* the mp loss of each row from the DBM itself: rt_mean_field with the
+ * net's clamped units held and the rest free from 0, `iters` sweeps, then
+ * each visible group's conditional mean and the predicted units'
+ * cross-entropy */
+static double mp_loss_by_mean_field(TestModel *dbm, Side *net, int iters) {
+    const rt_model *m = dbm->m, *n = net->t.m;
+    for (int i = 0; i < m->nparams; i++)
+        memcpy(dbm->p->value[i], net->t.p->value[i], sizeof(float) * (size_t)m->params[i].size);
+    rt_ws *w = rt_ws_new(m, R, dbm->p, 4);
+    float *keep[64] = {0};
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        float *x = w->bufs[gr->state_buf];
+        memset(x, 0, sizeof(float) * (size_t)(R * gr->size));
+        if (gr->role != RT_VISIBLE) continue;
+        char name[64];
+        snprintf(name, sizeof name, "keep_%s", gr->name);
+        int ng = rt_find_group(n, gr->name), nk = rt_find_group(n, name);
+        const float *data = net->w->bufs[n->groups[ng].state_buf];
+        keep[g] = net->w->bufs[n->groups[nk].state_buf];
+        float *vals = malloc(sizeof(float) * (size_t)(R * gr->size));
+        int64_t K = gr->utype == RT_SOFTMAX ? gr->dims[gr->ndim - 1] : 1;
+        for (int64_t i = 0; i < R * gr->size; i++) {
+            vals[i] = keep[g][i / K] != 0 ? data[i] : NAN;
+            x[i] = keep[g][i / K] != 0 ? data[i] : 0;
+        }
+        rt_ws_clamp(w, g, vals, NULL, R);
+        free(vals);
+    }
+    rt_mean_field(w, iters, 0);
+    double loss = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role != RT_VISIBLE) continue;
+        const float *data = net->w->bufs[n->groups[rt_find_group(n, gr->name)].state_buf];
+        rt_ws_run(w, gr->k_mean);   /* the readout: q of every unit from the last sweep */
+        const float *q = w->bufs[gr->state_buf];
+        int64_t K = gr->utype == RT_SOFTMAX ? gr->dims[gr->ndim - 1] : 1;
+        for (int64_t i = 0; i < R * gr->size; i++) {
+            if (keep[g][i / K] != 0) continue;
+            loss -= K > 1 ? data[i] * log(q[i]) : data[i] * log(q[i]) + (1 - data[i]) * log(1 - q[i]);
+        }
+        rt_ws_clamp(w, g, NULL, NULL, 0);
+    }
+    rt_ws_free(w);
+    return loss;
+}
+
+static void mp_network_reverse(void) {
+    TestModel dbm;
+    Side s = {0};
+    CHECK(test_model(&dbm, mp_dbm), "compile the DBM");
+    if (!dbm.an) goto out;
+    s.t.c = derive_mp_network(dbm.c->arena, dbm.an, 3, 0.5);
+    CHECK(s.t.c != NULL, "the mp network compiles: %s", s.t.c ? "" : rt_last_error());
+    if (!s.t.c) goto out;
+    s.t.an = compile_main_model(s.t.c);
+    s.t.ir = ir_build(s.t.c->arena, s.t.an);
+    s.t.m = ir_model_build(s.t.c->arena, s.t.an, s.t.ir);
+    s.t.p = rt_params_new(s.t.m);
+    CHECK(side_init(&s, 0.7) && s.t.ir->kernels[s.t.m->k_grad_loss].reverse, "mp network: grad_loss is reverse mode");
+    if (!s.w) goto out;
+    double e = fd_error(&s, 0);
+    CHECK(e < 1e-6, "mp network: reverse mode vs finite differences (double): relative error %g", e);
+    rt_ws_run(s.w, s.t.m->k_loss);
+    double net = 0;
+    for (int r = 0; r < R; r++) net += s.w->bufs[s.t.m->loss_buf][r];
+    double mf = mp_loss_by_mean_field(&dbm, &s, 3);
+    CHECK(fabs(net - mf) <= 1e-5 * fabs(mf) && net > 0, "mp network's loss %.7g vs the DBM's mean field %.7g", net, mf);
+    printf("# mp network: relative error vs finite differences %.2g; loss %.7g, by rt_mean_field %.7g\n", e, net, mf);
+out:
+    side_free(&s);
+    test_model_free(&dbm);
+}
+
 int main(void) {
     TEST(small_vae_reverse);
     TEST(deep_vae_reverse);
@@ -473,5 +571,6 @@ int main(void) {
     TEST(vae_spec_reverse);
     TEST(vae_spec_gemms);
     TEST(adversarial_reverse);
+    TEST(mp_network_reverse);
     CHECK_DONE();
 }
