@@ -539,7 +539,7 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
                                   "sparse_coding, wake_sleep(recognition = q), reinforce(recognition = q) or mp(iters = 10, drop = 0.5)");
         static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "adversarial", "em", "ica", "sfa",
                                         "sparse_coding", "wake_sleep", "reinforce", "mp"};
-        const char *best = name ? sema_suggest(name, m, 12) : NULL;
+        const char *best = name ? sema_suggest(name, m, (int)(sizeof m / sizeof *m)) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;
     }
