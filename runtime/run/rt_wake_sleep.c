@@ -184,8 +184,10 @@ static int optimal_direction(rt_reinforce *r, const double *sig, int64_t R, int6
 
 /* rt_reinforce_batch; split: x holds the whole batch of every rank, this
  * rank takes its share of the rows, and the sums are added over the ranks
- * (every rank calls alike). NAN after a failed exchange. */
-static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize, int split) {
+ * (every rank calls alike); q's gradients too unless wake (wake-sleep's
+ * sleep phase replaces them). NAN after a failed exchange. */
+static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize, int split,
+                    int wake) {
     int use_baseline = baseline != RT_BASELINE_NONE;
     const rt_model *p = r->pm, *q = r->qm;
     int64_t dx = p->groups[r->px].size, dh = p->groups[r->ph].size;
@@ -265,7 +267,7 @@ static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int b
             *dc += step;
             for (int64_t k = 0; k < dx; k++) dv[k] += step * xi[k];
         }
-    if (split && !rc && baseline != RT_BASELINE_OPTIMAL) rc = rt_train_dist_sum(q, r->qp, NULL, 0);
+    if (split && !rc && !wake && baseline != RT_BASELINE_OPTIMAL) rc = rt_train_dist_sum(q, r->qp, NULL, 0);
     if (split && !rc) rc = rt_train_dist_sum(p, r->pp, sum, (int)(5 + dx));
     if (use_baseline) {
         /* the baselines learn from this batch after it used them */
@@ -283,7 +285,7 @@ static double batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int b
 }
 
 double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S, int baseline, int normalize) {
-    return batch(r, x, n, S, baseline, normalize, 0);
+    return batch(r, x, n, S, baseline, normalize, 0, 0);
 }
 
 /* Adam or SGD with momentum on the ascent direction in p->grad (as
@@ -364,11 +366,11 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
             if (cfg->method == RT_WAKE_SLEEP) {
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
-                elbo += batch(r, rows, nb, 1, RT_BASELINE_NONE, 0, 1) * (double)nb;
+                elbo += batch(r, rows, nb, 1, RT_BASELINE_NONE, 0, 1, 1) * (double)nb;
                 step(m, p, cfg, lr, mom, wd);
                 if ((rc = sleep_phase(r, nb))) break;
             } else {
-                elbo += batch(r, rows, nb, S, cfg->baseline, 1, 1) * (double)nb;
+                elbo += batch(r, rows, nb, S, cfg->baseline, 1, 1, 0) * (double)nb;
                 step(m, p, cfg, lr, mom, wd);
             }
             step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
