@@ -22,6 +22,7 @@
 #include "rt_diverge.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
+#include "rt_optim.h"
 #include "rt_par.h"
 #include "rt_pt.h"
 #include "rt_dist.h"
@@ -243,23 +244,6 @@ static void update_offsets(const rt_model *m, rt_params *p, rt_ws *pos, int64_t 
 
 /* momentum SGD on elements [lo, hi) of one parameter (the worker threads
  * take parts of it: the update is memory-bound) */
-typedef struct Sgd {
-    float *v, *x;
-    const float *g;
-    float mom, lr, decay;
-} Sgd;
-
-static void sgd_part(void *ctx, int64_t lo, int64_t hi) {
-    const Sgd *s = ctx;
-    float *restrict v = s->v, *restrict x = s->x;
-    const float *restrict g = s->g;
-    float mom = s->mom, lr = s->lr, d = s->decay;
-    for (int64_t k = lo; k < hi; k++) {
-        v[k] = mom * v[k] + lr * (g[k] - d * x[k]);
-        x[k] += v[k];
-    }
-}
-
 /* a batch's data rows (in the shuffled order) into a block of rows, or
  * straight into a workspace's visible groups; parts of the batch */
 typedef struct Gather {
@@ -344,21 +328,11 @@ static void update(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, dou
         double lr_i = lr * scale;
         if (isnan(mom_i)) mom_i = mom;
         if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
-        if (cfg->optimizer == RT_ADAM) {
-            /* Kingma & Ba 2015, with bias correction; g is the ascent direction */
-            double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-            float d = (float)decay;
-            float *mm = p->velocity[i], *vv = p->second[i], *x = p->value[i], *g = p->grad[i];
-            for (int64_t k = 0; k < q->size; k++) {
-                double gk = g[k] - d * x[k];
-                mm[k] = (float)(cfg->beta1 * mm[k] + (1 - cfg->beta1) * gk);
-                vv[k] = (float)(cfg->beta2 * vv[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr_i * (mm[k] / c1) / (sqrt(vv[k] / c2) + cfg->adam_eps));
-            }
-        } else {
-            Sgd s = {p->velocity[i], p->value[i], p->grad[i], (float)mom_i, (float)lr_i, (float)decay};
-            rt_par_for(sgd_part, &s, q->size, q->size);
-        }
+        if (cfg->optimizer == RT_ADAM)   /* g is the ascent direction */
+            rt_optim_adam(p->value[i], p->velocity[i], p->second[i], p->grad[i], q->size, lr_i, cfg->beta1,
+                          cfg->beta2, cfg->adam_eps, p->steps, (float)decay);
+        else
+            rt_optim_sgd(p->value[i], p->velocity[i], p->grad[i], q->size, (float)lr_i, (float)mom_i, (float)decay);
         const float *mask = rt_param_mask(m, p, i);
         for (int64_t k = 0; mask && k < q->size; k++)
             if (mask[k] == 0) p->value[i][k] = p->velocity[i][k] = p->second[i][k] = 0;
