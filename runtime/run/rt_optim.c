@@ -11,6 +11,7 @@
 #include "rt_optim.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "rt_par.h"
 
@@ -63,4 +64,17 @@ void rt_optim_adam(float *x, float *m, float *s, const float *g, int64_t n, doub
     double c1 = 1 - pow(beta1, (double)t), c2 = 1 - pow(beta2, (double)t);
     Adam a = {x, m, s, g, (float)beta1, (float)beta2, (float)(lr / c1), (float)(1 / sqrt(c2)), (float)eps, decay};
     rt_par_for(adam_part, &a, n, n);
+}
+
+/* the exponent bits all ones is inf or NaN; an OR over the elements, no
+ * early exit, so that it vectorises (the checks took 7% of a VAE epoch
+ * element by element with isfinite) */
+int rt_optim_finite(const float *x, int64_t n) {
+    uint32_t bad = 0;
+    for (int64_t k = 0; k < n; k++) {
+        uint32_t b;
+        memcpy(&b, &x[k], sizeof b);
+        bad |= (b & 0x7f800000u) == 0x7f800000u;
+    }
+    return !bad;
 }

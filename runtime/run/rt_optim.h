@@ -2,7 +2,7 @@
  * direction g (the gradient of the log-likelihood, or minus a loss's):
  * element-wise float loops split over the worker threads, written so the C
  * compiler vectorises them (rt_optim.c). Shared by rt_train.c and
- * rt_wake_sleep.c. */
+ * rt_wake_sleep.c; the finite check by rt_diverge.c. */
 #ifndef EBMC_RT_OPTIM_H
 #define EBMC_RT_OPTIM_H
 #include <stdint.h>
@@ -15,4 +15,8 @@ void rt_optim_sgd(float *x, float *v, const float *g, int64_t n, float lr, float
  * x += lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps) */
 void rt_optim_adam(float *x, float *m, float *s, const float *g, int64_t n, double lr, double beta1, double beta2,
                    double eps, int64_t t, float decay);
+
+/* 1 when every one of x[0..n) is finite: the divergence checks' pass over
+ * every gradient and parameter (rt_diverge.c), vectorised here too */
+int rt_optim_finite(const float *x, int64_t n);
 #endif
