@@ -100,6 +100,10 @@ $(BUILD)/compiler/cli/cli_aot.o: CFLAGS += -DEBMC_SAN_FLAGS='"$(SAN)"' -DEBMC_MP
 # the one file that includes mpi.h
 $(BUILD)/runtime/core/rt_dist_mpi.o: CFLAGS += $(if $(MPI_LIBS),-DEBMC_MPI $(MPI_CFLAGS))
 
+# the optimisers' steps vectorise only at -O3 and with sqrtf inline
+# (runtime/run/rt_optim.c says why)
+$(BUILD)/runtime/run/rt_optim.o: CFLAGS += -O3 -fno-math-errno
+
 # the parser's actions call the scanner's functions
 $(BUILD)/gen/parser.o: $(BUILD)/gen/lexer.h
 

@@ -306,12 +306,13 @@ static void flow(Rev *r) {
 
 /* ---- the reverse statements -------------------------------------------------- */
 
-static void reverse_gemm(Rev *r, const IrStmt *f, int dc) {
+/* alpha: f's, or another GEMM's of the same product whose adjoint dc is */
+static void reverse_gemm(Rev *r, const IrStmt *f, int dc, double alpha) {
     if (dc < 0) return;
     /* C[M,N] = alpha opA[M,K] opB[K,N] */
     if (r->adj[f->a] >= 0) {
         IrStmt *g = lower_stmt(r->L, S_GEMM);
-        g->alpha = f->alpha;
+        g->alpha = alpha;
         g->beta = 1;
         g->c = r->adj[f->a];
         if (!f->ta) {   /* dA[M,K] = dC opB^T */
@@ -324,7 +325,7 @@ static void reverse_gemm(Rev *r, const IrStmt *f, int dc) {
     }
     if (r->adj[f->b] >= 0) {
         IrStmt *g = lower_stmt(r->L, S_GEMM);
-        g->alpha = f->alpha;
+        g->alpha = alpha;
         g->beta = 1;
         g->c = r->adj[f->b];
         if (!f->tb) {   /* dB[K,N] = opA^T dC */
@@ -362,11 +363,12 @@ static void reverse_lse(Rev *r, const IrStmt *f) {
 static int ext_eq(IrExt a, IrExt b) { return a.c == b.c && a.batch == b.batch; }
 
 /* An earlier GEMM of the forward kernel that computes the same product
- * into a buffer of the same shape (the loss's expansion repeats some:
- * softplus(a) and x*a both hold W.h), or -1. Its operands are final by
- * then: the forward sweep copies the earlier result, and the reverse sweep
- * takes dA and dB from the sum of both adjoints, one pair of GEMMs
- * instead of two. */
+ * into a buffer of the same shape, perhaps scaled (the loss's expansion
+ * repeats some: softplus(a) and x*a both hold W.h; exp(2*ls) next to ls
+ * holds 2 e.Us), or -1. Its operands are final by then: the forward sweep
+ * copies the earlier result (times the ratio of the alphas), and the
+ * reverse sweep takes dA and dB from the sum of both adjoints, one pair of
+ * GEMMs instead of two. */
 static int same_gemm_before(const Rev *r, int s) {
     const IrStmt *g = &r->fwd->stmts[s];
     if (g->beta != 0) return -1;
@@ -374,7 +376,7 @@ static int same_gemm_before(const Rev *r, int s) {
     for (int t = s - 1; t >= 0; t--) {
         const IrStmt *h = &r->fwd->stmts[t];
         if (h->kind != S_GEMM || h->beta != 0 || h->a != g->a || h->b != g->b || h->ta != g->ta || h->tb != g->tb ||
-            h->alpha != g->alpha || !ext_eq(h->m, g->m) || !ext_eq(h->n, g->n) || !ext_eq(h->k, g->k))
+            h->alpha == 0 || g->alpha == 0 || !ext_eq(h->m, g->m) || !ext_eq(h->n, g->n) || !ext_eq(h->k, g->k))
             continue;
         const IrBuf *d = &r->p->bufs[h->c];
         if (d->batched != c->batched || d->ndim != c->ndim || memcmp(d->dims, c->dims, sizeof(long long) * (size_t)c->ndim))
@@ -384,8 +386,8 @@ static int same_gemm_before(const Rev *r, int s) {
     return -1;
 }
 
-/* dst (+)= src over a whole buffer */
-static void add_buffer(Rev *r, int dst, int src, AssignKind kind) {
+/* dst (+)= scale * src over a whole buffer */
+static void add_buffer(Rev *r, int dst, int src, AssignKind kind, double scale) {
     const IrBuf *b = &r->p->bufs[dst];
     IrStmt *s = lower_stmt(r->L, S_LOOP);
     int slots[IR_MAX_DIMS + 1], n = 0;
@@ -398,6 +400,7 @@ static void add_buffer(Rev *r, int dst, int src, AssignKind kind) {
     as->nidx = n;
     as->x = ir_load_slots(r->L, src, slots, n);
     mem_copy(as->idx, as->x->idx, sizeof(IrIdx) * (size_t)n);
+    if (scale != 1) as->x = ir_op(r->L, X_MUL, ir_const(r->L, scale), as->x);
     s->assign = as;
     s->nassign = 1;
 }
@@ -579,7 +582,7 @@ static void emit_forward(Rev *r, const int *root) {
         if (root[s] != s) continue;
         *lower_stmt(r->L, S_ZERO) = f->stmts[s];
         for (int u = s + 1; u < f->nstmts; u++)
-            if (root[u] == s) add_buffer(r, f->stmts[u].c, f->stmts[s].c, A_STORE);
+            if (root[u] == s) add_buffer(r, f->stmts[u].c, f->stmts[s].c, A_STORE, f->stmts[u].alpha / f->stmts[s].alpha);
     }
 }
 
@@ -641,19 +644,21 @@ int ir_reverse(Lower *L, int fwd, int out_buf, int seed_buf, const char *name) {
     /* merged[t]: the later GEMM whose reverse joins t's; dc[s]: the
      * adjoint GEMM s's reverse reads */
     int *merged = ARENA_ARRAY(L->a, int, nfwd + 1), *dc = ARENA_ARRAY(L->a, int, nfwd + 1);
+    double *alpha = ARENA_ARRAY(L->a, double, nfwd + 1);
     for (int s = 0; s < nfwd; s++) merged[s] = -1;
     for (int s = nfwd - 1; s >= 0; s--) {
         const IrStmt *st = &f->stmts[s];
         if (st->kind == S_GEMM) {
             dc[s] = r.adj[st->c];
+            alpha[s] = st->alpha;   /* the scale of the product dc[s] holds the adjoint of */
             if (merged[s] >= 0) {
-                int other = dc[merged[s]];
-                if (dc[s] < 0) dc[s] = other;
-                else if (other >= 0) add_buffer(&r, dc[s], other, A_ACCUM);
+                int m = merged[s], other = dc[m];
+                if (dc[s] < 0) dc[s] = other, alpha[s] = alpha[m];
+                else if (other >= 0) add_buffer(&r, dc[s], other, A_ACCUM, alpha[m] / st->alpha);
             }
             int t = same_gemm_before(&r, s);
             if (t >= 0 && merged[t] < 0) merged[t] = s;
-            else reverse_gemm(&r, st, dc[s]);
+            else reverse_gemm(&r, st, dc[s], alpha[s]);
         }
         else if (st->kind == S_SOFTMAX) reverse_lse(&r, st);
         else if (st->kind == S_LOOP) reverse_loop(&r, st);

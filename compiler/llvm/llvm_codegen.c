@@ -406,10 +406,8 @@ static void emit_parallel(Cg *g, int s, const IrStmt *st, const int *order, int 
     LLVMBuildRetVoid(g->b);
     rt_free(g->buf);
     /* back in the kernel: the call */
-    LLVMValueRef par_ctx = g->par_ctx, fn_exp = g->fn_exp, fn_sigmoid = g->fn_sigmoid;
+    LLVMValueRef par_ctx = g->par_ctx;
     *g = outer;
-    g->fn_exp = fn_exp;   /* helpers made meanwhile are the module's */
-    g->fn_sigmoid = fn_sigmoid;
     g->st = st;
     LLVMPositionBuilderAtEnd(g->b, outer.cur);
     LLVMValueRef work = cg_i64(g, 1);

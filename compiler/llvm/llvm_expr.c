@@ -1,8 +1,9 @@
 /* llvm_expr.c — the value of an IR expression at one loop point, as LLVM
  * instructions that compute exactly what compiler/ir/interp.c computes:
  * float operations one for one (no fast-math flags), Philox-4x32-10 as
- * integer code, exp and sigmoid as runtime/core/rt_kernel.c's algorithm (so they
- * vectorise), the other elementwise functions by calling the runtime. */
+ * integer code, exp, log, log1p, softplus, sigmoid, tanh and log cosh as
+ * runtime/core/rt_math.c's algorithms (llvm_math.c: inlined, so they
+ * vectorise), pow by calling the runtime. */
 #include <stdint.h>
 #include <string.h>
 
@@ -162,78 +163,10 @@ static LLVMValueRef uniform(Cg *g, int stream) {
     return LLVMBuildFMul(g->b, v, cg_f32(g, 1.0f / 16777216.0f), "u");
 }
 
-/* ---- exp and sigmoid: runtime/core/rt_kernel.c's algorithm --------------------------- */
-
-static LLVMValueRef fmul(Cg *g, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFMul(g->b, a, b, ""); }
-static LLVMValueRef fadd(Cg *g, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFAdd(g->b, a, b, ""); }
-static LLVMValueRef fsub(Cg *g, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFSub(g->b, a, b, ""); }
-static LLVMValueRef fsel(Cg *g, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, LLVMValueRef yes,
-                         LLVMValueRef no) {
-    return LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, p, a, b, ""), yes, no, "");
-}
-
-static LLVMValueRef intrinsic1(Cg *g, const char *name, LLVMValueRef x) {
-    LLVMTypeRef ft = LLVMFunctionType(g->f32, &g->f32, 1, 0);
-    LLVMValueRef f = LLVMGetNamedFunction(g->mod, name);
-    if (!f) f = LLVMAddFunction(g->mod, name, ft);
-    return LLVMBuildCall2(g->b, ft, f, &x, 1, "");
-}
-
-static LLVMValueRef pow2(Cg *g, LLVMValueRef n) {
-    LLVMValueRef bits = LLVMBuildShl(g->b, LLVMBuildAdd(g->b, n, cg_i32(g, 127), ""), cg_i32(g, 23), "");
-    return LLVMBuildBitCast(g->b, bits, g->f32, "");
-}
-
-/* an internal function of one float, always inlined */
-static LLVMValueRef helper(Cg *g, const char *name, LLVMValueRef *arg) {
-    LLVMTypeRef ft = LLVMFunctionType(g->f32, &g->f32, 1, 0);
-    LLVMValueRef f = LLVMAddFunction(g->mod, name, ft);
-    LLVMSetLinkage(f, LLVMInternalLinkage);
-    unsigned kind = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
-    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(g->ctx, kind, 0));
-    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, f, "entry"));
-    *arg = LLVMGetParam(f, 0);
-    return f;
-}
-
-static LLVMValueRef make_exp(Cg *g) {
-    LLVMBasicBlockRef save = LLVMGetInsertBlock(g->b);
-    LLVMValueRef x, f = helper(g, "ebmc.exp", &x);
-    LLVMValueRef xs = fsel(g, LLVMRealOGT, x, cg_f32(g, 89.0f), cg_f32(g, 89.0f), x);
-    xs = fsel(g, LLVMRealOLT, xs, cg_f32(g, -104.0f), cg_f32(g, -104.0f), xs);
-    xs = fsel(g, LLVMRealUNE, x, x, cg_f32(g, 0.0f), xs);
-    LLVMValueRef fx = intrinsic1(g, "llvm.floor.f32", fadd(g, fmul(g, xs, cg_f32(g, 1.44269504088896341f)), cg_f32(g, 0.5f)));
-    LLVMValueRef r = fsub(g, xs, fmul(g, fx, cg_f32(g, 0.693359375f)));
-    r = fsub(g, r, fmul(g, fx, cg_f32(g, -2.12194440e-4f)));
-    LLVMValueRef z = fmul(g, r, r);
-    static const float c[] = {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
-    LLVMValueRef y = cg_f32(g, 1.9875691500e-4f);
-    for (int i = 0; i < 5; i++) y = fadd(g, fmul(g, y, r), cg_f32(g, c[i]));
-    y = fadd(g, fadd(g, fmul(g, y, z), r), cg_f32(g, 1.0f));
-    LLVMValueRef n = LLVMBuildFPToSI(g->b, fx, g->i32, "");
-    LLVMValueRef n1 = LLVMBuildAShr(g->b, n, cg_i32(g, 1), ""), n2 = LLVMBuildSub(g->b, n, n1, "");
-    y = fmul(g, fmul(g, y, pow2(g, n1)), pow2(g, n2));
-    LLVMBuildRet(g->b, fsel(g, LLVMRealUNE, x, x, x, y));
-    LLVMPositionBuilderAtEnd(g->b, save);
-    return f;
-}
-
-static LLVMValueRef call_exp(Cg *g, LLVMValueRef x) {
-    if (!g->fn_exp) g->fn_exp = make_exp(g);
-    return LLVMBuildCall2(g->b, LLVMFunctionType(g->f32, &g->f32, 1, 0), g->fn_exp, &x, 1, "");
-}
-
-static LLVMValueRef make_sigmoid(Cg *g) {
-    if (!g->fn_exp) g->fn_exp = make_exp(g);
-    LLVMBasicBlockRef save = LLVMGetInsertBlock(g->b);
-    LLVMValueRef x, f = helper(g, "ebmc.sigmoid", &x);
-    LLVMValueRef e = call_exp(g, LLVMBuildFNeg(g->b, intrinsic1(g, "llvm.fabs.f32", x), ""));
-    LLVMValueRef d = fadd(g, cg_f32(g, 1.0f), e);
-    LLVMValueRef pos = LLVMBuildFDiv(g->b, cg_f32(g, 1.0f), d, ""), neg = LLVMBuildFDiv(g->b, e, d, "");
-    LLVMBuildRet(g->b, fsel(g, LLVMRealOGE, x, cg_f32(g, 0.0f), pos, neg));
-    LLVMPositionBuilderAtEnd(g->b, save);
-    return f;
-}
+static LLVMValueRef fmul(Cg *g, LLVMValueRef a, LLVMValueRef b) { return cg_fmul(g, a, b); }
+static LLVMValueRef fadd(Cg *g, LLVMValueRef a, LLVMValueRef b) { return cg_fadd(g, a, b); }
+static LLVMValueRef fsub(Cg *g, LLVMValueRef a, LLVMValueRef b) { return cg_fsub(g, a, b); }
+#define fsel cg_fsel
 
 /* rt_fn_powi: square and multiply, the same products in the same order */
 static LLVMValueRef powi(Cg *g, LLVMValueRef x, int32_t n) {
@@ -246,27 +179,17 @@ static LLVMValueRef powi(Cg *g, LLVMValueRef x, int32_t n) {
 }
 
 static LLVMValueRef fn(Cg *g, const IrX *x, LLVMValueRef a) {
-    static const int abi_of[F_COUNT] = {
-        [F_EXP] = ABI_rt_fn_exp, [F_LOG] = ABI_rt_fn_log, [F_SOFTPLUS] = ABI_rt_fn_softplus,
-        [F_SIGMOID] = ABI_rt_fn_sigmoid, [F_ABS] = ABI_rt_fn_abs, [F_SQRT] = ABI_rt_fn_sqrt,
-        [F_TANH] = ABI_rt_fn_tanh, [F_LOG1P] = ABI_rt_fn_log1p, [F_LOGCOSH] = ABI_rt_fn_logcosh,
-        [F_SIGN] = ABI_rt_fn_sign, [F_POW] = ABI_rt_fn_pow,
-    };
+    if (cg_math_has(x->fn)) return cg_math(g, x->fn, a);   /* llvm_math.c, inlined */
     switch (x->fn) {
-    case F_EXP: return call_exp(g, a);
-    case F_SIGMOID:
-        if (!g->fn_sigmoid) g->fn_sigmoid = make_sigmoid(g);
-        return LLVMBuildCall2(g->b, LLVMFunctionType(g->f32, &g->f32, 1, 0), g->fn_sigmoid, &a, 1, "");
-    case F_ABS: return intrinsic1(g, "llvm.fabs.f32", a);
-    case F_SQRT: return intrinsic1(g, "llvm.sqrt.f32", a);   /* correctly rounded, as sqrtf */
+    case F_ABS: return cg_intrinsic1(g, "llvm.fabs.f32", a);
+    case F_SQRT: return cg_intrinsic1(g, "llvm.sqrt.f32", a);   /* correctly rounded, as sqrtf */
     case F_SIGN:
         return fsel(g, LLVMRealOGT, a, cg_f32(g, 0), cg_f32(g, 1.0f),
                     fsel(g, LLVMRealOLT, a, cg_f32(g, 0), cg_f32(g, -1.0f), cg_f32(g, 0.0f)));
-    case F_POW: {
+    default: {   /* F_POW */
         LLVMValueRef args[2] = {a, cg_f32(g, (float)x->c)};
         return cg_call(g, ABI_rt_fn_pow, args, 2);
     }
-    default: return cg_call(g, abi_of[x->fn], &a, 1);
     }
 }
 

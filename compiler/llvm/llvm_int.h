@@ -14,8 +14,8 @@
  * compiler/ir/interp.c, no fast-math flags, accumulation in loop order (an
  * accumulator whose address does not change in the inner loop lives in a
  * register, added to in the same order), Philox inlined as integer code,
- * exp and sigmoid inlined as the runtime's own algorithm (rt_kernel.c), the
- * other functions called. */
+ * the transcendental functions inlined as the runtime's own algorithms
+ * (rt_math.c, llvm_math.c), pow called. */
 #ifndef EBMC_LLVM_INT_H
 #define EBMC_LLVM_INT_H
 #include <llvm-c/Core.h>
@@ -50,7 +50,6 @@ typedef struct Cg {
     LLVMTypeRef f32, i1, i32, i64, i8p, f32p, f32pp, voidt;
     LLVMValueRef abi[ABI_COUNT];
     LLVMTypeRef abi_ty[ABI_COUNT];
-    LLVMValueRef fn_exp, fn_sigmoid;    /* internal helpers, made on first use */
     /* the kernel being generated */
     int kernel;
     LLVMValueRef fn;
@@ -81,6 +80,19 @@ LLVMValueRef cg_i32(Cg *g, long long v);
 LLVMValueRef cg_f32(Cg *g, float v);
 /* does the generator handle every node of x? */
 int cg_expr_supported(const IrX *x);
+
+/* llvm_math.c: float operations, and rt_math.c's functions (exp, log,
+ * log1p, softplus, sigmoid, tanh, logcosh) as inlined helpers */
+LLVMValueRef cg_fmul(Cg *g, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_fadd(Cg *g, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_fsub(Cg *g, LLVMValueRef a, LLVMValueRef b);
+/* p(a, b) ? yes : no */
+LLVMValueRef cg_fsel(Cg *g, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b, LLVMValueRef yes, LLVMValueRef no);
+/* a call of the one-float intrinsic or function `name` */
+LLVMValueRef cg_intrinsic1(Cg *g, const char *name, LLVMValueRef x);
+/* 1 if cg_math emits fn (an IrFn) */
+int cg_math_has(int fn);
+LLVMValueRef cg_math(Cg *g, int fn, LLVMValueRef x);
 
 /* llvm_codegen.c: the module for p, or NULL after rt_fail */
 /* parallel: loop nests that can be split are handed to rt_par_for */

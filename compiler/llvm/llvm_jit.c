@@ -13,8 +13,10 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
+#include <llvm-c/ExecutionEngine.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
+#include <llvm-c/OrcEE.h>
 #include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -65,8 +67,8 @@ int llvm_available(void) {
         state = LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ? -1 : 1;
         /* in-order (strict) float reductions may vectorise: the sum keeps
          * its order, only the terms are computed several at a time */
-        const char *argv[] = {"ebmc", "-force-ordered-reductions"};
-        if (state > 0) LLVMParseCommandLineOptions(2, argv, NULL);
+        const char *argv[] = {"ebmc", "-force-ordered-reductions", "-runtime-memory-check-threshold=32"};
+        if (state > 0) LLVMParseCommandLineOptions(3, argv, NULL);
     }
     return state > 0;
 }
@@ -202,6 +204,17 @@ static int compile(const IrProgram *p, const char *name, LLVMOrcLLJITRef jit, Ll
     return 0;
 }
 
+/* EBMC_PERF_JIT=1: the object layer tells LLVM's perf listener about the
+ * code, so that `perf record -k mono` + `perf inject --jit` name each
+ * kernel in a profile (docs/performance.md, "Profiling the kernels") */
+static LLVMOrcObjectLayerRef perf_layer(void *ctx, LLVMOrcExecutionSessionRef es, const char *triple) {
+    (void)ctx, (void)triple;
+    LLVMOrcObjectLayerRef layer = LLVMOrcCreateRTDyldObjectLinkingLayerWithSectionMemoryManager(es);
+    LLVMJITEventListenerRef perf = LLVMCreatePerfJITEventListener();
+    if (perf) LLVMOrcRTDyldObjectLinkingLayerRegisterJITEventListener(layer, perf);
+    return layer;
+}
+
 int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info) {
     double t0 = now();
     if (!llvm_available()) return rt_fail("internal error: LLVM's native target did not initialise"), 2;
@@ -210,6 +223,8 @@ int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info) {
     if (e) return llvm_fail_err(2, "detecting the host", e);
     LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
     LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
+    const char *perf = getenv("EBMC_PERF_JIT");
+    if (perf && *perf && strcmp(perf, "0")) LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(builder, perf_layer, NULL);
     Jit *j = calloc(1, sizeof *j);
     if ((e = LLVMOrcCreateLLJIT(&j->jit, builder))) {
         free(j);

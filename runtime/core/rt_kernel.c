@@ -9,55 +9,8 @@
 #include "rt.h"
 #include "rt_par.h"
 
-/* exp in float by an explicit algorithm (Cephes' expf: n = floor(x log2 e +
- * 1/2), r = x - n ln 2 in two parts, a degree-7 polynomial, times 2^n as two
- * exact power-of-two factors so that results in the subnormal range round
- * once). The LLVM back end emits exactly these operations in this order
- * (compiler/llvm/llvm_expr.c), vectorised; the interpreter calls this, so
- * both agree bit for bit. Relative error below 2.5e-7 on [-87, 88];
- * exp(x) = +inf above 88.72, 0 below -103.97, NaN stays NaN. Compiled
- * without FMA contraction (-ffp-contract=off in the Makefile). */
-float rt_fn_exp(float x) {
-    float xs = x > 89.0f ? 89.0f : x;
-    xs = xs < -104.0f ? -104.0f : xs;
-    xs = x != x ? 0.0f : xs;
-    float fx = floorf(xs * 1.44269504088896341f + 0.5f);
-    float r = xs - fx * 0.693359375f;
-    r = r - fx * -2.12194440e-4f;
-    float z = r * r;
-    float y = 1.9875691500e-4f;
-    y = y * r + 1.3981999507e-3f;
-    y = y * r + 8.3334519073e-3f;
-    y = y * r + 4.1665795894e-2f;
-    y = y * r + 1.6666665459e-1f;
-    y = y * r + 5.0000001201e-1f;
-    y = y * z + r + 1.0f;
-    int32_t n = (int32_t)fx, n1 = n >> 1, n2 = n - n1;
-    uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
-    float s1, s2;
-    memcpy(&s1, &b1, sizeof s1);
-    memcpy(&s2, &b2, sizeof s2);
-    y = y * s1 * s2;
-    return x != x ? x : y;
-}
-float rt_fn_log(float x) { return logf(x); }
-/* log(1 + e^x) without overflow for large x or loss for very negative x */
-float rt_fn_softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
-/* one exp of -|x|: 1/(1 + e) for x >= 0, e/(1 + e) below (no overflow);
- * the LLVM back end inlines the same operations */
-float rt_fn_sigmoid(float x) {
-    float e = rt_fn_exp(-fabsf(x));
-    return x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
-}
 float rt_fn_abs(float x) { return fabsf(x); }
 float rt_fn_sqrt(float x) { return sqrtf(x); }
-float rt_fn_tanh(float x) { return tanhf(x); }
-float rt_fn_log1p(float x) { return log1pf(x); }
-/* log cosh x = |x| + log1p(e^(-2|x|)) - log 2 */
-float rt_fn_logcosh(float x) {
-    float a = fabsf(x);
-    return a + log1pf(expf(-2.0f * a)) - 0.69314718055994530942f;
-}
 float rt_fn_sign(float x) { return (float)((x > 0) - (x < 0)); }
 float rt_fn_pow(float x, float c) { return powf(x, c); }
 float rt_fn_powi(float x, int32_t n) {

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_optim.h"
+
 /* what is kept on disk, for the end of the message */
 static void kept_text(char *buf, size_t n, const rt_update_at *u) {
     const rt_train_cfg *c = u->cfg;
@@ -56,12 +58,14 @@ static int positive_bad(const rt_model *m, rt_params *p, rt_ws *w, const float *
 int rt_check_gradient(const rt_model *m, rt_params *p, const rt_update_at *u) {
     int bad = -1;
     int64_t at = 0;
-    for (int i = 0; i < m->nparams && bad < 0; i++)
+    for (int i = 0; i < m->nparams && bad < 0; i++) {
+        if (rt_optim_finite(p->grad[i], m->params[i].size)) continue;   /* the usual case: one vectorised pass */
         for (int64_t k = 0; k < m->params[i].size; k++)
             if (!isfinite(p->grad[i][k]) && updated(m, p, i, k)) {
                 bad = i, at = k;
                 break;
             }
+    }
     if (bad < 0) return 0;
     const rt_param *q = &m->params[bad];
     char el[160], kept[512], cause[512];
@@ -118,7 +122,8 @@ int rt_check_gradient(const rt_model *m, rt_params *p, const rt_update_at *u) {
 
 int rt_check_update(const rt_model *m, const rt_params *p, const rt_update_at *u) {
     char kept[512], why[512];
-    for (int i = 0; i < m->nparams; i++)
+    for (int i = 0; i < m->nparams; i++) {
+        if (rt_optim_finite(p->value[i], m->params[i].size)) continue;
         for (int64_t k = 0; k < m->params[i].size; k++)
             if (!isfinite(p->value[i][k])) {
                 char el[160];
@@ -130,6 +135,7 @@ int rt_check_update(const rt_model *m, const rt_params *p, const rt_update_at *u
                                u->epoch, (long long)u->batch, (long long)u->batches, m->params[i].name, el,
                                (double)p->value[i][k], u->lr, kept);
             }
+    }
     if (rt_precision_bad(m, p->value, why, sizeof why)) {
         kept_text(kept, sizeof kept, u);
         return rt_fail("training stopped in epoch %d, batch %lld of %lld: %s; lower the learning rate (lr = %g), or "

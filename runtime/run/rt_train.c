@@ -23,6 +23,7 @@
 #include "rt_diverge.h"
 #include "rt_exact.h"
 #include "rt_methods.h"
+#include "rt_optim.h"
 #include "rt_par.h"
 #include "rt_pt.h"
 #include "rt_dist.h"

@@ -44,6 +44,7 @@
 #include "rt_dist.h"
 #include "rt_methods.h"
 #include "rt_train_dist.h"
+#include "rt_optim.h"
 
 struct rt_reinforce {
     const rt_model *pm, *qm;
@@ -292,22 +293,14 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
  * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
 static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
     p->steps++;
-    double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         float d = q->ndim >= 2 ? (float)wd : 0.0f;
-        float *x = p->value[i], *g = p->grad[i], *v = p->velocity[i], *s = p->second[i];
-        for (int64_t k = 0; k < q->size; k++) {
-            double gk = g[k] - d * x[k];
-            if (cfg->optimizer == RT_ADAM) {
-                v[k] = (float)(cfg->beta1 * v[k] + (1 - cfg->beta1) * gk);
-                s[k] = (float)(cfg->beta2 * s[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr * (v[k] / c1) / (sqrt(s[k] / c2) + cfg->adam_eps));
-            } else {
-                v[k] = (float)(mom * v[k] + lr * gk);
-                x[k] += v[k];
-            }
-        }
+        if (cfg->optimizer == RT_ADAM)
+            rt_optim_adam(p->value[i], p->velocity[i], p->second[i], p->grad[i], q->size, lr, cfg->beta1, cfg->beta2,
+                          cfg->adam_eps, p->steps, d);
+        else
+            rt_optim_sgd(p->value[i], p->velocity[i], p->grad[i], q->size, (float)lr, (float)mom, d);
     }
 }
 

@@ -66,6 +66,12 @@ grep -q 'define void @"\{0,1\}ebmc\.[0-9]*\.cond\.h\.sample"\{0,1\}(float\*\* %b
     grep -q "vector\|<[0-9]* x float>" "$T/ir/rbm_bas.opt.ll" && ok "EBMC_DUMP_IR writes the IR, as generated and optimised" ||
     notok "EBMC_DUMP_IR" "$(ls "$T/ir")"
 
+mkdir "$T/perf"
+JITDUMPDIR="$T/perf" EBMC_PERF_JIT=1 "$EBMC" train specs/rbm_bas.ebm --set epochs=1 --out "$T/p.safetensors" >/dev/null 2>&1
+dump=$(find "$T/perf" -name 'jit-*.dump' | head -1)
+[ -n "$dump" ] && grep -q "ebmc\.[0-9]*\.cond\.h\.sample" "$dump" &&
+    ok "EBMC_PERF_JIT writes perf's jitdump with the kernels' names" || notok "EBMC_PERF_JIT" "$(find "$T/perf")"
+
 expect_fail "a backend that does not exist" "--backend must be interp or jit, not 'llvm'" \
     "$EBMC" train specs/rbm_bas.ebm --backend llvm
 expect_fail "an unwritable EBMC_DUMP_IR" "EBMC_DUMP_IR: cannot write" \

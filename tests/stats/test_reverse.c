@@ -464,9 +464,18 @@ static int big_gemms(const IrProgram *p, int k) {
     return n;
 }
 
+static int all_gemms(const IrProgram *p, int k) {
+    int n = 0;
+    for (int s = 0; s < p->kernels[k].nstmts; s++) n += p->kernels[k].stmts[s].kind == S_GEMM;
+    return n;
+}
+
 /* vae.ebm's kernels do the work a hand-written backward pass does: the
  * loss 2 GEMMs of 784 x 200 (x.V, h.W; its expansion repeats h.W, copied),
- * grad_loss those 2 and 3 more (dh = da.W', dW = h'.da, dV = x'.de) */
+ * grad_loss those 2 and 3 more (dh = da.W', dW = h'.da, dV = x'.de); and
+ * of the small ones (a side of 20), the expansion's 2 e.Us of exp(2 ls)
+ * next to e.Us of ls is one GEMM, scaled in a copy, and one pair in the
+ * reverse sweep: 17 GEMMs in all (20 when only equal alphas merged) */
 static void vae_spec_gemms(void) {
     char *src = slurp("specs/vae.ebm");
     Side s = {0};
@@ -474,6 +483,8 @@ static void vae_spec_gemms(void) {
     if (s.w) {
         int fl = big_gemms(s.t.ir, s.t.m->k_loss), gl = big_gemms(s.t.ir, s.t.m->k_grad_loss);
         CHECK(fl == 2 && gl == 5, "GEMMs with a side of 784: loss %d (want 2), grad_loss %d (want 5)", fl, gl);
+        int ga = all_gemms(s.t.ir, s.t.m->k_grad_loss);
+        CHECK(ga == 17, "grad_loss runs %d GEMMs (want 17)", ga);
     }
     side_free(&s);
     free(src);
