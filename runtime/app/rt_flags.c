@@ -57,6 +57,8 @@ const rt_flag rt_flags_eval[] = {
     {"--target", 1, "a visible group to predict from the rest: exact cond_loglik and accuracy (default: the train block's target)", "GROUP", 0},
     {"--inception", 1, "the inception score of samples (.npy or .csv rows of the input less the label) under this model's p(label | rest), with its standard error over 10 splits, and the data's own score (the ceiling)", "S.npy", 0},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))", NULL, E},
+    {"--dbn-bound", 0, "a DBN stack's variational lower bound on log p(v) with its recognition posterior (the top layer's log Z exact, else by AIS with --runs and --betas)", NULL, E},
+    {"--bound-samples", 1, "draws of the recognition posterior per example for --dbn-bound (default 10)", "N", E},
     {"--runs", 1, "AIS runs (default 100)", "N", E},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", E},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", E},

@@ -83,3 +83,26 @@ int rt_method_check_rows(const rt_model *m, const rt_dataset *data, int x) {
                        (long long)m->groups[x].size);
     return 0;
 }
+
+/* Adam or SGD with momentum on the ascent direction in p->grad (as
+ * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
+void rt_method_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
+    p->steps++;
+    double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        float d = q->ndim >= 2 ? (float)wd : 0.0f;
+        float *x = p->value[i], *g = p->grad[i], *v = p->velocity[i], *s = p->second[i];
+        for (int64_t k = 0; k < q->size; k++) {
+            double gk = g[k] - d * x[k];
+            if (cfg->optimizer == RT_ADAM) {
+                v[k] = (float)(cfg->beta1 * v[k] + (1 - cfg->beta1) * gk);
+                s[k] = (float)(cfg->beta2 * s[k] + (1 - cfg->beta2) * gk * gk);
+                x[k] += (float)(lr * (v[k] / c1) / (sqrt(s[k] / c2) + cfg->adam_eps));
+            } else {
+                v[k] = (float)(mom * v[k] + lr * gk);
+                x[k] += v[k];
+            }
+        }
+    }
+}

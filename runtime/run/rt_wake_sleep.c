@@ -243,29 +243,6 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
     return elbo;
 }
 
-/* Adam or SGD with momentum on the ascent direction in p->grad (as
- * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
-static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
-    p->steps++;
-    double c1 = 1 - pow(cfg->beta1, (double)p->steps), c2 = 1 - pow(cfg->beta2, (double)p->steps);
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        float d = q->ndim >= 2 ? (float)wd : 0.0f;
-        float *x = p->value[i], *g = p->grad[i], *v = p->velocity[i], *s = p->second[i];
-        for (int64_t k = 0; k < q->size; k++) {
-            double gk = g[k] - d * x[k];
-            if (cfg->optimizer == RT_ADAM) {
-                v[k] = (float)(cfg->beta1 * v[k] + (1 - cfg->beta1) * gk);
-                s[k] = (float)(cfg->beta2 * s[k] + (1 - cfg->beta2) * gk * gk);
-                x[k] += (float)(lr * (v[k] / c1) / (sqrt(s[k] / c2) + cfg->adam_eps));
-            } else {
-                v[k] = (float)(mom * v[k] + lr * gk);
-                x[k] += v[k];
-            }
-        }
-    }
-}
-
 int rt_ancestral(rt_ws *w) {
     const rt_model *m = w->m;
     if (m->nancestral == 0) return rt_fail("model '%s' has no ancestral sampler: it must be written with '~' statements "
@@ -317,13 +294,13 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
                 elbo += rt_reinforce_batch(r, rows, nb, 1, RT_BASELINE_NONE, 0) * (double)nb;
-                step(m, p, cfg, lr, mom, wd);
+                rt_method_step(m, p, cfg, lr, mom, wd);
                 sleep_phase(r, nb);
             } else {
                 elbo += rt_reinforce_batch(r, rows, nb, S, cfg->baseline, 1) * (double)nb;
-                step(m, p, cfg, lr, mom, wd);
+                rt_method_step(m, p, cfg, lr, mom, wd);
             }
-            step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
+            rt_method_step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->loss = -elbo / (double)n;
