@@ -7,6 +7,7 @@
 #  2. the generative weights are untied and saved (l1.down.*, unlike l1.*),
 #     a run resumed before the stage is byte-identical to one run straight
 #     through, and the DBN samples a PNG from the untied weights;
+#     (and as CSV, a row per chain);
 #  3. up_down in the wrong place is refused with a message.
 . tests/e2e/lib.sh
 . tests/e2e/updown_dbn.sh
@@ -74,6 +75,9 @@ PY
 if [ "$(head -c 4 "$T/a.png" | od -An -c | tr -d ' ')" = "211PNG" ] && ! cmp -s "$T/a.png" "$T/b.png"; then ok "samples go down by the generative weights"
 else notok "samples go down by the generative weights" "same PNG with the copies tied, or no PNG"; fi
 
+"$EBMC" sample "$T/s.ebm" --params "$T/full.st" --chains 9 --steps 50 --out "$T/a.csv" >/dev/null 2>&1
+rows=$(awk -F, 'NR > 1 && NF == 16 { n++ } END { print n + 0 }' "$T/a.csv")
+[ "$rows" = 9 ] && head -1 "$T/a.csv" | grep -q '^v_0_0,' && ok "a stack's samples as CSV: 9 rows of 16 means" || notok "a stack's samples as CSV" "$(head -2 "$T/a.csv")"
 sed 's/stage tune { method = up_down(k = 10)/stage tune { layer = l1  method = up_down(k = 10)/' "$T/s.ebm" >"$T/e1.ebm"
 expect_fail "up_down with layer = refused" "takes no layer" "$EBMC" check "$T/e1.ebm"
 expect_fail "--set method=up_down on a layer stage refused" "stage of its own" \
