@@ -340,10 +340,8 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     p = rt_params_new(b.m);
-    if (rt_params_load(b.m, p, params)) {
-        rc = cli_fail_rt();
-        goto done;
-    }
+    if ((rc = cli_params_load(&b, &o, p, params))) goto done;
+    rc = 1;
     int64_t rf = rt_visible_floats(b.m), file_rows;
     if (resolve_clamps(b.m, &sc, &cl, &file_rows)) {
         rc = cli_fail_rt();

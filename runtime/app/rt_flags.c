@@ -45,6 +45,8 @@ const rt_flag rt_flags_sample[] = {
     {"--mean-field", 0, "complete with conditional means instead of samples (deterministic)", NULL, 0},
     {"--pt", 1, "parallel tempering with this many replicas per chain (betas 1 .. --beta-min); prints the swap rate", "R", E},
     {"--beta-min", 1, "the hottest replica's inverse temperature with --pt (default 0: the base-rate model)", "B", E},
+    {"--model", 1, "the spec's model to sample (default: the first; a stack spec samples its stack)", "NAME", E},
+    {"--params-of", 1, "the checkpoint is this model's of the spec (checked against it); the sampled model takes its parameters of the same names (a VAE's decoder)", "MODEL", E},
     {"--backend", 1, "interp or jit", "interp|jit", E},
     {NULL, 0, NULL, NULL, 0},
 };

@@ -55,7 +55,7 @@ int rt_write_samples(const rt_model *m, const char *out, const float *values, co
     int64_t k = 0;
     for (int g = 0; g < m->ngroups; g++) {
         const rt_group *gr = &m->groups[g];
-        if (gr->role == RT_HIDDEN) continue;
+        if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;   /* as rt_visible_floats counts */
         for (int64_t i = 0; i < gr->size; i++) {
             char buf[128];
             int o = snprintf(buf, sizeof buf, "%s", gr->name);

@@ -8,7 +8,7 @@ static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
     int64_t rf = rt_visible_floats(m), off = 0;
     for (int g = 0; g < m->ngroups; g++) {
         const rt_group *gr = &m->groups[g];
-        if (gr->role == RT_HIDDEN) continue;
+        if (gr->role == RT_HIDDEN || gr->noise != RT_NOISE_NONE) continue;   /* as rt_visible_floats counts */
         const float *src = w->bufs[use_mean ? gr->mean_buf : gr->state_buf];
         for (int64_t r = 0; r < w->B; r++) memcpy(out + r * rf + off, src + r * gr->size, sizeof(float) * (size_t)gr->size);
         off += gr->size;
@@ -48,13 +48,15 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
         const rt_group *gr = &m->groups[g];
         int clamped = 0;
         for (int c = 0; c < nclamps; c++) clamped |= clamps[c].group == g;
-        if (gr->role == RT_INPUT && !clamped)
+        /* a noise input draws its own values (a VAE decoder's z ~ N(0, I)) */
+        if (gr->role == RT_INPUT && !clamped && gr->noise == RT_NOISE_NONE)
             return rt_fail("input group '%s' is observed: give its values with --clamp %s=FILE", gr->name, gr->name);
         if (gr->role != RT_INPUT && gr->k_sample < 0 && gr->sampler == RT_SAMPLER_EXACT)
             return rt_fail("group '%s' has no sampler", gr->name);
     }
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     rt_ws_randomize(w, 1u << 28);
+    rt_ws_fill_noise(w);   /* once: each chain keeps its draw; a clamp below replaces it */
     for (int c = 0; c < nclamps; c++) {
         const rt_group *gr = &m->groups[clamps[c].group];
         int64_t n = gr->size;
