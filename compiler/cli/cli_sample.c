@@ -271,7 +271,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     }
     if (cli_config_use(&o)) return 1;
     Built b;
-    if ((rc = cli_build(o.spec, &o, &b))) {
+    if ((rc = cli_build_model(o.spec, &o, 1, &b))) {   /* a DBM stack: its joint model names the units */
         cli_unbuild(&b);
         return rc;
     }

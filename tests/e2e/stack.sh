@@ -90,6 +90,9 @@ SPEC
 "$EBMC" train "$T/d.ebm" --out "$T/d.st" >"$T/dbm.log" 2>&1 && grep -q "^epoch 200/200  recon" "$T/dbm.log" &&
     ok "DBM pretraining stack composes into the joint model and trains it" || notok "DBM stack" "$(tail -3 "$T/dbm.log")"
 "$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.png" >/dev/null 2>&1 && ok "DBM stack samples its joint model" || notok "DBM stack samples"
+"$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.csv" >/dev/null 2>&1
+[ "$(awk -F, 'NR > 1 && NF == 16 { n++ } END { print n + 0 }' "$T/dbm.csv")" = 9 ] && head -1 "$T/dbm.csv" | grep -q '^v_0,' &&
+    ok "DBM stack samples as CSV, named by its joint model" || notok "DBM stack samples as CSV" "$(head -2 "$T/dbm.csv")"
 
 # eval on a DBM stack's checkpoint evaluates its joint model, on the stack's
 # data: the same report as the joint model alone with its tensors pulled
