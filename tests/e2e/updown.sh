@@ -1,17 +1,19 @@
 # updown.sh — a DBN's up-down fine-tuning (method = up_down, contrastive
-# wake-sleep) on 4x4 bars-and-stripes, seed 1 (tests/e2e/updown_dbn.sh):
+# wake-sleep) on 4x4 bars-and-stripes, seed 1: lib.sh's bas_dbn (16-12-8,
+# 300 PCD epochs a layer), then 300 epochs of up_down (k = 10, lr 0.05):
 #  1. it raises the variational bound on log p(v) (eval --dbn-bound, 1000
 #     draws of q per example: noise about 0.01 nats) by at least 0.5 nats
 #     (seeds 1-3 raise it by 1.4 to 1.8; --set lr=0 leaves it where it was,
 #     within 0.05), and the stage's own before/after line agrees;
 #  2. the generative weights are untied and saved (l1.down.*, unlike l1.*),
 #     a run resumed before the stage is byte-identical to one run straight
-#     through, and the DBN samples a PNG from the untied weights;
-#     (and as CSV, a row per chain);
+#     through, and the DBN samples a PNG from the untied weights (and a
+#     CSV, a row per chain);
 #  3. up_down in the wrong place is refused with a message.
 . tests/e2e/lib.sh
-. tests/e2e/updown_dbn.sh
-dbn "$T/s.ebm"
+bas_dbn "$T/s0.ebm" 50 300
+awk '/^  stage two/ { print; print "  stage tune { method = up_down(k = 10)  batch = 10  epochs = 300  lr = 0.05  momentum = 0.5 }"; next } { print }' \
+    "$T/s0.ebm" >"$T/s.ebm"
 "$EBMC" train "$T/s.ebm" --out "$T/full.st" --seed 1 >"$T/train.log" 2>&1 || notok "up-down trains" "$(tail -3 "$T/train.log")"
 "$EBMC" train "$T/s.ebm" --out "$T/pre.st" --seed 1 --stages 2 --quiet >/dev/null 2>&1
 bound() { "$EBMC" eval "$T/s.ebm" --params "$1" --dbn-bound --bound-samples 1000 --seed 3 | sed -n 's/^dbn_bound: //p'; }
