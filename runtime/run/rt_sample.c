@@ -56,7 +56,12 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
     }
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     rt_ws_randomize(w, 1u << 28);
-    rt_ws_fill_noise(w);   /* once: each chain keeps its draw; a clamp below replaces it */
+    /* once: each chain keeps its draw, a clamp below replaces it; only
+     * where there is noise, since a fill moves the step every later draw
+     * is keyed by */
+    int noise = 0;
+    for (int g = 0; g < m->ngroups; g++) noise |= m->groups[g].noise != RT_NOISE_NONE;
+    if (noise) rt_ws_fill_noise(w);
     for (int c = 0; c < nclamps; c++) {
         const rt_group *gr = &m->groups[clamps[c].group];
         int64_t n = gr->size;
