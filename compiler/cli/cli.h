@@ -66,6 +66,11 @@ int cli_build_model(const char *spec, const Opts *o, int joint_default, Built *b
 int cli_backend(const Opts *o, const IrProgram *ir, rt_model *m);
 void cli_backend_free(rt_model *m);
 void cli_unbuild(Built *b);
+/* b's parameters from the checkpoint path: of b's model, or with
+ * --params-of MODEL of that model of the spec (checked against it), b's
+ * model taking the parameters of the same names (a VAE's decoder model
+ * from the VAE's checkpoint). 0 or an exit code (reported). */
+int cli_params_load(Built *b, const Opts *o, rt_params *p, const char *path);
 int cli_fail_rt(void);   /* prints rt_last_error(); returns 1, or 2 for an internal error */
 
 int cmd_check(const Command *c, int argc, char **argv);

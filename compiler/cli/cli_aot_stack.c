@@ -85,7 +85,10 @@ void cli_aot_stack_free(AotStack *as) {
 }
 
 static const char *kind_name(rt_stage_kind k) {
-    return k == RT_STAGE_LAYER ? "RT_STAGE_LAYER" : k == RT_STAGE_JOINT ? "RT_STAGE_JOINT" : "RT_STAGE_BACKPROP";
+    return k == RT_STAGE_LAYER    ? "RT_STAGE_LAYER"
+           : k == RT_STAGE_JOINT  ? "RT_STAGE_JOINT"
+           : k == RT_STAGE_UPDOWN ? "RT_STAGE_UPDOWN"
+                                  : "RT_STAGE_BACKPROP";
 }
 
 void cli_aot_stack_data(FILE *f, const AotStack *as) {

@@ -107,3 +107,46 @@ int cli_fail_rt(void) {
     diag_tool_error("%s", rt_last_error());
     return rt_error_is_internal() ? 2 : 1;
 }
+
+int cli_params_load(Built *b, const Opts *o, rt_params *p, const char *path) {
+    const char *owner = opt_str(o, "--params-of");
+    if (!owner) return rt_params_load(b->m, p, path) ? cli_fail_rt() : 0;
+    const SemaResult *s = b->c->sema;
+    Analysis *an = NULL;
+    for (int i = 0; i < s->nmodels; i++)
+        if (!strcmp(s->models[i]->name, owner)) an = b->c->analysis[i];
+    if (!an) {
+        diag_tool_error("--params-of %s: the spec has no model of that name", owner);
+        return 1;
+    }
+    /* the file is checked against the model that wrote it, then this
+     * model takes its parameters by name: nothing here runs its kernels */
+    rt_model *om = ir_model_build(b->c->arena, an, ir_build(b->c->arena, an));
+    rt_params *op = rt_params_new(om);
+    int rc = rt_params_load(om, op, path) ? cli_fail_rt() : 0;
+    for (int i = 0; i < b->m->nparams && !rc; i++) {
+        const rt_param *q = &b->m->params[i];
+        int found = 0;
+        for (int k = 0; k < om->nparams && !found; k++) {
+            const rt_param *r = &om->params[k];
+            if (strcmp(r->name, q->name)) continue;
+            found = 1;
+            int same = r->ndim == q->ndim;
+            for (int d = 0; same && d < q->ndim; d++) same = r->dims[d] == q->dims[d];
+            if (!same) {
+                diag_tool_error("--params-of %s: parameter '%s' has another shape in model '%s' than in '%s'", owner,
+                                q->name, owner, b->m->name);
+                rc = 1;
+            } else {
+                memcpy(p->value[i], op->value[k], sizeof(float) * (size_t)q->size);
+            }
+        }
+        if (!found) {
+            diag_tool_error("--params-of %s: model '%s' has no parameter '%s', which model '%s' declares", owner, owner,
+                            q->name, b->m->name);
+            rc = 1;
+        }
+    }
+    rt_params_free(op);
+    return rc;
+}

@@ -67,7 +67,7 @@ static void explain_stack(Compilation *c, int yaml) {
     Stage *st;
     int n;
     config_stages_parse(c->arena, &c->diag, s, &st, &n);
-    static const char *const kinds[] = {"layer", "joint", "backprop"};
+    static const char *const kinds[] = {"layer", "joint", "backprop", "up_down"};   /* StageKind's order */
     if (yaml) printf("stack: %s\nkind: %s\nlayers: [", s->name, s->kind == STACK_DBN ? "dbn" : "dbm");
     else printf("stack %s (%s): ", s->name, s->kind == STACK_DBN ? "a deep belief network" : "a deep Boltzmann machine");
     for (int k = 0; k < s->nlayers; k++) printf("%s%s", k ? (yaml ? ", " : " -> ") : "", s->layers[k]->name);

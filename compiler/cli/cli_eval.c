@@ -29,6 +29,7 @@
 #include "rt_recurrent.h"
 #include "runconfig.h"
 #include "config_stages.h"
+#include "cli_stack.h"
 
 /* ---- eval ------------------------------------------------------------------------ */
 
@@ -220,6 +221,22 @@ static int run_ais(Built *b, const Opts *o, const EvalConfig *ec, rt_params *p, 
     return rc;
 }
 
+/* --dbn-bound: the DBN stack's variational bound (cli_stack_bound) */
+static int dbn_bound(Built *b, const Opts *o, const EvalConfig *ec, const DataSpec *ds, const char *params) {
+    if (b->c->sema->nstacks == 0 || b->c->sema->stacks[0]->kind != STACK_DBN) {
+        diag_tool_error("--dbn-bound evaluates a DBN stack (kind = dbn), which %s does not have", o->spec);
+        return 1;
+    }
+    long long samples = 10, sweeps = 1;
+    if (opt_ll(o, "--bound-samples", 1, &samples) < 0 || opt_ll(o, "--sweeps", 1, &sweeps) < 0) return 1;
+    rt_dataset data = {0};
+    if (rt_source_load(ds, &data)) return cli_fail_rt();
+    rt_ais_cfg cfg = {ec->runs, ec->betas, NULL, 0, ec->seed, (int)sweeps};
+    int rc = cli_stack_bound(b->c, o, params, &data, (int)samples, &cfg, stdout);
+    rt_dataset_free(&data);
+    return rc;
+}
+
 /* --html: the report's text with the filters and samples inline */
 static int write_html(Built *b, const EvalConfig *ec, rt_params *p, const char *params, const char *yaml) {
     char *title = arena_printf(b->c->arena, "ebmc eval: model %s, %s", b->m->name, params);
@@ -264,6 +281,10 @@ int cmd_eval(const Command *cmd, int argc, char **argv) {
     else if (!stack_data(&b, &ds)) {
         if (!config_train(b.c->arena, &b.c->diag, b.an->m, b.an->m->train, NULL, 0, &tc)) goto done;
         ds = tc.data;
+    }
+    if (opt_has(&o, "--dbn-bound")) {
+        rc = dbn_bound(&b, &o, &ec, &ds, params);
+        goto done;
     }
     p = rt_params_new(b.m);
     if (rt_params_load(b.m, p, params) || rt_source_load(&ds, &data)) {

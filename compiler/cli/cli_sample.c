@@ -292,7 +292,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     }
     if (cli_config_use(&o)) return 1;
     Built b;
-    if ((rc = cli_build(o.spec, &o, &b))) {
+    if ((rc = cli_build_model(o.spec, &o, 1, &b))) {   /* a DBM stack: its joint model names the units */
         cli_unbuild(&b);
         return rc;
     }
@@ -341,16 +341,26 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         float *img;
         int64_t width;
         int ih, iw;
-        if (!ends_with(sc.out, ".png")) {
-            diag_tool_error("a stack's samples are written as a PNG");
-            goto done;
-        }
         if (opt_has(&o, "--states")) {
             diag_tool_error("--states: a stack's samples are drawn as the visible means only");
             goto done;
         }
-        if (cli_stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw) ||
-            rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)) {
+        if (cli_stack_sample(b.c, &o, params, &sc, &img, &width, &ih, &iw)) {
+            rc = cli_fail_rt();
+            goto done;
+        }
+        /* .csv and .npy: the bottom visible means, as the stack's bottom
+         * model (the first layer, or a DBM's joint model) names its units */
+        int png = ends_with(sc.out, ".png");
+        if (!png && rt_visible_floats(b.m) != width) {
+            diag_tool_error("model '%s' has %lld visible values and the stack's samples %lld: name the bottom model "
+                            "with --model", b.m->name, (long long)rt_visible_floats(b.m), (long long)width);
+            free(img);
+            goto done;
+        }
+        if (png ? rt_write_png_grid(sc.out, img, (int)sc.chains, ih, iw, (int)ceil(sqrt((double)sc.chains)), 0)
+                : rt_write_samples(b.m, sc.out, img, img, sc.chains)) {
+            free(img);
             rc = cli_fail_rt();
             goto done;
         }
@@ -360,10 +370,8 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
         goto done;
     }
     p = rt_params_new(b.m);
-    if (rt_params_load(b.m, p, params)) {
-        rc = cli_fail_rt();
-        goto done;
-    }
+    if ((rc = cli_params_load(&b, &o, p, params))) goto done;
+    rc = 1;
     int64_t rf = rt_visible_floats(b.m), file_rows;
     if (resolve_clamps(b.m, &sc, &cl, &file_rows)) {
         rc = cli_fail_rt();

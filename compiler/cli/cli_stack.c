@@ -5,7 +5,9 @@
 #include <libgen.h>
 #include <string.h>
 
+#include "cli_anneal.h"
 #include "cli_stack.h"
+#include "rt_exact.h"
 
 static const char *default_out(Arena *a, const char *spec) {
     char out[4096];
@@ -37,6 +39,21 @@ int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const Sa
     if (!rc) rc = rt_stack_sample(&b.rs, params, sc->chains, (int)sc->steps, sc->seed, means_out, width);
     *h = b.rs.image_h;
     *w = b.rs.image_w;
+    cli_stack_bundle_free(&b);
+    return rc;
+}
+
+int cli_stack_bound(Compilation *c, const Opts *o, const char *params, const rt_dataset *data, int samples,
+                    const struct rt_ais_cfg *cfg, FILE *y) {
+    StackBundle b;
+    int rc = cli_stack_bundle(c, o, 1, 0, NULL, 0, &b);
+    int T = b.s ? b.s->nlayers - 1 : 0;
+    Tempered *t = NULL;
+    /* AIS's tempered top layer only where its log Z cannot be enumerated */
+    if (!rc && (b.m[T]->enum_log2_states < 0 || b.m[T]->enum_log2_states > RT_EXACT_AUTO_COST_LOG2))
+        t = cli_tempered_of(c, b.an[T], b.m[T], o, &rc);
+    if (!rc && rt_stack_bound_report(&b.rs, params, data, samples, t ? &t->rt : NULL, cfg, y)) rc = cli_fail_rt();
+    cli_tempered_free(t);
     cli_stack_bundle_free(&b);
     return rc;
 }

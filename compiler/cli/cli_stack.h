@@ -49,4 +49,10 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
  * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
 int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
                      int64_t *width, int *h, int *w);
+/* eval --dbn-bound: a DBN stack's variational bound on data as YAML on y
+ * (rt_stack_bound_report), AIS of its top layer by cfg where that layer
+ * cannot be enumerated. An exit code (reported). */
+struct rt_ais_cfg;
+int cli_stack_bound(Compilation *c, const Opts *o, const char *params, const rt_dataset *data, int samples,
+                    const struct rt_ais_cfg *cfg, FILE *y);
 #endif

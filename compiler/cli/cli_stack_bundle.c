@@ -53,7 +53,10 @@ static int stages(StackBundle *b, char **sets, int nsets) {
         }
         b->rs_stages[i] = (rt_stack_stage){
             .name = st->name,
-            .kind = st->kind == STAGE_LAYER ? RT_STAGE_LAYER : st->kind == STAGE_JOINT ? RT_STAGE_JOINT : RT_STAGE_BACKPROP,
+            .kind = st->kind == STAGE_LAYER    ? RT_STAGE_LAYER
+                    : st->kind == STAGE_JOINT  ? RT_STAGE_JOINT
+                    : st->kind == STAGE_UPDOWN ? RT_STAGE_UPDOWN
+                                               : RT_STAGE_BACKPROP,
             .layer = st->layer,
             .cfg = st->cfg.rt,
             .data = st->cfg.data,

@@ -533,12 +533,29 @@ static int set_method(Ctx *c, const Expr *e, TrainConfig *tc) {
     }
     if (name && !strcmp(name, "pt")) return set_pt(c, e, t);
     if (name && !strcmp(name, "mp")) return set_mp(c, e, t);
+    if (name && !strcmp(name, "up_down")) {
+        /* contrastive wake-sleep: k Gibbs steps in the top RBM per batch */
+        if (c->m) {
+            diag_error(c->d, e->span, "up_down fine-tunes a whole DBN: it is a stack's stage of its own "
+                                      "(stage tune { method = up_down(k = 10) }), without layer =");
+            return 0;
+        }
+        t->method = RT_UP_DOWN;
+        t->k = 10;
+        ArgSpec a[1] = {{"k", NULL}};
+        long long v;
+        if (e->kind == EX_CALL && !bind_args(c, e, a, 1)) return 0;
+        if (a[0].value && !get_int(c, a[0].value, 1, &v, "k")) return 0;
+        if (a[0].value) t->k = (int)v;
+        return 1;
+    }
     if (!name || (strcmp(name, "cd") && strcmp(name, "pcd"))) {
         diag_error(c->d, e->span, "method must be cd(k = 1), pcd(k = 1, chains = 100), pt(replicas = 10, k = 1, chains = 100), "
                                   "discriminative(target = y), minimize, adversarial(discriminator = d), em, ica, sfa, "
-                                  "sparse_coding, wake_sleep(recognition = q), reinforce(recognition = q) or mp(iters = 10, drop = 0.5)");
+                                  "sparse_coding, wake_sleep(recognition = q), reinforce(recognition = q), mp(iters = 10, drop = 0.5) "
+                                  "or (a DBN's stage) up_down(k = 10)");
         static const char *const m[] = {"cd", "pcd", "pt", "discriminative", "minimize", "adversarial", "em", "ica", "sfa",
-                                        "sparse_coding", "wake_sleep", "reinforce", "mp"};
+                                        "sparse_coding", "wake_sleep", "reinforce", "mp", "up_down"};
         const char *best = name ? sema_suggest(name, m, (int)(sizeof m / sizeof *m)) : NULL;
         if (best) diag_note(c->d, e->span, "did you mean '%s'?", best);
         return 0;

@@ -24,6 +24,12 @@ const char *config_stage_unsupported(const Stage *g, const char *key) {
     if (!strcmp(key, "method") && g->cfg.rt.method == RT_MP)
         return "mp trains a deep Boltzmann machine jointly from its own train block, without a stack's pretraining "
                "(specs/mpdbm.ebm)";
+    if (!strcmp(key, "method") && g->kind != STAGE_UPDOWN && g->cfg.rt.method == RT_UP_DOWN)
+        return "up_down fine-tunes the whole DBN: it is a stage of its own (method = up_down(k = 10), no layer =)";
+    if (!strcmp(key, "method") && g->kind == STAGE_UPDOWN && g->cfg.rt.method != RT_UP_DOWN)
+        return "an up-down stage trains by up_down(k = ...) only";
+    if (g->kind == STAGE_UPDOWN && !strcmp(key, "test") && g->cfg.test.kind != RT_SRC_NONE)
+        return "test = scores a backprop stage's classifier; an up-down stage has no test score";
     return NULL;
 }
 
@@ -95,10 +101,22 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
             m = s->joint;
         } else if (!strcmp(e->name, "method") && v->kind == EX_NAME && !strcmp(v->str, "backprop")) {
             g->kind = STAGE_BACKPROP;
+        } else if (!strcmp(e->name, "method") && (v->kind == EX_NAME || v->kind == EX_CALL) && !strcmp(v->str, "up_down")) {
+            if (s->kind != STACK_DBN) {
+                diag_error(d, v->span, "up_down fine-tunes a DBN (kind = dbn); stack '%s' is a DBM", s->name);
+                return 0;
+            }
+            g->kind = STAGE_UPDOWN;
         }
     }
+    if (g->kind == STAGE_UPDOWN && g->layer >= 0) {
+        diag_error(d, st->name_span, "stage '%s': up_down fine-tunes every layer of the DBN; it takes no layer =",
+                   st->name);
+        return 0;
+    }
     if (g->kind == STAGE_LAYER && g->layer < 0) {
-        diag_error(d, st->name_span, "stage '%s' names what it trains: layer = MODEL, joint = %s, or method = backprop",
+        diag_error(d, st->name_span, "stage '%s' names what it trains: layer = MODEL, joint = %s, method = backprop "
+                   "or method = up_down(k = 10)",
                    st->name, s->joint ? s->joint->name : "JOINT");
         return 0;
     }
@@ -106,6 +124,11 @@ static int parse_stage(Arena *a, Diag *d, const Stack *s, const Stmt *st, Stage 
     g->cfg.data.kind = RT_SRC_NONE;
     g->cfg.test.kind = RT_SRC_NONE;
     g->cfg.validation.kind = RT_SRC_NONE;
+    if (g->kind == STAGE_UPDOWN) {
+        g->cfg.rt.method = RT_UP_DOWN;
+        g->cfg.rt.k = 10;
+        g->cfg.rt.mon_recon = 0;
+    }
     if (g->kind == STAGE_BACKPROP) {
         g->cfg.rt.method = RT_MINIMIZE;
         g->cfg.rt.optimizer = RT_SGD;

@@ -12,12 +12,15 @@
  * layers' parameters of the same names (`halve = W2` halves those copies,
  * as composing pretrained RBMs into a DBM needs). A backprop stage unrolls
  * the layers into an MLP with a softmax output over the label columns the
- * data carries, and minimises its cross-entropy. */
+ * data carries, and minimises its cross-entropy. An up-down stage
+ * (`method = up_down(k = 10)`, a DBN only) fine-tunes the whole stack by
+ * contrastive wake-sleep, its generative weights untied from the
+ * recognition ones (runtime/run/rt_stack_updown.c). */
 #ifndef EBMC_STAGES_H
 #define EBMC_STAGES_H
 #include "config.h"
 
-typedef enum { STAGE_LAYER, STAGE_JOINT, STAGE_BACKPROP } StageKind;
+typedef enum { STAGE_LAYER, STAGE_JOINT, STAGE_BACKPROP, STAGE_UPDOWN } StageKind;
 
 typedef struct Stage {
     const char *name;

@@ -163,6 +163,7 @@ static void method(Out *o, const TrainConfig *tc, const Model *m) {
         fprintf(f, "reinforce(recognition = %s, samples = %lld, baseline = %s)", tc->recognition ? tc->recognition : "?",
                 (long long)t->samples, t->baseline == RT_BASELINE_NONE ? "none" : t->baseline == RT_BASELINE_OPTIMAL ? "optimal" : "learned");
         break;
+    case RT_UP_DOWN: fprintf(f, "up_down(k = %d)", t->k); break;
     default: fprintf(f, "method_%d", t->method);
     }
     end(o, "method");

@@ -45,6 +45,8 @@ const rt_flag rt_flags_sample[] = {
     {"--mean-field", 0, "complete with conditional means instead of samples (deterministic)", NULL, 0},
     {"--pt", 1, "parallel tempering with this many replicas per chain (betas 1 .. --beta-min); prints the swap rate", "R", E},
     {"--beta-min", 1, "the hottest replica's inverse temperature with --pt (default 0: the base-rate model)", "B", E},
+    {"--model", 1, "the spec's model to sample (default: the first; a stack spec samples its stack)", "NAME", E},
+    {"--params-of", 1, "the checkpoint is this model's of the spec (checked against it); the sampled model takes its parameters of the same names (a VAE's decoder)", "MODEL", E},
     {"--backend", 1, "interp or jit", "interp|jit", E},
     {NULL, 0, NULL, NULL, 0},
 };
@@ -58,6 +60,8 @@ const rt_flag rt_flags_eval[] = {
     {"--missing", 1, "with --target: leave this fraction of the other visible units out at random, filled in by mean field with the target (default 0)", "F", 0},
     {"--inception", 1, "the inception score of samples (.npy or .csv rows of the input less the label) under this model's p(label | rest), with its standard error over 10 splits, and the data's own score (the ceiling)", "S.npy", 0},
     {"--ais", 0, "annealed importance sampling of log Z (on by default when the eval block has ais(...))", NULL, E},
+    {"--dbn-bound", 0, "a DBN stack's variational lower bound on log p(v) with its recognition posterior (the top layer's log Z exact, else by AIS with --runs and --betas)", NULL, E},
+    {"--bound-samples", 1, "draws of the recognition posterior per example for --dbn-bound (default 10)", "N", E},
     {"--runs", 1, "AIS runs (default 100)", "N", E},
     {"--betas", 1, "AIS steps from beta = 0 to 1 on Salakhutdinov & Murray's schedule (default 10000)", "K", E},
     {"--schedule", 1, "AIS temperatures from a file: numbers rising from 0 to 1 (instead of --betas)", "FILE", E},

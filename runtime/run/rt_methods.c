@@ -2,6 +2,7 @@
  * their own, and what they share: epoch reports, progress lines, the roles
  * of a linear latent model. */
 #include "rt_methods.h"
+#include "rt_optim.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -84,4 +85,19 @@ int rt_method_check_rows(const rt_model *m, const rt_dataset *data, int x) {
         return rt_fail("the data has %lld values per example; '%s' has %lld units", (long long)rf, m->groups[x].name,
                        (long long)m->groups[x].size);
     return 0;
+}
+
+/* Adam or SGD with momentum on the ascent direction in p->grad (as
+ * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
+void rt_method_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
+    p->steps++;
+    for (int i = 0; i < m->nparams; i++) {
+        const rt_param *q = &m->params[i];
+        float d = q->ndim >= 2 ? (float)wd : 0.0f;
+        if (cfg->optimizer == RT_ADAM)
+            rt_optim_adam(p->value[i], p->velocity[i], p->second[i], p->grad[i], q->size, lr, cfg->beta1, cfg->beta2,
+                          cfg->adam_eps, p->steps, d);
+        else
+            rt_optim_sgd(p->value[i], p->velocity[i], p->grad[i], q->size, (float)lr, (float)mom, d);
+    }
 }

@@ -33,6 +33,9 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
 /* "epoch  3/10  NAME value ... 0.12 s" when progress is on */
 void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
                         double value);
+/* Adam or SGD with momentum on the ascent direction in p->grad (as
+ * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
+void rt_method_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd);
 /* the model's roles x = W.h + b + noise, or an error naming the method */
 const rt_linear *rt_method_linear(const rt_model *m, const char *method, int prior);
 /* the visible group x's values: rows of the data, which must be x alone */

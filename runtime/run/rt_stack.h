@@ -24,7 +24,7 @@ int rt_layer_down(const rt_model *m, rt_params *p, int hidden, const float *h, i
 /* the values of m's first visible group */
 int64_t rt_stack_first_visible(const rt_model *m);
 
-typedef enum { RT_STAGE_LAYER, RT_STAGE_JOINT, RT_STAGE_BACKPROP } rt_stage_kind;
+typedef enum { RT_STAGE_LAYER, RT_STAGE_JOINT, RT_STAGE_BACKPROP, RT_STAGE_UPDOWN } rt_stage_kind;
 
 /* one stage of a stack's train block, its settings resolved (--set applied) */
 typedef struct rt_stack_stage {
@@ -83,4 +83,14 @@ int rt_stack_train(const rt_stack *s, const rt_stack_run *run);
  * bottom visible group (malloc'd). 0 or -1 (rt_last_error). */
 int rt_stack_sample(const rt_stack *s, const char *params, int64_t chains, int steps, uint64_t seed, float **out,
                     int64_t *width);
+/* A DBN's variational lower bound on log p(v) as YAML on y
+ * (rt_stack_bound.c): from the stack checkpoint params, on the rows of
+ * data (the bottom layer's values, then the top's labels if it has them),
+ * `samples` draws of the recognition posterior per row; the top layer's
+ * log Z exact where it can be enumerated, else by AIS on t (its tempered
+ * model; NULL: refused) with cfg, the base rates from the data passed up.
+ * 0 or -1 (rt_last_error). */
+struct rt_ais_cfg;
+int rt_stack_bound_report(const rt_stack *s, const char *params, const rt_dataset *data, int samples,
+                          const rt_tempered *t, const struct rt_ais_cfg *cfg, FILE *y);
 #endif

@@ -1,6 +1,7 @@
 /* rt_stack_sample.c — samples of a stack (rt_stack.h): a DBN generates by
  * Gibbs sampling in its top layer, then one pass down through the layers
- * below (each layer's visible conditional); a DBM samples its joint model. */
+ * below (each layer's visible conditional, with its generative weights
+ * where up_down untied them); a DBM samples its joint model. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static float *dbn_chains(rt_stack_parts *r, int64_t n, int steps, uint64_t seed,
     for (int k = top - 1; k >= 0; k--) {
         int64_t vs = rt_stack_first_visible(s->layers[k]);
         float *next = malloc(sizeof(float) * (size_t)(n * vs));
-        if (rt_layer_down(s->layers[k], r->lp[k], r->hidden[k], cur, n, k > 0, seed + (uint64_t)k, next)) {
+        if (rt_layer_down(s->layers[k], rt_stack_gen(r, k), r->hidden[k], cur, n, k > 0, seed + (uint64_t)k, next)) {
             free(cur);
             free(next);
             return NULL;

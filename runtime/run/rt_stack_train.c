@@ -117,6 +117,9 @@ static int run_stage(Run *r, const rt_stack_stage *st, rt_train_cfg cfg, int i, 
             if (!cfg.quiet) printf("stage %s: resuming its training state in %s\n", st->name, from);
         }
     }
+    /* up_down keeps no state inside the stage: the checkpoint before it is
+     * where a stopped run continues */
+    if (st->kind == RT_STAGE_UPDOWN && rt_stack_save(pa, r->o->out, i)) goto done;
     rt_meta meta[] = {{"stack", s->name}, {"stage", st->name}};
     cfg.meta = meta;
     cfg.nmeta = 2;
@@ -131,9 +134,16 @@ static int run_stage(Run *r, const rt_stack_stage *st, rt_train_cfg cfg, int i, 
         cfg.progress_ctx = &rpt;
     }
     int err = st->kind == RT_STAGE_BACKPROP ? rt_stack_backprop(pa, st, &cfg, data, &rep)
+              : st->kind == RT_STAGE_UPDOWN ? rt_stack_up_down(pa, st, &cfg, data, &rep)
                                             : rt_train(m, p, data, &cfg, stdout, &rep);
     rt_reporter_end(&rpt);
     if (err) goto done;
+    if (rep.stopped && st->kind == RT_STAGE_UPDOWN) {
+        printf("interrupted in stage %s: %s holds the stages before it; --resume %s runs up_down again from its start\n",
+               st->name, r->o->out, r->o->out);
+        rc = 128 + (r->o->stop && *r->o->stop > 0 ? *r->o->stop : 2);
+        goto done;
+    }
     if (rep.stopped) {
         /* the stages before this one are done; this one's state is in state */
         if (rt_stack_save(pa, r->o->out, i)) goto done;
@@ -144,6 +154,8 @@ static int run_stage(Run *r, const rt_stack_stage *st, rt_train_cfg cfg, int i, 
     }
     if (rt_stack_save(pa, r->o->out, i + 1)) goto done;
     if (readable(state)) unlink(state);   /* the stage is done: its state is in out */
+    /* up_down's filters: the bottom layer's generative weights */
+    if (st->kind == RT_STAGE_UPDOWN) m = s->layers[0], p = rt_stack_gen(pa, 0);
     if (st->filters && rt_draw_filters(m ? m : pa->net, m ? p : pa->np, st->filters)) goto done;
     rc = 0;
 done:

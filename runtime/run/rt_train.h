@@ -12,7 +12,9 @@ enum { RT_CD, RT_PCD, RT_DISCRIMINATIVE, RT_MINIMIZE,
                             batches the adversary's (the generator's step) */
        /* methods with their own loops (runtime/run/rt_methods.c dispatches) */
        RT_EM, RT_ICA, RT_SFA, RT_SPARSE, RT_WAKE_SLEEP, RT_REINFORCE,
-       RT_MP    /* multi-prediction: mp_net, minimised in the model's place (rt_mp.c) */ };
+       RT_MP,   /* multi-prediction: mp_net, minimised in the model's place (rt_mp.c) */
+       /* a DBN stack's fine-tuning stage (rt_stack_updown.c), never a single model's */
+       RT_UP_DOWN };
 enum { RT_COLLAPSE_STOP, RT_COLLAPSE_RESTORE, RT_COLLAPSE_IGNORE };
 enum { RT_COLLAPSE_MAX_RESTORES = 5 };
 /* the baseline subtracted from REINFORCE's learning signal (rt_methods.h) */

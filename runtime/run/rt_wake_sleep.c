@@ -44,7 +44,6 @@
 #include "rt_dist.h"
 #include "rt_methods.h"
 #include "rt_train_dist.h"
-#include "rt_optim.h"
 
 struct rt_reinforce {
     const rt_model *pm, *qm;
@@ -289,21 +288,6 @@ double rt_reinforce_batch(rt_reinforce *r, const float *x, int64_t n, int64_t S,
     return batch(r, x, n, S, baseline, normalize, 0, 0);
 }
 
-/* Adam or SGD with momentum on the ascent direction in p->grad (as
- * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
-static void step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
-    p->steps++;
-    for (int i = 0; i < m->nparams; i++) {
-        const rt_param *q = &m->params[i];
-        float d = q->ndim >= 2 ? (float)wd : 0.0f;
-        if (cfg->optimizer == RT_ADAM)
-            rt_optim_adam(p->value[i], p->velocity[i], p->second[i], p->grad[i], q->size, lr, cfg->beta1, cfg->beta2,
-                          cfg->adam_eps, p->steps, d);
-        else
-            rt_optim_sgd(p->value[i], p->velocity[i], p->grad[i], q->size, (float)lr, (float)mom, d);
-    }
-}
-
 int rt_ancestral(rt_ws *w) {
     const rt_model *m = w->m;
     if (m->nancestral == 0) return rt_fail("model '%s' has no ancestral sampler: it must be written with '~' statements "
@@ -360,13 +344,13 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
                 /* wake: the model learns from h ~ q(h | x); sleep: q from
                  * the model's own dreams */
                 elbo += batch(r, rows, nb, 1, RT_BASELINE_NONE, 0, 1, 1) * (double)nb;
-                step(m, p, cfg, lr, mom, wd);
+                rt_method_step(m, p, cfg, lr, mom, wd);
                 if ((rc = sleep_phase(r, nb))) break;
             } else {
                 elbo += batch(r, rows, nb, S, cfg->baseline, 1, 1, 0) * (double)nb;
-                step(m, p, cfg, lr, mom, wd);
+                rt_method_step(m, p, cfg, lr, mom, wd);
             }
-            step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
+            rt_method_step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->loss = -elbo / (double)n;

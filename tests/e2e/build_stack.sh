@@ -16,13 +16,15 @@
 #      overrides (and not the default run's), ebmc's message for a stage it
 #      does not have, and a pt stage refused where no tempered model was
 #      compiled in.
+#   5. an up_down stage trains in the binary as in ebmc train.
 # Before, ebmc build refused every stack.
 . tests/e2e/lib.sh
 # stack.sh's labelled bars and stripes (class 0: bars, 1: stripes, one-hot after the 16 pixels)
 eval "$(sed -n '/^awk .BEGIN {$/,/labelled.csv"$/p' tests/e2e/stack.sh)"
-# the models of stack.sh's DBN (s.ebm) and DBM (d.ebm), with stages of this test's own
+# the models of stack.sh's DBN (lib.sh's bas_dbn) and DBM (d.ebm), with stages of this test's own
 models() { sed -n "/^cat >\"\$T\/$1.ebm\"/,/^stack /p" tests/e2e/stack.sh | sed '1d;$d'; }
-models s >"$T/dbn.ebm"
+bas_dbn "$T/bas.ebm" 1 1
+sed '/^stack /,$d' "$T/bas.ebm" >"$T/dbn.ebm"
 cat >>"$T/dbn.ebm" <<SPEC
 stack s { layers = l1, l2  kind = dbn }
 train s {
@@ -114,3 +116,13 @@ expect_fail "a --set that needs a tempered model the binary lacks is refused, na
 [ ! -e "$T/y.st" ] && ok "the refused run writes no checkpoint" || notok "refused run wrote $T/y.st"
 expect_fail "BIN train --report of a stack: ebmc's refusal" "a stack's stages write their monitors per epoch with --log" \
     "$T/dbnbin" train --report "$T/r.yaml"
+
+# 5. an up_down stage in a built binary: the same checkpoint (the untied
+#    generative copy included) as ebmc train, seed 1
+bas_dbn "$T/ud0.ebm" 50 300
+awk '/^  stage two/ { print; print "  stage tune { method = up_down(k = 10)  batch = 10  epochs = 30  lr = 0.05 }"; next } { print }' \
+    "$T/ud0.ebm" >"$T/ud.ebm"
+"$EBMC" train "$T/ud.ebm" --out "$T/ud_ebmc.st" --seed 1 --quiet >/dev/null 2>&1
+if "$EBMC" build "$T/ud.ebm" -o "$T/udbin" >"$T/out" 2>"$T/err" && "$T/udbin" train --out "$T/ud_bin.st" --seed 1 --quiet >/dev/null 2>&1 &&
+    cmp -s "$T/ud_ebmc.st" "$T/ud_bin.st" && grep -q "l1.down.W1" "$T/ud_bin.st"; then ok "up_down in a built binary: ebmc train's checkpoint byte for byte"
+else notok "up_down in a built binary" "$(tail -2 "$T/err")"; fi

@@ -159,8 +159,8 @@ if [ $rc != 0 ] && grep -q "error: pt with 1 chains on 2 ranks: every rank needs
     ok "pt with fewer chains than ranks: refused with the reason, nothing written"
 else notok "pt with fewer chains than ranks refused" "exit $rc" "$(head -3 p.log)"; fi
 
-# 7: a DBN stack, stage by stage (tests/e2e/stack.sh's), with the check on
-sed -n '/^cat >"$T\/s.ebm" <<.SPEC./,/^SPEC/p' "$ROOT/tests/e2e/stack.sh" | sed '1d;$d' >s.ebm
+# 7: a DBN stack, stage by stage (tests/e2e/stack.sh's: lib.sh's bas_dbn), with the check on
+bas_dbn s.ebm 50 300
 EBMC_DIST_CHECK=1 $MPI -np 2 "$EBMC" train s.ebm --backend interp --stages 1 --quiet --out st1.st >st1.log 2>&1
 if "$EBMC" train s.ebm --backend interp --resume st1.st --quiet --out st2.st >st2.log 2>&1 && grep -q "resuming after 1 of 2 stages" st2.log; then
     ok "a stack's first stage on 2 ranks (ranks agree every epoch), the second resumed in 1"

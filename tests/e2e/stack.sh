@@ -8,29 +8,7 @@
 #     classifier that learns bars from stripes;
 #  4. the DBM unrolled with mean-field-augmented inputs learns it too.
 . tests/e2e/lib.sh
-cat >"$T/s.ebm" <<'SPEC'
-model l1 {
-  visible v[4, 4] : bernoulli
-  hidden  h[12] : bernoulli
-  param W1[4, 4, 12] init normal(0, 0.1)
-  param b1[4, 4]
-  param c1[12]
-  energy = - sum(r, s) b1[r, s]*v[r, s] - sum(j) c1[j]*h[j] - sum(r, s, j) v[r, s]*W1[r, s, j]*h[j]
-}
-model l2 {
-  visible v[12] : bernoulli
-  hidden  h[8] : bernoulli
-  param W2[12, 8] init normal(0, 0.1)
-  param b2[12]
-  param c2[8]
-  energy = - sum(i) b2[i]*v[i] - sum(j) c2[j]*h[j] - sum(i, j) v[i]*W2[i, j]*h[j]
-}
-stack s { layers = l1, l2  kind = dbn }
-train s {
-  stage one { layer = l1  data = bars_and_stripes(4, 4)  method = pcd(k = 1, chains = 50)  batch = 30  epochs = 300  lr = 0.05 }
-  stage two { layer = l2  method = pcd(k = 1, chains = 50)  batch = 30  epochs = 300  lr = 0.05 }
-}
-SPEC
+bas_dbn "$T/s.ebm" 50 300
 "$EBMC" train "$T/s.ebm" --out "$T/full.st" --quiet && ok "stack trained in one run" || notok "stack trained in one run"
 "$EBMC" train "$T/s.ebm" --out "$T/part.st" --stages 1 --quiet && ok "stack stopped after one stage" || notok "stopped after one stage"
 "$EBMC" train "$T/s.ebm" --out "$T/resumed.st" --resume "$T/part.st" >"$T/resume.log" 2>&1
@@ -90,6 +68,9 @@ SPEC
 "$EBMC" train "$T/d.ebm" --out "$T/d.st" >"$T/dbm.log" 2>&1 && grep -q "^epoch 200/200  recon" "$T/dbm.log" &&
     ok "DBM pretraining stack composes into the joint model and trains it" || notok "DBM stack" "$(tail -3 "$T/dbm.log")"
 "$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.png" >/dev/null 2>&1 && ok "DBM stack samples its joint model" || notok "DBM stack samples"
+"$EBMC" sample "$T/d.ebm" --params "$T/d.st" --chains 9 --steps 50 --out "$T/dbm.csv" >/dev/null 2>&1
+[ "$(awk -F, 'NR > 1 && NF == 16 { n++ } END { print n + 0 }' "$T/dbm.csv")" = 9 ] && head -1 "$T/dbm.csv" | grep -q '^v_0,' &&
+    ok "DBM stack samples as CSV, named by its joint model" || notok "DBM stack samples as CSV" "$(head -2 "$T/dbm.csv")"
 
 # eval on a DBM stack's checkpoint evaluates its joint model, on the stack's
 # data: the same report as the joint model alone with its tensors pulled
