@@ -143,7 +143,7 @@ static int write_report(const rt_drive *d, const rt_train_report *rep) {
         if (isfinite(rep->optimum) && len < (int)sizeof text)
             snprintf(text + len, sizeof text - (size_t)len, " (optimum %.4f)", rep->optimum);
         snprintf(title, sizeof title, "ebmc train: model %s", d->m->name);
-        rc = d->page(d->page_ctx, d->p, page, title, text, ns ? plot : NULL, d->cfg->seed);
+        if (d->page(d->page_ctx, d->p, page, title, text, ns ? plot : NULL, d->cfg->seed)) rc = fail(d);
     }
     if (!rc && !d->cfg->quiet) {
         if (page) printf("report written to %s (curves: %s, page: %s)\n", d->report, plot, page);
