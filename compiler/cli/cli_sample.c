@@ -2,7 +2,6 @@
  * with --set and --config, then the runtime's sample driver
  * (runtime/app/rt_drive_sample.c), which a built binary's sample runs too;
  * a stack's samples go to the stack driver. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,23 +12,6 @@
 #include "config.h"
 #include "config_app.h"
 #include "rt_drive_sample.h"
-#include "rt_sample_out.h"
-
-/* a stack's samples: the visible means of the stack driver, as a PNG */
-static int stack_sample(Built *b, const Opts *o, const char *params, const SampleConfig *sc, const rt_sample_job *j) {
-    float *img;
-    int64_t width;
-    int ih, iw;
-    if (rt_drive_sample_stack_check(o, j)) return 1;
-    SampleConfig s = *sc;
-    s.chains = j->s.chains, s.steps = j->s.steps, s.seed = j->s.seed;
-    if (cli_stack_sample(b->c, o, params, &s, &img, &width, &ih, &iw) ||
-        rt_write_png_grid(j->s.out, img, (int)s.chains, ih, iw, (int)ceil(sqrt((double)s.chains)), 0))
-        return cli_fail_rt();
-    free(img);
-    printf("%lld samples of stack '%s' written to %s\n", s.chains, b->c->sema->stacks[0]->name, j->s.out);
-    return 0;
-}
 
 int cmd_sample(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -57,7 +39,7 @@ int cmd_sample(const Command *cmd, int argc, char **argv) {
     config_app_sample(&sc, &j.s);
     if (rt_drive_sample_flags(&o, &j) || rt_drive_sample_check_out(&j)) goto done;
     if (b.c->sema->nstacks > 0) {
-        rc = stack_sample(&b, &o, params, &sc, &j);
+        rc = rt_drive_sample_stack_check(&o, &j) ? 1 : cli_stack_sample(b.c, &o, params, &j);
         goto done;
     }
     /* the train block's data: --pt's base rates, inpainting's baseline */

@@ -5,6 +5,7 @@
 #ifndef EBMC_CLI_STACK_H
 #define EBMC_CLI_STACK_H
 #include "cli.h"
+#include "rt_drive_sample.h"
 #include "config.h"
 #include "config_stages.h"
 #include "derive_tempered.h"
@@ -44,9 +45,8 @@ rt_model *cli_stack_unroll(void *ctx, int64_t classes, int64_t *naug);
  * checkpoint. An exit code (128 + the signal when stopped). */
 int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
                     volatile int *stop);
-/* chains of a DBN (top Gibbs, then down) or of a DBM stack's joint model:
- * *means_out gets chains x *width values of the bottom visible group
- * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
-int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
-                     int64_t *width, int *h, int *w);
+/* j's chains of a DBN (top Gibbs, then down) or of a DBM stack's joint
+ * model, drawn as a PNG by the runtime's sample driver; 0 or an exit code
+ * (reported) */
+int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const rt_sample_job *j);
 #endif

@@ -85,15 +85,7 @@ static int sample(const rt_app *app, int argc, char **argv) {
     }
     if (rt_drive_sample_stack_check(&o, &j)) return 1;
     if (rt_output_check(out, "--out")) return fail_rt();
-    float *img = NULL;
-    int64_t width, chains = j.s.chains;
-    if (rt_stack_sample(s, params, chains, (int)j.s.steps, j.s.seed, &img, &width) ||
-        rt_write_png_grid(out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0))
-        rc = fail_rt();
-    else
-        printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, out);
-    free(img);
-    return rc;
+    return rt_drive_sample_stack(s, params, &j);
 }
 
 int rt_app_stack_main(const rt_app *app, int argc, char **argv) {

@@ -139,6 +139,19 @@ int rt_drive_sample_stack_check(const rt_opts *o, const rt_sample_job *j) {
     return 0;
 }
 
+int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample_job *j) {
+    float *img = NULL;
+    int64_t width, chains = j->s.chains;
+    int rc = 0;
+    if (rt_stack_sample(s, params, chains, (int)j->s.steps, j->s.seed, &img, &width) ||
+        rt_write_png_grid(j->s.out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0))
+        rc = fail(j->say);
+    else
+        printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, j->s.out);
+    free(img);
+    return rc;
+}
+
 int rt_drive_base_rates(const rt_tempered *t, rt_params *tp, const rt_source *train, const rt_dataset *fallback,
                         const char **from) {
     rt_dataset d = {0};

@@ -34,6 +34,9 @@ int rt_drive_sample_check_out(const rt_sample_job *j);
 /* a stack's sample: a PNG of the means, none of a single model's flags
  * (--clamp, --mask, --pt, --mean-field); 0, or 1 after a message */
 int rt_drive_sample_stack_check(const rt_opts *o, const rt_sample_job *j);
+/* a stack's samples (its driver's rt_stack_sample, parameters from the
+ * checkpoint params) as a PNG grid; 0, or an exit code after a message */
+int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample_job *j);
 /* samples and writes; 0, or an exit code (1, 2 internal) after a message */
 int rt_drive_sample(rt_sample_job *j);
 /* The tempered model's base rates (AIS, --pt): from the training data when
