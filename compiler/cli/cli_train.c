@@ -51,11 +51,13 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     if (b.c->sema->nstacks > 0) {
         /* every stage's settings resolved first: errors before any training */
-        char *text = cli_config_stack_yaml(b.c, sets, nsets);
+        Stage *st;
+        int nst;
+        char *text = cli_config_stack_yaml(b.c, sets, nsets, &st, &nst);
         if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
         else if (text) {
             rt_on_stop_signals(on_interrupt);   /* SIGINT, SIGTERM, SIGHUP */
-            rc = cli_stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
+            rc = cli_stack_train(b.c, &o, seed, st, nst, text, &interrupted);
             rt_on_stop_signals(SIG_DFL);
         }
         free(text);
