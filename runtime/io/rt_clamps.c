@@ -66,9 +66,9 @@ static int make_mask(const rt_model *m, int g, const rt_clamp_spec *cs, const fl
     if (cs->mask_file) {
         if (load_rows(m, g, cs->mask_file, &md)) return -1;
         if (md.n != nr) {
+            long long got = (long long)md.n;   /* freeing zeroes it: the message said "0 rows" */
             rt_dataset_free(&md);
-            return rt_fail("--mask %s=%s: %lld rows for %lld rows of values", gr->name, cs->mask_file, (long long)md.n,
-                           (long long)nr);
+            return rt_fail("--mask %s=%s: %lld rows for %lld rows of values", gr->name, cs->mask_file, got, (long long)nr);
         }
     }
     float *mk = *out = malloc(sizeof(float) * (size_t)(n * nr));
