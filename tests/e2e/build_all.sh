@@ -51,7 +51,8 @@ for s in ssrbm dbm3 fa ppca; do same_runs "$ROOT/specs/$s.ebm" "$s" --set epochs
 # (rbm, rbm_centered: the binary's AIS and RAISE, as ebmc's) shortened
 for s in rbm rbm_labels grbm drbm rbm_centered dbm_centered sbn vae sparse_coding; do
     sed -e 's/\.gz", /.gz", limit = 300, /g' -e 's/patches = 20000/patches = 300/' \
-        -e 's/ais(runs = 100, betas = 10000)/ais(runs = 10, betas = 300)/' "$ROOT/specs/$s.ebm" >"$T/$s.ebm"
+        -e 's/ais(runs = 100, betas = 10000)/ais(runs = 10, betas = 300)/' -e "s|filters = \"|filters = \"$T/|" \
+        "$ROOT/specs/$s.ebm" >"$T/$s.ebm"
     grep -q 'limit = 300' "$T/$s.ebm" || notok "$s: its data limited to 300 rows"
     same_runs "$T/$s.ebm" "$s" --set epochs=1
 done
