@@ -272,8 +272,8 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
         version(app, out);
         fprintf(out, "\nusage: %s COMMAND [flags]\n\n"
                "  train    train the model (the spec's train block; --data, --epochs, --lr to change it)\n"
-               "  sample   draw samples by block Gibbs sampling\n"
-               "  eval     reconstruction error, pseudo-log-likelihood, exact log Z when small enough\n\n"
+               "  sample   draw samples by block Gibbs sampling (clamped, or by parallel tempering)\n"
+               "  eval     reconstruction error, pseudo-log-likelihood, exact log Z when small enough, AIS\n\n"
                "'%s COMMAND --help' lists a command's flags.\n",
                prog, prog);
         return argc < 2 ? 1 : 0;
