@@ -72,6 +72,10 @@ grep -q '^loglik_raise: ' "$T/b.out" && grep -q '^ais_logz: ' "$T/b.out" && ok "
     notok "BIN eval --ais" "$(head -20 "$T/b.out")"
 seq 0 0.01 1 >"$T/sched.txt"
 both "eval --schedule FILE --sweeps 2 --raise 0" eval --params "$T/m.st" --schedule "$T/sched.txt" --sweeps 2 --raise 0 --runs 10
+# main's --base (merged after the drivers): the same flag in both front ends
+both "eval --base visible" eval --params "$T/m.st" --base visible --runs 10 --betas 200 --raise 0
+grep -q '^ais_base: visible' "$T/b.out" && ok "BIN eval --base visible reports ais_base: visible" ||
+    notok "BIN eval --base visible" "$(grep '^ais_' "$T/b.out" | head -5)"
 expect_fail "BIN eval --chain hidden: refused, the binary's chain runs on the visible side" "runs on the visible side" \
     "$B" eval --params "$T/m.st" --chain hidden
 
