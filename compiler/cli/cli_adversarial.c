@@ -84,7 +84,7 @@ void cli_adversarial_free(Adversarial *ad) {
     memset(ad, 0, sizeof *ad);
 }
 
-int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const SampleConfig *sc, int states) {
+int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const rt_app_sample *sc, int states) {
     TrainConfig tc;
     const Model *g = b->an->m;
     if (!g->network || !g->train) return 0;
@@ -134,7 +134,7 @@ int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const Sa
         rc = cli_fail_rt();
         goto done;
     }
-    printf("%lld samples of generator '%s' written to %s\n", sc->chains, g->name, sc->out);
+    printf("%lld samples of generator '%s' written to %s\n", (long long)sc->chains, g->name, sc->out);
     rc = 0;
 done:
     free(values);

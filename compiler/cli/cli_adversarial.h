@@ -5,6 +5,7 @@
 #define EBMC_CLI_ADVERSARIAL_H
 #include "cli.h"
 #include "config.h"
+#include "rt_app.h"
 
 typedef struct Adversarial {
     Compilation *c[3];     /* ADV_DISCRIMINATOR, ADV_GENERATOR, ADV_SAMPLER */
@@ -25,6 +26,6 @@ int cli_adversarial_explain(Compilation *c, Analysis *an, int yaml);
  * (its conditional means; states: with the sampler's N(0, 0.001^2) added);
  * 0 when b's model is no generator, -1 when written, else an exit code
  * after a message */
-int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const SampleConfig *sc, int states);
+int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const rt_app_sample *sc, int states);
 void cli_adversarial_free(Adversarial *ad);
 #endif

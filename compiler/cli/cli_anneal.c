@@ -1,5 +1,6 @@
 /* cli_anneal.c — building the tempered model for eval --ais, method = pt
- * and sample --pt, with its base rates and back end. */
+ * and sample --pt on its back end (the runtime fits its base rates and
+ * anneals: rt_drive_sample.c, rt_drive_eval.c). */
 #include "cli_anneal.h"
 
 #include <stdlib.h>
@@ -47,24 +48,6 @@ void cli_tempered_free(Tempered *t) {
 #endif
 }
 
-int cli_base_rates(Built *b, Tempered *t, rt_params *tp, const rt_dataset *fallback, int hidden_iters, const char **from) {
-    TrainConfig tc;
-    rt_dataset d = {0};
-    int64_t rf = rt_visible_floats(b->m);
-    /* the training data (the block was checked when the spec compiled); a
-     * spec without a loadable one falls back */
-    int have = b->an->m->train && config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) &&
-               tc.data.kind != RT_SRC_NONE && rt_source_load(&tc.data, &d) == 0 && rt_dataset_row(&d) == rf && d.n > 0;
-    const rt_dataset *src = have ? &d : fallback;
-    *from = have ? "training data" : fallback ? "evaluation data" : "uniform";
-    int rc = src && (rt_tempered_fit_base(&t->rt, tp, src->data, src->n, rf) ||
-                     (hidden_iters > 0 && rt_tempered_fit_hidden(&t->rt, tp, src->data, src->n, rf, hidden_iters)))
-                 ? cli_fail_rt()
-                 : 0;
-    rt_dataset_free(&d);
-    return rc;
-}
-
 int cli_train_extras(Built *b, const Opts *o, TrainConfig *tc, TrainExtras *x) {
     memset(x, 0, sizeof *x);
     if (tc->validation.kind != RT_SRC_NONE) {
@@ -95,35 +78,4 @@ void cli_train_extras_free(TrainExtras *x) {
     compile_free(x->mp_c);
     cli_tempered_free(x->t);
     rt_dataset_free(&x->validation);
-}
-
-int cli_pt_sample(Built *b, const Opts *o, rt_params *p, long long chains, long long steps, unsigned long long seed,
-                  float *values, float *means) {
-    long long R = 10;
-    if (opt_ll(o, "--pt", 1, &R) < 0) return 1;
-    double beta_min = 0;
-    const char *bm = opt_str(o, "--beta-min");
-    if (bm) {
-        char *end;
-        beta_min = strtod(bm, &end);
-        if (*end || end == bm || !(beta_min >= 0 && beta_min < 1)) {
-            diag_tool_error("--beta-min expects a number in [0, 1), not '%s'", bm);
-            return 1;
-        }
-    }
-    int rc;
-    Tempered *t = cli_tempered(b, o, &rc);
-    if (!t) return rc;
-    rt_params *tp = rt_tempered_params(&t->rt, p);
-    const char *from;
-    double rate = 0;
-    rt_pt_cfg cfg = {(int)R, chains, beta_min, 0, seed};
-    rc = cli_base_rates(b, t, tp, NULL, 0, &from);
-    if (!rc && rt_pt_sample(&t->rt, tp, &cfg, (int)steps, values, means, &rate)) rc = cli_fail_rt();
-    if (!rc)
-        printf("parallel tempering: %lld replicas (beta 1 .. %g), base rates from the %s, swap rate %.3f\n", R, beta_min,
-               from, rate);
-    rt_tempered_params_free(&t->rt, tp);
-    cli_tempered_free(t);
-    return rc;
 }

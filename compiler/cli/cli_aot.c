@@ -180,10 +180,11 @@ static void write_header(FILE *f, const rt_model *m, const char *px, const char 
 }
 
 /* The other compiled models a train method needs (the tempered model of
- * method = pt, the recognition model of wake_sleep / reinforce, the
- * network of method = mp), each an Extra (cli_aot.h); a stack's parts */
+ * method = pt, eval --ais and sample --pt; the recognition model of
+ * wake_sleep / reinforce; the network of method = mp), each an Extra
+ * (cli_aot.h); a stack's parts */
 typedef struct Extras {
-    const Tempered *t;        /* method = pt */
+    const Tempered *t;        /* the tempered model, or NULL: not annealable */
     Extra tempered, recognition, mp;
     const AotStack *stack;    /* the spec's stack, or NULL */
 } Extras;
@@ -366,13 +367,33 @@ static int link_words(Job *j, char **argv) {
     return n + split(sanbuf, argv + n, 8);
 }
 
+/* The tempered model of eval --ais and sample --pt, in every binary of a
+ * model that can be annealed; one that cannot is built without it, quietly
+ * (the binary's --ais then says so, and ebmc eval --ais says why). */
+static Tempered *quiet_tempered(Built *b) {
+    char *text = NULL;
+    size_t len = 0;
+    Diag quiet = b->c->diag;
+    quiet.errors = quiet.internal = 0;
+    if (!(quiet.out = open_memstream(&text, &len))) return NULL;
+    Tempered *t = derive_tempered_build(b->c->arena, &quiet, b->an, b->m);
+    fclose(quiet.out);
+    free(text);
+    return quiet.errors ? NULL : t;
+}
+
 /* The models the train block's method needs besides the main one. A
  * method that needs one the binary cannot carry is refused here, not when
  * the binary runs. */
 static int prepare_extras(Job *j, const TrainConfig *tc, int has_train, Extras *ex) {
     Built *b = j->b;
     memset(ex, 0, sizeof *ex);
-    if (!has_train || !j->exe) return 0;
+    if (!j->exe) return 0;
+    if (!has_train) {
+        ex->t = quiet_tempered(b);
+        if (ex->t) ex->tempered = (Extra){arena_printf(b->c->arena, "%s_tempered", j->px), ex->t->ir, ex->t->m};
+        return 0;
+    }
     if (tc->rt.method == RT_PT) {
         int internal = b->c->diag.internal;
         Tempered *t = derive_tempered_build(b->c->arena, &b->c->diag, b->an, b->m);
@@ -381,8 +402,10 @@ static int prepare_extras(Job *j, const TrainConfig *tc, int has_train, Extras *
             return b->c->diag.internal > internal ? 2 : 1;
         }
         ex->t = t;
-        ex->tempered = (Extra){arena_printf(b->c->arena, "%s_tempered", j->px), t->ir, t->m};
+    } else {
+        ex->t = quiet_tempered(b);
     }
+    if (ex->t) ex->tempered = (Extra){arena_printf(b->c->arena, "%s_tempered", j->px), ex->t->ir, ex->t->m};
     if (tc->rt.method == RT_WAKE_SLEEP || tc->rt.method == RT_REINFORCE) {
         int k = config_recognition(&b->c->diag, b->c->sema, b->an->m, tc);
         if (k < 0 || !b->c->analysis[k]) {
@@ -432,7 +455,6 @@ static int build(Job *j) {
     if (!config_train(b->c->arena, &b->c->diag, b->an->m, b->an->m->train, NULL, 0, &tc) ||
         !config_sample(b->c->arena, &b->c->diag, b->an->m->sample, NULL, 0, &sc))
         return 1;
-    if (sc.nclamps) diag_tool_warning("the sample block's clamps are not part of a built binary; it samples the model freely");
     Extras ex;
     int rc = prepare_extras(j, &tc, has_train, &ex);
     if (rc) return rc;

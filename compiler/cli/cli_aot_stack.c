@@ -60,7 +60,10 @@ static int network(AotStack *as, const rt_stack_stage *st, int i) {
 int cli_aot_stack_prepare(Compilation *c, const Analysis *main, const char *px, AotStack *as) {
     memset(as, 0, sizeof *as);
     StackBundle *b = &as->b;
-    int rc = cli_stack_bundle(c, NULL, 0, 1, NULL, 0, b);
+    Stage *st;
+    int n;
+    if (!(as->yaml = cli_config_stack_yaml(c, NULL, 0, &st, &n))) return 1;
+    int rc = cli_stack_bundle(c, NULL, 0, st, n, b);
     if (rc) return rc;
     as->extras = calloc((size_t)(b->s->nlayers + b->nstages + 2), sizeof(Extra));
     for (int k = 0; k <= b->s->nlayers; k++)
@@ -73,7 +76,6 @@ int cli_aot_stack_prepare(Compilation *c, const Analysis *main, const char *px, 
     if (b->net) add(as, c, px, "net", 0, b->net_ir, b->net);
     b->rs.unroll = NULL;
     b->rs.unroll_ctx = NULL;
-    if (!(as->yaml = cli_config_stack_yaml(c, NULL, 0))) return 1;
     return 0;
 }
 

@@ -27,10 +27,8 @@ char *cli_config_yaml(Built *b, const TrainConfig *tc, char **sets, int nsets) {
     return runconfig_train_yaml(b->c->arena, &b->c->diag, b->c->path, b->an->m, tc, sets, nsets);
 }
 
-char *cli_config_stack_yaml(Compilation *c, char **sets, int nsets) {
-    Stage *st;
-    int n;
-    return config_stages_resolve(c->arena, &c->diag, c->path, c->sema->stacks[0], sets, nsets, &st, &n);
+char *cli_config_stack_yaml(Compilation *c, char **sets, int nsets, Stage **st, int *n) {
+    return config_stages_resolve(c->arena, &c->diag, c->path, c->sema->stacks[0], sets, nsets, st, n);
 }
 
 void cli_config_embed(FILE *out, const char *key, const char *yaml) { rt_log_embed(out, key, yaml); }

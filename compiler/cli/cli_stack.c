@@ -15,10 +15,10 @@ static const char *default_out(Arena *a, const char *spec) {
     return arena_strdup(a, out);
 }
 
-int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
+int cli_stack_train(Compilation *c, const Opts *o, long long seed, Stage *st, int n, const char *config,
                     volatile int *stop) {
     StackBundle b;
-    int rc = cli_stack_bundle(c, o, 1, 1, sets, nsets, &b);
+    int rc = cli_stack_bundle(c, o, 1, st, n, &b);
     rt_stack_run run = {.out = opt_str(o, "--out") ? opt_str(o, "--out") : default_out(c->arena, o->spec),
                         .resume = opt_str(o, "--resume"), .log = opt_str(o, "--log"), .spec = o->spec,
                         .config = config, .seed = seed, .stages = b.nstages, .quiet = opt_has(o, "--quiet"),
@@ -32,13 +32,10 @@ int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, 
     return rc;
 }
 
-int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
-                     int64_t *width, int *h, int *w) {
+int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const rt_sample_job *j) {
     StackBundle b;
-    int rc = cli_stack_bundle(c, o, 1, 0, NULL, 0, &b) ? -1 : 0;
-    if (!rc) rc = rt_stack_sample(&b.rs, params, sc->chains, (int)sc->steps, sc->seed, means_out, width);
-    *h = b.rs.image_h;
-    *w = b.rs.image_w;
+    int rc = cli_stack_bundle(c, o, 1, NULL, 0, &b);
+    if (!rc) rc = rt_drive_sample_stack(&b.rs, params, j);
     cli_stack_bundle_free(&b);
     return rc;
 }
@@ -46,7 +43,7 @@ int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const Sa
 int cli_stack_bound(Compilation *c, const Opts *o, const char *params, const rt_dataset *data, int samples,
                     const struct rt_ais_cfg *cfg, FILE *y) {
     StackBundle b;
-    int rc = cli_stack_bundle(c, o, 1, 0, NULL, 0, &b);
+    int rc = cli_stack_bundle(c, o, 1, NULL, 0, &b);
     int T = b.s ? b.s->nlayers - 1 : 0;
     Tempered *t = NULL;
     /* AIS's tempered top layer only where its log Z cannot be enumerated */

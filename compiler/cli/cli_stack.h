@@ -5,6 +5,7 @@
 #ifndef EBMC_CLI_STACK_H
 #define EBMC_CLI_STACK_H
 #include "cli.h"
+#include "rt_drive_sample.h"
 #include "config.h"
 #include "config_stages.h"
 #include "derive_tempered.h"
@@ -29,11 +30,11 @@ typedef struct StackBundle {
     rt_model *net;
 } StackBundle;
 
-/* The bundle of c's first stack: its parts compiled; with_stages, the
- * stages of its train block resolved with the --set values sets. 0 or an
- * exit code (reported). cli_stack_bundle_free releases it either way. */
-int cli_stack_bundle(Compilation *c, const Opts *o, int attach, int with_stages, char **sets, int nsets,
-                     StackBundle *b);
+/* The bundle of c's first stack: its parts compiled; with st (n stages of
+ * its train block, resolved by cli_config_stack_yaml: read once), their
+ * runtime entries and tempered models. 0 or an exit code (reported).
+ * cli_stack_bundle_free releases it either way. */
+int cli_stack_bundle(Compilation *c, const Opts *o, int attach, Stage *st, int n, StackBundle *b);
 void cli_stack_bundle_free(StackBundle *b);
 /* an rt_stack_unroll_fn (ctx: the StackBundle): the network of a backprop
  * stage, compiled on its first call (EBMC_VERBOSE=1 shows its spec text) */
@@ -42,13 +43,12 @@ rt_model *cli_stack_unroll(void *ctx, int64_t classes, int64_t *naug);
 /* runs the stages of the spec's first stack; config: the resolved
  * settings (for --log); *stop set (by a signal) ends the run with a
  * checkpoint. An exit code (128 + the signal when stopped). */
-int cli_stack_train(Compilation *c, const Opts *o, long long seed, char **sets, int nsets, const char *config,
+int cli_stack_train(Compilation *c, const Opts *o, long long seed, Stage *st, int n, const char *config,
                     volatile int *stop);
-/* chains of a DBN (top Gibbs, then down) or of a DBM stack's joint model:
- * *means_out gets chains x *width values of the bottom visible group
- * (malloc'd), with its image shape; 0 or -1 (rt_last_error) */
-int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const SampleConfig *sc, float **means_out,
-                     int64_t *width, int *h, int *w);
+/* j's chains of a DBN (top Gibbs, then down) or of a DBM stack's joint
+ * model, drawn as a PNG by the runtime's sample driver; 0 or an exit code
+ * (reported) */
+int cli_stack_sample(Compilation *c, const Opts *o, const char *params, const rt_sample_job *j);
 /* eval --dbn-bound: a DBN stack's variational bound on data as YAML on y
  * (rt_stack_bound_report), AIS of its top layer by cfg where that layer
  * cannot be enumerated. An exit code (reported). */

@@ -28,11 +28,13 @@ static int part_build(StackBundle *b, int k, const Model *model) {
     return !b->attach || !cli_backend(b->o, b->ir[k], b->m[k]);
 }
 
-/* each stage's settings: --set applied, the tempered model of method = pt */
-static int stages(StackBundle *b, char **sets, int nsets) {
+/* each stage's settings (resolved once, with --set and --config, by
+ * cli_config_stack_yaml) and the tempered model of method = pt */
+static int stages(StackBundle *b, Stage *st0, int n) {
     Compilation *c = b->c;
     const Stack *s = b->s;
-    if (!config_stages_parse(c->arena, &c->diag, s, &b->stages, &b->nstages)) return 1;
+    b->stages = st0;
+    b->nstages = n;
     if (b->nstages == 0) {
         diag_tool_error("stack '%s' has no stages to run", s->name);
         return 1;
@@ -41,7 +43,6 @@ static int stages(StackBundle *b, char **sets, int nsets) {
     b->rs_stages = calloc((size_t)b->nstages, sizeof(rt_stack_stage));
     for (int i = 0; i < b->nstages; i++) {
         Stage *st = &b->stages[i];
-        if (!config_train_sets(c->arena, &c->diag, NULL, st->name, sets, nsets, &st->cfg)) return 1;
         int part = st->kind == STAGE_LAYER ? st->layer : st->kind == STAGE_JOINT ? s->nlayers : -1;
         const char *refuse = config_stage_refused(st);
         if (part >= 0 && st->cfg.rt.method == RT_PT && !refuse) {
@@ -74,8 +75,7 @@ static int stages(StackBundle *b, char **sets, int nsets) {
     return 0;
 }
 
-int cli_stack_bundle(Compilation *c, const Opts *o, int attach, int with_stages, char **sets, int nsets,
-                     StackBundle *b) {
+int cli_stack_bundle(Compilation *c, const Opts *o, int attach, Stage *st, int nst, StackBundle *b) {
     memset(b, 0, sizeof *b);
     b->c = c;
     b->o = o;
@@ -101,7 +101,7 @@ int cli_stack_bundle(Compilation *c, const Opts *o, int attach, int with_stages,
                        .unroll = cli_stack_unroll, .unroll_ctx = b};
     b->rs.image_h = v0->ndim == 2 ? (int)v0->dims[0] : (int)lrint(sqrt((double)v0->size));
     b->rs.image_w = v0->ndim == 2 ? (int)v0->dims[1] : b->rs.image_h;
-    return with_stages ? stages(b, sets, nsets) : 0;
+    return st ? stages(b, st, nst) : 0;
 }
 
 void cli_stack_bundle_free(StackBundle *b) {

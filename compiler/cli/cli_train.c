@@ -13,7 +13,7 @@
 #include "derive_adversarial.h"
 #include "cli_config.h"
 #include "cli_anneal.h"
-#include "cli_pictures.h"
+#include "rt_page.h"
 #include "rt_drive.h"
 #include "config.h"
 #include "rt_data_check.h"
@@ -31,13 +31,6 @@ static const char *default_out(Arena *a, const char *spec) {
  * stop it after the current batch, with a checkpoint */
 static volatile int interrupted;
 static void on_interrupt(int sig) { interrupted = sig; }
-
-/* --report's page: the curves with the filters and samples cli_pictures.c
- * draws (they need the energy's analysis, which the runtime lacks) */
-static int report_page(void *ctx, rt_params *p, const char *html, const char *title, const char *text, const char *curves,
-                       uint64_t seed) {
-    return cli_html_page(ctx, p, html, title, "Run", text, curves, seed);
-}
 
 int cmd_train(const Command *cmd, int argc, char **argv) {
     Opts o;
@@ -60,11 +53,13 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
     }
     if (b.c->sema->nstacks > 0) {
         /* every stage's settings resolved first: errors before any training */
-        char *text = cli_config_stack_yaml(b.c, sets, nsets);
+        Stage *st;
+        int nst;
+        char *text = cli_config_stack_yaml(b.c, sets, nsets, &st, &nst);
         if (text && opt_has(&o, "--print-config")) fputs(text, stdout);
         else if (text) {
             rt_on_stop_signals(on_interrupt);   /* SIGINT, SIGTERM, SIGHUP */
-            rc = cli_stack_train(b.c, &o, seed, sets, nsets, text, &interrupted);
+            rc = cli_stack_train(b.c, &o, seed, st, nst, text, &interrupted);
             rt_on_stop_signals(SIG_DFL);
         }
         free(text);
@@ -88,9 +83,13 @@ int cmd_train(const Command *cmd, int argc, char **argv) {
         rc = 0;
         goto done;
     }
+    /* --report's page draws samples as the sample block says */
+    SampleConfig sc;
+    if (!config_sample(b.c->arena, &b.c->diag, b.an->m->sample, NULL, 0, &sc)) goto done;
+    rt_page_ctx page = {b.m, sc.chains, sc.steps};
     rt_drive d = {arena_printf(b.c->arena, "ebmc train %s", o.spec), o.spec, NULL, EBMC_VERSION, config, b.m, NULL,
                   &data, &tc.rt, NULL, opt_str(&o, "--log"), opt_str(&o, "--report"), NULL, NULL, &tc.test, tc.filters,
-                  cli_say, report_page, &b};
+                  cli_say, rt_page_of_run, &page};
     /* adversarial: the pair trains as the discriminator's step (the
      * checkpoint's model, whose visible group reads the data) and the
      * generator's; the page's pictures are drawn for energy models only */

@@ -8,13 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_app.h"
 #include "config_stages.h"
 #include "parse.h"
-#include "rt_app.h"
 #include "runconfig.h"
 
-int config_app_resolve(const rt_app *app, const char *kind, const char *run_file, char **sets, int nsets, rt_app_run *out);
+void config_app_sample(const SampleConfig *sc, rt_app_sample *out) {
+    memset(out, 0, sizeof *out);
+    out->chains = sc->chains;
+    out->steps = sc->steps;
+    out->seed = sc->seed;
+    out->out = sc->out;
+    out->mean_field = sc->mean_field;
+    out->length = sc->length;
+    out->nclamps = sc->nclamps;
+    for (int i = 0; i < sc->nclamps; i++) {
+        const ClampSpec *c = &sc->clamps[i];
+        out->clamps[i] = (rt_clamp_spec){c->group, c->file, c->value, c->free, c->mask_file, c->binarize, c->limit};
+    }
+}
+
+void config_app_eval(const EvalConfig *ec, rt_app_eval *out) {
+    *out = (rt_app_eval){ec->data, ec->exact, ec->ais, ec->runs, ec->betas, ec->schedule, ec->filters, ec->html, ec->seed};
+}
 
 /* The methods whose models were compiled into the binary: a setting that
  * needs another is structure, fixed when the binary was built. */
@@ -120,17 +136,10 @@ int config_app_resolve(const rt_app *app, const char *kind, const char *run_file
     SampleConfig sc;
     int is_sample = !strcmp(kind, "sample");
     if (!config_sample(a, &d, m->sample, is_sample ? sets : NULL, is_sample ? nsets : 0, &sc)) return 1;
-    /* clamps: ebmc build warned that the binary samples freely */
-    out->sample = (rt_app_sample){sc.chains, sc.steps, sc.seed, sc.out, sc.mean_field, sc.length};
-    if (!strcmp(kind, "eval")) {
-        EvalConfig ec;
-        if (!config_eval(a, &d, m->eval, sets, nsets, &ec)) return 1;
-        if (ec.ais || ec.filters || ec.html)
-            diag_tool_warning("the eval block's %s: left out by a built binary; 'ebmc eval SPEC' runs it",
-                              ec.ais ? "ais(...)" : ec.filters ? "filters" : "html");
-        out->eval_data = ec.data;
-        out->eval_exact = ec.exact;
-        out->eval_seed = ec.seed;
-    }
+    config_app_sample(&sc, &out->sample);
+    EvalConfig ec;
+    int is_eval = !strcmp(kind, "eval");
+    if (!config_eval(a, &d, m->eval, is_eval ? sets : NULL, is_eval ? nsets : 0, &ec)) return 1;
+    config_app_eval(&ec, &out->eval);
     return 0;
 }

@@ -11,13 +11,11 @@
 #include "rt_cpu.h"
 #include "rt_dist.h"
 #include "rt_drive.h"
+#include "rt_drive_eval.h"
+#include "rt_drive_sample.h"
 #include "rt_flags.h"
-#include "rt_eval.h"
-#include "rt_inception.h"
+#include "rt_page.h"
 #include "rt_progress.h"
-#include "rt_recurrent.h"
-#include "rt_sample.h"
-#include "rt_sample_out.h"
 
 static const char *prog;
 
@@ -64,9 +62,10 @@ int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char 
     if (app->train) r->train = *app->train;
     r->data = *app->data;
     r->validation = app->validation ? *app->validation : (rt_source){.kind = RT_SRC_NONE};
-    r->test.kind = r->eval_data.kind = RT_SRC_NONE;
+    r->test.kind = r->eval.data.kind = RT_SRC_NONE;
     r->sample = *app->sample;
-    r->eval_seed = 1;
+    r->eval.seed = 1;
+    r->eval.runs = 100, r->eval.betas = 10000;
     return 0;
 }
 
@@ -156,9 +155,10 @@ static int cmd_train(const rt_app *app, int argc, char **argv) {
     char def[512], title[600];
     snprintf(def, sizeof def, "%s.safetensors", app->model->name);
     snprintf(title, sizeof title, "%s train", prog);
+    rt_page_ctx page = {app->model, r.sample.chains, r.sample.steps};   /* samples as the sample block says */
     rt_drive d = {title, app->spec, app->spec_hash, app->version, r.config, app->model, NULL, &data, &cfg,
                   rt_opt_str(&o, "--out") ? rt_opt_str(&o, "--out") : def, rt_opt_str(&o, "--log"), rt_opt_str(&o, "--report"), NULL, NULL,
-                  &r.test, r.filters, NULL, NULL, NULL};   /* no page: it needs the compiler */
+                  &r.test, r.filters, NULL, rt_page_of_run, &page};
     if (r.data.kind == RT_SRC_NONE) {
         rc = fail("no data: the spec has no data = ...; pass --data FILE");
         goto done;
@@ -201,19 +201,21 @@ done:
     return rc;
 }
 
-int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s) {
-    rt_app_run r;
-    int rc = rt_app_settings(app, "sample", o, NULL, 0, &r);
-    if (rc) return rc;
-    free(r.config);
-    s->chains = r.sample.chains, s->steps = r.sample.steps, s->seed = (long long)r.sample.seed;
-    if (rt_opt_ll(o, "--chains", 1, &s->chains) < 0 || rt_opt_ll(o, "--steps", 0, &s->steps) < 0 ||
-        rt_opt_ll(o, "--seed", 0, &s->seed) < 0)
-        return 1;
-    s->out = rt_opt_str(o, "--out") ? rt_opt_str(o, "--out") : r.sample.out ? r.sample.out : "samples.png";
-    s->mean_field = r.sample.mean_field || rt_opt_has(o, "--mean-field");
-    s->length = r.sample.length ? r.sample.length : r.data.length;
-    return 0;
+/* eval --chain: the binary holds the tempered model of ebmc eval's default
+ * chain (ebmc build's): --chain visible names it where that chain runs on
+ * the visible groups (an RBM's); the others need the compiler */
+static int chain_side(const rt_app *app, const rt_opts *o) {
+    const char *side = rt_opt_str(o, "--chain");
+    if (!side) return 0;
+    const rt_tempered *t = app->tempered;
+    int on_visible = t != NULL;
+    for (int g = 0; t && g < app->model->ngroups; g++)
+        if (app->model->groups[g].role == RT_VISIBLE && (t->sum_mask >> g & 1)) on_visible = 0;
+    if (!strcmp(side, "visible") && on_visible) return 0;
+    if (on_visible) fail("--chain %s: this binary holds the tempered model whose chain runs on the visible side", side);
+    else fail("--chain %s: this binary holds the tempered model of ebmc eval's default chain", side);
+    rt_report("note", "'ebmc eval SPEC --chain %s' compiles the other", side);
+    return 1;
 }
 
 static int cmd_sample(const rt_app *app, int argc, char **argv) {
@@ -221,43 +223,15 @@ static int cmd_sample(const rt_app *app, int argc, char **argv) {
     int rc = parse(app, "sample", "draw samples by block Gibbs sampling (the spec's sample block, with --set and --config)",
                    rt_flags_sample, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    rt_app_sampling sm;
-    if ((rc = rt_app_sampling_of(app, &o, &sm))) return rc;
-    const rt_model *m = app->model;
-    long long chains = sm.chains, steps = sm.steps, seed = sm.seed;
-    const char *out = sm.out;
-    int mean_field = sm.mean_field;
-    rt_params *p = load_params(app, &o);
-    if (!p) return 1;
-    if (rt_output_check(out, "--out")) {
-        rt_params_free(p);
-        return fail_rt();
-    }
-    if (m->recur) {
-        /* sequences (rt_recurrent.h) */
-        rc = rt_recurrent_sample_out(m, p, chains, (int)sm.length, (int)steps, (uint64_t)seed, out, rt_opt_has(&o, "--states"))
-                 ? fail_rt()
-                 : 0;
-        if (!rc) printf("%lld sequences of %lld frames (%lld sweeps a frame) written to %s\n", chains, sm.length, steps, out);
-        rt_params_free(p);
-        return rc;
-    }
-    int64_t rf = rt_visible_floats(m);
-    float *values = rt_alloc(sizeof(float) * (size_t)(chains * rf));
-    float *means = rt_alloc(sizeof(float) * (size_t)(chains * rf));
-    if (rt_sample_clamped(m, p, chains, (int)steps, (uint64_t)seed, NULL, 0, mean_field, values, means) ||
-        rt_write_samples(m, out, values, rt_opt_has(&o, "--states") ? values : means, chains))
-        rc = fail_rt();
-    else {
-        printf("%lld samples (%lld sweeps each) written to %s\n", chains, steps, out);
-        double rates[64];
-        rt_sample_acceptance(m, rates);
-        for (int g = 0; g < m->ngroups && g < 64; g++)
-            if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", m->groups[g].name, rates[g]);
-    }
-    rt_free(values);
-    rt_free(means);
-    rt_params_free(p);
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
+    free(r.config);
+    rt_sample_job j = {.m = app->model, .s = r.sample, .tempered = app->tempered, .train_data = &r.data};
+    if (!j.s.out) j.s.out = "samples.png";   /* no spec to name it after */
+    if (rt_drive_sample_flags(&o, &j) || rt_drive_sample_check_out(&j)) return 1;
+    if (!(j.p = load_params(app, &o))) return 1;
+    rc = rt_drive_sample(&j);
+    rt_params_free(j.p);
     return rc;
 }
 
@@ -269,52 +243,23 @@ static int cmd_eval(const rt_app *app, int argc, char **argv) {
     rt_app_run r;
     if ((rc = rt_app_settings(app, "eval", &o, NULL, 0, &r))) return rc;
     free(r.config);
-    long long seed = (long long)r.eval_seed;
-    if (rt_opt_ll(&o, "--seed", 0, &seed) < 0) return 1;
+    rt_dataset data = {0};
+    rt_eval_job j = {.m = app->model, .params = rt_opt_str(&o, "--params"), .data = &data, .e = r.eval,
+                     .default_target = app->train ? r.train.target : -1, .tempered = app->tempered,
+                     /* mean field as the model was trained: mp's sweeps, or mean_field = N */
+                     .mf_iters = !app->train ? 10 : r.train.method == RT_MP ? r.train.iters : r.train.mf_iters,
+                     .train_data = &r.data, .page = {app->model, r.sample.chains, r.sample.steps}};
+    if (rt_drive_eval_flags(&o, &j) || chain_side(app, &o) || rt_drive_eval_check_outputs(&j)) return 1;
     /* as ebmc eval: --data as given, else the eval block's, else the train block's */
-    rt_source src = r.eval_data.kind != RT_SRC_NONE ? r.eval_data : r.data;
+    rt_source src = r.eval.data.kind != RT_SRC_NONE ? r.eval.data : r.data;
     /* a stack's joint model has no train block: the stack's data, embedded */
     if (src.kind == RT_SRC_NONE && app->data) src = *app->data;
     if (rt_opt_str(&o, "--data")) rt_source_from_arg(rt_opt_str(&o, "--data"), &src);
     if (src.kind == RT_SRC_NONE) return fail("no data: the spec has no data = ...; pass --data FILE");
-    rt_params *p = load_params(app, &o);
-    if (!p) return 1;
-    rt_dataset data = {0};
+    if (!(j.p = load_params(app, &o))) return 1;
     rt_drive d = {.m = app->model};
-    if ((rc = rt_drive_load_data(&d, &src, 0, &data))) {
-        rt_params_free(p);
-        return rc;
-    }
-    const char *params = rt_opt_str(&o, "--params");
-    if (app->model->recur) {
-        /* sequences: the exact log-likelihood of every frame (rt_recurrent.h) */
-        printf("model: %s\nparams: %s\n", app->model->name, params ? params : "embedded");
-        rc = rt_recurrent_report(app->model, p, &data, stdout) ? fail_rt() : 0;
-        rt_params_free(p);
-        rt_dataset_free(&data);
-        return rc;
-    }
-    printf("model: %s\nparams: %s\nexamples: %lld\n", app->model->name, params ? params : "embedded", (long long)data.n);
-    double ll;
-    const char *tname = rt_opt_str(&o, "--target");
-    int target = tname ? rt_find_group(app->model, tname) : app->train ? r.train.target : -1;
-    int mf_iters = !app->train ? 10 : r.train.method == RT_MP ? r.train.iters : r.train.mf_iters;
-    double missing = 0;
-    if (rt_flag_fraction("--missing", rt_opt_str(&o, "--missing"), &missing) < 0) rc = 1;
-    else if (target < -1 || (tname && target < 0) ||
-        rt_eval_basic(app->model, p, &data, (uint64_t)seed, r.eval_exact || rt_opt_has(&o, "--exact"), target, mf_iters,
-                      missing, stdout, &ll) ||
-        (rt_opt_str(&o, "--inception") &&
-         rt_inception_report(app->model, p, tname, rt_opt_str(&o, "--inception"), &data, stdout)))
-        rc = fail_rt();
-    else {
-        if (!isnan(ll)) {
-            rt_yaml_number(stdout, "loglik", ll);
-            printf("loglik_source: exact\n");
-        }
-        if (params) rt_drive_config_report(stdout, "train_config", params);   /* how the parameters were trained */
-    }
-    rt_params_free(p);
+    if (!(rc = rt_drive_load_data(&d, &src, 0, &data))) rc = rt_drive_eval(&j);
+    rt_params_free(j.p);
     rt_dataset_free(&data);
     return rc;
 }
@@ -337,8 +282,8 @@ int rt_app_main(const rt_app *app, int argc, char **argv) {
         version(app, out);
         fprintf(out, "\nusage: %s COMMAND [flags]\n\n"
                "  train    train the model (the spec's train block; --data, --epochs, --lr to change it)\n"
-               "  sample   draw samples by block Gibbs sampling\n"
-               "  eval     reconstruction error, pseudo-log-likelihood, exact log Z when small enough\n\n"
+               "  sample   draw samples by block Gibbs sampling (clamped, or by parallel tempering)\n"
+               "  eval     reconstruction error, pseudo-log-likelihood, exact log Z when small enough, AIS\n\n"
                "'%s COMMAND --help' lists a command's flags.\n",
                prog, prog);
         return argc < 2 ? 1 : 0;

@@ -9,6 +9,7 @@
  * so both mean what they mean to ebmc. */
 #ifndef EBMC_RT_APP_H
 #define EBMC_RT_APP_H
+#include "rt_clamps.h"
 #include "rt_model.h"
 #include "rt_source.h"
 #include "rt_stack.h"
@@ -16,13 +17,26 @@
 #include "rt_flags.h"
 #include "rt_train.h"
 
+/* the sample block's settings (with --set and --config) */
 typedef struct rt_app_sample {
     int64_t chains, steps;
     uint64_t seed;
-    const char *out;         /* NULL: "samples.png" */
+    const char *out;         /* NULL: none given */
     int mean_field;
     int64_t length;          /* a recurrent model's frames per sequence (0: the train data's) */
+    int nclamps;             /* clamp lines of the block */
+    rt_clamp_spec clamps[RT_MAX_CLAMPS];
 } rt_app_sample;
+
+/* the eval block's settings (with --set and --config) */
+typedef struct rt_app_eval {
+    rt_source data;          /* kind RT_SRC_NONE: the train block's */
+    int exact, ais;          /* ais: ais(...) given */
+    int64_t runs, betas;     /* AIS runs and steps */
+    const char *schedule;    /* a file of betas, or NULL */
+    const char *filters, *html;
+    uint64_t seed;
+} rt_app_eval;
 
 /* One command's settings, resolved from the spec's blocks, the run file
  * and the --set overrides: what ebmc's train / sample / eval would use. */
@@ -31,9 +45,7 @@ typedef struct rt_app_run {
     rt_source data, validation, test;   /* kind RT_SRC_NONE: none */
     const char *filters;                /* the train block's filters = "f.png", or NULL */
     rt_app_sample sample;
-    rt_source eval_data;                /* the eval block's data (RT_SRC_NONE: none) */
-    int eval_exact;
-    uint64_t eval_seed;
+    rt_app_eval eval;
     char *config;   /* train: the resolved configuration as YAML, the checkpoint's "config" (malloc'd) */
     /* train of a stack: its stages resolved (the bundle's, with the settings
      * replaced; malloc'd), or NULL: the bundle's own */
@@ -62,7 +74,8 @@ typedef struct rt_app {
                                 parameter order; NULL: none */
     const char *params_from; /* the file they came from */
     /* the other compiled models the train block's method needs, or NULL */
-    const rt_tempered *tempered;    /* method = pt */
+    const rt_tempered *tempered;    /* method = pt, eval --ais, sample --pt (NULL:
+                                       the model cannot be annealed) */
     rt_model *recognition;          /* wake_sleep, reinforce: q(h | x) */
     rt_model *mp_net;               /* mp: the network of train's mp(iters, drop) */
     const rt_source *validation;    /* the fe_gap monitor's held-out rows, or NULL */
@@ -83,14 +96,4 @@ int rt_app_stack_main(const rt_app *app, int argc, char **argv);
 int rt_app_parse(const rt_app *app, const char *cmd, const char *help, const rt_flag *flags, int leave_out, int argc,
                  char **argv, rt_opts *o);
 int rt_app_settings(const rt_app *app, const char *kind, const rt_opts *o, char **extra, int nextra, rt_app_run *r);
-/* sample's settings: the sample block's (with --set and --config), then
- * --chains, --steps, --seed and --out; 0, or the exit code of an error
- * already reported */
-typedef struct rt_app_sampling {
-    long long chains, steps, seed;
-    const char *out;
-    int mean_field;
-    long long length;        /* a recurrent model's frames per sequence */
-} rt_app_sampling;
-int rt_app_sampling_of(const rt_app *app, const rt_opts *o, rt_app_sampling *s);
 #endif

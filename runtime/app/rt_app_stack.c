@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rt_app.h"
+#include "rt_drive_sample.h"
 
 /* ebmc's flags less those that need the compiler and a single model's own */
 #define NOT_MINE (RT_FLAG_EBMC | RT_FLAG_BIN)
@@ -69,36 +70,22 @@ static int sample(const rt_app *app, int argc, char **argv) {
     int rc = rt_app_parse(app, "sample", "sample the stack (a DBN: the top layer, then down; a DBM: its joint model)",
                           rt_flags_sample, NOT_MINE, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    rt_app_sampling sm;
-    if ((rc = rt_app_sampling_of(app, &o, &sm))) return rc;
+    rt_app_run r;
+    if ((rc = rt_app_settings(app, "sample", &o, NULL, 0, &r))) return rc;
+    free(r.config);
+    rt_sample_job j = {.m = app->model, .s = r.sample};
+    if (!j.s.out) j.s.out = "samples.png";   /* no spec to name it after */
+    if (rt_drive_sample_flags(&o, &j)) return 1;
     const rt_stack *s = app->stack;
-    long long chains = sm.chains, steps = sm.steps, seed = sm.seed;
-    const char *out = sm.out;
-    const char *params = rt_opt_str(&o, "--params");
-    size_t n = strlen(out);
+    const char *out = j.s.out, *params = rt_opt_str(&o, "--params");
     if (!params) {
         rt_report("error", "%s sample needs --params P.safetensors (the stack's checkpoint from '%s train')",
                   app->program, app->program);
         return 1;
     }
-    if (n < 4 || strcmp(out + n - 4, ".png")) {
-        rt_report("error", "a stack's samples are written as a PNG");
-        return 1;
-    }
-    if (rt_opt_has(&o, "--states")) {
-        rt_report("error", "--states: a stack's samples are drawn as the visible means only");
-        return 1;
-    }
+    if (rt_drive_sample_stack_check(&o, &j)) return 1;
     if (rt_output_check(out, "--out")) return fail_rt();
-    float *img = NULL;
-    int64_t width;
-    if (rt_stack_sample(s, params, chains, (int)steps, (uint64_t)seed, &img, &width) ||
-        rt_write_png_grid(out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0))
-        rc = fail_rt();
-    else
-        printf("%lld samples of stack '%s' written to %s\n", chains, s->name, out);
-    free(img);
-    return rc;
+    return rt_drive_sample_stack(s, params, &j);
 }
 
 int rt_app_stack_main(const rt_app *app, int argc, char **argv) {

@@ -149,7 +149,7 @@ static int write_report(const rt_drive *d, const rt_train_report *rep) {
         if (isfinite(rep->optimum) && len < (int)sizeof text)
             snprintf(text + len, sizeof text - (size_t)len, " (optimum %.4f)", rep->optimum);
         snprintf(title, sizeof title, "ebmc train: model %s", d->m->name);
-        rc = d->page(d->page_ctx, d->p, page, title, text, ns ? plot : NULL, d->cfg->seed);
+        if (d->page(d->page_ctx, d->p, page, title, text, ns ? plot : NULL, d->cfg->seed)) rc = fail(d);
     }
     if (!rc && !d->cfg->quiet) {
         if (page) printf("report written to %s (curves: %s, page: %s)\n", d->report, plot, page);
@@ -163,18 +163,17 @@ static int write_report(const rt_drive *d, const rt_train_report *rep) {
 /* ---- after training: the test score and the filters ---------------------- */
 
 /* the average loss of rows, with fresh noise for every batch */
+static int loss_chunk(void *ctx, rt_ws *w, int64_t r0) {
+    (void)r0;
+    rt_ws_fill_noise(w);
+    rt_ws_run(w, w->m->k_loss);
+    for (int64_t r = 0; r < w->B; r++) *(double *)ctx += w->bufs[w->m->loss_buf][r];
+    return 0;
+}
+
 static double average_loss(const rt_model *m, rt_params *p, const rt_dataset *d, uint64_t seed) {
-    int64_t B = 500, rf = rt_dataset_row(d);
-    rt_ws *w = rt_ws_new(m, B, p, seed);
     double s = 0;
-    for (int64_t r0 = 0; r0 < d->n; r0 += B) {
-        w->B = d->n - r0 < B ? d->n - r0 : B;
-        rt_ws_set_visible(w, d->data + r0 * rf, w->B, rf);
-        rt_ws_fill_noise(w);
-        rt_ws_run(w, m->k_loss);
-        for (int64_t r = 0; r < w->B; r++) s += w->bufs[m->loss_buf][r];
-    }
-    rt_ws_free(w);
+    if (rt_ws_over_rows(m, p, seed, 500, d->data, d->n, rt_dataset_row(d), loss_chunk, &s)) return NAN;
     return s / (double)d->n;
 }
 

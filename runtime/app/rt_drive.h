@@ -15,8 +15,9 @@
 #include "rt_train.h"
 
 /* writes the HTML page html: title, text, the curves PNG (when not NULL),
- * and what the front end draws of the trained parameters p (seed: the
- * run's); 0, or an exit code after a message */
+ * and pictures of the trained parameters p (seed: the run's); 0, or -1
+ * after rt_fail. rt_page_of_run (rt_page.h) is the one both front ends
+ * hand in. */
 typedef int (*rt_drive_page_fn)(void *ctx, rt_params *p, const char *html, const char *title, const char *text,
                                 const char *curves, uint64_t seed);
 
@@ -35,8 +36,7 @@ typedef struct rt_drive {
     const char *filters;      /* filters = "f.png", or NULL */
     rt_say_fn say;            /* where messages go (NULL: rt_report) */
     /* --report's page R.html (the curves, filters and samples inline), or
-     * NULL for none: the page builder needs the compiler's analysis of the
-     * energy to find the filters, so the front end hands it in */
+     * NULL for none */
     rt_drive_page_fn page;
     void *page_ctx;
 } rt_drive;

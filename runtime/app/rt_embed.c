@@ -26,18 +26,24 @@ int rt_embed_sample(rt_embedded *e, int64_t chains, int steps, uint64_t seed, fl
 
 /* kernel over n rows of visible values, 1024 at a time; take(ctx, w, r0,
  * rows) reads each chunk's results */
+typedef struct Over {
+    int kernel;
+    void (*take)(void *ctx, rt_ws *w, int64_t r0, int64_t rows);
+    void *ctx;
+} Over;
+
+static int over_chunk(void *ctx, rt_ws *w, int64_t r0) {
+    Over *o = ctx;
+    rt_ws_run(w, o->kernel);
+    o->take(o->ctx, w, r0, w->B);
+    return 0;
+}
+
 static void over_rows(rt_embedded *e, const float *v, int64_t n, int kernel,
                       void (*take)(void *ctx, rt_ws *w, int64_t r0, int64_t rows), void *ctx) {
-    int64_t rf = rt_visible_floats(e->m), B = n < 1024 ? n : 1024;
     if (n < 1) return;
-    rt_ws *w = rt_ws_new(e->m, B, e->p, 0);
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        int64_t k = n - r0 < B ? n - r0 : B;
-        rt_ws_set_visible(w, v + r0 * rf, k, rf);
-        rt_ws_run(w, kernel);
-        take(ctx, w, r0, k);
-    }
-    rt_ws_free(w);
+    Over o = {kernel, take, ctx};
+    rt_ws_over_rows(e->m, e->p, 0, n < 1024 ? n : 1024, v, n, rt_visible_floats(e->m), over_chunk, &o);
 }
 
 static void take_fe(void *ctx, rt_ws *w, int64_t r0, int64_t rows) {

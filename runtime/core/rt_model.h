@@ -224,6 +224,14 @@ void rt_ws_set_visible(rt_ws *w, const float *rows, int64_t n, int64_t row_float
  * NULL: row r) */
 void rt_ws_set_visible_at(rt_ws *w, const float *data, const int64_t *order, int64_t lo, int64_t hi, int64_t row_floats);
 int64_t rt_visible_floats(const rt_model *m);
+/* The loop of every pass over data: n rows of row_floats in chunks of at
+ * most B (one workspace of m with p and seed), each chunk's visible values
+ * set and w->B its row count, then chunk(ctx, w, r0) with r0 its first
+ * row. 0, or the first non-zero chunk returned; -1 after rt_fail when n
+ * < 1. */
+typedef int (*rt_ws_chunk_fn)(void *ctx, rt_ws *w, int64_t r0);
+int rt_ws_over_rows(const rt_model *m, rt_params *p, uint64_t seed, int64_t B, const float *rows, int64_t n,
+                    int64_t row_floats, rt_ws_chunk_fn chunk, void *ctx);
 /* log of the base measure of row r of the groups in mask: binomial(n)
  * units count each value k C(n, k) times (n replicas sharing weights);
  * every other unit type has measure 1 */

@@ -201,6 +201,20 @@ rt_ws *rt_ws_new(const rt_model *m, int64_t B, rt_params *p, uint64_t seed) {
     return w;
 }
 
+int rt_ws_over_rows(const rt_model *m, rt_params *p, uint64_t seed, int64_t B, const float *rows, int64_t n,
+                    int64_t row_floats, rt_ws_chunk_fn chunk, void *ctx) {
+    if (n < 1) return rt_fail("no examples");
+    rt_ws *w = rt_ws_new(m, B, p, seed);
+    int rc = 0;
+    for (int64_t r0 = 0; r0 < n && !rc; r0 += B) {
+        w->B = n - r0 < B ? n - r0 : B;
+        rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
+        rc = chunk(ctx, w, r0);
+    }
+    rt_ws_free(w);
+    return rc;
+}
+
 void rt_ws_free(rt_ws *w) {
     if (!w) return;
     for (int i = 0; i < w->m->nbufs; i++)

@@ -184,43 +184,52 @@ static double entropy(const rt_group *g, const float *mu) {
     return h;
 }
 
+typedef struct Bound {
+    const rt_model *m;
+    double logz;
+    int iters;
+    uint64_t vis;   /* the visible groups */
+    double sum;
+} Bound;
+
+/* the bound of a chunk's rows, summed */
+static int bound_chunk(void *ctx, rt_ws *w, int64_t r0) {
+    Bound *b = ctx;
+    const rt_model *m = b->m;
+    (void)r0;
+    /* q starts from no preference: 0 for bits and spins, 1/K one-hot */
+    for (int g = 0; g < m->ngroups; g++) {
+        const rt_group *gr = &m->groups[g];
+        if (gr->role != RT_HIDDEN) continue;
+        float v = gr->utype == RT_SOFTMAX ? 1.0f / (float)gr->dims[gr->ndim - 1] : 0.0f;
+        for (int64_t i = 0; i < gr->size * w->B; i++) w->bufs[gr->state_buf][i] = w->bufs[gr->mean_buf][i] = v;
+    }
+    rt_mean_field(w, b->iters, 1e-6);
+    rt_ws_run(w, m->k_energy);   /* E at the means is E_q[E] here */
+    for (int64_t r = 0; r < w->B; r++) {
+        double x = -(double)w->bufs[m->energy_buf][r] - b->logz + rt_log_base_measure(w, r, b->vis);
+        for (int g = 0; g < m->ngroups; g++)
+            if (m->groups[g].role == RT_HIDDEN)
+                x += entropy(&m->groups[g], w->bufs[m->groups[g].mean_buf] + r * m->groups[g].size);
+        b->sum += x;
+    }
+    return 0;
+}
+
 int rt_variational_bound(const rt_tempered *t, rt_params *p, double logz, const float *rows, int64_t n, int64_t rf,
                          int iters, double *avg) {
     const rt_model *m = t->orig;
     if (!t->bound_ok)
         return rt_fail("the variational bound needs bernoulli, spin or softmax hidden groups without couplings "
                        "within a group, each at most once in every term of the energy");
-    if (n <= 0) return rt_fail("no examples");
-    int64_t B = n < 500 ? n : 500;
-    rt_ws *w = rt_ws_new(m, B, p, 0);
-    uint64_t vis = 0;
+    Bound b = {m, logz, iters, 0, 0};
     for (int g = 0; g < m->ngroups; g++)
-        if (m->groups[g].role == RT_VISIBLE) vis |= 1ULL << g;
-    double sum = 0;
-    int64_t lo, hi;   /* this rank's rows */
+        if (m->groups[g].role == RT_VISIBLE) b.vis |= 1ULL << g;
+    int64_t lo, hi;   /* this rank's rows (rt_dist.h) */
+    if (n == 0) return rt_fail("no examples");
     rt_dist_share(n, &lo, &hi);
-    for (int64_t r0 = lo; r0 < hi; r0 += B) {
-        w->B = hi - r0 < B ? hi - r0 : B;
-        rt_ws_set_visible(w, rows + r0 * rf, w->B, rf);
-        /* q starts from no preference: 0 for bits and spins, 1/K one-hot */
-        for (int g = 0; g < m->ngroups; g++) {
-            const rt_group *gr = &m->groups[g];
-            if (gr->role != RT_HIDDEN) continue;
-            float v = gr->utype == RT_SOFTMAX ? 1.0f / (float)gr->dims[gr->ndim - 1] : 0.0f;
-            for (int64_t i = 0; i < gr->size * w->B; i++) w->bufs[gr->state_buf][i] = w->bufs[gr->mean_buf][i] = v;
-        }
-        rt_mean_field(w, iters, 1e-6);
-        rt_ws_run(w, m->k_energy);   /* E at the means is E_q[E] here */
-        for (int64_t r = 0; r < w->B; r++) {
-            double b = -(double)w->bufs[m->energy_buf][r] - logz + rt_log_base_measure(w, r, vis);
-            for (int g = 0; g < m->ngroups; g++)
-                if (m->groups[g].role == RT_HIDDEN)
-                    b += entropy(&m->groups[g], w->bufs[m->groups[g].mean_buf] + r * m->groups[g].size);
-            sum += b;
-        }
-    }
-    rt_ws_free(w);
-    if (rt_dist_sum(NULL, 0, &sum, 1)) return -1;
-    *avg = sum / (double)n;
+    if (hi > lo && rt_ws_over_rows(m, p, 0, n < 500 ? n : 500, rows + lo * rf, hi - lo, rf, bound_chunk, &b)) return -1;
+    if (rt_dist_sum(NULL, 0, &b.sum, 1)) return -1;
+    *avg = b.sum / (double)n;
     return 0;
 }

@@ -10,20 +10,24 @@ static int first_visible(const rt_model *m) {
     return -1;
 }
 
+typedef struct Up {
+    const rt_group *h;
+    float *out;
+} Up;
+
+static int up_chunk(void *ctx, rt_ws *w, int64_t r0) {
+    Up *u = ctx;
+    rt_ws_run(w, u->h->k_mean);
+    memcpy(u->out + r0 * u->h->size, w->bufs[u->h->mean_buf], sizeof(float) * (size_t)(w->B * u->h->size));
+    return 0;
+}
+
 int rt_layer_up(const rt_model *m, rt_params *p, int hidden, const float *rows, int64_t n, int64_t row_floats,
                 float *out) {
     const rt_group *h = &m->groups[hidden];
     if (h->k_mean < 0) return rt_fail("layer '%s': group '%s' has no conditional mean", m->name, h->name);
-    int64_t B = n < 1000 ? n : 1000;
-    rt_ws *w = rt_ws_new(m, B, p, 0);
-    for (int64_t r0 = 0; r0 < n; r0 += B) {
-        w->B = n - r0 < B ? n - r0 : B;
-        rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
-        rt_ws_run(w, h->k_mean);
-        memcpy(out + r0 * h->size, w->bufs[h->mean_buf], sizeof(float) * (size_t)(w->B * h->size));
-    }
-    rt_ws_free(w);
-    return 0;
+    Up u = {h, out};
+    return rt_ws_over_rows(m, p, 0, n < 1000 ? n : 1000, rows, n, row_floats, up_chunk, &u);
 }
 
 int rt_layer_down(const rt_model *m, rt_params *p, int hidden, const float *h, int64_t n, int sample, uint64_t seed,

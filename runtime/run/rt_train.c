@@ -128,18 +128,20 @@ static double recon_error(rt_ws *w, int64_t rows, const rt_ws *hid) {
     return err;
 }
 
+static int recon_chunk(void *ctx, rt_ws *w, int64_t r0) {
+    (void)r0;
+    *(double *)ctx += recon_error(w, w->B, NULL);
+    return 0;
+}
+
 int rt_recon_error(const rt_model *m, rt_params *p, const float *rows, int64_t n, int64_t row_floats, double *mse) {
-    int64_t B = n < 512 ? n : 512, lo, hi;
+    double err = 0;
+    int64_t lo, hi;
     if (n == 0) return rt_fail("no examples");
     rt_dist_share(n, &lo, &hi);   /* this rank's rows (rt_dist.h) */
-    rt_ws *w = rt_ws_new(m, B, p, 0);
-    double err = 0;
-    for (int64_t r0 = lo; r0 < hi; r0 += B) {
-        w->B = hi - r0 < B ? hi - r0 : B;
-        rt_ws_set_visible(w, rows + r0 * row_floats, w->B, row_floats);
-        err += recon_error(w, w->B, NULL);
-    }
-    rt_ws_free(w);
+    if (hi > lo && rt_ws_over_rows(m, p, 0, n < 512 ? n : 512, rows + lo * row_floats, hi - lo, row_floats,
+                                   recon_chunk, &err))
+        return -1;
     if (rt_dist_sum(NULL, 0, &err, 1)) return -1;
     *mse = err / (double)n / (double)row_floats;
     return 0;

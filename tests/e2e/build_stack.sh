@@ -72,6 +72,14 @@ for s in dbn dbm; do
         ok "$s: BIN eval prints ebmc eval's report ($(grep '^model:' "$T/eb"), $(grep '^exact_loglik:' "$T/eb"))" ||
         notok "$s: BIN eval" "$(cat "$T/err")" "$(diff "$T/eb" "$T/ee" | head -6)"
 done
+# the DBM's joint model by AIS: the binary holds its tempered model
+# (rt_drive_eval.c serves both), the bound and RAISE as ebmc's
+"$T/dbmbin" eval --params "$T/dbm_ebmc.st" --ais --runs 20 --betas 300 --raise 5 --seed 2 >"$T/eb" 2>"$T/err"
+"$EBMC" eval "$T/dbm.ebm" --params "$T/dbm_ebmc.st" --ais --runs 20 --betas 300 --raise 5 --seed 2 >"$T/ee" 2>&1
+sed -i 's/seconds: [0-9.]*/seconds: S/' "$T/eb" "$T/ee"
+cmp -s "$T/eb" "$T/ee" && grep -q '^ais_logz: ' "$T/eb" &&
+    ok "dbm: BIN eval --ais prints ebmc's AIS of the joint model ($(grep '^ais_logz:' "$T/eb"))" ||
+    notok "dbm: BIN eval --ais" "$(head -3 "$T/err")" "$(diff "$T/eb" "$T/ee" | head -6)"
 
 # 2
 "$T/dbmbin" train --seed 7 --stages 1 --out "$T/part.st" --quiet 2>"$T/err"
