@@ -67,7 +67,7 @@ int llvm_available(void) {
         state = LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ? -1 : 1;
         /* in-order (strict) float reductions may vectorise: the sum keeps
          * its order, only the terms are computed several at a time */
-        const char *argv[] = {"ebmc", "-force-ordered-reductions", "-runtime-memory-check-threshold=32"};
+        const char *argv[] = {"ebmc", "-force-ordered-reductions", "-runtime-memory-check-threshold=12"};
         if (state > 0) LLVMParseCommandLineOptions(3, argv, NULL);
     }
     return state > 0;
