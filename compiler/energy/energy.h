@@ -117,7 +117,13 @@ typedef struct Energy {
     int ncanon;
     int nkept, capkept;
     KeptLet *kept;          /* keep_lets: the lets expanded so far */
+    int too_large;          /* a product past ENERGY_MAX_TERMS was refused */
 } Energy;
+
+/* A product of sums multiplies out term by term; past this many terms a
+ * spec would take the machine's memory before analysis began (a fuzzer's
+ * sqr of a 1,500-term sum took 20 GB and a minute), so it is refused. */
+enum { ENERGY_MAX_TERMS = 1 << 16 };
 
 /* ---- building -------------------------------------------------------------- */
 Energy *energy_new(Arena *a, Diag *d, Model *m);

@@ -113,10 +113,22 @@ static Poly *try_invert(Energy *en, Poly *p) {
 
 static Poly *expand(Energy *en, const Expr *e, const Env *env);
 
+/* poly_mul, refused past ENERGY_MAX_TERMS (once per energy: the products
+ * around it would only repeat the error) */
+static Poly *mul_bounded(Energy *en, const Expr *at, Poly *a, Poly *b) {
+    long long n = (long long)a->n * b->n;
+    if (n <= ENERGY_MAX_TERMS) return poly_mul(en, a, b);
+    if (!en->too_large)
+        diag_error(en->d, at->span, "this product multiplies out to %lld terms, more than %d: write it with fewer terms "
+                                    "(a sum of copies of one term as that term times a number)", n, ENERGY_MAX_TERMS);
+    en->too_large = 1;
+    return poly_const(en, 0);
+}
+
 static Poly *expand_power(Energy *en, const Expr *base, double n, const Env *env) {
     if (n == floor(n) && fabs(n) <= 8) {
         Poly *r = poly_const(en, 1);
-        for (int k = 0; k < (int)fabs(n); k++) r = poly_mul(en, r, expand(en, base, env));
+        for (int k = 0; k < (int)fabs(n); k++) r = mul_bounded(en, base, r, expand(en, base, env));
         if (n >= 0) return r;
         Poly *inv = try_invert(en, r);
         if (inv) return inv;
@@ -299,7 +311,7 @@ static Poly *expand_product(Energy *en, const Expr *e, const Env *env) {
     Poly *acc = expand(en, x, env);
     while (n) {
         const Expr *op = spine[--n];
-        acc = op->op == '*' ? poly_mul(en, acc, expand(en, op->rhs, env)) : divide(en, acc, op->rhs, env);
+        acc = op->op == '*' ? mul_bounded(en, op, acc, expand(en, op->rhs, env)) : divide(en, acc, op->rhs, env);
     }
     free(spine);
     return acc;
