@@ -210,7 +210,11 @@ int rt_stack_train(const rt_stack *s, const rt_stack_run *o) {
         if ((rc = run_stage(&r, st, cfg, i, &base))) goto out;
         rc = -1;
     }
-    if (!o->quiet) printf("parameters of every stage written to %s\n", o->out);
+    /* every stage writes the checkpoint: with none run, nothing was */
+    if (!o->quiet && done >= upto)
+        printf("no stage to train: %d of %d stages are done already; %s not written\n", done, s->nstages, o->out);
+    else if (!o->quiet)
+        printf("parameters of every stage written to %s\n", o->out);
     rc = 0;
 out:
     rt_dataset_free(&base);

@@ -14,6 +14,10 @@ bas_dbn "$T/s.ebm" 50 300
 "$EBMC" train "$T/s.ebm" --out "$T/resumed.st" --resume "$T/part.st" >"$T/resume.log" 2>&1
 grep -q "resuming after 1 of 2 stages" "$T/resume.log" && ok "resume skips the completed stage" || notok "resume skips the completed stage" "$(head -3 "$T/resume.log")"
 cmp -s "$T/full.st" "$T/resumed.st" && ok "resumed run is byte-identical to the uninterrupted one" || notok "resumed run byte-identical"
+"$EBMC" train "$T/s.ebm" --out "$T/again.st" --resume "$T/full.st" >"$T/again.log" 2>&1
+grep -q "no stage to train: 2 of 2 stages are done already" "$T/again.log" && [ ! -e "$T/again.st" ] &&
+    ok "resuming a finished stack says nothing is left and writes nothing" ||
+    notok "resuming a finished stack says nothing is left" "$(tail -2 "$T/again.log")" "$(ls "$T")"
 "$EBMC" sample "$T/s.ebm" --params "$T/full.st" --chains 9 --steps 50 --out "$T/dbn.png" >/dev/null 2>&1 &&
     [ "$(head -c 4 "$T/dbn.png" | od -An -c | tr -d ' ')" = "211PNG" ] && ok "DBN samples as a PNG" || notok "DBN samples as a PNG"
 
