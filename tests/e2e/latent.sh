@@ -14,21 +14,11 @@ if [ -n "$s1" ] && [ -n "$s2" ] && awk "BEGIN{exit !($s1 < 0.01 && $s2 > 1)}"; t
 else notok "sfa slowness" "$(cat "$T/sfa.log")"; fi
 
 # a 4-dimensional Gaussian with one dominant direction, 400 rows
-awk 'BEGIN { srand(3); for (r = 0; r < 400; r++) { z = 0; for (k = 0; k < 12; k++) z += rand(); z -= 6
-    printf "%.6f", 2*z; for (i = 1; i < 4; i++) { e = 0; for (k = 0; k < 12; k++) e += rand(); printf ",%.6f", (i + 1)*z + 0.5*(e - 6) }
-    printf "\n" } }' >"$T/x.csv"
-cat >"$T/ppca.ebm" <<EOF
-model ppca {
-  visible x[4] : gaussian
-  hidden  h[1] : gaussian
-  param W[4, 1] init normal(0, 0.1)
-  param b[4]
-  param s2 init 1
-  h ~ normal(0, 1)
-  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], sqrt(s2))
-}
+ppca_rows "$T/x.csv"
+{ ppca_model; cat <<EOF
 train ppca { data = csv("$T/x.csv"), test = csv("$T/x.csv"), method = em(tol = 1e-10), epochs = 2000, filters = "$T/w.png" }
 EOF
+} >"$T/ppca.ebm"
 if "$EBMC" train "$T/ppca.ebm" --out "$T/ppca.safetensors" >"$T/ppca.log" 2>&1; then ok "train ppca by em"
 else notok "train ppca by em" "$(tail -3 "$T/ppca.log")"; fi
 cf=$(sed -n 's/^PPCA closed form .*: loglik \([-0-9.]*\),.*/\1/p' "$T/ppca.log")

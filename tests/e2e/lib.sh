@@ -111,3 +111,25 @@ train s {
 }
 SPEC
 }
+
+# ppca_rows FILE: 400 rows of a 4-dimensional Gaussian with one dominant
+# direction (seed 3); ppca_model: the PPCA model that fits it, whose train
+# block the caller writes
+ppca_rows() {
+    awk 'BEGIN { srand(3); for (r = 0; r < 400; r++) { z = 0; for (k = 0; k < 12; k++) z += rand(); z -= 6
+        printf "%.6f", 2*z; for (i = 1; i < 4; i++) { e = 0; for (k = 0; k < 12; k++) e += rand(); printf ",%.6f", (i + 1)*z + 0.5*(e - 6) }
+        printf "\n" } }' >"$1"
+}
+ppca_model() {
+    cat <<'SPEC'
+model ppca {
+  visible x[4] : gaussian
+  hidden  h[1] : gaussian
+  param W[4, 1] init normal(0, 0.1)
+  param b[4]
+  param s2 init 1
+  h ~ normal(0, 1)
+  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], sqrt(s2))
+}
+SPEC
+}

@@ -21,21 +21,11 @@
 cd "$T"
 
 # 1: EM on a 4-dimensional Gaussian with one dominant direction (400 rows)
-awk 'BEGIN { srand(3); for (r = 0; r < 400; r++) { z = 0; for (k = 0; k < 12; k++) z += rand(); z -= 6
-    printf "%.6f", 2*z; for (i = 1; i < 4; i++) { e = 0; for (k = 0; k < 12; k++) e += rand(); printf ",%.6f", (i + 1)*z + 0.5*(e - 6) }
-    printf "\n" } }' >x.csv
-cat >ppca.ebm <<'SPEC'
-model ppca {
-  visible x[4] : gaussian
-  hidden  h[1] : gaussian
-  param W[4, 1] init normal(0, 0.1)
-  param b[4]
-  param s2 init 1
-  h ~ normal(0, 1)
-  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], sqrt(s2))
-}
+ppca_rows x.csv
+{ ppca_model; cat <<'SPEC'
 train ppca { data = csv("x.csv"), method = em(tol = 1e-10), epochs = 2000 }
 SPEC
+} >ppca.ebm
 # ICA: two logistic sources, mixed (600 rows)
 awk 'BEGIN { srand(5); for (r = 0; r < 600; r++) { u = rand(); s = log(u/(1-u)); u = rand(); t = log(u/(1-u))
     printf "%.6f,%.6f\n", s + 0.5*t + 1, 0.3*s + t } }' >s.csv
