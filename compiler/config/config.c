@@ -205,7 +205,14 @@ static int bind_args(Ctx *c, const Expr *call, ArgSpec *spec, int nspec) {
                 for (int q = 0; q < nspec && q < 16; q++) names[q] = spec[q].name;
                 diag_error(c->d, a->name_span, "%s() has no argument '%s'", call->str, a->name);
                 const char *best = sema_suggest(a->name, names, nspec < 16 ? nspec : 16);
-                if (best) diag_note(c->d, a->name_span, "did you mean '%s'?", best);
+                if (best) {
+                    diag_note(c->d, a->name_span, "did you mean '%s'?", best);
+                } else {
+                    char list[256] = "";
+                    for (int q = 0; q < nspec; q++)
+                        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", q ? ", " : "", spec[q].name);
+                    diag_note(c->d, a->name_span, "%s() takes %s", call->str, list);
+                }
                 ok = 0;
                 continue;
             }
