@@ -185,38 +185,10 @@ static void explain_recurrent_yaml(FILE *out, Analysis *an) {
     }
 }
 
-static void explain_text(FILE *out, Analysis *an) {
+/* the energy's sections: blocks, free energy, the gradient statistics */
+static void explain_energy_text(FILE *out, Analysis *an) {
     Model *m = an->m;
     Energy *en = an->en;
-    fprintf(out, "model %s\n\n", m->name);
-    fprintf(out, "energy, expanded:\n  E = ");
-    poly_print(out, en, en->E);
-    fprintf(out, "\n\nunit groups:\n");
-    for (int u = 0; u < m->nunits; u++) {
-        GroupInfo *gi = &an->g[u];
-        const Sym *s = gi->sym;
-        fprintf(out, "  %s ", s->name);
-        print_shape(out, s);
-        fprintf(out, " : %s, %s", type_of(s), role_of(s));
-        if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
-        fprintf(out, "\n    conditional: %s\n", energy_cond_name(gi->cond));
-        fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
-        if (sequential(gi)) {
-            LateralField lf = derive_lateral_field(an, gi);
-            if (lf.dense) fprintf(out, "      %s\n", derive_lateral_j(an, gi, &lf));
-            fprintf(out, "      the units of %s couple with each other: they are updated one at a time, each from "
-                         "the others' current values (sequential single-site Gibbs)\n", s->name);
-        } else if (gi->coupling) {
-            const char *p = indexed(an, gi, s, gi->out), *p2 = indexed(an, gi, s, gi->out2);
-            /* J[i, i2]: the two index lists of the group side by side */
-            fprintf(out, "      J[%.*s, %.*s] = ", (int)strlen(p) - (int)strlen(s->name) - 2, p + strlen(s->name) + 1,
-                    (int)strlen(p2) - (int)strlen(s->name) - 2, p2 + strlen(s->name) + 1);
-            poly_print(out, en, gi->coupling);
-            fputc('\n', out);
-        }
-        if (gi->cond != COND_OBSERVED)
-            fprintf(out, "    sums out in closed form: %s\n", gi->sums_out ? "yes" : "no");
-    }
     fprintf(out, "\nblocks (sampled together; a sweep updates them in the order shown):\n");
     for (int k = 0; k < an->nblocks; k++) {
         int b = an->sweep[k];
@@ -243,16 +215,10 @@ static void explain_text(FILE *out, Analysis *an) {
         poly_print(out, en, an->grad[p]);
         fputc('\n', out);
     }
-    if (an->loss && an->loss->n) {
-        fprintf(out, "\nloss (minimised, per example):\n  L = ");
-        poly_print(out, en, an->loss);
-        fprintf(out, "\n\nloss gradients:\n");
-        for (int p = 0; p < m->nparams; p++) {
-            fprintf(out, "  %s: ", indexed(an, NULL, m->params[p], an->grad_out[p]));
-            poly_print(out, en, an->loss_grad[p]);
-            fputc('\n', out);
-        }
-    }
+}
+
+static void explain_log_z_text(FILE *out, Analysis *an) {
+    Model *m = an->m;
     fprintf(out, "\nexact log Z: ");
     if (an->enum_log2_states < 0 || an->enum_log2_states > 30) {
         fprintf(out, "not enumerable (use AIS)\n");
@@ -265,6 +231,60 @@ static void explain_text(FILE *out, Analysis *an) {
         }
         fputc('\n', out);
     }
+}
+
+static void explain_text(FILE *out, Analysis *an) {
+    Model *m = an->m;
+    Energy *en = an->en;
+    /* a network (a loss, no energy, nothing sampled): the energy's sections
+     * would all read 0 */
+    int network = an->loss && an->loss->n && !en->E->n && !an->nblocks;
+    fprintf(out, "model %s\n\n", m->name);
+    if (network) {
+        fprintf(out, "a network: no energy and no sampled units, only the loss below\n\n");
+    } else {
+        fprintf(out, "energy, expanded:\n  E = ");
+        poly_print(out, en, en->E);
+        fprintf(out, "\n\n");
+    }
+    fprintf(out, "unit groups:\n");
+    for (int u = 0; u < m->nunits; u++) {
+        GroupInfo *gi = &an->g[u];
+        const Sym *s = gi->sym;
+        fprintf(out, "  %s ", s->name);
+        print_shape(out, s);
+        fprintf(out, " : %s, %s", type_of(s), role_of(s));
+        if (gi->block >= 0) fprintf(out, ", block %d", gi->block);
+        fprintf(out, "\n    conditional: %s\n", energy_cond_name(gi->cond));
+        fprintf(out, "      %s | rest: %s\n", indexed(an, gi, s, gi->out), conditional_text(an, gi));
+        if (sequential(gi)) {
+            LateralField lf = derive_lateral_field(an, gi);
+            if (lf.dense) fprintf(out, "      %s\n", derive_lateral_j(an, gi, &lf));
+            fprintf(out, "      the units of %s couple with each other: they are updated one at a time, each from "
+                         "the others' current values (sequential single-site Gibbs)\n", s->name);
+        } else if (gi->coupling) {
+            const char *p = indexed(an, gi, s, gi->out), *p2 = indexed(an, gi, s, gi->out2);
+            /* J[i, i2]: the two index lists of the group side by side */
+            fprintf(out, "      J[%.*s, %.*s] = ", (int)strlen(p) - (int)strlen(s->name) - 2, p + strlen(s->name) + 1,
+                    (int)strlen(p2) - (int)strlen(s->name) - 2, p2 + strlen(s->name) + 1);
+            poly_print(out, en, gi->coupling);
+            fputc('\n', out);
+        }
+        if (gi->cond != COND_OBSERVED)
+            fprintf(out, "    sums out in closed form: %s\n", gi->sums_out ? "yes" : "no");
+    }
+    if (!network) explain_energy_text(out, an);
+    if (an->loss && an->loss->n) {
+        fprintf(out, "\nloss (minimised, per example):\n  L = ");
+        poly_print(out, en, an->loss);
+        fprintf(out, "\n\nloss gradients:\n");
+        for (int p = 0; p < m->nparams; p++) {
+            fprintf(out, "  %s: ", indexed(an, NULL, m->params[p], an->grad_out[p]));
+            poly_print(out, en, an->loss_grad[p]);
+            fputc('\n', out);
+        }
+    }
+    if (!network) explain_log_z_text(out, an);
     explain_linear_text(out, an);
     explain_recurrent_text(out, an);
 }
