@@ -154,6 +154,8 @@ typedef struct rt_params {
     float **value, **grad, **velocity;
     float **second;     /* Adam's second-moment estimates */
     int64_t steps;      /* updates so far (Adam's bias correction) */
+    int64_t gen_steps;  /* an adversarial pair's generator steps: its
+                           parameters' own count, as a second optimiser's */
 } rt_params;
 
 rt_params *rt_params_new(const rt_model *m);

@@ -36,8 +36,11 @@ int rt_checkpoint_save(const char *path, const rt_model *m, const rt_params *p, 
         n++;
     }
     char pos[256];
-    snprintf(pos, sizeof pos, "%d %lld %llu %llu %lld", at->epoch, (long long)at->batch, (unsigned long long)at->pos_step,
-             (unsigned long long)at->neg_step, (long long)p->steps);
+    /* the generator's count only where there is one: other checkpoints
+     * keep the five numbers every reader knows */
+    int len = snprintf(pos, sizeof pos, "%d %lld %llu %llu %lld", at->epoch, (long long)at->batch,
+                       (unsigned long long)at->pos_step, (unsigned long long)at->neg_step, (long long)p->steps);
+    if (p->gen_steps) snprintf(pos + len, sizeof pos - (size_t)len, " %lld", (long long)p->gen_steps);
     rt_meta *all = calloc((size_t)nmeta + 1, sizeof(rt_meta));
     if (nmeta) memcpy(all, meta, sizeof(rt_meta) * (size_t)nmeta);
     all[nmeta] = (rt_meta){"training_position", pos};
@@ -59,13 +62,14 @@ int rt_checkpoint_load(const char *path, const rt_model *m, rt_params *p, rt_ws 
     if (rt_load_safetensors(path, &ts, &n, &meta, &nm)) return -1;
     for (int i = 0; i < nm; i++)
         if (!strcmp(meta[i].key, "training_position")) {
-            long long batch, adam;
+            long long batch, adam, gen = 0;
             unsigned long long ps, ns;
-            if (sscanf(meta[i].value, "%d %lld %llu %llu %lld", &at->epoch, &batch, &ps, &ns, &adam) == 5) {
+            if (sscanf(meta[i].value, "%d %lld %llu %llu %lld %lld", &at->epoch, &batch, &ps, &ns, &adam, &gen) >= 5) {
                 at->batch = batch;
                 at->pos_step = ps;
                 at->neg_step = ns;
                 p->steps = adam;
+                p->gen_steps = gen;
                 found = 1;
             }
         }

@@ -15,7 +15,7 @@ struct rt_adaptive {
     rt_params *p;
     double factor;
     float **keep;          /* per parameter: value, velocity, second moment */
-    int64_t steps;
+    int64_t steps, gen_steps;
     double *fd, *fm;       /* F at the current parameters: data, model rows */
     int64_t nd, nm;
 };
@@ -53,8 +53,8 @@ static void state_copy(rt_adaptive *a, int save) {
             else memcpy(live[k], a->keep[3 * i + k], bytes);
         }
     }
-    if (save) a->steps = p->steps;
-    else p->steps = a->steps;
+    if (save) a->steps = p->steps, a->gen_steps = p->gen_steps;
+    else p->steps = a->steps, p->gen_steps = a->gen_steps;
 }
 
 /* F of the workspace's rows, into out (or minus out's: the change) */

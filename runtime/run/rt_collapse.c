@@ -28,7 +28,7 @@ enum { WINDOW = 5 };
 /* the training state at the end of an epoch */
 typedef struct Snap {
     float **value, **velocity, **second, **state;
-    int64_t steps, chain_step;
+    int64_t steps, gen_steps, chain_step;
     int epoch;                      /* -1: none */
 } Snap;
 
@@ -90,6 +90,7 @@ static void snap_take(rt_guard *g, Snap *snap, int epoch) {
     snap->velocity = copy_set(m, m->nparams, g->p->velocity, snap->velocity, param_size, 0);
     snap->second = copy_set(m, m->nparams, g->p->second, snap->second, param_size, 0);
     snap->steps = g->p->steps;
+    snap->gen_steps = g->p->gen_steps;
     if (g->chains) {
         float **st = malloc(sizeof(float *) * (size_t)m->ngroups);
         for (int k = 0; k < m->ngroups; k++) st[k] = g->chains->bufs[m->groups[k].state_buf];
@@ -106,6 +107,7 @@ static void snap_put(rt_guard *g, const Snap *snap) {
     restore_set(m, m->nparams, snap->velocity, g->p->velocity, param_size, 0);
     restore_set(m, m->nparams, snap->second, g->p->second, param_size, 0);
     g->p->steps = snap->steps;
+    g->p->gen_steps = snap->gen_steps;
     if (g->chains) {
         for (int k = 0; k < m->ngroups; k++)
             memcpy(g->chains->bufs[m->groups[k].state_buf], snap->state[k],

@@ -632,7 +632,7 @@ int rt_train(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_t
                     loss_gradient(gen, nl, nb, &gen_sum);
                     gen_rows += nl;
                     if ((rc = rt_check_gradient(gm, p, &ua))) break;
-                    rt_update_step(gm, p, cfg, lr, mom, wd);
+                    rt_update_step_counted(gm, p, cfg, lr, mom, wd, &p->gen_steps);
                     if ((rc = rt_check_update(gm, p, &ua))) break;
                 }
                 report(cfg, epoch, b0 + nb, n, B, b0 + nb - first, NAN, loss_sum, rf, NULL, NAN, 0);

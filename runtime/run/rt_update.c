@@ -28,6 +28,11 @@ static void rules_of(const rt_model *m, const rt_train_cfg *cfg, int i, double *
 }
 
 void rt_update_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd) {
+    rt_update_step_counted(m, p, cfg, lr, mom, wd, &p->steps);
+}
+
+void rt_update_step_counted(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd,
+                            int64_t *steps) {
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->offset_of >= 0) memset(p->grad[i], 0, sizeof(float) * (size_t)q->size);
@@ -35,7 +40,7 @@ void rt_update_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, do
         for (int64_t k = 0; mask && k < q->size; k++)
             if (mask[k] == 0) p->grad[i][k] = 0;
     }
-    p->steps++;
+    ++*steps;
     for (int i = 0; i < m->nparams; i++) {
         const rt_param *q = &m->params[i];
         if (q->fixed) continue;
@@ -46,7 +51,7 @@ void rt_update_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, do
         if (isnan(decay)) decay = q->ndim >= 2 ? wd : 0;
         if (cfg->optimizer == RT_ADAM)   /* g is the ascent direction */
             rt_optim_adam(p->value[i], p->velocity[i], p->second[i], p->grad[i], q->size, lr_i, cfg->beta1,
-                          cfg->beta2, cfg->adam_eps, p->steps, (float)decay);
+                          cfg->beta2, cfg->adam_eps, *steps, (float)decay);
         else
             rt_optim_sgd(p->value[i], p->velocity[i], p->grad[i], q->size, (float)lr_i, (float)mom_i, (float)decay);
         const float *mask = rt_param_mask(m, p, i);

@@ -8,4 +8,8 @@
 #include "rt_train.h"
 
 void rt_update_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd);
+/* the same, counting the step in *steps (Adam's t) instead of p->steps:
+ * the generator of an adversarial pair counts its own, p->gen_steps */
+void rt_update_step_counted(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd,
+                            int64_t *steps);
 #endif
