@@ -298,6 +298,7 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
                 for (int64_t i = 0; i < d; i++) G[i * d + i] += 1;
                 rt_la_gemm(0, 0, (int)d, (int)d, (int)d, lr, G, B, 0.0, T);
                 for (int64_t i = 0; i < d * d; i++) B[i] += T[i];
+                rt_method_batch(cfg, epoch, r0 + k, n, c.B, NAN);
             }
         if (rc) break;
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
@@ -305,6 +306,7 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
         rt_method_progress(progress, cfg, st, "loglik", st->loglik);
+        rt_method_epoch_end(cfg, st, cfg->ica_fast ? 1 : (n + c.B - 1) / c.B, NAN, progress != NULL);
         if (!isfinite(st->loglik)) rc = rt_fail("ica diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
         if (cfg->ica_fast || fabs(st->loglik - prev) < cfg->tol) break;
         prev = st->loglik;

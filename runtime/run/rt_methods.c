@@ -48,7 +48,6 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
     rt_epoch_stats *st = &rep->per_epoch[epoch - 1];
     st->epoch = epoch;
     st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = st->gen_loss = NAN;
-    st->recon = st->pll = st->loglik = st->logz = st->accuracy = st->cond_loglik = st->loss = NAN;
     st->fe_gap = st->swap_rate = NAN;
     st->lr = st->momentum = st->weight_decay = NAN;
     return st;
@@ -59,6 +58,18 @@ void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_
     if (!progress || cfg->quiet) return;
     fprintf(progress, "epoch %3d/%d  %s %.6f  %.2f s/epoch\n", st->epoch, cfg->epochs, what, value, st->seconds);
     fflush(progress);
+}
+
+void rt_method_batch(const rt_train_cfg *cfg, int epoch, int64_t done, int64_t n, int64_t B, double recon) {
+    if (!cfg->on_progress) return;
+    rt_progress ev = {epoch, cfg->epochs, (done + B - 1) / B, (n + B - 1) / B, recon, NAN, NULL, NAN, 0};
+    cfg->on_progress(cfg->progress_ctx, &ev);
+}
+
+void rt_method_epoch_end(const rt_train_cfg *cfg, const rt_epoch_stats *st, int64_t batches, double recon, int prints) {
+    if (!cfg->on_progress) return;
+    rt_progress ev = {st->epoch, cfg->epochs, batches, batches, recon, NAN, st, NAN, prints};
+    cfg->on_progress(cfg->progress_ctx, &ev);
 }
 
 const rt_linear *rt_method_linear(const rt_model *m, const char *method, int prior) {

@@ -33,6 +33,13 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
 /* "epoch  3/10  NAME value ... 0.12 s" when progress is on */
 void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
                         double value);
+/* the run's reporter (cfg->on_progress: ebmc's live bar and --log), as
+ * rt_train tells it: after a batch (done rows of n in batches of B; recon
+ * the running value shown, or NAN), and once an epoch's st is complete
+ * (its --log line; prints: the method printed a line for it, so the bar
+ * makes way) */
+void rt_method_batch(const rt_train_cfg *cfg, int epoch, int64_t done, int64_t n, int64_t B, double recon);
+void rt_method_epoch_end(const rt_train_cfg *cfg, const rt_epoch_stats *st, int64_t batches, double recon, int prints);
 /* Adam or SGD with momentum on the ascent direction in p->grad (as
  * rt_train's optimiser: weight decay on parameters of 2+ dimensions) */
 void rt_method_step(const rt_model *m, rt_params *p, const rt_train_cfg *cfg, double lr, double mom, double wd);

@@ -388,11 +388,7 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
             }
             err += e * (double)nb;
             rt_update_step(m, p, cfg, lr, mom, wd);
-            if (cfg->on_progress) {
-                /* the reporter's bar: after each batch */
-                rt_progress ev = {epoch, cfg->epochs, (b0 + nb + B - 1) / B, (n + B - 1) / B, err / (double)(b0 + nb), NAN, NULL, NAN, 0};
-                cfg->on_progress(cfg->progress_ctx, &ev);
-            }
+            rt_method_batch(cfg, epoch, b0 + nb, n, B, err / (double)(b0 + nb));
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->recon = err / (double)n;
@@ -415,11 +411,7 @@ int rt_recurrent_train(const rt_model *m, rt_params *p, const rt_dataset *data, 
         } else if (due) {
             rt_method_progress(progress, cfg, st, "recon", st->recon);
         }
-        if (cfg->on_progress) {
-            /* the epoch's line of the log */
-            rt_progress ev = {epoch, cfg->epochs, (n + B - 1) / B, (n + B - 1) / B, cfg->mon_recon ? st->recon : NAN, NAN, st, NAN, due};
-            cfg->on_progress(cfg->progress_ctx, &ev);
-        }
+        rt_method_epoch_end(cfg, st, (n + B - 1) / B, cfg->mon_recon ? st->recon : NAN, due);
         if (cfg->stop && *cfg->stop) {
             /* no training state to resume from: the parameters so far are
              * written as those of a run of this many epochs */

@@ -138,6 +138,7 @@ int rt_sfa(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
     rep->epochs = 1;
     if (!rc && progress && !cfg->quiet)
         fprintf(progress, "loss %.6f (half the summed slowness: the spec's loss at the solution)  %.2f s\n", st->loss, st->seconds);
+    if (!rc) rt_method_epoch_end(cfg, st, 1, NAN, progress && !cfg->quiet);
     free(mean), free(f), free(fp), free(mf), free(C), free(ev);
     return rc;
 }

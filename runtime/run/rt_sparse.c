@@ -269,6 +269,7 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
             memcpy(D.Bx, Bx, sizeof(double) * (size_t)(d * D.q));
             dict_update(&D, rows, nb, cfg->seed, steps++);
             dict_store(&D, p, lin);
+            rt_method_batch(cfg, epoch, b0 + nb, n, B, NAN);
         }
         if (rc) break;
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
@@ -281,6 +282,7 @@ int rt_sparse(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_
                     st->recon, st->seconds);
             fflush(progress);
         }
+        rt_method_epoch_end(cfg, st, (n + B - 1) / B, NAN, progress && !cfg->quiet);
         for (int64_t i = 0; i < d * D.q && !rc; i++)
             if (!isfinite(D.W[i])) rc = rt_fail("sparse coding diverged in epoch %d", epoch);
         if (!rc) rc = rt_train_dist_same(m, p, epoch);

@@ -250,14 +250,16 @@ int rt_stack_up_down(rt_stack_parts *r, const rt_stack_stage *st, const rt_train
                 rt_method_step(s->layers[k], r->lp[k], cfg, lr, mom, wd);
             }
             rt_method_step(s->layers[T], r->lp[T], cfg, lr, mom, wd);
+            rt_method_batch(cfg, epoch, b0 + nb, n, B, NAN);
         }
         rt_epoch_stats *es = rt_method_epoch(rep, cfg, epoch);
         es->seconds = rt_method_now() - t0;
         es->cond_loglik = loglik / (double)n;
         es->lr = lr;
         rep->epochs = epoch;
-        if (cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs))
-            rt_method_progress(cfg->quiet ? NULL : stdout, cfg, es, "log p(v|h1)", es->cond_loglik);
+        int due = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
+        if (due) rt_method_progress(cfg->quiet ? NULL : stdout, cfg, es, "log p(v|h1)", es->cond_loglik);
+        rt_method_epoch_end(cfg, es, (n + B - 1) / B, NAN, due && !cfg->quiet);
     }
     double after = bound(r, data, cfg->seed + 17);
     if (!isnan(before) && !cfg->quiet)

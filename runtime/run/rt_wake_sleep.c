@@ -351,12 +351,14 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
                 rt_method_step(m, p, cfg, lr, mom, wd);
             }
             rt_method_step(cfg->recognition, cfg->recognition_params, cfg, lr, mom, wd);
+            rt_method_batch(cfg, epoch, b0 + nb, n, B, NAN);
         }
         rt_epoch_stats *st = rt_method_epoch(rep, cfg, epoch);
         st->loss = -elbo / (double)n;
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
         rt_method_progress(progress, cfg, st, "elbo", -st->loss);
+        rt_method_epoch_end(cfg, st, (n + B - 1) / B, NAN, progress != NULL);
         if (!isfinite(st->loss)) rc = rt_fail("training diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
         if (!rc) rc = rt_train_dist_same(m, p, epoch);
         if (!rc) rc = rt_train_dist_same(cfg->recognition, cfg->recognition_params, epoch);

@@ -133,3 +133,42 @@ model ppca {
 }
 SPEC
 }
+
+# ica_rows FILE: 600 rows of two logistic sources, mixed (seed 5);
+# ica_model: an ICA model of them, whose train block the caller writes
+ica_rows() {
+    awk 'BEGIN { srand(5); for (r = 0; r < 600; r++) { u = rand(); s = log(u/(1-u)); u = rand(); t = log(u/(1-u))
+        printf "%.6f,%.6f\n", s + 0.5*t + 1, 0.3*s + t } }' >"$1"
+}
+ica_model() {
+    cat <<'SPEC'
+model ica {
+  visible x[2] : gaussian
+  hidden  s[2] : gaussian { sampler = hmc(steps = 10, step_size = 0.005) }
+  param W[2, 2] init normal(0, 0.1)
+  param b[2]
+  s ~ logistic(0, 1)
+  x[i] ~ normal(sum(k) W[i, k]*s[k] + b[i], 0.01)
+}
+SPEC
+}
+
+# sc_rows FILE: 300 6-dimensional rows made of two sparse causes (seed 7);
+# sc_model: a sparse-coding model of them, whose train block the caller
+# writes
+sc_rows() {
+    awk 'BEGIN { srand(7); for (r = 0; r < 300; r++) { a = rand() < 0.3 ? 2*rand() - 1 : 0; c = rand() < 0.3 ? 2*rand() - 1 : 0
+        printf "%.5f,%.5f,%.5f,%.5f,%.5f,%.5f\n", a + 0.1*rand(), a - c + 0.1*rand(), c + 0.1*rand(), 0.1*rand(), -a + 0.1*rand(), c + 0.1*rand() } }' >"$1"
+}
+sc_model() {
+    cat <<'SPEC'
+model sc {
+  visible x[6] : gaussian
+  hidden  h[8] : gaussian { sampler = hmc(steps = 10, step_size = 0.01) }
+  param W[6, 8] init normal(0, 0.1)
+  param b[6]
+  h ~ laplace(0, 1)
+  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], 0.5)
+}
+SPEC
+}

@@ -27,19 +27,11 @@ train ppca { data = csv("x.csv"), method = em(tol = 1e-10), epochs = 2000 }
 SPEC
 } >ppca.ebm
 # ICA: two logistic sources, mixed (600 rows)
-awk 'BEGIN { srand(5); for (r = 0; r < 600; r++) { u = rand(); s = log(u/(1-u)); u = rand(); t = log(u/(1-u))
-    printf "%.6f,%.6f\n", s + 0.5*t + 1, 0.3*s + t } }' >s.csv
-cat >ica.ebm <<'SPEC'
-model ica {
-  visible x[2] : gaussian
-  hidden  s[2] : gaussian { sampler = hmc(steps = 10, step_size = 0.005) }
-  param W[2, 2] init normal(0, 0.1)
-  param b[2]
-  s ~ logistic(0, 1)
-  x[i] ~ normal(sum(k) W[i, k]*s[k] + b[i], 0.01)
-}
+ica_rows s.csv
+{ ica_model; cat <<'SPEC'
 train ica { data = csv("s.csv"), method = ica(algorithm = natural, tol = 1e-7), batch = 50, epochs = 40, lr = 0.05 }
 SPEC
+} >ica.ebm
 # SFA: the example's mixture (2000 frames), without its header line
 tail -n +2 "$ROOT/examples/sfa/mixture.csv" >mx.csv
 sed 's|csv("[^"]*"|csv("mx.csv"|' "$ROOT/specs/sfa.ebm" >sfa.ebm
@@ -62,19 +54,11 @@ same fastica ica.ebm 'csv("r%s_s.csv")' --set 'method=ica(algorithm = fastica)'
 same sfa sfa.ebm 'csv("r%s_mx.csv", history = 1)'
 
 # 2: sparse codes of 6-dimensional rows made of two sparse causes (300 rows)
-awk 'BEGIN { srand(7); for (r = 0; r < 300; r++) { a = rand() < 0.3 ? 2*rand() - 1 : 0; c = rand() < 0.3 ? 2*rand() - 1 : 0
-    printf "%.5f,%.5f,%.5f,%.5f,%.5f,%.5f\n", a + 0.1*rand(), a - c + 0.1*rand(), c + 0.1*rand(), 0.1*rand(), -a + 0.1*rand(), c + 0.1*rand() } }' >sc.csv
-cat >sc.ebm <<'SPEC'
-model sc {
-  visible x[6] : gaussian
-  hidden  h[8] : gaussian { sampler = hmc(steps = 10, step_size = 0.01) }
-  param W[6, 8] init normal(0, 0.1)
-  param b[6]
-  h ~ laplace(0, 1)
-  x[i] ~ normal(sum(j) W[i, j]*h[j] + b[i], 0.5)
-}
+sc_rows sc.csv
+{ sc_model; cat <<'SPEC'
 train sc { data = csv("sc.csv"), method = sparse_coding(iters = 200), batch = 30, epochs = 5 }
 SPEC
+} >sc.ebm
 "$EBMC" train sc.ebm --backend interp --quiet --out sc1.st 2>sc1.err
 EBMC_DIST_CHECK=1 $MPI -np 2 "$EBMC" train sc.ebm --backend interp --quiet --out sc2.st >sc2.err 2>&1
 d=$(st sc1.st sc2.st 2>&1)
