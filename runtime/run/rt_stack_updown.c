@@ -18,7 +18,9 @@
  * theta at the visible state and the hidden mean buffer) at the target
  * less the same at the prediction, which for an energy linear in each
  * group is exactly that delta rule. All gradients are taken before any
- * step, so a batch sees one set of weights. */
+ * step, so a batch sees one set of weights. The step is rt_train's
+ * (rt_update_step), so a layer's per-parameter rules (trainable, masks, lr
+ * scales, momentum and weight decay of their own) hold for both copies. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "rt_exact.h"
 #include "rt_methods.h"
 #include "rt_stack_parts.h"
+#include "rt_update.h"
 
 /* the bound: on up to BOUND_ROWS rows, with BOUND_DRAWS draws of q in all
  * (10 per row at least): its noise about 0.01 nats on bars-and-stripes */
@@ -246,10 +249,10 @@ int rt_stack_up_down(rt_stack_parts *r, const rt_stack_stage *st, const rt_train
             int64_t nb = n - b0 < B ? n - b0 : B;
             loglik += batch(&u, data->data, order + b0, nb, rf, cfg);
             for (int k = 0; k < T; k++) {
-                rt_method_step(s->layers[k], r->gp[k], cfg, lr, mom, wd);
-                rt_method_step(s->layers[k], r->lp[k], cfg, lr, mom, wd);
+                rt_update_step(s->layers[k], r->gp[k], cfg, lr, mom, wd);
+                rt_update_step(s->layers[k], r->lp[k], cfg, lr, mom, wd);
             }
-            rt_method_step(s->layers[T], r->lp[T], cfg, lr, mom, wd);
+            rt_update_step(s->layers[T], r->lp[T], cfg, lr, mom, wd);
             rt_method_batch(cfg, epoch, b0 + nb, n, B, NAN);
         }
         rt_epoch_stats *es = rt_method_epoch(rep, cfg, epoch);

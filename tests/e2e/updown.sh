@@ -97,3 +97,23 @@ expect_fail "up_down on a single model refused" "stack's stage of its own" "$EBM
 sed 's/method = up_down(k = 5)/method = cd(k = 1)/' "$T/m.ebm" >"$T/r.ebm"
 "$EBMC" train "$T/r.ebm" --out "$T/r.st" --quiet >/dev/null 2>&1
 expect_fail "--dbn-bound without a DBN refused" "evaluates a DBN stack" "$EBMC" eval "$T/r.ebm" --params "$T/r.st" --dbn-bound
+# per-parameter rules hold in up-down, for both copies: l1's W1 masked
+# (every third weight stays 0) and its c1 not trainable (stays 0)
+awk 'BEGIN { for (i = 0; i < 192; i++) printf "%s%d", (i ? "," : ""), (i % 3 != 0); print "" }' >"$T/m.csv"
+sed -e "s|param W1\[4, 4, 12\] init normal(0, 0.1)|param W1[4, 4, 12] init normal(0, 0.1) { mask = csv(\"$T/m.csv\") }|" \
+    -e 's|param c1\[12\]|param c1[12] { trainable = 0 }|' "$T/s.ebm" >"$T/rules.ebm"
+"$EBMC" train "$T/rules.ebm" --out "$T/rules.st" --seed 1 --set train.one.epochs=20 --set train.two.epochs=20 \
+    --set train.tune.epochs=20 --quiet >/dev/null 2>"$T/err" || notok "up-down with a mask trains" "$(head -3 "$T/err")"
+python3 - "$T/rules.st" <<'PY'
+import sys
+sys.path.insert(0, "tests/e2e")
+import st_read
+p = st_read.load(sys.argv[1])
+for w, c in (("l1.W1", "l1.c1"), ("l1.down.W1", "l1.down.c1")):
+    masked = max(abs(x) for i, x in enumerate(p[w]) if i % 3 == 0)
+    moved = max(abs(x) for i, x in enumerate(p[w]) if i % 3 != 0)
+    bias = max(abs(x) for x in p[c])
+    good = masked == 0 and moved > 0 and bias == 0
+    print(("ok - " if good else "not ok - ") + "up-down keeps %s's masked weights and %s at 0" % (w, c) +
+          ("" if good else ": masked %g, others %g, %s %g" % (masked, moved, c, bias)))
+PY
