@@ -72,9 +72,10 @@ check("4000 samples: mean %.4f, sd %.4f vs the data's (within 0.03)" % (statisti
       len(s) == 4000 and abs(statistics.fmean(s) - m) < 0.03 and abs(statistics.pstdev(s) - sd) < 0.03, "off")
 PY
 # Ctrl-C: a checkpoint that resumes to the same parameters, byte for byte
-"$EBMC" train "$T/pair.ebm" --seed 1 --out "$T/i.st" --quiet >/dev/null 2>&1 &
+"$EBMC" train "$T/pair.ebm" --seed 1 --out "$T/i.st" >"$T/i.log" 2>&1 &
 pid=$!
-sleep 1
+# once training runs (its first epoch line; up to a minute on a loaded machine)
+for i in $(seq 1 600); do grep -q '^epoch' "$T/i.log" && break; sleep 0.1; done
 kill -INT $pid 2>/dev/null
 wait $pid
 if [ $? = 130 ]; then

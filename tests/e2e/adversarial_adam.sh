@@ -54,9 +54,10 @@ fi
 # Ctrl-C part way, then --resume: the bytes of the run left alone
 "$EBMC" train "$T/pair.ebm" --seed 1 --set epochs=100000 --out "$T/full.st" --quiet 2>"$T/err" ||
     notok "train 4000 epochs" "$(head -3 "$T/err")"
-"$EBMC" train "$T/pair.ebm" --seed 1 --set epochs=100000 --out "$T/i.st" --quiet >/dev/null 2>&1 &
+"$EBMC" train "$T/pair.ebm" --seed 1 --set epochs=100000 --out "$T/i.st" >"$T/i.log" 2>&1 &
 pid=$!
-sleep 1
+# once training runs (its first epoch line; up to a minute on a loaded machine)
+for i in $(seq 1 600); do grep -q '^epoch' "$T/i.log" && break; sleep 0.1; done
 kill -INT $pid 2>/dev/null
 wait $pid
 if [ $? = 130 ]; then

@@ -98,15 +98,15 @@ for sig in TERM HUP; do
     rm -f "$T/s.st"
     "$EBMC" train specs/rbm_bas.ebm --out "$T/s.st" --set epochs=100000 >"$T/s.log" 2>&1 &
     pid=$!
-    # once training runs (its first progress line)
-    for i in $(seq 1 100); do grep -q '^epoch' "$T/s.log" && break; sleep 0.1; done
+    # once training runs (its first progress line; up to a minute on a loaded machine)
+    for i in $(seq 1 600); do grep -q '^epoch' "$T/s.log" && break; sleep 0.1; done
     kill -$sig $pid
     wait $pid
     rc=$?
     [ $sig = TERM ] && want=143 || want=129
     if [ $rc = $want ] && grep -q "interrupted: the training state is in" "$T/s.log" && [ -s "$T/s.st" ]; then
         ok "SIG$sig: a checkpoint, then exit $want"
-    else notok "SIG$sig: a checkpoint, then exit $want" "exit $rc: $(tail -2 "$T/s.log")"; fi
+    else notok "SIG$sig: a checkpoint, then exit $want" "exit $rc: $(tail -2 "$T/s.log")" "$(ls -la "$T" | grep 's\.st')"; fi
 done
 
 # --log on a full disk: an error exit, the previous log intact
