@@ -12,8 +12,8 @@
 #   1b. Sharing the machine: the CD-1 epoch alone, two ebmc trainings
 #      started together, and one beside two busy processes (shell loops),
 #      each repetition back to back so that the ratios compare runs under
-#      the same background load; the numpy loop alone and beside two busy
-#      processes; the second epoch of a 2-epoch run (the first overlaps the
+#      the same background load; the PyTorch and numpy loops the same three
+#      ways; the second epoch of a 2-epoch run (the first overlaps the
 #      other run's start-up).
 #   1c. Monitors: CD-1 and PCD-1 epochs with recon_error every 1 against
 #      monitor = none, back to back.
@@ -131,38 +131,46 @@ train2() {   # $1: output file; the rest: extra flags
     "$EBMC" train tests/bench/cd1.ebm --set epochs=2 --out "$out.st" "$@" >"$out" 2>&1
 }
 spin() { while :; do :; done; }
+peers=""
+[ $have_torch = 1 ] && peers="torch"
+[ $have_np = 1 ] && peers="$peers numpy"
+peer() { "$PY" tests/bench/peers.py cd1 "$1" 1 | field seconds_per_epoch; }   # $1: torch or numpy
 for r in $(seq "$REPS"); do
     train2 "$tmp/alone" && epoch2 "$tmp/alone" >>"$tmp/s.alone"
     train2 "$tmp/pa" & pa=$!
     train2 "$tmp/pb" & pb=$!
     wait $pa $pb
-    # each of the pair, and the slower of the two
+    # each of the pair
     epoch2 "$tmp/pa" >>"$tmp/s.pair"
     epoch2 "$tmp/pb" >>"$tmp/s.pair"
     spin & b1=$!
     spin & b2=$!
     train2 "$tmp/busy" && epoch2 "$tmp/busy" >>"$tmp/s.busy"
-    if [ $have_np = 1 ]; then
-        "$PY" tests/bench/peers.py cd1 numpy 1 | field seconds_per_epoch >>"$tmp/s.npbusy"
-        kill $b1 $b2
-        "$PY" tests/bench/peers.py cd1 numpy 1 | field seconds_per_epoch >>"$tmp/s.npalone"
-    else
-        kill $b1 $b2
-        echo nan >>"$tmp/s.npbusy"
-        echo nan >>"$tmp/s.npalone"
-    fi
+    for p in $peers; do peer $p >>"$tmp/$p.busy"; done
+    kill $b1 $b2
     wait $b1 $b2 2>/dev/null
+    for p in $peers; do
+        peer $p >>"$tmp/$p.alone"
+        peer $p >"$tmp/$p.pa" & pa=$!
+        peer $p >"$tmp/$p.pb" & pb=$!
+        wait $pa $pb
+        cat "$tmp/$p.pa" "$tmp/$p.pb" >>"$tmp/$p.pair"
+    done
 done
 alone=$(median <"$tmp/s.alone")
 pair=$(median <"$tmp/s.pair")
 busy=$(median <"$tmp/s.busy")
-npa=$(grep -v nan "$tmp/s.npalone" | median)
-npb=$(grep -v nan "$tmp/s.npbusy" | median)
 printf "  %-40s %9s s/epoch   1.00\n" "ebmc alone" "$alone"
 printf "  %-40s %9s s/epoch   %s x alone (fair share 2.00; target <= 2.3)\n" "ebmc, two trainings at once (each)" "$pair" "$(ratio "$pair" "$alone")"
 printf "  %-40s %9s s/epoch   %s x alone (target <= 1.6)\n" "ebmc beside two busy processes" "$busy" "$(ratio "$busy" "$alone")"
-printf "  %-40s %9s s/epoch   %s x ebmc alone\n" "numpy CD-1 loop alone" "$npa" "$(ratio "$npa" "$alone")"
-printf "  %-40s %9s s/epoch   %s x numpy alone; %s x ebmc beside them\n" "numpy CD-1 loop beside two busy" "$npb" "$(ratio "$npb" "$npa")" "$(ratio "$npb" "$busy")"
+for p in torch numpy; do
+    name=$([ $p = torch ] && echo PyTorch || echo numpy)
+    case " $peers " in *" $p "*) ;; *) echo "  $name CD-1 loop: not installed"; continue ;; esac
+    pa=$(median <"$tmp/$p.alone") pp=$(median <"$tmp/$p.pair") pb=$(median <"$tmp/$p.busy")
+    printf "  %-40s %9s s/epoch   %s x ebmc alone\n" "$name CD-1 loop alone" "$pa" "$(ratio "$pa" "$alone")"
+    printf "  %-40s %9s s/epoch   %s x $name alone; %s x ebmc's pair\n" "$name, two trainings at once (each)" "$pp" "$(ratio "$pp" "$pa")" "$(ratio "$pp" "$pair")"
+    printf "  %-40s %9s s/epoch   %s x $name alone; %s x ebmc beside them\n" "$name beside two busy processes" "$pb" "$(ratio "$pb" "$pa")" "$(ratio "$pb" "$busy")"
+done
 echo "  target: two at once <= 2.3x alone: $(awk -v x="$(ratio "$pair" "$alone")" 'BEGIN {print (x != "nan" && x <= 2.3) ? "MET" : "MISSED"}');" \
     "beside two busy <= 1.6x alone: $(awk -v x="$(ratio "$busy" "$alone")" 'BEGIN {print (x != "nan" && x <= 1.6) ? "MET" : "MISSED"}')"
 load
