@@ -11,22 +11,34 @@
  * job alive: the caller waits until `left`, the chunks not yet finished,
  * reaches 0.
  *
- * Waiting: a worker spins for SPIN_NS after its last chunk (kernels come
- * in quick succession), yielding its core when other work is waiting for
- * it, then sleeps on `gen` with futex(2). The caller, once no chunk is
- * left to claim, spins for WAIT_NS and then sleeps on `left`; the thread
- * that finishes the last chunk wakes it. Both sleeps are announced in a
- * counter before the last check of the word slept on, and every store and
- * load here is sequentially consistent, so no wake-up is lost. */
+ * Waiting: on a machine with cores to spare a worker spins for SPIN_NS
+ * after its last chunk (kernels come in quick succession) and then sleeps
+ * on `gen` with futex(2); the caller, once no chunk is left to claim,
+ * spins for WAIT_NS and then sleeps on `left`. On a crowded machine
+ * (threads other than ours want the cores) neither spins: the time spent
+ * spinning there is charged to our threads (and to their autogroup, which
+ * also holds the shell's other jobs), the scheduler takes it back from
+ * the threads doing the work, and a spinning worker is seldom on its core
+ * when a job comes: beside two busy processes it ran 6-9% of the chunks,
+ * sleeping at once 26-34% (docs/performance.md, "Sharing the machine").
+ * The machine counts as crowded for CROWDED_NS after one of our threads
+ * was preempted: its involuntary context switches (getrusage, read at most
+ * every CHECK_NS, by the caller at each job and by a thread about to
+ * wait) went up, or a spin saw the clock jump by PREEMPTED_NS. A sleeping
+ * thread is charged nothing, so the scheduler favours it when it is
+ * woken. The thread that finishes the last chunk wakes the caller. Both
+ * sleeps are announced in a counter before the last check of the word
+ * slept on, and every store and load here is sequentially consistent, so
+ * no wake-up is lost. */
 #include "rt_par.h"
 #include "rt_dist.h"
 
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +46,9 @@
 enum { MAX_THREADS = 64, MAX_CHUNKS = 256 };
 #define SPIN_NS 50000
 #define WAIT_NS 20000
+#define CHECK_NS 1000000       /* a thread reads its context switches at most this often */
+#define CROWDED_NS 50000000    /* how long one preemption keeps the machine crowded */
+#define PREEMPTED_NS 20000     /* a gap in a spin this long: the thread was descheduled */
 
 typedef struct Job {
     rt_par_fn fn;
@@ -50,6 +65,10 @@ static struct {
     _Alignas(64) atomic_int left;         /* futex word of a waiting caller */
     atomic_int caller_sleeps;
 } pool;
+
+static _Alignas(64) _Atomic int64_t crowded_until;   /* CLOCK_MONOTONIC ns */
+static _Thread_local int64_t checked_at;
+static _Thread_local long seen_nivcsw;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static atomic_int busy;   /* a caller is handing out chunks */
@@ -71,6 +90,42 @@ static inline void relax(void) {
 #endif
 }
 
+static void mark_crowded(int64_t now) {
+    atomic_store(&crowded_until, now + CROWDED_NS);
+}
+
+/* whether a thread waiting at `now` should sleep at once rather than spin */
+static int crowded(int64_t now) {
+    if (now - checked_at >= CHECK_NS) {
+        checked_at = now;
+        struct rusage u;
+        if (!getrusage(RUSAGE_THREAD, &u) && u.ru_nivcsw != seen_nivcsw) {
+            seen_nivcsw = u.ru_nivcsw;
+            mark_crowded(now);
+        }
+    }
+    return now < atomic_load(&crowded_until);
+}
+
+/* spins until *word is no longer `was` (0 when `until_zero`) or `limit`
+ * ns have passed, not at all on a crowded machine; 1 when it got there */
+static int spin(atomic_int *word, int was, int until_zero, int64_t limit) {
+    int64_t t0 = now_ns(), last = t0;
+    if (crowded(t0)) return until_zero ? !atomic_load(word) : atomic_load(word) != was;
+    for (long spins = 1; until_zero ? atomic_load(word) != 0 : atomic_load(word) == was; spins++) {
+        relax();
+        if (spins % 64) continue;
+        int64_t t = now_ns();
+        if (t - last >= PREEMPTED_NS) {
+            mark_crowded(t);
+            return 0;
+        }
+        if (t - t0 >= limit) return 0;
+        last = t;
+    }
+    return 1;
+}
+
 /* claims and runs chunks of generation g until none is left */
 static void run_chunks(uint32_t g) {
     uint64_t t = atomic_load(&pool.ticket);
@@ -90,16 +145,7 @@ static void *worker(void *arg) {
     uint32_t seen = 0;   /* every worker starts before the first job (generation 1) */
     in_part = 1;
     for (;;) {
-        int64_t t0 = now_ns();
-        for (long spins = 1; atomic_load(&pool.gen) == seen; spins++) {
-            relax();
-            if (spins % 64) continue;
-            int64_t dt = now_ns() - t0;
-            if (dt < SPIN_NS) {
-                /* the second half of the spin gives the core to any thread waiting for it */
-                if (dt > SPIN_NS / 2) sched_yield();
-                continue;
-            }
+        if (!spin((atomic_int *)&pool.gen, (int)seen, 0, SPIN_NS)) {
             atomic_fetch_add(&pool.sleepers, 1);
             while (atomic_load(&pool.gen) == seen) futex((atomic_int *)&pool.gen, FUTEX_WAIT, (int)seen);
             atomic_fetch_sub(&pool.sleepers, 1);
@@ -147,15 +193,13 @@ static int share(Job *j, int64_t chunks) {
         int64_t want = chunks - 1 < sleepers ? chunks - 1 : sleepers;
         futex((atomic_int *)&pool.gen, FUTEX_WAKE, (int)want);
     }
+    /* the caller runs the serial code between jobs, so it is the thread
+     * most often preempted: it reads its context switches here too */
+    crowded(now_ns());
     in_part = 1;
     run_chunks(g);
     in_part = 0;
-    int64_t t0 = 0;
-    for (long spins = 1; atomic_load(&pool.left); spins++) {
-        relax();
-        if (spins % 64) continue;
-        if (!t0) t0 = now_ns();
-        if (now_ns() - t0 < WAIT_NS) continue;
+    if (atomic_load(&pool.left) && !spin(&pool.left, 0, 1, WAIT_NS)) {
         atomic_store(&pool.caller_sleeps, 1);
         for (int v; (v = atomic_load(&pool.left));) futex(&pool.left, FUTEX_WAIT, v);
         atomic_store(&pool.caller_sleeps, 0);

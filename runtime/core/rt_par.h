@@ -6,8 +6,9 @@
  * workers take chunks one at a time from a shared counter, so a thread
  * that the machine's other work has descheduled holds up at most the one
  * chunk it took. Idle workers, and a caller waiting for the last chunk,
- * spin for a few microseconds and then sleep on a futex: on a machine
- * shared with other jobs they give their core away.
+ * spin for a few microseconds and then sleep on a futex; once the machine
+ * is seen crowded (one of the pool's threads was preempted) they sleep at
+ * once: on a machine shared with other jobs they give their core away.
  *
  * rt_par_chunks(fn, ctx, n, chunk) calls fn(ctx, lo, hi) once per chunk
  * [lo, hi) = [i chunk, min(n, (i + 1) chunk)), also when it runs on the
