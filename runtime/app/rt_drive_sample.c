@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_pt.h"
 #include "rt_recurrent.h"
 #include "rt_sample.h"
@@ -299,6 +300,37 @@ static int sample_sequences(const rt_sample_job *j) {
     return 0;
 }
 
+/* The chains split over the ranks (rank r runs chains [c0, c1), which draw
+ * what they draw in one process: rt_sample_rows), gathered in rank order,
+ * i.e. chain order, into values and means on every rank, and the ranks'
+ * MCMC acceptance counts added up. 0 or -1 (rt_fail). */
+static int sample_split(const rt_sample_job *j, const rt_clamps *cl, float *values, float *means, double *rates) {
+    const rt_model *m = j->m;
+    const rt_app_sample *s = &j->s;
+    int64_t rf = rt_visible_floats(m), c0, c1;
+    double counts[2 * RT_SAMPLE_GROUPS];
+    rt_dist_share(s->chains, &c0, &c1);
+    if (rt_dist_size() == 1) {
+        if (rt_sample_rows(m, j->p, 0, s->chains, (int)s->steps, s->seed, cl->c, cl->n, s->mean_field, values, means))
+            return -1;
+        rt_sample_counts(counts);
+        rt_sample_rates(m, counts, rates);
+        return 0;
+    }
+    int64_t bytes = (int64_t)sizeof(float) * (c1 - c0) * rf;
+    float *mv = malloc((size_t)bytes + 1), *mm = malloc((size_t)bytes + 1);
+    int rc = !mv || !mm ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
+                        : rt_sample_rows(m, j->p, c0, c1, (int)s->steps, s->seed, cl->c, cl->n, s->mean_field, mv, mm);
+    if (!rc) rt_sample_counts(counts);
+    rc = rc || rt_dist_allgather(mv, bytes, values, NULL) || rt_dist_allgather(mm, bytes, means, NULL) ||
+         rt_dist_sum(NULL, 0, counts, 2 * RT_SAMPLE_GROUPS);
+    free(mv);
+    free(mm);
+    if (rc) return -1;
+    rt_sample_rates(m, counts, rates);
+    return 0;
+}
+
 int rt_drive_sample(rt_sample_job *j) {
     const rt_model *m = j->m;
     rt_app_sample *s = &j->s;
@@ -329,8 +361,16 @@ int rt_drive_sample(rt_sample_job *j) {
         snprintf(what, sizeof what, "sampling with --pt %lld replicas of %lld chains", (long long)j->replicas,
                  (long long)s->chains);
     else snprintf(what, sizeof what, "sampling %lld chains", (long long)s->chains);
-    double R = j->replicas ? (double)j->replicas : 1;
-    if (rt_memory_check(R * rt_ws_bytes(m, s->chains) + 8.0 * (double)s->chains * (double)rf, what)) {
+    if (s->chains <= 0) {
+        rt_say(j->say, "error", "the number of chains must be positive");
+        goto done;
+    }
+    /* --pt runs every chain on every rank; otherwise each rank holds its
+     * share of the chains (twice over: drawn and gathered) */
+    int64_t c0 = 0, c1 = s->chains;
+    if (!j->replicas) rt_dist_share(s->chains, &c0, &c1);
+    double R = j->replicas ? (double)j->replicas : 1, own = rt_dist_size() > 1 ? (double)(c1 - c0) : 0;
+    if (rt_memory_check(R * rt_ws_bytes(m, c1 - c0) + 8.0 * ((double)s->chains + own) * (double)rf, what)) {
         rc = fail(j->say);
         goto done;
     }
@@ -351,15 +391,14 @@ int rt_drive_sample(rt_sample_job *j) {
         rc = 0;
         goto done;
     }
-    if (rt_sample_clamped(m, j->p, s->chains, (int)s->steps, s->seed, cl.c, cl.n, s->mean_field, values, means) ||
-        rt_write_samples(m, s->out, values, drawn, s->chains) || inpaint_report(j, &cl, means)) {
+    double rates[RT_SAMPLE_GROUPS];
+    if (sample_split(j, &cl, values, means, rates) || rt_write_samples(m, s->out, values, drawn, s->chains) ||
+        inpaint_report(j, &cl, means)) {
         rc = fail(j->say);
         goto done;
     }
     printf("%lld samples (%lld sweeps each) written to %s\n", (long long)s->chains, (long long)s->steps, s->out);
-    double rates[64];
-    rt_sample_acceptance(m, rates);
-    for (int g = 0; g < m->ngroups && g < 64; g++)
+    for (int g = 0; g < m->ngroups && g < RT_SAMPLE_GROUPS; g++)
         if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", m->groups[g].name, rates[g]);
     rc = 0;
 done:

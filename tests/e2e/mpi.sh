@@ -19,8 +19,8 @@
 #   5. AIS with its runs split over 2 ranks is within 3 standard errors
 #      (+ 0.01) of the exact log Z; exact log Z with the enumeration split
 #      over 2 ranks prints one process's digits; 2-rank sampling writes the single
-#      process's file byte for byte (every rank runs every chain: see
-#      docs/distributed.md);
+#      process's file byte for byte (the chains split over the ranks:
+#      mpi_sample.sh checks every kind of draw, uneven and empty shares);
 #   6. what cannot run across ranks (fewer chains than ranks) is refused
 #      with the reason;
 #   7. a stack's first stage trains on 2 ranks and 1 rank resumes the rest;
