@@ -143,25 +143,49 @@ int rt_drive_sample_stack_check(const rt_opts *o, const rt_sample_job *j) {
     return 0;
 }
 
+/* each rank's chains [c0, c1), `width` floats a chain, into all the chains
+ * in rank order (chain order) on every rank: 0 or -1 (rt_fail) */
+static int gather_chains(const float *mine, int64_t c0, int64_t c1, int64_t width, float *all) {
+    return rt_dist_allgather(mine, (int64_t)sizeof(float) * (c1 - c0) * width, all, NULL);
+}
+
 int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample_job *j) {
-    float *img = NULL;
-    int64_t width, chains = j->s.chains;
-    int rc = 0;
+    float *img = NULL, *mine = NULL;
+    int64_t width, chains = j->s.chains, c0, c1;
+    int rc = 1;
     size_t n = strlen(j->s.out);
     int png = n >= 4 && !strcmp(j->s.out + n - 4, ".png");
-    if (rt_stack_sample(s, params, chains, (int)j->s.steps, j->s.seed, &img, &width)) rc = fail(j->say);
+    /* the chains split over the ranks, as a single model's (sample_split) */
+    rt_dist_share(chains, &c0, &c1);
+    if (rt_stack_sample(s, params, c0, c1, (int)j->s.steps, j->s.seed, &mine, &width)) {
+        rc = fail(j->say);
+        goto done;
+    }
+    if (rt_dist_size() == 1) img = mine, mine = NULL;
+    else if (!(img = malloc(sizeof(float) * (size_t)(chains * width) + 1))) {
+        rt_say(j->say, "error", "out of memory for %lld chains", (long long)chains);
+        goto done;
+    } else if (gather_chains(mine, c0, c1, width, img)) {
+        rc = fail(j->say);
+        goto done;
+    }
     /* .csv and .npy: the bottom visible means, as the stack's bottom model
      * (the first layer, or a DBM's joint model: j->m) names its units */
-    else if (!png && rt_visible_floats(j->m) != width) {
+    if (!png && rt_visible_floats(j->m) != width) {
         rt_say(j->say, "error", "model '%s' has %lld visible values and the stack's samples %lld: name the bottom model "
                                 "with --model", j->m->name, (long long)rt_visible_floats(j->m), (long long)width);
-        rc = 1;
-    } else if (png ? rt_write_png_grid(j->s.out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0)
-                   : rt_write_samples(j->m, j->s.out, img, img, chains))
+        goto done;
+    }
+    if (png ? rt_write_png_grid(j->s.out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0)
+            : rt_write_samples(j->m, j->s.out, img, img, chains)) {
         rc = fail(j->say);
-    else
-        printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, j->s.out);
+        goto done;
+    }
+    printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, j->s.out);
+    rc = 0;
+done:
     free(img);
+    free(mine);
     return rc;
 }
 
@@ -317,12 +341,12 @@ static int sample_split(const rt_sample_job *j, const rt_clamps *cl, float *valu
         rt_sample_rates(m, counts, rates);
         return 0;
     }
-    int64_t bytes = (int64_t)sizeof(float) * (c1 - c0) * rf;
-    float *mv = malloc((size_t)bytes + 1), *mm = malloc((size_t)bytes + 1);
+    size_t bytes = sizeof(float) * (size_t)((c1 - c0) * rf) + 1;
+    float *mv = malloc(bytes), *mm = malloc(bytes);
     int rc = !mv || !mm ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
                         : rt_sample_rows(m, j->p, c0, c1, (int)s->steps, s->seed, cl->c, cl->n, s->mean_field, mv, mm);
     if (!rc) rt_sample_counts(counts);
-    rc = rc || rt_dist_allgather(mv, bytes, values, NULL) || rt_dist_allgather(mm, bytes, means, NULL) ||
+    rc = rc || gather_chains(mv, c0, c1, rf, values) || gather_chains(mm, c0, c1, rf, means) ||
          rt_dist_sum(NULL, 0, counts, 2 * RT_SAMPLE_GROUPS);
     free(mv);
     free(mm);

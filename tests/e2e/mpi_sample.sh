@@ -16,7 +16,11 @@
 #   3. chains clamped to a file's rows (chain c takes row c mod 3, which
 #      rank 1's first chain, number 3, must count from 0) and --mean-field;
 #   4. a binary of `ebmc build` under mpirun -np 2 writes its own
-#      one-process file.
+#      one-process file;
+#   5. a DBN stack of three RBMs (Gibbs in the top layer, then a draw
+#      down through the middle one and the means of the bottom one, all
+#      with the chains' row offset): 7 chains as .csv and .png, and 1
+#      chain on 2 ranks.
 # Without the row offset (every rank numbering its chains from 0) each of
 # these differs from one process (checked when the offset was written).
 . tests/e2e/mpi_lib.sh
@@ -90,3 +94,25 @@ same "--mean-field" csv 2 $S --backend interp --chains 5 --mean-field
 if "$EBMC" build mix.ebm -o mixbin >build.log 2>&1; then
     same "a built binary" npy 2 ./mixbin sample --params mix.st --steps 20 --seed 5 --chains 9
 else notok "ebmc build" "$(tail -3 build.log)"; fi
+
+# 5
+rbm() {   # rbm NAME VISIBLE HIDDEN: an RBM layer
+    echo "model $1 { visible v[$2] : bernoulli  hidden h[$3] : bernoulli  param W[$2, $3] init normal(0, 0.3)"
+    echo "  param b[$2]  param c[$3]  energy = - sum(i) b[i]*v[i] - sum(j) c[j]*h[j] - sum(i, j) v[i]*W[i, j]*h[j] }"
+}
+{ rbm l1 9 6; rbm l2 6 5; rbm l3 5 4
+  cat <<'EOF'
+stack dbn { layers = l1, l2, l3  kind = dbn }
+train dbn {
+  stage one { layer = l1  data = bars_and_stripes(3, 3)  method = cd(k = 1)  batch = 7  epochs = 5  lr = 0.05 }
+  stage two { layer = l2  method = cd(k = 1)  batch = 7  epochs = 5  lr = 0.05 }
+  stage three { layer = l3  method = cd(k = 1)  batch = 7  epochs = 5  lr = 0.05 }
+}
+EOF
+} >dbn.ebm
+if "$EBMC" train dbn.ebm --backend interp --quiet --out dbn.st >dbn.log 2>&1; then
+    D="$EBMC sample dbn.ebm --params dbn.st --backend interp --steps 20 --seed 5"
+    same "a 3-layer DBN, 7 chains, .csv" csv 2 $D --chains 7
+    same "a 3-layer DBN, 7 chains, .png" png 2 $D --chains 7
+    same "a 3-layer DBN, 1 chain" csv 2 $D --chains 1
+else notok "the DBN trains" "$(tail -3 dbn.log)"; fi
