@@ -20,7 +20,9 @@
 #   5. a DBN stack of three RBMs (Gibbs in the top layer, then a draw
 #      down through the middle one and the means of the bottom one, all
 #      with the chains' row offset): 7 chains as .csv and .png, and 1
-#      chain on 2 ranks.
+#      chain on 2 ranks;
+#   6. a recurrent model's sequences (tests/e2e/rnn_rbm.sh's small one, a
+#      fresh start drawn every frame): 5 chains as .csv, .npy and .png.
 # Without the row offset (every rank numbering its chains from 0) each of
 # these differs from one process (checked when the offset was written).
 . tests/e2e/mpi_lib.sh
@@ -116,3 +118,25 @@ if "$EBMC" train dbn.ebm --backend interp --quiet --out dbn.st >dbn.log 2>&1; th
     same "a 3-layer DBN, 7 chains, .png" png 2 $D --chains 7
     same "a 3-layer DBN, 1 chain" csv 2 $D --chains 1
 else notok "the DBN trains" "$(tail -3 dbn.log)"; fi
+
+# 6
+cat >rec.ebm <<'EOF'
+model two {
+  visible v[2, 6] : bernoulli
+  hidden  h[4] : bernoulli
+  input   u[3] { recurrent = s }
+  param W[2, 6, 4] init normal(0, 0.1)
+  param A[3, 2, 6]
+  param R[3, 3]
+  param C[2, 6, 3] init normal(0, 0.1)
+  energy = - sum(a, b, j) v[a, b]*W[a, b, j]*h[j] - sum(k, a, b) u[k]*A[k, a, b]*v[a, b]
+  let s[k] = tanh(sum(l) u[l]*R[l, k] + sum(a, b) v[a, b]*C[a, b, k])
+}
+train two { data = moving_bar(width = 12, length = 5)  epochs = 2  batch = 6 }
+EOF
+if "$EBMC" train rec.ebm --backend interp --quiet --out rec.st >rec.log 2>&1; then
+    for ext in csv npy png; do
+        same "a recurrent model's sequences, 5 chains, .$ext" $ext 2 "$EBMC" sample rec.ebm --params rec.st --backend interp \
+            --steps 5 --seed 5 --chains 5
+    done
+else notok "the recurrent model trains" "$(tail -3 rec.log)"; fi
