@@ -143,19 +143,13 @@ int rt_drive_sample_stack_check(const rt_opts *o, const rt_sample_job *j) {
     return 0;
 }
 
-/* each rank's chains [c0, c1), `width` floats a chain, into all the chains
- * in rank order (chain order) on every rank: 0 or -1 (rt_fail) */
-static int gather_chains(const float *mine, int64_t c0, int64_t c1, int64_t width, float *all) {
-    return rt_dist_allgather(mine, (int64_t)sizeof(float) * (c1 - c0) * width, all, NULL);
-}
-
 int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample_job *j) {
     float *img = NULL, *mine = NULL;
     int64_t width, chains = j->s.chains, c0, c1;
     int rc = 1;
     size_t n = strlen(j->s.out);
     int png = n >= 4 && !strcmp(j->s.out + n - 4, ".png");
-    /* the chains split over the ranks, as a single model's (sample_split) */
+    /* the chains split over the ranks, as a single model's (rt_sample_split) */
     rt_dist_share(chains, &c0, &c1);
     if (rt_stack_sample(s, params, c0, c1, (int)j->s.steps, j->s.seed, &mine, &width)) {
         rc = fail(j->say);
@@ -165,7 +159,7 @@ int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample
     else if (!(img = malloc(sizeof(float) * (size_t)(chains * width) + 1))) {
         rt_say(j->say, "error", "out of memory for %lld chains", (long long)chains);
         goto done;
-    } else if (gather_chains(mine, c0, c1, width, img)) {
+    } else if (rt_dist_gather_rows(mine, c0, c1, width, img)) {
         rc = fail(j->say);
         goto done;
     }
@@ -324,37 +318,6 @@ static int sample_sequences(const rt_sample_job *j) {
     return 0;
 }
 
-/* The chains split over the ranks (rank r runs chains [c0, c1), which draw
- * what they draw in one process: rt_sample_rows), gathered in rank order,
- * i.e. chain order, into values and means on every rank, and the ranks'
- * MCMC acceptance counts added up. 0 or -1 (rt_fail). */
-static int sample_split(const rt_sample_job *j, const rt_clamps *cl, float *values, float *means, double *rates) {
-    const rt_model *m = j->m;
-    const rt_app_sample *s = &j->s;
-    int64_t rf = rt_visible_floats(m), c0, c1;
-    double counts[2 * RT_SAMPLE_GROUPS];
-    rt_dist_share(s->chains, &c0, &c1);
-    if (rt_dist_size() == 1) {
-        if (rt_sample_rows(m, j->p, 0, s->chains, (int)s->steps, s->seed, cl->c, cl->n, s->mean_field, values, means))
-            return -1;
-        rt_sample_counts(counts);
-        rt_sample_rates(m, counts, rates);
-        return 0;
-    }
-    size_t bytes = sizeof(float) * (size_t)((c1 - c0) * rf) + 1;
-    float *mv = malloc(bytes), *mm = malloc(bytes);
-    int rc = !mv || !mm ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
-                        : rt_sample_rows(m, j->p, c0, c1, (int)s->steps, s->seed, cl->c, cl->n, s->mean_field, mv, mm);
-    if (!rc) rt_sample_counts(counts);
-    rc = rc || gather_chains(mv, c0, c1, rf, values) || gather_chains(mm, c0, c1, rf, means) ||
-         rt_dist_sum(NULL, 0, counts, 2 * RT_SAMPLE_GROUPS);
-    free(mv);
-    free(mm);
-    if (rc) return -1;
-    rt_sample_rates(m, counts, rates);
-    return 0;
-}
-
 int rt_drive_sample(rt_sample_job *j) {
     const rt_model *m = j->m;
     rt_app_sample *s = &j->s;
@@ -416,7 +379,7 @@ int rt_drive_sample(rt_sample_job *j) {
         goto done;
     }
     double rates[RT_SAMPLE_GROUPS];
-    if (sample_split(j, &cl, values, means, rates) || rt_write_samples(m, s->out, values, drawn, s->chains) ||
+    if (rt_sample_split(m, j->p, s->chains, (int)s->steps, s->seed, cl.c, cl.n, s->mean_field, values, means, rates) || rt_write_samples(m, s->out, values, drawn, s->chains) ||
         inpaint_report(j, &cl, means)) {
         rc = fail(j->say);
         goto done;

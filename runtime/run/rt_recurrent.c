@@ -353,7 +353,7 @@ int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int
         int64_t bytes = (int64_t)sizeof(float) * (c1 - c0) * T * V;
         float *mv = rt_alloc((size_t)bytes + 1), *mm = rt_alloc((size_t)bytes + 1);
         rc = rt_recurrent_sample(m, p, c0, c1, T, steps, seed, mv, mm) ||
-             rt_dist_allgather(mv, bytes, values, NULL) || rt_dist_allgather(mm, bytes, means, NULL);
+             rt_dist_gather_rows(mv, c0, c1, T * V, values) || rt_dist_gather_rows(mm, c0, c1, T * V, means);
         rt_free(mv);
         rt_free(mm);
     }

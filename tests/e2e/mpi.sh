@@ -31,7 +31,7 @@ cd "$T"
 # 0: the layer itself (tests/unit/test_rt_dist.c), 2 and 3 ranks
 for np in 2 3; do
     $MPI -np $np "$B/tests/test_rt_dist" >dist$np.out 2>&1
-    if [ $? = 0 ] && [ "$(grep -c '^ok - ' dist$np.out)" = 4 ]; then ok "test_rt_dist under mpirun -np $np"
+    if [ $? = 0 ] && [ "$(grep -c '^ok - ' dist$np.out)" = 5 ]; then ok "test_rt_dist under mpirun -np $np"
     else notok "test_rt_dist under mpirun -np $np" "$(grep -v '^ok' dist$np.out | head -5)"; fi
 done
 

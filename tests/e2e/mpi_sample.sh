@@ -22,7 +22,9 @@
 #      with the chains' row offset): 7 chains as .csv and .png, and 1
 #      chain on 2 ranks;
 #   6. a recurrent model's sequences (tests/e2e/rnn_rbm.sh's small one, a
-#      fresh start drawn every frame): 5 chains as .csv, .npy and .png.
+#      fresh start drawn every frame): 5 chains as .csv, .npy and .png;
+#   7. an adversarial pair's generator (G(z), z a noise input drawn per
+#      chain; tests/e2e/adversarial.sh's pair): 9 chains as .csv.
 # Without the row offset (every rank numbering its chains from 0) each of
 # these differs from one process (checked when the offset was written).
 . tests/e2e/mpi_lib.sh
@@ -140,3 +142,26 @@ if "$EBMC" train rec.ebm --backend interp --quiet --out rec.st >rec.log 2>&1; th
             --steps 5 --seed 5 --chains 5
     done
 else notok "the recurrent model trains" "$(tail -3 rec.log)"; fi
+
+# 7
+awk 'BEGIN { srand(1); print "x"; for (i = 0; i < 400; i++) printf "%.6f\n", 2 + rand() - 0.5 }' >g.csv
+cat >pair.ebm <<'EOF'
+model gen {
+  input z { noise = normal }
+  param a init 1
+  param b
+  let x = a*z + b
+}
+model disc {
+  visible x : gaussian
+  param w1
+  param w2
+  param c
+  let s = w1*x + w2*x^2 + c
+}
+train gen { data = csv("g.csv"), method = adversarial(discriminator = disc, k = 1), batch = 200, epochs = 2, lr = 0.1 }
+EOF
+if "$EBMC" train pair.ebm --backend interp --quiet --out pair.st >pair.log 2>&1; then
+    same "an adversarial pair's generator, 9 chains" csv 2 "$EBMC" sample pair.ebm --params pair.st --backend interp \
+        --seed 5 --chains 9
+else notok "the adversarial pair trains" "$(tail -3 pair.log)"; fi
