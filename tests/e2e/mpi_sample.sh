@@ -21,12 +21,13 @@
 #      down through the middle one and the means of the bottom one, all
 #      with the chains' row offset): 7 chains as .csv and .png, and 1
 #      chain on 2 ranks;
-#   6. a recurrent model's sequences (tests/e2e/rnn_rbm.sh's small one, a
+#   6. a recurrent model's sequences (lib.sh's rnn_two, a
 #      fresh start drawn every frame): 5 chains as .csv, .npy and .png;
 #   7. an adversarial pair's generator (G(z), z a noise input drawn per
-#      chain; tests/e2e/adversarial.sh's pair): 9 chains as .csv.
+#      chain; lib.sh's gan_pair): 9 chains as .csv.
 # Without the row offset (every rank numbering its chains from 0) each of
-# these differs from one process (checked when the offset was written).
+# these but the single chain's (chain 0 is rank 1's first either way)
+# differs from one process (checked when the offset was written).
 . tests/e2e/mpi_lib.sh
 cd "$T"
 
@@ -122,20 +123,7 @@ if "$EBMC" train dbn.ebm --backend interp --quiet --out dbn.st >dbn.log 2>&1; th
 else notok "the DBN trains" "$(tail -3 dbn.log)"; fi
 
 # 6
-cat >rec.ebm <<'EOF'
-model two {
-  visible v[2, 6] : bernoulli
-  hidden  h[4] : bernoulli
-  input   u[3] { recurrent = s }
-  param W[2, 6, 4] init normal(0, 0.1)
-  param A[3, 2, 6]
-  param R[3, 3]
-  param C[2, 6, 3] init normal(0, 0.1)
-  energy = - sum(a, b, j) v[a, b]*W[a, b, j]*h[j] - sum(k, a, b) u[k]*A[k, a, b]*v[a, b]
-  let s[k] = tanh(sum(l) u[l]*R[l, k] + sum(a, b) v[a, b]*C[a, b, k])
-}
-train two { data = moving_bar(width = 12, length = 5)  epochs = 2  batch = 6 }
-EOF
+rnn_two rec.ebm
 if "$EBMC" train rec.ebm --backend interp --quiet --out rec.st >rec.log 2>&1; then
     for ext in csv npy png; do
         same "a recurrent model's sequences, 5 chains, .$ext" $ext 2 "$EBMC" sample rec.ebm --params rec.st --backend interp \
@@ -145,22 +133,8 @@ else notok "the recurrent model trains" "$(tail -3 rec.log)"; fi
 
 # 7
 awk 'BEGIN { srand(1); print "x"; for (i = 0; i < 400; i++) printf "%.6f\n", 2 + rand() - 0.5 }' >g.csv
-cat >pair.ebm <<'EOF'
-model gen {
-  input z { noise = normal }
-  param a init 1
-  param b
-  let x = a*z + b
-}
-model disc {
-  visible x : gaussian
-  param w1
-  param w2
-  param c
-  let s = w1*x + w2*x^2 + c
-}
-train gen { data = csv("g.csv"), method = adversarial(discriminator = disc, k = 1), batch = 200, epochs = 2, lr = 0.1 }
-EOF
+gan_pair pair.ebm
+echo 'train gen { data = csv("g.csv"), method = adversarial(discriminator = disc, k = 1), batch = 200, epochs = 2, lr = 0.1 }' >>pair.ebm
 if "$EBMC" train pair.ebm --backend interp --quiet --out pair.st >pair.log 2>&1; then
     same "an adversarial pair's generator, 9 chains" csv 2 "$EBMC" sample pair.ebm --params pair.st --backend interp \
         --seed 5 --chains 9
