@@ -129,7 +129,7 @@ int cli_adversarial_sample(Built *b, const Opts *o, const char *params, const rt
     means = malloc(sizeof(float) * (size_t)(sc->chains * rf));
     /* one sweep: x | z is the generator's output (the sampler's mean; its
      * state adds N(0, 0.001^2), which --states writes) */
-    if (!values || !means || rt_sample_clamped(sm, sp, sc->chains, 1, sc->seed, NULL, 0, 0, values, means) ||
+    if (!values || !means || rt_sample_split(sm, sp, sc->chains, 1, sc->seed, NULL, 0, 0, values, means, NULL) ||
         rt_write_samples(sm, sc->out, states ? values : means, states ? values : means, sc->chains)) {
         rc = cli_fail_rt();
         goto done;

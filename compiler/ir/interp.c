@@ -22,11 +22,13 @@ typedef struct Run {
     float **bufs;
     int64_t B;
     uint64_t seed, step;
+    int64_t row0;            /* the job's number of batch row 0 (rt_ws.row0) */
     /* the current loop point */
     const IrStmt *st;
     int64_t var[16];         /* outer variables' values; inner is var[inner] + t */
     int inner;
-    int64_t elem0;           /* row-major element number of t = 0 */
+    int64_t elem0;           /* row-major element number of t = 0, counted
+                                from the job's row row0 (a random draw's) */
     int64_t len;
     float scratch[MAX_DEPTH][CHUNK];
     int depth;
@@ -183,6 +185,13 @@ static void run_loop(Run *r, const IrStmt *st) {
         run_chunk(r);
         return;
     }
+    /* a nest whose outermost variable runs over the batch counts elements
+     * from the job's row row0: as if the rows before it were in the nest */
+    int64_t shift = 0;
+    if (st->ext[0].batch) {
+        shift = r->row0 * st->ext[0].c;
+        for (int v = 1; v < nv; v++) shift *= ext[v];
+    }
     int inner = nv - 1;
     r->inner = inner;
     for (int v = 0; v < nv; v++) r->var[v] = 0;
@@ -192,7 +201,7 @@ static void run_loop(Run *r, const IrStmt *st) {
         for (int64_t c0 = 0; c0 < ext[inner]; c0 += CHUNK) {
             r->var[inner] = c0;
             r->len = ext[inner] - c0 < CHUNK ? ext[inner] - c0 : CHUNK;
-            r->elem0 = elem + c0;
+            r->elem0 = shift + elem + c0;
             run_chunk(r);
         }
         int v = inner - 1;
@@ -206,6 +215,7 @@ static void run_stmt(Run *r, const IrStmt *st) {
     float **bufs = r->bufs;
     int64_t B = r->B;
     uint64_t seed = r->seed, step = r->step;
+    int64_t row0 = r->row0;
     switch (st->kind) {
     case S_LOOP: run_loop(r, st); break;
     case S_ZERO: memset(bufs[st->buf], 0, sizeof(float) * (size_t)ir_buf_floats(&p->bufs[st->buf], B)); break;
@@ -215,20 +225,20 @@ static void run_stmt(Run *r, const IrStmt *st) {
         break;
     case S_SEQ:
         rt_seq_gibbs(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
-                     ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step);
+                     ir_ext(st->rows, B), st->width, st->spin, st->sample, seed, st->stream, step, ir_row0(st->rows, row0));
         break;
     case S_GAUSS:
         rt_gauss_full(bufs[st->in], bufs[st->buf], st->coupling_batched, bufs[st->out], bufs[st->aux], bufs[st->mask],
-                      ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step);
+                      ir_ext(st->rows, B), st->width, st->sample, seed, st->stream, step, ir_row0(st->rows, row0));
         break;
     case S_SOFTMAX:
         rt_softmax_rows(bufs[st->in], bufs[st->out], st->aux >= 0 ? bufs[st->aux] : NULL, ir_ext(st->rows, B), st->width,
-                        st->mode, seed, st->stream, step);
+                        st->mode, seed, st->stream, step, ir_row0(st->rows, row0));
         break;
     }
 }
 
-static Run *run_new(const IrProgram *p, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
+static Run *run_new(const IrProgram *p, float **bufs, int64_t B, uint64_t seed, uint64_t step, int64_t row0) {
     Run *r = malloc(sizeof *r);
     if (!r) abort();
     r->p = p;
@@ -236,19 +246,21 @@ static Run *run_new(const IrProgram *p, float **bufs, int64_t B, uint64_t seed, 
     r->B = B;
     r->seed = seed;
     r->step = step;
+    r->row0 = row0;
     return r;
 }
 
-void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
-    Run *r = run_new(p, bufs, B, seed, step);
+void interp_exec(const IrProgram *p, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,
+                 int64_t row0) {
+    Run *r = run_new(p, bufs, B, seed, step, row0);
     const IrKernel *k = &p->kernels[kernel];
     for (int i = 0; i < k->nstmts; i++) run_stmt(r, &k->stmts[i]);
     free(r);
 }
 
 void interp_stmt(const IrProgram *p, int32_t kernel, int32_t stmt, float **bufs, int64_t B, uint64_t seed,
-                 uint64_t step) {
-    Run *r = run_new(p, bufs, B, seed, step);
+                 uint64_t step, int64_t row0) {
+    Run *r = run_new(p, bufs, B, seed, step, row0);
     run_stmt(r, &p->kernels[kernel].stmts[stmt]);
     free(r);
 }

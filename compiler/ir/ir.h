@@ -186,4 +186,7 @@ const char *ir_fn_name(IrFn f);
 /* floats a buffer holds for a batch of B */
 static inline long long ir_buf_floats(const IrBuf *b, long long B) { return b->batched ? b->size * B : b->size; }
 static inline long long ir_ext(IrExt e, long long B) { return e.batch ? e.c * B : e.c; }
+/* the number of the first of an extent's items among the job's, when the
+ * call's batch starts at the job's row row0 (rt_ws.row0): c items a row */
+static inline long long ir_row0(IrExt e, long long row0) { return e.batch ? e.c * row0 : 0; }
 #endif

@@ -8,8 +8,9 @@
 #include "interp.h"
 #include "energy_linear.h"
 
-static void interp_backend(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
-    interp_exec(backend, kernel, bufs, B, seed, step);
+static void interp_backend(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,
+                           int64_t row0) {
+    interp_exec(backend, kernel, bufs, B, seed, step, row0);
 }
 
 static double num(const Expr *e) {

@@ -97,10 +97,11 @@ static void linear(FILE *f, const rt_linear *l) {
 }
 
 void aot_emit_model_c(FILE *f, const rt_model *m, const char *prefix, const char *params_blob) {
-    fprintf(f, "typedef void (*ebmc_kernel)(float **bufs, int64_t B, uint64_t seed, uint64_t step);\n"
+    fprintf(f, "typedef void (*ebmc_kernel)(float **bufs, int64_t B, uint64_t seed, uint64_t step, int64_t row0);\n"
                "extern const ebmc_kernel %s_kernels[];\n\n"
-               "static void exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {\n"
-               "    (void)backend;\n    %s_kernels[kernel](bufs, B, seed, step);\n}\n\n",
+               "static void exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,\n"
+               "                 int64_t row0) {\n"
+               "    (void)backend;\n    %s_kernels[kernel](bufs, B, seed, step, row0);\n}\n\n",
                prefix, prefix);
     fputs("static rt_group groups[] = {\n", f);
     for (int g = 0; g < m->ngroups; g++) group(f, &m->groups[g]);

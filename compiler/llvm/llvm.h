@@ -36,7 +36,7 @@ int llvm_jit_attach(const IrProgram *p, rt_model *m, LlvmJitInfo *info);
  * and cpu (NULL: the host's, or "generic" for another triple; "generic"
  * gives a portable object), exporting `table`, an array of the kernel
  * functions in kernel order, each void (float **bufs, int64_t B, uint64_t
- * seed, uint64_t step). ll, when not NULL, receives the optimised module
+ * seed, uint64_t step, int64_t row0). ll, when not NULL, receives the optimised module
  * as text. Returns 0; 1 for a user error; 2 for an internal one (the
  * message is rt_last_error()). */
 typedef struct LlvmAotOptions {

@@ -62,6 +62,12 @@ static LLVMValueRef ext_value(Cg *g, IrExt e) {
     return e.c == 1 ? g->B : LLVMBuildMul(g->b, cg_i64(g, e.c), g->B, "");
 }
 
+/* ir_row0: the job's number of an extent's first item */
+static LLVMValueRef row0_of(Cg *g, IrExt e) {
+    if (!e.batch) return cg_i64(g, 0);
+    return e.c == 1 ? g->row0 : LLVMBuildMul(g->b, cg_i64(g, e.c), g->row0, "");
+}
+
 static LLVMValueRef floats_of(Cg *g, int buf) {
     const IrBuf *b = &g->p->bufs[buf];
     return b->batched ? LLVMBuildMul(g->b, cg_i64(g, b->size), g->B, "") : cg_i64(g, b->size);
@@ -361,10 +367,11 @@ static int split_var(Cg *g, const IrStmt *st, const int *order) {
     return -1;
 }
 
-/* the context a parallel part receives: {bufs, B, seed, step} */
+/* the context a parallel part receives: {bufs, B, seed, step, row0} */
+enum { CTX_FIELDS = 5 };
 static LLVMTypeRef ctx_type(Cg *g) {
-    LLVMTypeRef f[4] = {g->f32pp, g->i64, g->i64, g->i64};
-    return LLVMStructTypeInContext(g->ctx, f, 4, 0);
+    LLVMTypeRef f[CTX_FIELDS] = {g->f32pp, g->i64, g->i64, g->i64, g->i64};
+    return LLVMStructTypeInContext(g->ctx, f, CTX_FIELDS, 0);
 }
 
 static void load_bufs(Cg *g) {
@@ -393,14 +400,15 @@ static void emit_parallel(Cg *g, int s, const IrStmt *st, const int *order, int 
     LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
     LLVMTypeRef ct = ctx_type(g);
     LLVMValueRef ctx = LLVMBuildBitCast(g->b, LLVMGetParam(fn, 0), LLVMPointerType(ct, 0), "");
-    LLVMValueRef field[4];
-    for (int i = 0; i < 4; i++)
+    LLVMValueRef field[CTX_FIELDS];
+    for (int i = 0; i < CTX_FIELDS; i++)
         field[i] = LLVMBuildLoad2(g->b, LLVMStructGetTypeAtIndex(ct, (unsigned)i),
                                   LLVMBuildStructGEP2(g->b, ct, ctx, (unsigned)i, ""), "");
     g->bufs = field[0];
     g->B = field[1];
     g->seed = field[2];
     g->step = field[3];
+    g->row0 = field[4];
     load_bufs(g);
     emit_loop(g, st, order, split, LLVMGetParam(fn, 1), LLVMGetParam(fn, 2));
     LLVMBuildRetVoid(g->b);
@@ -421,9 +429,9 @@ static void emit_parallel(Cg *g, int s, const IrStmt *st, const int *order, int 
 
 static void emit_interp(Cg *g, int s) {
     LLVMValueRef prog = LLVMConstIntToPtr(LLVMConstInt(g->i64, (unsigned long long)(uintptr_t)g->p, 0), g->i8p);
-    LLVMValueRef args[7] = {prog, cg_i32(g, g->kernel), cg_i32(g, s), LLVMBuildBitCast(g->b, g->bufs, g->i8p, ""),
-                            g->B, g->seed, g->step};
-    cg_call(g, ABI_interp_stmt, args, 7);
+    LLVMValueRef args[8] = {prog, cg_i32(g, g->kernel), cg_i32(g, s), LLVMBuildBitCast(g->b, g->bufs, g->i8p, ""),
+                            g->B, g->seed, g->step, g->row0};
+    cg_call(g, ABI_interp_stmt, args, 8);
 }
 
 static void emit_stmt(Cg *g, int s, LlvmStats *stats) {
@@ -458,23 +466,25 @@ static void emit_stmt(Cg *g, int s, LlvmStats *stats) {
         return;
     }
     case S_SOFTMAX: {
-        LLVMValueRef args[9] = {ptr(g, st->in), ptr(g, st->out), ptr(g, st->aux), ext_value(g, st->rows),
-                                cg_i64(g, st->width), cg_i32(g, st->mode), g->seed, cg_i32(g, st->stream), g->step};
-        cg_call(g, ABI_rt_softmax_rows, args, 9);
+        LLVMValueRef args[10] = {ptr(g, st->in), ptr(g, st->out), ptr(g, st->aux), ext_value(g, st->rows),
+                                 cg_i64(g, st->width), cg_i32(g, st->mode), g->seed, cg_i32(g, st->stream), g->step,
+                                 row0_of(g, st->rows)};
+        cg_call(g, ABI_rt_softmax_rows, args, 10);
         return;
     }
     case S_SEQ: {
-        LLVMValueRef args[13] = {ptr(g, st->in), ptr(g, st->buf), cg_i32(g, st->coupling_batched), ptr(g, st->out),
+        LLVMValueRef args[14] = {ptr(g, st->in), ptr(g, st->buf), cg_i32(g, st->coupling_batched), ptr(g, st->out),
                                  ptr(g, st->aux), ptr(g, st->mask), ext_value(g, st->rows), cg_i64(g, st->width),
-                                 cg_i32(g, st->spin), cg_i32(g, st->sample), g->seed, cg_i32(g, st->stream), g->step};
-        cg_call(g, ABI_rt_seq_gibbs, args, 13);
+                                 cg_i32(g, st->spin), cg_i32(g, st->sample), g->seed, cg_i32(g, st->stream), g->step,
+                                 row0_of(g, st->rows)};
+        cg_call(g, ABI_rt_seq_gibbs, args, 14);
         return;
     }
     case S_GAUSS: {
-        LLVMValueRef args[12] = {ptr(g, st->in), ptr(g, st->buf), cg_i32(g, st->coupling_batched), ptr(g, st->out),
+        LLVMValueRef args[13] = {ptr(g, st->in), ptr(g, st->buf), cg_i32(g, st->coupling_batched), ptr(g, st->out),
                                  ptr(g, st->aux), ptr(g, st->mask), ext_value(g, st->rows), cg_i64(g, st->width),
-                                 cg_i32(g, st->sample), g->seed, cg_i32(g, st->stream), g->step};
-        cg_call(g, ABI_rt_gauss_full, args, 12);
+                                 cg_i32(g, st->sample), g->seed, cg_i32(g, st->stream), g->step, row0_of(g, st->rows)};
+        cg_call(g, ABI_rt_gauss_full, args, 13);
         return;
     }
     default:   /* a statement kind this generator does not know yet */
@@ -487,24 +497,26 @@ static void emit_stmt(Cg *g, int s, LlvmStats *stats) {
 static void emit_kernel(Cg *g, int k, LlvmStats *stats) {
     char name[512];
     llvm_kernel_symbol(g->p, k, name, sizeof name);
-    LLVMTypeRef params[4] = {g->f32pp, g->i64, g->i64, g->i64};
-    g->fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->voidt, params, 4, 0));
+    LLVMTypeRef params[5] = {g->f32pp, g->i64, g->i64, g->i64, g->i64};
+    g->fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->voidt, params, 5, 0));
     g->kernel = k;
     g->bufs = LLVMGetParam(g->fn, 0);
     g->B = LLVMGetParam(g->fn, 1);
     g->seed = LLVMGetParam(g->fn, 2);
     g->step = LLVMGetParam(g->fn, 3);
+    g->row0 = LLVMGetParam(g->fn, 4);
     LLVMSetValueName2(g->bufs, "bufs", 4);
     LLVMSetValueName2(g->B, "B", 1);
     LLVMSetValueName2(g->seed, "seed", 4);
     LLVMSetValueName2(g->step, "step", 4);
+    LLVMSetValueName2(g->row0, "row0", 4);
     LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, g->fn, "entry"));
     load_bufs(g);   /* every buffer's pointer, once */
     /* what parallel parts receive (removed when no statement needs it) */
     LLVMTypeRef ct = ctx_type(g);
     g->par_ctx = LLVMBuildAlloca(g->b, ct, "par.ctx");
-    LLVMValueRef field[4] = {g->bufs, g->B, g->seed, g->step};
-    for (int i = 0; i < 4; i++) LLVMBuildStore(g->b, field[i], LLVMBuildStructGEP2(g->b, ct, g->par_ctx, (unsigned)i, ""));
+    LLVMValueRef field[CTX_FIELDS] = {g->bufs, g->B, g->seed, g->step, g->row0};
+    for (int i = 0; i < CTX_FIELDS; i++) LLVMBuildStore(g->b, field[i], LLVMBuildStructGEP2(g->b, ct, g->par_ctx, (unsigned)i, ""));
     const IrKernel *kn = &g->p->kernels[k];
     for (int s = 0; s < kn->nstmts; s++) emit_stmt(g, s, stats);
     LLVMBuildRetVoid(g->b);

@@ -116,11 +116,17 @@ static LLVMValueRef load(Cg *g, const IrX *x) {
 
 /* ---- random numbers ------------------------------------------------------------- */
 
-/* the row-major position of the loop point in the statement's nest */
+/* the row-major position of the loop point in the statement's nest; a nest
+ * whose outermost variable runs over the batch counts from the job's row
+ * row0, as interp.c's run_loop does */
 static LLVMValueRef element(Cg *g) {
     if (g->elem) return g->elem;
     LLVMValueRef e = NULL;
-    for (int v = 0; v < g->nvars; v++) e = e ? LLVMBuildAdd(g->b, LLVMBuildMul(g->b, e, g->ext[v], ""), g->var[v], "") : g->var[v];
+    if (g->nvars && g->st->ext[0].batch) {
+        IrExt b = g->st->ext[0];
+        e = LLVMBuildAdd(g->b, g->var[0], b.c == 1 ? g->row0 : LLVMBuildMul(g->b, cg_i64(g, b.c), g->row0, ""), "");
+    }
+    for (int v = e ? 1 : 0; v < g->nvars; v++) e = e ? LLVMBuildAdd(g->b, LLVMBuildMul(g->b, e, g->ext[v], ""), g->var[v], "") : g->var[v];
     g->elem = e ? LLVMBuildTrunc(g->b, e, g->i32, "elem") : cg_i32(g, 0);
     return g->elem;
 }

@@ -2,8 +2,9 @@
  * surface, compiler/llvm/llvm.h).
  *
  * llvm_codegen.c turns an IrProgram into one module: a function per kernel,
- *     void @"ebmc.K.NAME"(float **bufs, i64 B, i64 seed, i64 step)
- * with shapes as constants and B the runtime batch. GEMM, softmax rows and
+ *     void @"ebmc.K.NAME"(float **bufs, i64 B, i64 seed, i64 step, i64 row0)
+ * with shapes as constants, B the runtime batch and row0 the job's number
+ * of its row 0 (rt_ws.row0), which random draws count their elements from. GEMM, softmax rows and
  * the sequential / full-covariance updates call the runtime (RT_KERNEL_ABI);
  * ZERO is a memset; a LOOP becomes a loop nest whose innermost body
  * evaluates the assignments element by element (llvm_expr.c). A statement
@@ -53,10 +54,10 @@ typedef struct Cg {
     /* the kernel being generated */
     int kernel;
     LLVMValueRef fn;
-    LLVMValueRef bufs, B, seed, step;
+    LLVMValueRef bufs, B, seed, step, row0;
     LLVMValueRef *buf;                  /* float * per buffer, loaded at entry */
     int parallel;                       /* split loop nests over threads */
-    LLVMValueRef par_ctx;               /* the kernel's {bufs, B, seed, step} */
+    LLVMValueRef par_ctx;               /* the kernel's {bufs, B, seed, step, row0} */
     LLVMBasicBlockRef cur;              /* where the kernel continues */
     /* the current point of a loop nest */
     const IrStmt *st;

@@ -33,7 +33,7 @@
 #include "rt.h"
 #include "rt_par.h"
 
-typedef void (*KernelFn)(float **bufs, int64_t B, uint64_t seed, uint64_t step);
+typedef void (*KernelFn)(float **bufs, int64_t B, uint64_t seed, uint64_t step, int64_t row0);
 
 typedef struct Jit {
     LLVMOrcLLJITRef jit;
@@ -41,8 +41,9 @@ typedef struct Jit {
     KernelFn *fn;
 } Jit;
 
-static void jit_exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
-    ((Jit *)backend)->fn[kernel](bufs, B, seed, step);
+static void jit_exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,
+                     int64_t row0) {
+    ((Jit *)backend)->fn[kernel](bufs, B, seed, step, row0);
 }
 
 static double now(void) {

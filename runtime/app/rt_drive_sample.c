@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_dist.h"
 #include "rt_pt.h"
 #include "rt_recurrent.h"
 #include "rt_sample.h"
@@ -143,24 +144,42 @@ int rt_drive_sample_stack_check(const rt_opts *o, const rt_sample_job *j) {
 }
 
 int rt_drive_sample_stack(const rt_stack *s, const char *params, const rt_sample_job *j) {
-    float *img = NULL;
-    int64_t width, chains = j->s.chains;
-    int rc = 0;
+    float *img = NULL, *mine = NULL;
+    int64_t width, chains = j->s.chains, c0, c1;
+    int rc = 1;
     size_t n = strlen(j->s.out);
     int png = n >= 4 && !strcmp(j->s.out + n - 4, ".png");
-    if (rt_stack_sample(s, params, chains, (int)j->s.steps, j->s.seed, &img, &width)) rc = fail(j->say);
+    /* the chains split over the ranks, as a single model's (rt_sample_split) */
+    rt_dist_share(chains, &c0, &c1);
+    if (rt_stack_sample(s, params, c0, c1, (int)j->s.steps, j->s.seed, &mine, &width)) {
+        rc = fail(j->say);
+        goto done;
+    }
+    if (rt_dist_size() == 1) img = mine, mine = NULL;
+    else if (!(img = malloc(sizeof(float) * (size_t)(chains * width) + 1))) {
+        rt_say(j->say, "error", "out of memory for %lld chains", (long long)chains);
+        goto done;
+    } else if (rt_dist_gather_rows(mine, c0, c1, width, img)) {
+        rc = fail(j->say);
+        goto done;
+    }
     /* .csv and .npy: the bottom visible means, as the stack's bottom model
      * (the first layer, or a DBM's joint model: j->m) names its units */
-    else if (!png && rt_visible_floats(j->m) != width) {
+    if (!png && rt_visible_floats(j->m) != width) {
         rt_say(j->say, "error", "model '%s' has %lld visible values and the stack's samples %lld: name the bottom model "
                                 "with --model", j->m->name, (long long)rt_visible_floats(j->m), (long long)width);
-        rc = 1;
-    } else if (png ? rt_write_png_grid(j->s.out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0)
-                   : rt_write_samples(j->m, j->s.out, img, img, chains))
+        goto done;
+    }
+    if (png ? rt_write_png_grid(j->s.out, img, (int)chains, s->image_h, s->image_w, (int)ceil(sqrt((double)chains)), 0)
+            : rt_write_samples(j->m, j->s.out, img, img, chains)) {
         rc = fail(j->say);
-    else
-        printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, j->s.out);
+        goto done;
+    }
+    printf("%lld samples of stack '%s' written to %s\n", (long long)chains, s->name, j->s.out);
+    rc = 0;
+done:
     free(img);
+    free(mine);
     return rc;
 }
 
@@ -329,8 +348,16 @@ int rt_drive_sample(rt_sample_job *j) {
         snprintf(what, sizeof what, "sampling with --pt %lld replicas of %lld chains", (long long)j->replicas,
                  (long long)s->chains);
     else snprintf(what, sizeof what, "sampling %lld chains", (long long)s->chains);
-    double R = j->replicas ? (double)j->replicas : 1;
-    if (rt_memory_check(R * rt_ws_bytes(m, s->chains) + 8.0 * (double)s->chains * (double)rf, what)) {
+    if (s->chains <= 0) {
+        rt_say(j->say, "error", "the number of chains must be positive");
+        goto done;
+    }
+    /* --pt runs every chain on every rank; otherwise each rank holds its
+     * share of the chains (twice over: drawn and gathered) */
+    int64_t c0 = 0, c1 = s->chains;
+    if (!j->replicas) rt_dist_share(s->chains, &c0, &c1);
+    double R = j->replicas ? (double)j->replicas : 1, own = rt_dist_size() > 1 ? (double)(c1 - c0) : 0;
+    if (rt_memory_check(R * rt_ws_bytes(m, c1 - c0) + 8.0 * ((double)s->chains + own) * (double)rf, what)) {
         rc = fail(j->say);
         goto done;
     }
@@ -351,15 +378,14 @@ int rt_drive_sample(rt_sample_job *j) {
         rc = 0;
         goto done;
     }
-    if (rt_sample_clamped(m, j->p, s->chains, (int)s->steps, s->seed, cl.c, cl.n, s->mean_field, values, means) ||
-        rt_write_samples(m, s->out, values, drawn, s->chains) || inpaint_report(j, &cl, means)) {
+    double rates[RT_SAMPLE_GROUPS];
+    if (rt_sample_split(m, j->p, s->chains, (int)s->steps, s->seed, cl.c, cl.n, s->mean_field, values, means, rates) || rt_write_samples(m, s->out, values, drawn, s->chains) ||
+        inpaint_report(j, &cl, means)) {
         rc = fail(j->say);
         goto done;
     }
     printf("%lld samples (%lld sweeps each) written to %s\n", (long long)s->chains, (long long)s->steps, s->out);
-    double rates[64];
-    rt_sample_acceptance(m, rates);
-    for (int g = 0; g < m->ngroups && g < 64; g++)
+    for (int g = 0; g < m->ngroups && g < RT_SAMPLE_GROUPS; g++)
         if (!isnan(rates[g])) printf("acceptance rate of %s: %.3f\n", m->groups[g].name, rates[g]);
     rc = 0;
 done:

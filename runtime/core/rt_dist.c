@@ -42,6 +42,10 @@ int rt_dist_sum(float *f, int64_t nf, double *x, int64_t nd) { return d.size > 1
 
 int rt_dist_bcast(void *buf, int64_t bytes) { return d.size > 1 ? d.ops.bcast(buf, bytes) : 0; }
 
+int rt_dist_gather_rows(const float *mine, int64_t lo, int64_t hi, int64_t width, float *all) {
+    return rt_dist_allgather(mine, (int64_t)sizeof(float) * (hi - lo) * width, all, NULL);
+}
+
 int rt_dist_allgather(const void *mine, int64_t bytes, void *all, int64_t *total) {
     if (d.size > 1) return d.ops.allgather(mine, bytes, all, total);
     if (bytes) memmove(all, mine, (size_t)bytes);

@@ -41,6 +41,10 @@ int rt_dist_bcast(void *buf, int64_t bytes);
 /* every rank's `bytes` (which may differ) concatenated in rank order into
  * all, on every rank; total: the sum of the sizes (may be NULL) */
 int rt_dist_allgather(const void *mine, int64_t bytes, void *all, int64_t *total);
+/* Rows [lo, hi) of `width` floats in mine, this rank's share of n
+ * (rt_dist_share(n, &lo, &hi)), into all n rows of all in rank order, i.e.
+ * row order, on every rank; one process copies them (mine may be all) */
+int rt_dist_gather_rows(const float *mine, int64_t lo, int64_t hi, int64_t width, float *all);
 /* where rank > 0 writes its error lines (its stderr is /dev/null), and
  * the "rank R: " that names it ("" on rank 0 and alone) */
 FILE *rt_dist_errors(void);

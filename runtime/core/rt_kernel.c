@@ -97,7 +97,7 @@ void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alph
 }
 
 void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int64_t width,
-                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step) {
+                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step, int64_t row0) {
     for (int64_t r = 0; r < rows; r++) {
         const float *x = in + r * width;
         float mx = x[0];
@@ -116,7 +116,7 @@ void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int6
                 for (int64_t k = 0; k < width; k++) aux[r * width + k] = p[k];
             continue;
         }
-        float u = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)r), acc = 0;
+        float u = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)(row0 + r)), acc = 0;
         int64_t pick = width - 1;
         for (int64_t k = 0; k < width; k++) {
             acc += p[k];
@@ -130,7 +130,8 @@ void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int6
 }
 
 void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
-                  int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
+                  int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step,
+                  int64_t row0) {
     for (int64_t r = 0; r < rows; r++) {
         const float *Jr = J + (j_batched ? r * n * n : 0), *ar = a + r * n;
         const float *cr = clamp ? clamp + r * n : NULL;
@@ -155,7 +156,7 @@ void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, f
             mr[u] = m;
             if (!sample) xr[u] = m;
             else {
-                int on = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)(r * n + u)) < p;
+                int on = rt_uniform(seed, (uint32_t)stream, step, (uint32_t)((row0 + r) * n + u)) < p;
                 xr[u] = spin ? (on ? 1.0f : -1.0f) : (on ? 1.0f : 0.0f);
             }
         }
@@ -165,7 +166,7 @@ void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, f
 extern void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
 
 void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
-                   int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step) {
+                   int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step, int64_t row0) {
     float *L = malloc(sizeof(float) * (size_t)(n * n)), *y = malloc(sizeof(float) * (size_t)n);
     float *f = malloc(sizeof(float) * (size_t)n);
     int64_t *free_idx = malloc(sizeof(int64_t) * (size_t)n);
@@ -197,7 +198,7 @@ void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, 
         cblas_strsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, nn, L, nn, f, 1);
         cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, f, 1);
         if (sample) {
-            for (int64_t i = 0; i < nf; i++) y[i] = rt_normal(seed, (uint32_t)stream, step, (uint32_t)(r * n + free_idx[i]));
+            for (int64_t i = 0; i < nf; i++) y[i] = rt_normal(seed, (uint32_t)stream, step, (uint32_t)((row0 + r) * n + free_idx[i]));
             cblas_strsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, nn, L, nn, y, 1);
         }
         for (int64_t i = 0; i < nf; i++) {

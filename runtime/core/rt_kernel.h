@@ -30,10 +30,10 @@
     X(rt_uniform, "f", "lilI")                                                \
     X(rt_normal, "f", "lilI")                                                 \
     X(rt_gemm, "v", "iilllfppfp")                                             \
-    X(rt_softmax_rows, "v", "pppllilil")                                      \
-    X(rt_seq_gibbs, "v", "ppippplliilil")                                     \
-    X(rt_gauss_full, "v", "ppipppllilil")                                     \
-    X(interp_stmt, "v", "piiplll")                                            \
+    X(rt_softmax_rows, "v", "pppllilill")                                     \
+    X(rt_seq_gibbs, "v", "ppippplliilill")                                    \
+    X(rt_gauss_full, "v", "ppipppllilill")                                    \
+    X(interp_stmt, "v", "piipllll")                                           \
     X(rt_par_for, "v", "ppll")
 
 float rt_fn_exp(float x);
@@ -61,23 +61,30 @@ int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, floa
 
 /* Per row of width floats of in: mode 0 probabilities into out (and aux if
  * not NULL); mode 1 a one-hot draw into out, probabilities into aux; mode 2
- * the row's log-sum-exp into out[row]. Draws use element number = row. */
+ * the row's log-sum-exp into out[row]. Draws use element number = row0 +
+ * row.
+ *
+ * row0, here and below: the number of the first row among all the rows of
+ * the job (rows before it sit in another process: docs/distributed.md), so
+ * a row draws the same numbers however the rows are split; 0 in one
+ * process. */
 void rt_softmax_rows(const float *in, float *out, float *aux, int64_t rows, int64_t width,
-                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step);
+                     int32_t mode, uint64_t seed, int32_t stream, uint64_t step, int64_t row0);
 /* Single-site updates of rows x n units with couplings J (n x n, per row if
  * j_batched): unit u sees a[u] + sum_{u' != u} J[u][u'] x[u'] (+ J[u][u]/2
  * for {0,1} units, for which x^2 = x); spins flip with sigmoid(2h). With
  * sample == 0 the unit takes its mean (Gauss-Seidel mean-field). Units whose
  * clamp entry is non-zero keep their value. Draws use element number
- * row*n + u. */
+ * (row0 + row)*n + u. */
 void rt_seq_gibbs(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
-                  int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step);
+                  int64_t rows, int64_t n, int32_t spin, int32_t sample, uint64_t seed, int32_t stream, uint64_t step,
+                  int64_t row0);
 /* x ~ N(P^-1 a, P^-1) with precision P = -J (per row if j_batched), by
  * Cholesky; mean gets P^-1 a; with sample == 0, x is the mean. Units whose
  * clamp entry is non-zero are conditioned on: the free ones are drawn from
  * the conditional Gaussian (precision P_FF, field a_F - P_FC x_C). A
  * precision that is not positive definite gives NaN (the training guard
- * reports it). */
+ * reports it). Draws use element number (row0 + row)*n + u. */
 void rt_gauss_full(const float *a, const float *J, int32_t j_batched, float *x, float *mean, const float *clamp,
-                   int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step);
+                   int64_t rows, int64_t n, int32_t sample, uint64_t seed, int32_t stream, uint64_t step, int64_t row0);
 #endif

@@ -108,7 +108,11 @@ typedef struct rt_recurrent {
     int start_param;            /* { start = u0 }: the first state; -1: zeros */
 } rt_recurrent;
 
-typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step);
+/* runs kernel number `kernel` on B rows; row0 is the number of the first
+ * of them among the job's rows (rt_ws.row0), which every random draw's
+ * element number counts from */
+typedef void (*rt_exec_fn)(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,
+                           int64_t row0);
 
 typedef struct rt_model {
     const char *name;
@@ -199,6 +203,10 @@ typedef struct rt_ws {
     float **bufs;
     uint64_t seed;
     uint64_t step;              /* advances on every kernel call */
+    int64_t row0;               /* the job's number of row 0 of this
+                                   workspace: draws are numbered from it, so
+                                   rows split over ranks draw what one
+                                   process draws for them (0 by default) */
     int64_t *accepts, *proposals;   /* per group, for MCMC samplers */
     float **clamp_value;        /* per group: values held where clamped, or NULL */
 } rt_ws;

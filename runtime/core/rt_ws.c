@@ -229,7 +229,7 @@ void rt_ws_free(rt_ws *w) {
 
 void rt_ws_run(rt_ws *w, int kernel) {
     if (kernel < 0) return;
-    w->m->exec(w->m->backend, kernel, w->bufs, w->B, w->seed, w->step++);
+    w->m->exec(w->m->backend, kernel, w->bufs, w->B, w->seed, w->step++, w->row0);
 }
 
 void rt_ws_sweep(rt_ws *w) {
@@ -257,10 +257,11 @@ void rt_ws_fill_noise(rt_ws *w) {
         const rt_group *gr = &m->groups[g];
         if (gr->noise == RT_NOISE_NONE) continue;
         float *x = w->bufs[gr->state_buf];
+        int64_t e0 = w->row0 * gr->size;
         for (int64_t i = 0; i < gr->size * w->B; i++) {
             uint32_t st = (1u << 27) + 2u * (uint32_t)g;
-            x[i] = gr->noise == RT_NOISE_NORMAL ? rt_normal(w->seed, st, w->step, (uint32_t)i)
-                                                : rt_uniform(w->seed, st, w->step, (uint32_t)i);
+            x[i] = gr->noise == RT_NOISE_NORMAL ? rt_normal(w->seed, st, w->step, (uint32_t)(e0 + i))
+                                                : rt_uniform(w->seed, st, w->step, (uint32_t)(e0 + i));
             if (gr->noise == RT_NOISE_BERNOULLI) x[i] = x[i] < gr->noise_p ? 1.0f : 0.0f;
         }
     }
@@ -296,17 +297,19 @@ void rt_ws_randomize(rt_ws *w, uint32_t stream) {
         float *s = w->bufs[gr->state_buf];
         int64_t n = gr->size * w->B;
         uint32_t st = stream + (uint32_t)g;
+        int64_t e0 = w->row0 * gr->size;
         for (int64_t i = 0; i < n; i++) {
-            float u = rt_uniform(w->seed, st, w->step, (uint32_t)i);
+            uint32_t e = (uint32_t)(e0 + i);
+            float u = rt_uniform(w->seed, st, w->step, e);
             switch (gr->utype) {
             case RT_SPIN: s[i] = u < 0.5f ? -1.0f : 1.0f; break;
             case RT_GAUSSIAN:
-            case RT_LAPLACE: s[i] = rt_normal(w->seed, st, w->step, (uint32_t)i); break;
+            case RT_LAPLACE: s[i] = rt_normal(w->seed, st, w->step, e); break;
             case RT_RELU: s[i] = 0; break;
             case RT_BINOMIAL: {
                 int c = 0;
                 for (int t = 0; t < gr->binomial_n; t++)
-                    c += rt_uniform(w->seed, st + 4096u * (uint32_t)(t + 1), w->step, (uint32_t)i) < 0.5f;
+                    c += rt_uniform(w->seed, st + 4096u * (uint32_t)(t + 1), w->step, e) < 0.5f;
                 s[i] = (float)c;
                 break;
             }

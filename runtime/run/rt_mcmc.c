@@ -26,7 +26,7 @@ static void energies(rt_ws *w, int g, double *e) {
 static int accept(rt_ws *w, int g, int64_t r, double delta) {
     if (!isfinite(delta)) return 0;
     if (delta <= 0) return 1;
-    return rt_uniform(w->seed, stream_of(g, 1), w->step, (uint32_t)r) < exp(-delta);
+    return rt_uniform(w->seed, stream_of(g, 1), w->step, (uint32_t)(w->row0 + r)) < exp(-delta);
 }
 
 static void hmc(rt_ws *w, int g) {
@@ -42,7 +42,7 @@ static void hmc(rt_ws *w, int g) {
     /* clamped units get no momentum, so they never move */
     const float *cm = w->bufs[gr->clamp_buf];
     for (int64_t i = 0; i < n * B; i++) {
-        p[i] = cm[i] != 0 ? 0.0f : rt_normal(w->seed, stream_of(g, 0), w->step, (uint32_t)i);
+        p[i] = cm[i] != 0 ? 0.0f : rt_normal(w->seed, stream_of(g, 0), w->step, (uint32_t)(w->row0 * n + i));
         k0[i / n] += 0.5 * p[i] * p[i];
     }
     rt_ws_run(w, gr->k_dstate);
@@ -86,13 +86,13 @@ static void metropolis(rt_ws *w, int g) {
             if (real) {
                 for (int64_t u = 0; u < n; u++)
                     if (cm[r * n + u] == 0)
-                        xr[u] += (float)gr->sampler_step_size * rt_normal(w->seed, stream_of(g, 2), w->step, (uint32_t)(r * n + u));
+                        xr[u] += (float)gr->sampler_step_size * rt_normal(w->seed, stream_of(g, 2), w->step, (uint32_t)((w->row0 + r) * n + u));
                 continue;
             }
-            int64_t u = (int64_t)(rt_uniform(w->seed, stream_of(g, 3), w->step, (uint32_t)r) * (float)n);
+            int64_t u = (int64_t)(rt_uniform(w->seed, stream_of(g, 3), w->step, (uint32_t)(w->row0 + r)) * (float)n);
             if (u >= n) u = n - 1;
             if (cm[r * n + u] != 0) continue;   /* a held unit: the proposal is to stay */
-            float c = rt_uniform(w->seed, stream_of(g, 4), w->step, (uint32_t)r);
+            float c = rt_uniform(w->seed, stream_of(g, 4), w->step, (uint32_t)(w->row0 + r));
             switch (gr->utype) {
             case RT_SPIN: xr[u] = -xr[u]; break;
             case RT_BINOMIAL: xr[u] = c < 0.5f ? (xr[u] > 0 ? xr[u] - 1 : 1) : (xr[u] < gr->binomial_n ? xr[u] + 1 : xr[u] - 1); break;

@@ -284,13 +284,14 @@ int rt_recurrent_report(const rt_model *m, rt_params *p, const rt_dataset *data,
     return 0;
 }
 
-int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed, float *out,
-                        float *means) {
+int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t c0, int64_t c1, int T, int steps, uint64_t seed,
+                        float *out, float *means) {
     if (!m->recur) return rt_fail("model '%s' has no recurrent input group", m->name);
     const rt_group *ug = &m->groups[m->recur->group];
-    int64_t V = frame_floats(m);
+    int64_t V = frame_floats(m), chains = c1 - c0;
     rt_ws *w = rt_ws_new(m, chains, p, seed);
     if (!w) return -1;
+    w->row0 = c0;
     first_state(m, p, buf(w, ug->state_buf), chains);
     for (int t = 0; t < T; t++) {
         rt_ws_randomize(w, (uint32_t)(1000 + t));
@@ -342,9 +343,20 @@ static int ends_with(const char *s, const char *suffix) {
 int rt_recurrent_sample_out(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed,
                             const char *out, int states) {
     if (T < 1) return rt_fail("how many frames? set length = T in the sample block (or --set sample.length=T)");
-    int64_t V = frame_floats(m);
+    int64_t V = frame_floats(m), c0, c1;
     float *values = rt_alloc(sizeof(float) * (size_t)(chains * T * V)), *means = rt_alloc(sizeof(float) * (size_t)(chains * T * V));
-    int rc = rt_recurrent_sample(m, p, chains, T, steps, seed, values, means);
+    /* the chains split over the ranks, gathered in chain order */
+    rt_dist_share(chains, &c0, &c1);
+    int rc;
+    if (rt_dist_size() == 1) rc = rt_recurrent_sample(m, p, 0, chains, T, steps, seed, values, means);
+    else {
+        int64_t bytes = (int64_t)sizeof(float) * (c1 - c0) * T * V;
+        float *mv = rt_alloc((size_t)bytes + 1), *mm = rt_alloc((size_t)bytes + 1);
+        rc = rt_recurrent_sample(m, p, c0, c1, T, steps, seed, mv, mm) ||
+             rt_dist_gather_rows(mv, c0, c1, T * V, values) || rt_dist_gather_rows(mm, c0, c1, T * V, means);
+        rt_free(mv);
+        rt_free(mm);
+    }
     if (!rc && ends_with(out, ".png")) rc = rt_recurrent_write_png(m, out, states ? values : means, chains, T);
     else if (!rc && ends_with(out, ".npy")) {
         int64_t dims[3] = {chains, T, V};

@@ -45,16 +45,19 @@ int rt_recurrent_loglik(const rt_model *m, rt_params *p, const float *rows, int6
  * average log p(v[t] | u[t-1]) per frame), exact_loglik_per_frame (its
  * average at each t), loglik and loglik_source. 0, or -1 after rt_fail. */
 int rt_recurrent_report(const rt_model *m, rt_params *p, const rt_dataset *data, FILE *y);
-/* chains generated sequences of T frames into out (chains x T x frame
- * floats): the recurrence run forward, each frame drawn by `steps` block
+/* chains [c0, c1) of the job's generated sequences of T frames into out
+ * ((c1 - c0) x T x frame floats; each chain draws what it draws among all
+ * of them: rt_ws.row0): the recurrence run forward, each frame drawn by `steps` block
  * Gibbs sweeps from a random start given its state (the last sweep's
  * visible means when means != NULL go there, same layout). */
-int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t chains, int T, int steps, uint64_t seed, float *out,
-                        float *means);
+int rt_recurrent_sample(const rt_model *m, rt_params *p, int64_t c0, int64_t c1, int T, int steps, uint64_t seed,
+                        float *out, float *means);
 /* A PNG of generated sequences: per chain, the frames side by side (2-D
  * frames) or one frame per row, time going down (1-D frames). */
 int rt_recurrent_write_png(const rt_model *m, const char *path, const float *frames, int64_t chains, int T);
-/* rt_recurrent_sample, written to out by its extension: .png
+/* rt_recurrent_sample of `chains` chains (split over the ranks under
+ * mpirun and gathered: one process's file), written to out by its
+ * extension: .png
  * (rt_recurrent_write_png of the means, or of the states when states),
  * .npy (chains x T x frame floats of the states) or .csv (a row per frame).
  * What ebmc sample and a built binary's sample run. */

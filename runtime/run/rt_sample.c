@@ -2,6 +2,8 @@
 #include "rt_sample.h"
 
 #include <stdlib.h>
+
+#include "rt_dist.h"
 #include <string.h>
 
 static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
@@ -17,10 +19,14 @@ static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
 
 #include <math.h>
 
-static double last_rates[64];
+/* the last run's accepted and proposed MCMC moves per group */
+static double last_counts[2 * RT_SAMPLE_GROUPS];
 
-void rt_sample_acceptance(const rt_model *m, double *rates) {
-    for (int g = 0; g < m->ngroups; g++) rates[g] = g < 64 ? last_rates[g] : NAN;
+void rt_sample_counts(double *counts) { memcpy(counts, last_counts, sizeof last_counts); }
+
+void rt_sample_rates(const rt_model *m, const double *counts, double *rates) {
+    for (int g = 0; g < m->ngroups && g < RT_SAMPLE_GROUPS; g++)
+        rates[g] = counts[RT_SAMPLE_GROUPS + g] > 0 ? counts[g] / counts[RT_SAMPLE_GROUPS + g] : NAN;
 }
 
 int rt_sample(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, float *values,
@@ -44,6 +50,14 @@ static void mean_sweep(rt_ws *w) {
 int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed,
                       const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means) {
     if (chains <= 0) return rt_fail("the number of chains must be positive");
+    return rt_sample_rows(m, p, 0, chains, steps, seed, clamps, nclamps, mean_field, values, means);
+}
+
+int rt_sample_rows(const rt_model *m, rt_params *p, int64_t c0, int64_t c1, int steps, uint64_t seed,
+                   const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means) {
+    int64_t chains = c1 - c0;
+    memset(last_counts, 0, sizeof last_counts);
+    if (chains < 0 || c0 < 0) return rt_fail("internal: chains [%lld, %lld)", (long long)c0, (long long)c1);
     for (int g = 0; g < m->ngroups; g++) {
         const rt_group *gr = &m->groups[g];
         int clamped = 0;
@@ -53,7 +67,9 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
         if (gr->role != RT_INPUT && gr->k_sample < 0 && gr->sampler == RT_SAMPLER_EXACT)
             return rt_fail("group '%s' has no sampler", gr->name);
     }
+    if (chains == 0) return 0;   /* a rank without chains: nothing to draw */
     rt_ws *w = rt_ws_new(m, chains, p, seed);
+    w->row0 = c0;
     rt_ws_randomize(w, 1u << 28);
     /* noise inputs: a draw per chain, held for its sweeps (only where there
      * are some: the fill advances the step, which keys every later draw) */
@@ -65,7 +81,7 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
         int64_t n = gr->size;
         float *v = malloc(sizeof(float) * (size_t)(chains * n)), *mk = clamps[c].mask ? malloc(sizeof(float) * (size_t)(chains * n)) : NULL;
         for (int64_t r = 0; r < chains; r++) {
-            int64_t src = (r % clamps[c].rows) * n;
+            int64_t src = ((c0 + r) % clamps[c].rows) * n;
             memcpy(v + r * n, clamps[c].values + src, sizeof(float) * (size_t)n);
             if (mk) memcpy(mk + r * n, clamps[c].mask + src, sizeof(float) * (size_t)n);
         }
@@ -77,10 +93,37 @@ int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps
         if (mean_field) mean_sweep(w);
         else rt_ws_sweep(w);
     }
-    for (int g = 0; g < m->ngroups && g < 64; g++)
-        last_rates[g] = w->proposals[g] ? (double)w->accepts[g] / (double)w->proposals[g] : NAN;
+    for (int g = 0; g < m->ngroups && g < RT_SAMPLE_GROUPS; g++) {
+        last_counts[g] = (double)w->accepts[g];
+        last_counts[RT_SAMPLE_GROUPS + g] = (double)w->proposals[g];
+    }
     if (values) gather(m, w, 0, values);
     if (means) gather(m, w, 1, means);
     rt_ws_free(w);
     return 0;
+}
+
+int rt_sample_split(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, const rt_clamp *clamps,
+                    int nclamps, int mean_field, float *values, float *means, double *rates) {
+    if (chains <= 0) return rt_fail("the number of chains must be positive");
+    int64_t rf = rt_visible_floats(m), c0, c1;
+    double counts[2 * RT_SAMPLE_GROUPS];
+    int rc;
+    if (rt_dist_size() == 1) {
+        rc = rt_sample_rows(m, p, 0, chains, steps, seed, clamps, nclamps, mean_field, values, means);
+        rt_sample_counts(counts);
+    } else {
+        rt_dist_share(chains, &c0, &c1);
+        size_t bytes = sizeof(float) * (size_t)((c1 - c0) * rf) + 1;
+        float *mv = malloc(bytes), *mm = malloc(bytes);
+        rc = !mv || !mm ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
+                        : rt_sample_rows(m, p, c0, c1, steps, seed, clamps, nclamps, mean_field, mv, mm);
+        if (!rc) rt_sample_counts(counts);
+        rc = rc || (values && rt_dist_gather_rows(mv, c0, c1, rf, values)) ||
+             (means && rt_dist_gather_rows(mm, c0, c1, rf, means)) || rt_dist_sum(NULL, 0, counts, 2 * RT_SAMPLE_GROUPS);
+        free(mv);
+        free(mm);
+    }
+    if (!rc && rates) rt_sample_rates(m, counts, rates);
+    return rc ? -1 : 0;
 }

@@ -24,7 +24,25 @@ typedef struct rt_clamp {
  * chain. */
 int rt_sample_clamped(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed,
                       const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means);
-/* acceptance rates of the groups with MCMC samplers in the last rt_sample
- * (NAN for exactly sampled groups); rates has m->ngroups entries */
-void rt_sample_acceptance(const rt_model *m, double *rates);
+/* Chains [c0, c1) of those rt_sample_clamped runs (c0 <= c1; none when
+ * equal): each draws what it draws among all of them (rt_ws.row0 = c0), so
+ * chains split over ranks give one process's states. values / means get
+ * (c1 - c0) rows. */
+int rt_sample_rows(const rt_model *m, rt_params *p, int64_t c0, int64_t c1, int steps, uint64_t seed,
+                   const rt_clamp *clamps, int nclamps, int mean_field, float *values, float *means);
+/* rt_sample_clamped across the ranks of mpirun (every rank calls it):
+ * rank r runs its share of the chains (rt_dist_share, rt_sample_rows), and
+ * values and means (either may be NULL) get all of them, in chain order,
+ * on every rank: one process's bits. rates, when not NULL, gets the
+ * acceptance rates of all ranks' MCMC moves (rt_sample_rates). In one
+ * process it is rt_sample_clamped. 0 or -1 (rt_fail). */
+int rt_sample_split(const rt_model *m, rt_params *p, int64_t chains, int steps, uint64_t seed, const rt_clamp *clamps,
+                    int nclamps, int mean_field, float *values, float *means, double *rates);
+/* The last run's MCMC moves: the accepted ones of the first
+ * RT_SAMPLE_GROUPS groups, then the proposed ones (2 RT_SAMPLE_GROUPS
+ * doubles, which ranks add up); and the acceptance rates of such counts,
+ * one per group up to RT_SAMPLE_GROUPS (NAN for exactly sampled groups). */
+enum { RT_SAMPLE_GROUPS = 64 };
+void rt_sample_counts(double *counts);
+void rt_sample_rates(const rt_model *m, const double *counts, double *rates);
 #endif

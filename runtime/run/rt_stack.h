@@ -17,9 +17,10 @@
 int rt_layer_up(const rt_model *m, rt_params *p, int hidden, const float *rows, int64_t n, int64_t row_floats,
                 float *out);
 /* The first visible group of layer m given its hidden group's values h
- * (n rows): drawn (sample != 0) or its conditional means; out gets n x size. */
-int rt_layer_down(const rt_model *m, rt_params *p, int hidden, const float *h, int64_t n, int sample, uint64_t seed,
-                  float *out);
+ * (n rows, the first of which is the job's row row0: rt_ws.row0): drawn
+ * (sample != 0) or its conditional means; out gets n x size. */
+int rt_layer_down(const rt_model *m, rt_params *p, int hidden, const float *h, int64_t n, int64_t row0, int sample,
+                  uint64_t seed, float *out);
 
 /* the values of m's first visible group */
 int64_t rt_stack_first_visible(const rt_model *m);
@@ -78,11 +79,13 @@ typedef struct rt_stack_run {
 /* Runs the stages in order, a checkpoint after each. 0; 128 + the signal
  * when stopped (reported); -1 after an error (rt_last_error, unreported). */
 int rt_stack_train(const rt_stack *s, const rt_stack_run *run);
-/* chains of a DBN (top Gibbs, then down) or of a DBM's joint model from
- * the stack checkpoint params: *out gets chains x *width values of the
- * bottom visible group (malloc'd). 0 or -1 (rt_last_error). */
-int rt_stack_sample(const rt_stack *s, const char *params, int64_t chains, int steps, uint64_t seed, float **out,
-                    int64_t *width);
+/* chains [c0, c1) of a DBN (top Gibbs, then down) or of a DBM's joint
+ * model from the stack checkpoint params, each drawing what it draws among
+ * all chains (rt_sample_rows): *out gets (c1 - c0) x *width values of the
+ * bottom visible group (malloc'd, also when empty). 0 or -1
+ * (rt_last_error). */
+int rt_stack_sample(const rt_stack *s, const char *params, int64_t c0, int64_t c1, int steps, uint64_t seed,
+                    float **out, int64_t *width);
 /* A DBN's variational lower bound on log p(v) as YAML on y
  * (rt_stack_bound.c): from the stack checkpoint params, on the rows of
  * data (the bottom layer's values, then the top's labels if it has them),

@@ -148,7 +148,8 @@ static rt_exec_fn count_inner;
 static void *count_backend;
 static double count_flops[256];
 
-static void count_exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step) {
+static void count_exec(void *backend, int kernel, float **bufs, int64_t B, uint64_t seed, uint64_t step,
+                       int64_t row0) {
     (void)backend;
     const IrKernel *k = &count_ir->kernels[kernel];
     for (int s = 0; s < k->nstmts; s++) {
@@ -156,7 +157,7 @@ static void count_exec(void *backend, int kernel, float **bufs, int64_t B, uint6
         if (st->kind == S_GEMM && kernel < 256)
             count_flops[kernel] += 2.0 * (double)ir_ext(st->m, B) * (double)ir_ext(st->n, B) * (double)ir_ext(st->k, B);
     }
-    count_inner(count_backend, kernel, bufs, B, seed, step);
+    count_inner(count_backend, kernel, bufs, B, seed, step, row0);
 }
 
 static int bench_cd1count(Bench *b) {

@@ -112,6 +112,46 @@ train s {
 SPEC
 }
 
+# rnn_two FILE: a small recurrent RBM (an RNN-RBM of 2 x 6 frames of a
+# moving bar, 3 recurrent units), trained 2 epochs of batch 6
+rnn_two() {
+    cat >"$1" <<'SPEC'
+model two {
+  visible v[2, 6] : bernoulli
+  hidden  h[4] : bernoulli
+  input   u[3] { recurrent = s }
+  param W[2, 6, 4] init normal(0, 0.1)
+  param A[3, 2, 6]
+  param R[3, 3]
+  param C[2, 6, 3] init normal(0, 0.1)
+  energy = - sum(a, b, j) v[a, b]*W[a, b, j]*h[j] - sum(k, a, b) u[k]*A[k, a, b]*v[a, b]
+  let s[k] = tanh(sum(l) u[l]*R[l, k] + sum(a, b) v[a, b]*C[a, b, k])
+}
+train two { data = moving_bar(width = 12, length = 5)  epochs = 2  batch = 6 }
+SPEC
+}
+
+# gan_pair FILE: a 1-D adversarial pair, a generator affine in its noise
+# (x = a z + b) and a discriminator logistic in x and x^2, whose train
+# block the caller appends
+gan_pair() {
+    cat >"$1" <<'SPEC'
+model gen {
+  input z { noise = normal }
+  param a init 1
+  param b
+  let x = a*z + b
+}
+model disc {
+  visible x : gaussian
+  param w1
+  param w2
+  param c
+  let s = w1*x + w2*x^2 + c
+}
+SPEC
+}
+
 # ppca_rows FILE: 400 rows of a 4-dimensional Gaussian with one dominant
 # direction (seed 3); ppca_model: the PPCA model that fits it, whose train
 # block the caller writes

@@ -56,20 +56,7 @@ expect_fail "eval --ais is refused" "do not apply" "$EBMC" eval specs/rnn_rbm.eb
 expect_fail "sample --clamp is refused" "sampled freely" "$EBMC" sample specs/rnn_rbm.ebm --params "$T/r.safetensors" --clamp v=1 --out "$T/c.png"
 # 2-D frames (the same bar as 2 x 6 images) go side by side in a chain's
 # strip: 3 chains of 5 frames of 2 x 6 at 2x are 62 x 16 pixels
-cat >"$T/two.ebm" <<'SPEC'
-model two {
-  visible v[2, 6] : bernoulli
-  hidden  h[4] : bernoulli
-  input   u[3] { recurrent = s }
-  param W[2, 6, 4] init normal(0, 0.1)
-  param A[3, 2, 6]
-  param R[3, 3]
-  param C[2, 6, 3] init normal(0, 0.1)
-  energy = - sum(a, b, j) v[a, b]*W[a, b, j]*h[j] - sum(k, a, b) u[k]*A[k, a, b]*v[a, b]
-  let s[k] = tanh(sum(l) u[l]*R[l, k] + sum(a, b) v[a, b]*C[a, b, k])
-}
-train two { data = moving_bar(width = 12, length = 5)  epochs = 2  batch = 6 }
-SPEC
+rnn_two "$T/two.ebm"
 "$EBMC" train "$T/two.ebm" --quiet --out "$T/two.safetensors" >/dev/null 2>&1
 "$EBMC" sample "$T/two.ebm" --params "$T/two.safetensors" --chains 3 --steps 5 --out "$T/two.png" >/dev/null 2>&1
 size=$(python3 tests/e2e/png_pixels.py "$T/two.png" 2>&1 | sed -n 1p)

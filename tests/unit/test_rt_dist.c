@@ -7,6 +7,8 @@
  *     equals the sum in rank order (in double, one rounding) bit for bit
  *     (with 3 ranks, a sum in another order gives other bits);
  *   - rt_dist_allgather of parts of different sizes, in rank order;
+ *   - rt_dist_gather_rows of the shares of 7 and of 2 rows of 3 floats
+ *     (a rank with none when there are 3), each row where its number says;
  *   - EBMC_DIST_CHECK finds parameters that differ on rank 1, and only then. */
 #include <stdlib.h>
 
@@ -84,6 +86,22 @@ static void allgather_uneven(void) {
     CHECK(all_failures(bad) == 0, "allgather: parts not in rank order (total %lld)", (long long)total);
 }
 
+static void gather_rows(void) {
+    int bad = 0;
+    for (int64_t n = 7; n >= 2; n -= 5) {
+        int64_t lo, hi;
+        rt_dist_share(n, &lo, &hi);
+        float mine[7 * 3 + 1], all[7 * 3];
+        for (int64_t r = lo; r < hi; r++)
+            for (int k = 0; k < 3; k++) mine[(r - lo) * 3 + k] = (float)(10 * r + k);
+        for (int i = 0; i < 21; i++) all[i] = -1;
+        if (rt_dist_gather_rows(mine, lo, hi, 3, all)) bad++;
+        for (int64_t r = 0; r < n; r++)
+            for (int k = 0; k < 3; k++) bad += all[r * 3 + k] != (float)(10 * r + k);
+    }
+    CHECK(all_failures(bad) == 0, "gather_rows: a row out of place");
+}
+
 static void parameter_check(void) {
     float w[5] = {1, 2, 3, 4, 5}, g[5] = {0};
     float *value[1] = {w}, *grad[1] = {g};
@@ -113,6 +131,7 @@ int main(void) {
     TEST(share_partitions);
     TEST(sum_in_rank_order);
     TEST(allgather_uneven);
+    TEST(gather_rows);
     TEST(parameter_check);
     CHECK_DONE();
 }
