@@ -13,20 +13,8 @@ r = random.Random(3)
 print('x')
 for i in range(64): print('%.6f' % r.gauss(2.0, 0.5))
 " >"$T/d.csv"
-cat >"$T/pair.ebm" <<SPEC
-model gen {
-  input z { noise = normal }
-  param a init 1
-  param b
-  let x = a*z + b
-}
-model disc {
-  visible x : gaussian
-  param w1
-  param w2
-  param c
-  let s = w1*x + w2*x^2 + c
-}
+gan_pair "$T/pair.ebm"
+cat >>"$T/pair.ebm" <<SPEC
 train gen {
   data      = csv("$T/d.csv")
   method    = adversarial(discriminator = disc, k = 1)
