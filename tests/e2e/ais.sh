@@ -17,8 +17,7 @@
 #      (CD-1, 5 epochs), AIS with 100 runs x 10,000 betas (the chain on v)
 #      against the exact log Z (2^20 hidden states enumerated), within 0.1.
 #      Skipped without the data set.
-#   5b. the same AIS with its runs split over mpirun -np 2: within 0.1 of
-#      the exact log Z (which 2 ranks enumerate too, to the same digits).
+#   (the same AIS split over 2 ranks is mpi_ais.sh, in make test).
 . tests/e2e/lib.sh
 ROOT=$(pwd)
 key() { sed -n "s/^$1: //p" "$2"; }
@@ -165,28 +164,7 @@ expect_fail "--runs needs 2" "at least 2" "$EBMC" eval specs/rbm_bas.ebm --param
 # 5. the headline: 784 x 20 on Fashion-MNIST, 100 runs x 10,000 betas
 F=/usr/share/datasets/fashion-mnist
 if [ -f $F/train-images-idx3-ubyte.gz ]; then
-    cat >"$T/rbm20.ebm" <<EOF
-model rbm20 {
-  visible v[28, 28] : bernoulli
-  hidden  h[20]     : bernoulli
-  param W[28, 28, 20] init normal(0, 0.01)
-  param b[28, 28]
-  param c[20]
-  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c[j]*h[j] - sum(r, s, j) v[r, s]*W[r, s, j]*h[j]
-}
-train rbm20 {
-  data = idx("$F/train-images-idx3-ubyte.gz", binarize = 0.5)
-  method = cd(k = 1)
-  epochs = 5
-  lr = 0.05
-  momentum = 0.5 until 2, 0.9
-  monitor = none
-}
-eval rbm20 {
-  ais(runs = 100, betas = 10000)
-  data = idx("$F/t10k-images-idx3-ubyte.gz", binarize = 0.5)
-}
-EOF
+    rbm20_spec "$T/rbm20.ebm"
     start=$(date +%s)
     "$EBMC" train "$T/rbm20.ebm" --out "$T/rbm20.st" --quiet >/dev/null 2>"$T/err" || notok "train 784x20" "$(cat "$T/err")"
     "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" --raise 0 >"$T/f.yaml" 2>"$T/err"
@@ -198,18 +176,6 @@ EOF
         close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f.yaml")" "$(key ais_logz_plus_3sd "$T/f.yaml")" 0.1; then
         ok "Fashion-MNIST 784x20: AIS log Z $ais +- $(key ais_logz_stderr "$T/f.yaml"), exact $ex ($(($(date +%s) - start)) s)"
     else notok "Fashion-MNIST 784x20 AIS" "AIS $ais exact $ex" "$(cat "$T/err")" "$(grep -E 'ais_|exact' "$T/f.yaml")"; fi
-    # 5b. the same runs split over 2 ranks (docs/distributed.md)
-    if command -v mpirun >/dev/null 2>&1 && ldd "$EBMC" 2>/dev/null | grep -q libmpi; then
-        MPI="mpirun --oversubscribe"
-        [ "$(id -u)" = 0 ] && MPI="$MPI --allow-run-as-root"
-        start=$(date +%s)
-        $MPI -np 2 "$EBMC" eval "$T/rbm20.ebm" --params "$T/rbm20.st" --raise 0 >"$T/f2.yaml" 2>"$T/err"
-        ais=$(key ais_logz "$T/f2.yaml")
-        if [ "$(key ais_runs "$T/f2.yaml")" = 100 ] && [ "$(key exact_logz "$T/f2.yaml")" = "$ex" ] &&
-            close "$ais" "$ex" "$(key ais_logz_minus_3sd "$T/f2.yaml")" "$(key ais_logz_plus_3sd "$T/f2.yaml")" 0.1; then
-            ok "Fashion-MNIST 784x20 on 2 ranks: AIS log Z $ais +- $(key ais_logz_stderr "$T/f2.yaml"), exact $ex ($(($(date +%s) - start)) s)"
-        else notok "Fashion-MNIST 784x20 AIS on 2 ranks" "AIS $ais exact $ex" "$(tail -3 "$T/err")" "$(grep -E 'ais_|exact' "$T/f2.yaml")"; fi
-    else skip "Fashion-MNIST 784x20 AIS on 2 ranks" "no mpirun, or ebmc built without Open MPI"; fi
 else
     skip "Fashion-MNIST 784x20 AIS" "no data set in $F (make deps installs dataset-fashion-mnist)"
 fi

@@ -212,3 +212,32 @@ model sc {
 }
 SPEC
 }
+
+# rbm20_spec FILE: a 784x20 RBM on binarised Fashion-MNIST (CD-1, 5
+# epochs) with an eval block of AIS, 100 runs x 10,000 betas, on the test
+# images: its log Z is exact by enumerating the 2^20 hidden states
+rbm20_spec() {
+    F=/usr/share/datasets/fashion-mnist
+    cat >"$1" <<EOF
+model rbm20 {
+  visible v[28, 28] : bernoulli
+  hidden  h[20]     : bernoulli
+  param W[28, 28, 20] init normal(0, 0.01)
+  param b[28, 28]
+  param c[20]
+  energy = - sum(r, s) b[r, s]*v[r, s] - sum(j) c[j]*h[j] - sum(r, s, j) v[r, s]*W[r, s, j]*h[j]
+}
+train rbm20 {
+  data = idx("$F/train-images-idx3-ubyte.gz", binarize = 0.5)
+  method = cd(k = 1)
+  epochs = 5
+  lr = 0.05
+  momentum = 0.5 until 2, 0.9
+  monitor = none
+}
+eval rbm20 {
+  ais(runs = 100, betas = 10000)
+  data = idx("$F/t10k-images-idx3-ubyte.gz", binarize = 0.5)
+}
+EOF
+}

@@ -1,4 +1,4 @@
-# mpi_lib.sh — what the tests under mpirun share (mpi.sh, mpi_methods.sh,
+# mpi_lib.sh — what the tests under mpirun share (mpi.sh, mpi_methods.sh, mpi_ais.sh,
 # mpi_eval.sh): the skip when there is no Open MPI, the launcher's flags,
 # and the comparisons of parameter files.
 . tests/e2e/lib.sh
