@@ -1,7 +1,10 @@
 /* rt_gemm_binary.c — GEMMs whose left operand holds only 0s and 1s
- * (binarised data, sampled states). rt_gemm (rt_kernel.c) calls this first;
- * it takes the product when the operand is binary and sparse enough, and
- * declines (returns 0) otherwise, leaving it to the dense sgemm.
+ * (binarised data, sampled states), or 0s and one other value s (the
+ * compiler folds a gradient's -1/batch into the states: 0 and -0.01; the
+ * product is then alpha s times the sums below). rt_gemm (rt_kernel.c)
+ * calls this first; it takes the product when the operand is binary and
+ * sparse enough, and declines (returns 0) otherwise, leaving it to the
+ * dense sgemm.
  *
  * Every shape is one kernel: an output row is alpha times the sum of the
  * rows of a "panel" named by an index list, plus beta times its old value.
@@ -20,8 +23,9 @@
  * ones pass the shape's threshold. The work is cut into column blocks of C,
  * RT_SPARSE_NB = 64 floats wide (a block of 64 columns of W, 784 rows, is
  * 200 KB: it stays in L2 while every output row is summed from it); each
- * output row's block is accumulated in vector registers (four 16-float
- * vectors) and written once: one load and one add per vector and term.
+ * output row's block is accumulated in vector registers (four of 16 floats
+ * with AVX-512, eight of 8 with AVX2, sixteen of 4 with SSE2) and written
+ * once: one load and one add per vector and term.
  *
  * By density (the default), a shape is taken when the density of this
  * call's operand is at most its threshold (RT_SPARSE_* below, measured
@@ -29,14 +33,15 @@
  * EBMC_SPARSE=1 takes every binary operand of every shape whatever its
  * density and size, EBMC_SPARSE=0 none (the tests force both paths).
  *
- * Summation order: each element of the result is alpha times the sum of
- * its terms added in increasing index order (row index of W or W', or batch
- * row of P), in float, without fused multiply-adds, then plus beta times its
- * old value; the dense sgemm sums in its kernel's blocked order with FMA, so
+ * Summation order: each element of the result is alpha (times s) times
+ * the sum of its terms added in increasing index order (row index of W or
+ * W', or batch row of P), in float, without fused multiply-adds, then plus
+ * beta times its old value; the dense sgemm sums in its kernel's blocked order with FMA, so
  * the two agree to float rounding (tests/unit/test_rt_gemm_binary.c:
  * relative 1e-5). Both back ends call rt_gemm, so the JIT and the
  * interpreter stay identical, and the chunks (column blocks of C, fixed by
  * n alone) do not change any element's sum, so neither does EBMC_THREADS. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,8 +58,6 @@
 #define RT_SPARSE_HWT 0.35
 #define RT_SPARSE_VTP 0.40
 enum { RT_SPARSE_NB = 64 };
-
-typedef float vf16 __attribute__((vector_size(64)));
 
 typedef struct Sparse {
     int32_t tb;
@@ -86,38 +89,59 @@ static void *scratch(int slot, size_t bytes) {
 
 /* C[r, j0 .. j0 + w) for every r, w <= RT_SPARSE_NB, from a panel whose
  * rows hold RT_SPARSE_NB readable floats (those past w are not used): the
- * loop the sparse path spends its time in, compiled for the processor at
- * hand (the build's baseline is SSE2) */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-static void sum_rows(float *restrict c, int64_t ldc, int64_t m, const float *restrict panel, int64_t ldp, int64_t w,
-                     const int32_t *restrict off, const int32_t *restrict idx, float alpha, float beta) {
-    for (int64_t r = 0; r < m; r++) {
-        const int32_t *ix = idx + off[r], *end = idx + off[r + 1];
-        /* four named accumulators, not an array: GCC keeps them in registers */
-        vf16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, t;
-        for (; ix < end; ix++) {
-            const float *p = panel + (int64_t)*ix * ldp;
-            memcpy(&t, p, sizeof t), a0 += t;
-            memcpy(&t, p + 16, sizeof t), a1 += t;
-            memcpy(&t, p + 32, sizeof t), a2 += t;
-            memcpy(&t, p + 48, sizeof t), a3 += t;
-        }
-        vf16 acc[4] = {a0, a1, a2, a3};
-        float *cr = c + r * ldc;
-        if (w == RT_SPARSE_NB) {
-            for (int q = 0; q < 4; q++) {
-                vf16 x = alpha * acc[q];
-                if (beta != 0) memcpy(&t, cr + 16 * q, sizeof t), x += beta * t;
-                memcpy(cr + 16 * q, &x, sizeof x);
-            }
-        } else {
-            float s[RT_SPARSE_NB];
-            memcpy(s, acc, sizeof s);
-            for (int64_t j = 0; j < w; j++) cr[j] = beta == 0 ? alpha * s[j] : alpha * s[j] + beta * cr[j];
-        }
+ * loop the sparse path spends its time in. One body, instantiated for the
+ * vector width of each instruction set (16 floats a register with AVX-512,
+ * 8 with AVX2, 4 with the SSE2 baseline) and picked at run time: GCC's
+ * generic 64-byte vectors compiled for AVX2 went through memory, 4.5x
+ * slower. The accumulators are an array whose loops are unrolled, so they
+ * live in registers. */
+#define SUM_ROWS(NAME, L)                                                                                          \
+    static void NAME(float *restrict c, int64_t ldc, int64_t m, const float *restrict panel, int64_t ldp, int64_t w, \
+                     const int32_t *restrict off, const int32_t *restrict idx, float alpha, float beta) {        \
+        typedef float vec __attribute__((vector_size(4 * L)));                                                   \
+        enum { V = RT_SPARSE_NB / L };                                                                          \
+        for (int64_t r = 0; r < m; r++) {                                                                       \
+            const int32_t *ix = idx + off[r], *end = idx + off[r + 1];                                          \
+            vec acc[V], t;                                                                                      \
+            _Pragma("GCC unroll 16") for (int q = 0; q < V; q++) acc[q] = (vec){0};                             \
+            for (; ix < end; ix++) {                                                                            \
+                const float *p = panel + (int64_t)*ix * ldp;                                                    \
+                _Pragma("GCC unroll 16") for (int q = 0; q < V; q++) memcpy(&t, p + L * q, sizeof t), acc[q] += t; \
+            }                                                                                                   \
+            float *cr = c + r * ldc;                                                                            \
+            if (w == RT_SPARSE_NB) {                                                                            \
+                _Pragma("GCC unroll 16") for (int q = 0; q < V; q++) {                                          \
+                    vec x = alpha * acc[q];                                                                     \
+                    if (beta != 0) memcpy(&t, cr + L * q, sizeof t), x += beta * t;                             \
+                    memcpy(cr + L * q, &x, sizeof x);                                                           \
+                }                                                                                               \
+            } else {                                                                                            \
+                float s[RT_SPARSE_NB];                                                                          \
+                memcpy(s, acc, sizeof s);                                                                       \
+                for (int64_t j = 0; j < w; j++) cr[j] = beta == 0 ? alpha * s[j] : alpha * s[j] + beta * cr[j]; \
+            }                                                                                                   \
+        }                                                                                                       \
     }
+
+SUM_ROWS(sum_rows_plain, 4)
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2"))) SUM_ROWS(sum_rows_avx2, 8)
+__attribute__((target("avx512f"))) SUM_ROWS(sum_rows_avx512, 16)
+#endif
+
+typedef void (*sum_rows_fn)(float *restrict, int64_t, int64_t, const float *restrict, int64_t, int64_t,
+                            const int32_t *restrict, const int32_t *restrict, float, float);
+
+/* the widest the processor has; EBMC_SPARSE_ISA=sse2 or avx2 caps it
+ * (test_rt_gemm_binary runs every instantiation) */
+static sum_rows_fn sum_rows_for_cpu(void) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    const char *cap = getenv("EBMC_SPARSE_ISA");
+    int most = cap && !strcmp(cap, "sse2") ? 0 : cap && !strcmp(cap, "avx2") ? 1 : 2;
+    if (most >= 2 && __builtin_cpu_supports("avx512f")) return sum_rows_avx512;
+    if (most >= 1 && __builtin_cpu_supports("avx2")) return sum_rows_avx2;
+#endif
+    return sum_rows_plain;
 }
 
 /* panel[i, jj] = b[jj, i] for i < rows, jj < w (b's rows ldb apart): the
@@ -177,6 +201,7 @@ static void transpose_panel(float *restrict panel, const float *restrict b, int6
 /* column blocks [lo, hi) of C */
 static void sparse_part(void *ctx, int64_t lo, int64_t hi) {
     const Sparse *p = ctx;
+    sum_rows_fn sum_rows = sum_rows_for_cpu();
     for (int64_t blk = lo; blk < hi; blk++) {
         int64_t j0 = blk * RT_SPARSE_NB, w = p->n - j0 < RT_SPARSE_NB ? p->n - j0 : RT_SPARSE_NB;
         if (!p->tb && w == RT_SPARSE_NB) {   /* the rows of B, in place */
@@ -194,14 +219,15 @@ static void sparse_part(void *ctx, int64_t lo, int64_t hi) {
     }
 }
 
-/* the columns i < k of row a holding 1, in increasing order, into out;
- * returns how many, or -1 when a value is neither 0 nor 1 */
-static int64_t scan_row_plain(const float *a, int64_t k, int32_t *out) {
+/* the columns i < k of row a holding the value one (1, or the operand's
+ * scale), in increasing order, into out; returns how many, or -1 when a
+ * value is neither 0 nor one */
+static int64_t scan_row_plain(const float *a, int64_t k, float one, int32_t *out) {
     int64_t n = 0, bad = 0;
     for (int64_t i = 0; i < k; i++) {   /* branch-free: every index written, kept where a 1 is */
         out[n] = (int32_t)i;
-        n += a[i] == 1.0f;
-        bad |= a[i] != 0.0f && a[i] != 1.0f;
+        n += a[i] == one;
+        bad |= a[i] != 0.0f && a[i] != one;
     }
     return bad ? -1 : n;
 }
@@ -209,8 +235,8 @@ static int64_t scan_row_plain(const float *a, int64_t k, int32_t *out) {
 #if defined(__GNUC__) && defined(__x86_64__)
 /* the same, 8 values at a time: a compare gives the mask of ones, and only
  * its set bits cost anything */
-__attribute__((target("avx2,bmi"))) static int64_t scan_row_avx2(const float *a, int64_t k, int32_t *out) {
-    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+__attribute__((target("avx2,bmi"))) static int64_t scan_row_avx2(const float *a, int64_t k, float v1, int32_t *out) {
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(v1);
     int64_t n = 0, i = 0;
     for (; i + 8 <= k; i += 8) {
         __m256 x = _mm256_loadu_ps(a + i);
@@ -219,26 +245,28 @@ __attribute__((target("avx2,bmi"))) static int64_t scan_row_avx2(const float *a,
         if ((ones | zeros) != 0xff) return -1;
         for (; ones; ones &= ones - 1) out[n++] = (int32_t)(i + __builtin_ctz(ones));
     }
-    int64_t rest = scan_row_plain(a + i, k - i, out + n);
+    int64_t rest = scan_row_plain(a + i, k - i, v1, out + n);
     if (rest < 0) return -1;
     for (int64_t j = n; j < n + rest; j++) out[j] += (int32_t)i;
     return n + rest;
 }
 
-static int64_t scan_row(const float *a, int64_t k, int32_t *out) {
-    return __builtin_cpu_supports("avx2") ? scan_row_avx2(a, k, out) : scan_row_plain(a, k, out);
+static int64_t scan_row(const float *a, int64_t k, float one, int32_t *out) {
+    return __builtin_cpu_supports("avx2") ? scan_row_avx2(a, k, one, out) : scan_row_plain(a, k, one, out);
 }
 #else
-static int64_t scan_row(const float *a, int64_t k, int32_t *out) { return scan_row_plain(a, k, out); }
+static int64_t scan_row(const float *a, int64_t k, float one, int32_t *out) {
+    return scan_row_plain(a, k, one, out);
+}
 #endif
 
 /* one list per row of A (m x k) of the columns holding 1, in increasing
  * order: row r's is idx[off[r] .. off[r + 1]). 0 when a value is not 0 or
  * 1, or the ones pass `most` */
-static int rows_lists(const float *a, int64_t m, int64_t k, int64_t most, int32_t *off, int32_t *idx) {
+static int rows_lists(const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off, int32_t *idx) {
     off[0] = 0;
     for (int64_t r = 0; r < m; r++) {
-        int64_t n = scan_row(a + r * k, k, idx + off[r]);
+        int64_t n = scan_row(a + r * k, k, one, idx + off[r]);
         if (n < 0 || off[r] + n > most) return 0;
         off[r + 1] = (int32_t)(off[r] + n);
     }
@@ -248,11 +276,11 @@ static int rows_lists(const float *a, int64_t m, int64_t k, int64_t most, int32_
 /* ta = 1, A stored k x m: one list per column i of A of the rows r holding
  * 1, in increasing order (the pattern transposed): the rows' lists, then
  * each one moved to its column's list */
-static int column_lists(const float *a, int64_t m, int64_t k, int64_t most, int32_t *off, int32_t *idx) {
+static int column_lists(const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off, int32_t *idx) {
     int32_t *roff = scratch(SCRATCH_ROFF, sizeof(int32_t) * (size_t)(k + 1));
     int32_t *ridx = scratch(SCRATCH_RIDX, sizeof(int32_t) * (size_t)(m * k + 1));
     int32_t *next = scratch(SCRATCH_NEXT, sizeof(int32_t) * (size_t)(m + 1));
-    int ok = roff && ridx && next && rows_lists(a, k, m, most, roff, ridx);
+    int ok = roff && ridx && next && rows_lists(a, k, m, one, most, roff, ridx);
     if (ok) {
         memset(off, 0, sizeof(int32_t) * (size_t)(m + 1));
         for (int64_t e = 0; e < roff[k]; e++) off[ridx[e] + 1]++;
@@ -280,8 +308,17 @@ int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, floa
     int32_t *idx = scratch(SCRATCH_IDX, sizeof(int32_t) * (size_t)(total + 1));
     float *panel = scratch(SCRATCH_PANEL, sizeof(float) * (size_t)(k * RT_SPARSE_NB * (tb ? blocks : 1)));
     if (!off || !idx || !panel) return 0;
-    if (!(ta ? column_lists(a, m, k, most, off, idx) : rows_lists(a, m, k, most, off, idx))) return 0;
-    Sparse p = {tb, m, n, k, k, alpha, beta, b, off, idx, panel, c};
+    /* the operand's one: its first value other than 0 (the compiler folds
+     * a gradient's 1/batch into the states, making them 0 and -0.01) */
+    float one = 1;
+    for (int64_t i = 0; i < total; i++)
+        if (a[i] != 0) {
+            one = a[i];
+            break;
+        }
+    if (!isfinite(one)) return 0;
+    if (!(ta ? column_lists(a, m, k, one, most, off, idx) : rows_lists(a, m, k, one, most, off, idx))) return 0;
+    Sparse p = {tb, m, n, k, k, alpha * one, beta, b, off, idx, panel, c};
     rt_par_chunks(sparse_part, &p, blocks, 1);
     return 1;
 }
