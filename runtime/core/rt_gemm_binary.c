@@ -54,9 +54,9 @@
 
 /* the largest density (ones / elements of the binary operand) at which
  * each shape beats the dense sgemm (docs/performance.md, section 8) */
-#define RT_SPARSE_VW 0.35
-#define RT_SPARSE_HWT 0.35
-#define RT_SPARSE_VTP 0.40
+#define RT_SPARSE_VW 0.45
+#define RT_SPARSE_HWT 0.45
+#define RT_SPARSE_VTP 0.50
 enum { RT_SPARSE_NB = 64 };
 
 typedef struct Sparse {
@@ -66,7 +66,7 @@ typedef struct Sparse {
     float alpha, beta;
     const float *b;     /* the panel's source: W or P (k x n), or W' stored n x k */
     const int32_t *off, *idx;
-    float *panel;       /* tb: rows x RT_SPARSE_NB per column block; else one, for the last block */
+    float *panel;       /* rows x RT_SPARSE_NB per column block, 64-byte aligned */
     float *c;
 } Sparse;
 
@@ -81,7 +81,7 @@ static void *scratch(int slot, size_t bytes) {
     } s[SCRATCHES];
     if (s[slot].cap < bytes) {
         free(s[slot].p);
-        s[slot].p = malloc(bytes);
+        s[slot].p = aligned_alloc(64, (bytes + 63) / 64 * 64);
         s[slot].cap = s[slot].p ? bytes : 0;
     }
     return s[slot].p;
@@ -204,14 +204,16 @@ static void sparse_part(void *ctx, int64_t lo, int64_t hi) {
     sum_rows_fn sum_rows = sum_rows_for_cpu();
     for (int64_t blk = lo; blk < hi; blk++) {
         int64_t j0 = blk * RT_SPARSE_NB, w = p->n - j0 < RT_SPARSE_NB ? p->n - j0 : RT_SPARSE_NB;
-        if (!p->tb && w == RT_SPARSE_NB) {   /* the rows of B, in place */
+        /* the rows of B in place when every one starts on a cache line */
+        if (!p->tb && w == RT_SPARSE_NB && (uintptr_t)(p->b + j0) % 64 == 0 && p->n % 16 == 0) {
             sum_rows(p->c + j0, p->n, p->m, p->b + j0, p->n, w, p->off, p->idx, p->alpha, p->beta);
             continue;
         }
-        /* a copy: of W' (panel[i, jj] = B[j0 + jj, i], written in order, read
-         * along w rows of B at once), or of the last, narrower block of B's
-         * rows, zero-padded to full vectors */
-        float *panel = p->tb ? p->panel + blk * p->rows * RT_SPARSE_NB : p->panel;
+        /* else a copy, 64-byte aligned: of W' (panel[i, jj] = B[j0 + jj, i]),
+         * or of B's rows (of 500 floats, 2000 bytes apart, most rows would
+         * start mid-line, and the sums read 1.4 times slower from such
+         * rows), the last, narrower block zero-padded to full vectors */
+        float *panel = p->panel + blk * p->rows * RT_SPARSE_NB;
         if (p->tb) transpose_panel(panel, p->b + j0 * p->k, p->k, p->rows, w);
         else
             for (int64_t i = 0; i < p->rows; i++) memcpy(panel + i * RT_SPARSE_NB, p->b + i * p->n + j0, sizeof(float) * (size_t)w);
@@ -306,7 +308,7 @@ int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, floa
     int64_t blocks = (n + RT_SPARSE_NB - 1) / RT_SPARSE_NB;
     int32_t *off = scratch(SCRATCH_OFF, sizeof(int32_t) * (size_t)(m + 1));
     int32_t *idx = scratch(SCRATCH_IDX, sizeof(int32_t) * (size_t)(total + 1));
-    float *panel = scratch(SCRATCH_PANEL, sizeof(float) * (size_t)(k * RT_SPARSE_NB * (tb ? blocks : 1)));
+    float *panel = scratch(SCRATCH_PANEL, sizeof(float) * (size_t)(k * RT_SPARSE_NB * blocks));
     if (!off || !idx || !panel) return 0;
     /* the operand's one: its first value other than 0 (the compiler folds
      * a gradient's 1/batch into the states, making them 0 and -0.01) */

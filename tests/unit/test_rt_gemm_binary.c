@@ -92,17 +92,19 @@ static void all_shapes_agree_with_dense(void) {
 static void taken_only_where_it_should(void) {
     enum { B = 100, V = 784, H = 500 };
     float *W = normal(V * H, 1), *c = malloc(sizeof(float) * V * H);
-    float *sparse = binary(0, B, V, 0.13, 1, 20), *dense = binary(0, B, V, 0.5, 1, 21), *half = binary(0, B, V, 0.13, 1, 20);
+    float *sparse = binary(0, B, V, 0.13, 1, 20), *dense = binary(0, B, V, 0.7, 1, 21), *half = binary(0, B, V, 0.13, 1, 20);
     float *scaled = binary(0, B, V, 0.13, -0.01f, 20), *two = binary(0, B, V, 0.13, -0.01f, 20);
+    float *forty = binary(0, B, V, 0.4, 1, 22);
     half[B * V - 1] = 0.5f;
     two[B * V - 1] = 0.01f;   /* 0, -0.01 and 0.01: three values */
     setenv("EBMC_SPARSE", "auto", 1);
     CHECK(rt_gemm_binary(0, 0, B, H, V, 1, sparse, W, 0, c), "v W at 13%%: sparse");
     CHECK(rt_gemm_binary(0, 1, B, V, H, 1, sparse, W, 0, c), "h W' at 13%%: sparse");
     CHECK(rt_gemm_binary(1, 0, V, H, B, 1, sparse, W, 0, c), "v' P at 13%%: sparse");
-    CHECK(!rt_gemm_binary(0, 0, B, H, V, 1, dense, W, 0, c), "v W at 50%%: dense");
-    CHECK(!rt_gemm_binary(0, 1, B, V, H, 1, dense, W, 0, c), "h W' at 50%%: dense");
-    CHECK(!rt_gemm_binary(1, 0, V, H, B, 1, dense, W, 0, c), "v' P at 50%%: dense");
+    CHECK(rt_gemm_binary(0, 0, B, H, V, 1, forty, W, 0, c), "v W at 40%%: sparse");
+    CHECK(!rt_gemm_binary(0, 0, B, H, V, 1, dense, W, 0, c), "v W at 70%%: dense");
+    CHECK(!rt_gemm_binary(0, 1, B, V, H, 1, dense, W, 0, c), "h W' at 70%%: dense");
+    CHECK(!rt_gemm_binary(1, 0, V, H, B, 1, dense, W, 0, c), "v' P at 70%%: dense");
     CHECK(!rt_gemm_binary(0, 0, B, H, V, 1, half, W, 0, c), "a value of 0.5 in the last row: dense");
     CHECK(rt_gemm_binary(1, 0, V, H, B, 1, scaled, W, 0, c), "v' P with v of 0 and -0.01 at 13%%: sparse");
     CHECK(!rt_gemm_binary(1, 0, V, H, B, 1, two, W, 0, c), "v' P with v of 0, -0.01 and 0.01: dense");
@@ -110,11 +112,11 @@ static void taken_only_where_it_should(void) {
     setenv("EBMC_SPARSE", "0", 1);
     CHECK(!rt_gemm_binary(0, 0, B, H, V, 1, sparse, W, 0, c), "EBMC_SPARSE=0: dense");
     setenv("EBMC_SPARSE", "1", 1);
-    CHECK(rt_gemm_binary(0, 0, B, H, V, 1, dense, W, 0, c), "EBMC_SPARSE=1: sparse at 50%%");
+    CHECK(rt_gemm_binary(0, 0, B, H, V, 1, dense, W, 0, c), "EBMC_SPARSE=1: sparse at 70%%");
     CHECK(rt_gemm_binary(0, 0, 4, 5, 6, 1, sparse, W, 0, c), "EBMC_SPARSE=1: sparse when tiny");
     CHECK(!rt_gemm_binary(0, 0, B, H, V, 1, half, W, 0, c), "EBMC_SPARSE=1: a value of 0.5 still dense");
     CHECK(!rt_gemm_binary(1, 1, V, V, B, 1, sparse, W, 0, c), "EBMC_SPARSE=1: A' B' (no kernel emits it) dense");
-    free(W), free(c), free(sparse), free(dense), free(half), free(scaled), free(two);
+    free(W), free(c), free(sparse), free(dense), free(half), free(scaled), free(two), free(forty);
 }
 
 /* the kernel's AVX2 and SSE2 instantiations (the processor's widest ran
