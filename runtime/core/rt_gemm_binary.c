@@ -59,6 +59,10 @@
 #define RT_SPARSE_VTP 0.50
 enum { RT_SPARSE_NB = 64 };
 
+/* C[r, j0 .. j0 + w) for every r from a panel (SUM_ROWS below) */
+typedef void (*sum_rows_fn)(float *restrict, int64_t, int64_t, const float *restrict, int64_t, int64_t,
+                            const int32_t *restrict, const int32_t *restrict, float, float);
+
 typedef struct Sparse {
     int32_t tb;
     int64_t m, n, k;    /* C is m x n; the panel has `rows` rows */
@@ -68,6 +72,7 @@ typedef struct Sparse {
     const int32_t *off, *idx;
     float *panel;       /* rows x RT_SPARSE_NB per column block, 64-byte aligned */
     float *c;
+    sum_rows_fn sum_rows;   /* for the vector width at hand */
 } Sparse;
 
 /* a buffer of this thread's, kept for the next call (a CD-1 batch makes
@@ -129,17 +134,25 @@ __attribute__((target("avx2"))) SUM_ROWS(sum_rows_avx2, 8)
 __attribute__((target("avx512f"))) SUM_ROWS(sum_rows_avx512, 16)
 #endif
 
-typedef void (*sum_rows_fn)(float *restrict, int64_t, int64_t, const float *restrict, int64_t, int64_t,
-                            const int32_t *restrict, const int32_t *restrict, float, float);
-
-/* the widest the processor has; EBMC_SPARSE_ISA=sse2 or avx2 caps it
- * (test_rt_gemm_binary runs every instantiation) */
-static sum_rows_fn sum_rows_for_cpu(void) {
+/* the widest vectors to use, 2: AVX-512, 1: AVX2, 0: the SSE2 baseline:
+ * the widest the processor has; EBMC_SPARSE_ISA=sse2 or avx2 caps it
+ * (test_rt_gemm_binary runs every instantiation of the scan and the sums) */
+static int isa_level(void) {
 #if defined(__GNUC__) && defined(__x86_64__)
     const char *cap = getenv("EBMC_SPARSE_ISA");
     int most = cap && !strcmp(cap, "sse2") ? 0 : cap && !strcmp(cap, "avx2") ? 1 : 2;
-    if (most >= 2 && __builtin_cpu_supports("avx512f")) return sum_rows_avx512;
-    if (most >= 1 && __builtin_cpu_supports("avx2")) return sum_rows_avx2;
+    if (most >= 2 && __builtin_cpu_supports("avx512f")) return 2;
+    if (most >= 1 && __builtin_cpu_supports("avx2")) return 1;
+#endif
+    return 0;
+}
+
+static sum_rows_fn sum_rows_for_cpu(int isa) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (isa == 2) return sum_rows_avx512;
+    if (isa == 1) return sum_rows_avx2;
+#else
+    (void)isa;
 #endif
     return sum_rows_plain;
 }
@@ -201,7 +214,7 @@ static void transpose_panel(float *restrict panel, const float *restrict b, int6
 /* column blocks [lo, hi) of C */
 static void sparse_part(void *ctx, int64_t lo, int64_t hi) {
     const Sparse *p = ctx;
-    sum_rows_fn sum_rows = sum_rows_for_cpu();
+    sum_rows_fn sum_rows = p->sum_rows;
     for (int64_t blk = lo; blk < hi; blk++) {
         int64_t j0 = blk * RT_SPARSE_NB, w = p->n - j0 < RT_SPARSE_NB ? p->n - j0 : RT_SPARSE_NB;
         /* the rows of B in place when every one starts on a cache line */
@@ -253,11 +266,35 @@ __attribute__((target("avx2,bmi"))) static int64_t scan_row_avx2(const float *a,
     return n + rest;
 }
 
-static int64_t scan_row(const float *a, int64_t k, float one, int32_t *out) {
-    return __builtin_cpu_supports("avx2") ? scan_row_avx2(a, k, one, out) : scan_row_plain(a, k, one, out);
+/* 16 values at a time: the mask of ones compresses a vector of their
+ * indices, stored whole (it may write 15 indices past the list: they are
+ * inside the row's share of idx and overwritten or dropped) */
+__attribute__((target("avx512f"))) static int64_t scan_row_avx512(const float *a, int64_t k, float v1, int32_t *out) {
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(v1);
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    int64_t n = 0, i = 0;
+    for (; i + 16 <= k; i += 16) {
+        __m512 x = _mm512_loadu_ps(a + i);
+        __mmask16 ones = _mm512_cmp_ps_mask(x, one, _CMP_EQ_OQ), zeros = _mm512_cmp_ps_mask(x, zero, _CMP_EQ_OQ);
+        if ((__mmask16)(ones | zeros) != 0xffff) return -1;
+        if (!ones) continue;
+        __m512i at = _mm512_maskz_compress_epi32(ones, _mm512_add_epi32(iota, _mm512_set1_epi32((int)i)));
+        _mm512_storeu_si512(out + n, at);
+        n += __builtin_popcount(ones);
+    }
+    int64_t rest = scan_row_plain(a + i, k - i, v1, out + n);
+    if (rest < 0) return -1;
+    for (int64_t j = n; j < n + rest; j++) out[j] += (int32_t)i;
+    return n + rest;
+}
+
+static int64_t scan_row(int isa, const float *a, int64_t k, float one, int32_t *out) {
+    return isa == 2 ? scan_row_avx512(a, k, one, out) : isa == 1 ? scan_row_avx2(a, k, one, out)
+                                                                 : scan_row_plain(a, k, one, out);
 }
 #else
-static int64_t scan_row(const float *a, int64_t k, float one, int32_t *out) {
+static int64_t scan_row(int isa, const float *a, int64_t k, float one, int32_t *out) {
+    (void)isa;
     return scan_row_plain(a, k, one, out);
 }
 #endif
@@ -265,10 +302,11 @@ static int64_t scan_row(const float *a, int64_t k, float one, int32_t *out) {
 /* one list per row of A (m x k) of the columns holding 1, in increasing
  * order: row r's is idx[off[r] .. off[r + 1]). 0 when a value is not 0 or
  * 1, or the ones pass `most` */
-static int rows_lists(const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off, int32_t *idx) {
+static int rows_lists(int isa, const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off,
+                      int32_t *idx) {
     off[0] = 0;
     for (int64_t r = 0; r < m; r++) {
-        int64_t n = scan_row(a + r * k, k, one, idx + off[r]);
+        int64_t n = scan_row(isa, a + r * k, k, one, idx + off[r]);
         if (n < 0 || off[r] + n > most) return 0;
         off[r + 1] = (int32_t)(off[r] + n);
     }
@@ -278,11 +316,12 @@ static int rows_lists(const float *a, int64_t m, int64_t k, float one, int64_t m
 /* ta = 1, A stored k x m: one list per column i of A of the rows r holding
  * 1, in increasing order (the pattern transposed): the rows' lists, then
  * each one moved to its column's list */
-static int column_lists(const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off, int32_t *idx) {
+static int column_lists(int isa, const float *a, int64_t m, int64_t k, float one, int64_t most, int32_t *off,
+                        int32_t *idx) {
     int32_t *roff = scratch(SCRATCH_ROFF, sizeof(int32_t) * (size_t)(k + 1));
     int32_t *ridx = scratch(SCRATCH_RIDX, sizeof(int32_t) * (size_t)(m * k + 1));
     int32_t *next = scratch(SCRATCH_NEXT, sizeof(int32_t) * (size_t)(m + 1));
-    int ok = roff && ridx && next && rows_lists(a, k, m, one, most, roff, ridx);
+    int ok = roff && ridx && next && rows_lists(isa, a, k, m, one, most, roff, ridx);
     if (ok) {
         memset(off, 0, sizeof(int32_t) * (size_t)(m + 1));
         for (int64_t e = 0; e < roff[k]; e++) off[ridx[e] + 1]++;
@@ -307,7 +346,7 @@ int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, floa
     int64_t total = m * k, most = mode == 2 ? (int64_t)(most_density * (double)total) : total;
     int64_t blocks = (n + RT_SPARSE_NB - 1) / RT_SPARSE_NB;
     int32_t *off = scratch(SCRATCH_OFF, sizeof(int32_t) * (size_t)(m + 1));
-    int32_t *idx = scratch(SCRATCH_IDX, sizeof(int32_t) * (size_t)(total + 1));
+    int32_t *idx = scratch(SCRATCH_IDX, sizeof(int32_t) * (size_t)(total + 16));
     float *panel = scratch(SCRATCH_PANEL, sizeof(float) * (size_t)(k * RT_SPARSE_NB * blocks));
     if (!off || !idx || !panel) return 0;
     /* the operand's one: its first value other than 0 (the compiler folds
@@ -319,8 +358,10 @@ int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, floa
             break;
         }
     if (!isfinite(one)) return 0;
-    if (!(ta ? column_lists(a, m, k, one, most, off, idx) : rows_lists(a, m, k, one, most, off, idx))) return 0;
-    Sparse p = {tb, m, n, k, k, alpha * one, beta, b, off, idx, panel, c};
+    int isa = isa_level();
+    if (!(ta ? column_lists(isa, a, m, k, one, most, off, idx) : rows_lists(isa, a, m, k, one, most, off, idx)))
+        return 0;
+    Sparse p = {tb, m, n, k, k, alpha * one, beta, b, off, idx, panel, c, sum_rows_for_cpu(isa)};
     rt_par_chunks(sparse_part, &p, blocks, 1);
     return 1;
 }
