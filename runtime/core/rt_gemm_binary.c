@@ -9,9 +9,7 @@
  * Every shape is one kernel: an output row is alpha times the sum of the
  * rows of a "panel" named by an index list, plus beta times its old value.
  *   v W   (ta = 0, tb = 0)  C[r, :] = sum of W[i, :] over i with v[r, i] = 1
- *   h W'  (ta = 0, tb = 1)  the same with the rows of W' (columns of W):
- *                           each column block of W' is first copied into a
- *                           panel (k x RT_SPARSE_NB floats, in L2)
+ *   h W'  (ta = 0, tb = 1)  the same with the rows of W' (columns of W)
  *   v' P  (ta = 1)          C[i, :] = sum of P[r, :] over r with v[r, i] = 1:
  *                           the sparsity pattern is transposed into one
  *                           index list per column of v
@@ -21,8 +19,9 @@
  * probabilities costs at most one row of reads, which is why the compiler
  * passes no "binary" hint: the scan is as cheap as checking one) or once the
  * ones pass the shape's threshold. The work is cut into column blocks of C,
- * RT_SPARSE_NB = 64 floats wide (a block of 64 columns of W, 784 rows, is
- * 200 KB: it stays in L2 while every output row is summed from it); each
+ * RT_SPARSE_NB = 64 floats wide, each first copied into a 64-byte aligned
+ * panel (k x RT_SPARSE_NB floats: for W', 784 rows, 200 KB, in L2 while
+ * every output row is summed from it), transposed for h W'; each
  * output row's block is accumulated in vector registers (four of 16 floats
  * with AVX-512, eight of 8 with AVX2, sixteen of 4 with SSE2) and written
  * once: one load and one add per vector and term.
@@ -36,8 +35,8 @@
  * Summation order: each element of the result is alpha (times s) times
  * the sum of its terms added in increasing index order (row index of W or
  * W', or batch row of P), in float, without fused multiply-adds, then plus
- * beta times its old value; the dense sgemm sums in its kernel's blocked order with FMA, so
- * the two agree to float rounding (tests/unit/test_rt_gemm_binary.c:
+ * beta times its old value; the dense sgemm sums in its kernel's blocked
+ * order with FMA, so the two agree to float rounding (tests/unit/test_rt_gemm_binary.c:
  * relative 1e-5). Both back ends call rt_gemm, so the JIT and the
  * interpreter stay identical, and the chunks (column blocks of C, fixed by
  * n alone) do not change any element's sum, so neither does EBMC_THREADS. */
@@ -53,7 +52,9 @@
 #endif
 
 /* the largest density (ones / elements of the binary operand) at which
- * each shape beats the dense sgemm (docs/performance.md, section 8) */
+ * each shape is taken by default: below the break-even measured against
+ * the dense sgemm (about 50%, 50% and 60%, docs/performance.md), as the
+ * scan runs on one thread */
 #define RT_SPARSE_VW 0.45
 #define RT_SPARSE_HWT 0.45
 #define RT_SPARSE_VTP 0.50
@@ -229,7 +230,11 @@ static void sparse_part(void *ctx, int64_t lo, int64_t hi) {
         float *panel = p->panel + blk * p->rows * RT_SPARSE_NB;
         if (p->tb) transpose_panel(panel, p->b + j0 * p->k, p->k, p->rows, w);
         else
-            for (int64_t i = 0; i < p->rows; i++) memcpy(panel + i * RT_SPARSE_NB, p->b + i * p->n + j0, sizeof(float) * (size_t)w);
+            for (int64_t i = 0; i < p->rows; i++)
+                memcpy(panel + i * RT_SPARSE_NB, p->b + i * p->n + j0, sizeof(float) * (size_t)w);
+        if (w < RT_SPARSE_NB)   /* the lanes summed but not stored: zeros, not stale floats */
+            for (int64_t i = 0; i < p->rows; i++)
+                memset(panel + i * RT_SPARSE_NB + w, 0, sizeof(float) * (size_t)(RT_SPARSE_NB - w));
         sum_rows(p->c + j0, p->n, p->m, panel, RT_SPARSE_NB, w, p->off, p->idx, p->alpha, p->beta);
     }
 }
