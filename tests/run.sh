@@ -24,9 +24,9 @@ export EBMC BUILD SAN
 # The slow statistical, differential and documentation checks: `make
 # test-full` only, the slowest first. CPU seconds of each (times.txt of a
 # make test-full): ais 232, docs 86, test_jit 68, build 53, stack 45,
-# test_exact_small 38, jit 17, pt 11, resume 10, interop 10, test_loss 9;
+# test_exact_small 38, sparse_exact_full 40, jit 17, pt 11, resume 10, interop 10, test_loss 9;
 # make test's tests together 116 (config 33, bad_input 10, the rest under 9).
-FULL_ONLY="e2e/updown_exact e2e/grbm_seeds e2e/mpi_options e2e/stack e2e/build_stack e2e/docs test_jit e2e/jit e2e/resume e2e/ais e2e/build e2e/build_methods e2e/build_all e2e/build_drive e2e/stages test_exact_small e2e/interop test_loss test_reverse e2e/pt e2e/rnn_rbm_backends"
+FULL_ONLY="e2e/updown_exact e2e/sparse_exact_full e2e/grbm_seeds e2e/mpi_options e2e/stack e2e/build_stack e2e/docs test_jit e2e/jit e2e/resume e2e/ais e2e/build e2e/build_methods e2e/build_all e2e/build_drive e2e/stages test_exact_small e2e/interop test_loss test_reverse e2e/pt e2e/rnn_rbm_backends"
 
 # --one TEST LOG: run one test, its checks to LOG, its exit status to LOG.rc
 if [ "$1" = --one ]; then

@@ -54,8 +54,9 @@ float rt_fn_apply(int fn, float x, float c);
 /* C[M x N] = alpha * op(A) op(B) + beta * C, row-major, through CBLAS */
 void rt_gemm(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, const float *b, float beta, float *c);
-/* the same product by sums of rows when op(A) holds only 0s and 1s and is
- * sparse enough (rt_gemm_binary.c); 0 when it declines */
+/* the same product by sums of rows when op(A) holds only 0s and 1s (or 0s
+ * and one other value) and is sparse enough (rt_gemm_binary.c); 0 when it
+ * declines */
 int rt_gemm_binary(int32_t ta, int32_t tb, int64_t m, int64_t n, int64_t k, float alpha,
                    const float *a, const float *b, float beta, float *c);
 

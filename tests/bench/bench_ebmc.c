@@ -15,10 +15,11 @@
  *       the runtime's rt_gemm (split over the worker threads) on the CD-1
  *       shape, 100x784 times 784x500: median seconds of a call
  *   bench_ebmc binary DENSITY
- *       rt_gemm on a binary 100x784 batch of that density: the fields v W
- *       (784x500) and the gradient statistic v' P (P 100x500), dense
- *       (EBMC_SPARSE=0) and by sums of rows (EBMC_SPARSE=1), their
- *       windows interleaved: median seconds of a call of each
+ *       rt_gemm on binary operands of that density, the three shapes of a
+ *       CD-1 batch: the fields v W (v 100x784, W 784x500), the way back
+ *       h W' (h 100x500) and the gradient statistic v' P (P 100x500),
+ *       dense (EBMC_SPARSE=0) and sparse (EBMC_SPARSE=1), their windows
+ *       interleaved: median seconds of a call of each
  *   bench_ebmc compile SPEC...
  *       the JIT compile time of each spec's main model (median of 3), its
  *       kernels and statements, and how many statements were interpreted,
@@ -226,27 +227,33 @@ static int bench_compile(int n, char **specs) {
 
 static int bench_binary(double density) {
     enum { M = 100, K = 784, N = 500, W = 9 };
-    float *v = malloc(sizeof(float) * M * K), *w = malloc(sizeof(float) * K * N), *p = malloc(sizeof(float) * M * N);
-    float *c = malloc(sizeof(float) * K * N);
+    float *v = malloc(sizeof(float) * M * K), *h = malloc(sizeof(float) * M * N), *w = malloc(sizeof(float) * K * N);
+    float *p = malloc(sizeof(float) * M * N), *c = malloc(sizeof(float) * K * N);
     for (int i = 0; i < M * K; i++) v[i] = rt_uniform(3, 0, 0, (uint32_t)i) < density ? 1.0f : 0.0f;
+    for (int i = 0; i < M * N; i++) h[i] = rt_uniform(3, 3, 0, (uint32_t)i) < density ? 1.0f : 0.0f;
     for (int i = 0; i < K * N; i++) w[i] = 0.01f * rt_normal(3, 1, 0, (uint32_t)i);
     for (int i = 0; i < M * N; i++) p[i] = rt_uniform(3, 2, 0, (uint32_t)i);
-    double sec[4][W];
+    for (int i = 0; i < K * N; i++) c[i] = 0;
+    /* q / 2: v W, h W', v' P; q % 2: dense, sparse */
+    double sec[6][W];
     for (int t = 0; t < W; t++)
-        for (int q = 0; q < 4; q++) {
+        for (int q = 0; q < 6; q++) {
             setenv("EBMC_SPARSE", q % 2 ? "1" : "0", 1);
             int n = 0;
             double t0 = now();
-            while (now() - t0 < 0.25) {
+            while (now() - t0 < 0.2) {
                 if (q < 2) rt_gemm(0, 0, M, N, K, 1, v, w, 0, c);
+                else if (q < 4) rt_gemm(0, 1, M, K, N, 1, h, w, 0, c);
                 else rt_gemm(1, 0, K, N, M, -0.01f, v, p, 1, c);
                 n++;
             }
             sec[q][t] = (now() - t0) / n;
         }
-    printf("fields_dense_seconds %.9f\nfields_sparse_seconds %.9f\ngrad_dense_seconds %.9f\ngrad_sparse_seconds %.9f\n",
-           median(sec[0], W), median(sec[1], W), median(sec[2], W), median(sec[3], W));
-    free(v), free(w), free(p), free(c);
+    const char *name[] = {"fields", "back", "grad"};
+    for (int s = 0; s < 3; s++)
+        printf("%s_dense_seconds %.9f\n%s_sparse_seconds %.9f\n", name[s], median(sec[2 * s], W), name[s],
+               median(sec[2 * s + 1], W));
+    free(v), free(h), free(w), free(p), free(c);
     return 0;
 }
 
