@@ -126,6 +126,7 @@ faster=${faster:-nan}
 vs=$(ratio "$faster" "$jit")
 frac=$(ratio "$bound" "$jit")
 echo "  target: jit >= 2x the faster Python peer: $vs x -> $(verdict "$vs" 2)"
+echo "  target: jit <= 0.5x PyTorch (issue 19): $(ratio "$jit" "$pt") x -> $(verdict "$(ratio "$pt" "$jit")" 2)"
 echo "  target: jit >= 80% of the sgemm bound: $(awk -v f="$frac" 'BEGIN {printf "%.0f%%", 100 * f}') -> $(verdict "$frac" 0.8)"
 echo "  target: jit below the sgemm bound (binary operands by sums of rows): $(ratio "$jit" "$bound") x the bound -> $(verdict "$frac" 1)"
 load
