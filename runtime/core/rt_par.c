@@ -21,10 +21,15 @@
  * the threads doing the work, and a spinning worker is seldom on its core
  * when a job comes: beside two busy processes it ran 6-9% of the chunks,
  * sleeping at once 26-34% (docs/performance.md, "Sharing the machine").
- * The machine counts as crowded for CROWDED_NS after one of our threads
- * was preempted: its involuntary context switches (getrusage, read at most
- * every CHECK_NS, by the caller at each job and by a thread about to
- * wait) went up, or a spin saw the clock jump by PREEMPTED_NS. A sleeping
+ * The machine counts as crowded for CROWDED_NS once one of our threads
+ * was preempted CROWD_EVENTS times within WINDOW_NS: its involuntary
+ * context switches (getrusage, read at most every CHECK_NS, by the caller
+ * at each job and by a thread about to wait), plus the spins that saw the
+ * clock jump by PREEMPTED_NS. One preemption is not a crowd: on the idle
+ * machine kernel threads preempt ours 4 to 12 times a second, and when
+ * each one stopped the spinning for 50 ms, the pool slept and woke through
+ * three quarters of an idle epoch (CD-1 1.6 s -> 2.2 s); beside two busy
+ * loops the caller is preempted about 1,600 times a second. A sleeping
  * thread is charged nothing, so the scheduler favours it when it is
  * woken. The thread that finishes the last chunk wakes the caller. Both
  * sleeps are announced in a counter before the last check of the word
@@ -47,7 +52,9 @@ enum { MAX_THREADS = 64, MAX_CHUNKS = 256 };
 #define SPIN_NS 50000
 #define WAIT_NS 20000
 #define CHECK_NS 1000000       /* a thread reads its context switches at most this often */
-#define CROWDED_NS 50000000    /* how long one preemption keeps the machine crowded */
+#define WINDOW_NS 100000000    /* preemptions are counted over windows this long */
+#define CROWD_EVENTS 10        /* this many in a window make a crowd (100 a second) */
+#define CROWDED_NS 100000000   /* how long a crowd keeps the pool from spinning */
 #define PREEMPTED_NS 20000     /* a gap in a spin this long: the thread was descheduled */
 
 typedef struct Job {
@@ -67,8 +74,8 @@ static struct {
 } pool;
 
 static _Alignas(64) _Atomic int64_t crowded_until;   /* CLOCK_MONOTONIC ns */
-static _Thread_local int64_t checked_at;
-static _Thread_local long seen_nivcsw;
+static _Thread_local int64_t checked_at, window_at;
+static _Thread_local long window_base, gaps;   /* preemptions at the window's start; spins' gaps */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static atomic_int busy;   /* a caller is handing out chunks */
@@ -99,9 +106,14 @@ static int crowded(int64_t now) {
     if (now - checked_at >= CHECK_NS) {
         checked_at = now;
         struct rusage u;
-        if (!getrusage(RUSAGE_THREAD, &u) && u.ru_nivcsw != seen_nivcsw) {
-            seen_nivcsw = u.ru_nivcsw;
-            mark_crowded(now);
+        long events = (getrusage(RUSAGE_THREAD, &u) ? 0 : u.ru_nivcsw) + gaps, n = events - window_base;
+        int64_t span = now - window_at;
+        /* CROWD_EVENTS at least, at a rate of CROWD_EVENTS a window at
+         * least (a thread that slept long checks a long span) */
+        if (n >= CROWD_EVENTS && (double)n * WINDOW_NS >= (double)CROWD_EVENTS * (double)span) mark_crowded(now);
+        if (span >= WINDOW_NS || n >= CROWD_EVENTS) {
+            window_at = now;
+            window_base = events;
         }
     }
     return now < atomic_load(&crowded_until);
@@ -117,7 +129,7 @@ static int spin(atomic_int *word, int was, int until_zero, int64_t limit) {
         if (spins % 64) continue;
         int64_t t = now_ns();
         if (t - last >= PREEMPTED_NS) {
-            mark_crowded(t);
+            gaps++;
             return 0;
         }
         if (t - t0 >= limit) return 0;
