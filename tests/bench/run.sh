@@ -134,9 +134,8 @@ echo
 
 fi
 
-# ---- 1b. sharing the machine ---------------------------------------------------------------
-if section 1b; then
-echo "1b. sharing the machine: CD-1 as in 1 (jit), seconds of the second epoch of two"
+# sections 1b and 1c: the second epoch of a 2-epoch CD-1 training of
+# benchmark 1 (the first overlaps another run's start-up)
 epoch2() {   # $1: output file of a 2-epoch training -> the second epoch's seconds
     sed -n 's/^epoch *2\/2 .* \([0-9.]*\) s\/epoch$/\1/p' "$1"
 }
@@ -145,6 +144,10 @@ train2() {   # $1: output file; the rest: extra flags
     shift
     "$EBMC" train tests/bench/cd1.ebm --set epochs=2 --out "$out.st" "$@" >"$out" 2>&1
 }
+
+# ---- 1b. sharing the machine ---------------------------------------------------------------
+if section 1b; then
+echo "1b. sharing the machine: CD-1 as in 1 (jit), seconds of the second epoch of two"
 spin() { while :; do :; done; }
 peers=""
 [ $have_torch = 1 ] && peers="torch"
