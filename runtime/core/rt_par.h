@@ -7,7 +7,7 @@
  * that the machine's other work has descheduled holds up at most the one
  * chunk it took. Idle workers, and a caller waiting for the last chunk,
  * spin for a few microseconds and then sleep on a futex; once the machine
- * is seen crowded (one of the pool's threads was preempted) they sleep at
+ * is seen crowded (one of the pool's threads preempted 10 times in 100 ms) they sleep at
  * once: on a machine shared with other jobs they give their core away.
  *
  * rt_par_chunks(fn, ctx, n, chunk) calls fn(ctx, lo, hi) once per chunk
