@@ -11,12 +11,7 @@
 # (4,000, ebmc sample) have the data's mean and sd within 0.03; Ctrl-C
 # stops with a checkpoint that resumes to the same bytes.
 . tests/e2e/lib.sh
-python3 -c "
-import random
-r = random.Random(1)
-print('x')
-for i in range(8000): print('%.6f' % r.gauss(2.0, 0.5))
-" >"$T/d.csv"
+gauss_csv "$T/d.csv" 8000 1
 gan_pair "$T/pair.ebm"
 cat >>"$T/pair.ebm" <<SPEC
 train gen {
@@ -60,19 +55,7 @@ check("4000 samples: mean %.4f, sd %.4f vs the data's (within 0.03)" % (statisti
       len(s) == 4000 and abs(statistics.fmean(s) - m) < 0.03 and abs(statistics.pstdev(s) - sd) < 0.03, "off")
 PY
 # Ctrl-C: a checkpoint that resumes to the same parameters, byte for byte
-"$EBMC" train "$T/pair.ebm" --seed 1 --out "$T/i.st" >"$T/i.log" 2>&1 &
-pid=$!
-# once training runs (its first epoch line; up to a minute on a loaded machine)
-for i in $(seq 1 600); do grep -q '^epoch' "$T/i.log" && break; sleep 0.1; done
-kill -INT $pid 2>/dev/null
-wait $pid
-if [ $? = 130 ]; then
-    "$EBMC" train "$T/pair.ebm" --seed 1 --out "$T/i.st" --resume "$T/i.st" --quiet 2>"$T/err"
-    cmp -s "$T/full.st" "$T/i.st" && ok "interrupted run resumed: byte-identical" ||
-        notok "interrupted run resumed: byte-identical" "$(head -3 "$T/err")"
-else
-    ok "Ctrl-C came after the run finished (nothing to resume)"
-fi
+interrupted_resume "interrupted run resumed: byte-identical" "$T/full.st" "$T/i.st" "$EBMC" train "$T/pair.ebm" --seed 1
 expect_fail "a PNG of 1-D samples is refused" "image-shaped" "$EBMC" sample "$T/pair.ebm" --params "$T/full.st" --out "$T/s.png"
 expect_fail "ebmc build refuses the pair" "not built into binaries yet" "$EBMC" build "$T/pair.ebm" -o "$T/bin"
 expect_fail "ebmc eval refuses a generator" "no likelihood" "$EBMC" eval "$T/pair.ebm" --params "$T/full.st"

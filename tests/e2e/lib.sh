@@ -241,3 +241,34 @@ eval rbm20 {
 }
 EOF
 }
+
+# gauss_csv FILE N SEED: a CSV of one column x, N draws of N(2, 0.5^2) by
+# Python's random.Random(SEED)
+gauss_csv() {
+    python3 -c "
+import random
+r = random.Random($3)
+print('x')
+for i in range($2): print('%.6f' % r.gauss(2.0, 0.5))
+" >"$1"
+}
+
+# interrupted_resume NAME FULL OUT CMD...: CMD --out OUT stopped by Ctrl-C
+# once its first epoch line is out (up to a minute on a loaded machine),
+# then resumed from its checkpoint: OUT must be FULL's bytes
+interrupted_resume() {
+    name=$1 full=$2 out=$3
+    shift 3
+    rm -f "$out" "$out.log"
+    "$@" --out "$out" >"$out.log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 600); do grep -q '^epoch' "$out.log" && break; sleep 0.1; done
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    if [ $? = 130 ]; then
+        "$@" --out "$out" --resume "$out" --quiet 2>"$out.err"
+        cmp -s "$full" "$out" && ok "$name" || notok "$name" "$(head -3 "$out.err")"
+    else
+        ok "Ctrl-C came after the run finished (nothing to resume)"
+    fi
+}
