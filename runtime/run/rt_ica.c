@@ -305,8 +305,8 @@ int rt_ica(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_tra
         st->loglik = loglik(&c, z, n, B, logdetV, y);
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
-        rt_method_progress(progress, cfg, st, "loglik", st->loglik);
-        rt_method_epoch_end(cfg, st, cfg->ica_fast ? 1 : (n + c.B - 1) / c.B, NAN, progress != NULL);
+        rt_method_epoch_end(cfg, st, cfg->ica_fast ? 1 : (n + c.B - 1) / c.B, NAN,
+                            rt_method_progress(progress, cfg, st, "loglik", st->loglik));
         if (!isfinite(st->loglik)) rc = rt_fail("ica diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
         if (cfg->ica_fast || fabs(st->loglik - prev) < cfg->tol) break;
         prev = st->loglik;

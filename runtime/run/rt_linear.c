@@ -523,8 +523,7 @@ int rt_em(const rt_model *m, rt_params *p, const rt_dataset *data, const rt_trai
         if ((rc = effective_loglik(&e, &pr, &mo, &st->loglik))) break;
         st->seconds = rt_method_now() - t0;
         rep->epochs = it;
-        rt_method_progress(progress, cfg, st, "loglik", st->loglik);
-        rt_method_epoch_end(cfg, st, 1, NAN, progress != NULL);
+        rt_method_epoch_end(cfg, st, 1, NAN, rt_method_progress(progress, cfg, st, "loglik", st->loglik));
         if (st->loglik - prev < cfg->tol) break;
         prev = st->loglik;
     }

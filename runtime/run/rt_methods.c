@@ -53,11 +53,12 @@ rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, i
     return st;
 }
 
-void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
+int rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
                         double value) {
-    if (!progress || cfg->quiet) return;
+    if (!progress || cfg->quiet) return 0;
     fprintf(progress, "epoch %3d/%d  %s %.6f  %.2f s/epoch\n", st->epoch, cfg->epochs, what, value, st->seconds);
     fflush(progress);
+    return 1;
 }
 
 void rt_method_batch(const rt_train_cfg *cfg, int epoch, int64_t done, int64_t n, int64_t B, double recon) {

@@ -30,8 +30,8 @@ double rt_method_now(void);
 /* the report's entry for epoch (1-based), NAN-filled; allocates per_epoch
  * for cfg->epochs on the first call */
 rt_epoch_stats *rt_method_epoch(rt_train_report *rep, const rt_train_cfg *cfg, int epoch);
-/* "epoch  3/10  NAME value ... 0.12 s" when progress is on */
-void rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
+/* "epoch  3/10  NAME value ... 0.12 s" when progress is on; 1 when printed */
+int rt_method_progress(FILE *progress, const rt_train_cfg *cfg, const rt_epoch_stats *st, const char *what,
                         double value);
 /* the run's reporter (cfg->on_progress: ebmc's live bar and --log), as
  * rt_train tells it: after a batch (done rows of n in batches of B; recon

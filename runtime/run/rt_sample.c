@@ -2,9 +2,9 @@
 #include "rt_sample.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "rt_dist.h"
-#include <string.h>
 
 static void gather(const rt_model *m, rt_ws *w, int use_mean, float *out) {
     int64_t rf = rt_visible_floats(m), off = 0;
@@ -107,18 +107,18 @@ int rt_sample_split(const rt_model *m, rt_params *p, int64_t chains, int steps, 
                     int nclamps, int mean_field, float *values, float *means, double *rates) {
     if (chains <= 0) return rt_fail("the number of chains must be positive");
     int64_t rf = rt_visible_floats(m), c0, c1;
+    rt_dist_share(chains, &c0, &c1);
+    /* one process draws straight into the caller's buffers; ranks draw
+     * their share of what the caller asked for, then gather it */
+    int one = rt_dist_size() == 1;
+    size_t bytes = sizeof(float) * (size_t)((c1 - c0) * rf) + 1;
+    float *mv = one || !values ? values : malloc(bytes), *mm = one || !means ? means : malloc(bytes);
     double counts[2 * RT_SAMPLE_GROUPS];
-    int rc;
-    if (rt_dist_size() == 1) {
-        rc = rt_sample_rows(m, p, 0, chains, steps, seed, clamps, nclamps, mean_field, values, means);
-        rt_sample_counts(counts);
-    } else {
-        rt_dist_share(chains, &c0, &c1);
-        size_t bytes = sizeof(float) * (size_t)((c1 - c0) * rf) + 1;
-        float *mv = malloc(bytes), *mm = malloc(bytes);
-        rc = !mv || !mm ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
-                        : rt_sample_rows(m, p, c0, c1, steps, seed, clamps, nclamps, mean_field, mv, mm);
-        if (!rc) rt_sample_counts(counts);
+    int rc = (values && !mv) || (means && !mm)
+                 ? rt_fail("out of memory for %lld chains", (long long)(c1 - c0))
+                 : rt_sample_rows(m, p, c0, c1, steps, seed, clamps, nclamps, mean_field, mv, mm);
+    if (!rc) rt_sample_counts(counts);
+    if (!one) {
         rc = rc || (values && rt_dist_gather_rows(mv, c0, c1, rf, values)) ||
              (means && rt_dist_gather_rows(mm, c0, c1, rf, means)) || rt_dist_sum(NULL, 0, counts, 2 * RT_SAMPLE_GROUPS);
         free(mv);

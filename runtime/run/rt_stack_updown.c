@@ -261,8 +261,8 @@ int rt_stack_up_down(rt_stack_parts *r, const rt_stack_stage *st, const rt_train
         es->lr = lr;
         rep->epochs = epoch;
         int due = cfg->mon_every > 0 && (epoch % cfg->mon_every == 0 || epoch == cfg->epochs);
-        if (due) rt_method_progress(cfg->quiet ? NULL : stdout, cfg, es, "log p(v|h1)", es->cond_loglik);
-        rt_method_epoch_end(cfg, es, (n + B - 1) / B, NAN, due && !cfg->quiet);
+        rt_method_epoch_end(cfg, es, (n + B - 1) / B, NAN,
+                            due && rt_method_progress(stdout, cfg, es, "log p(v|h1)", es->cond_loglik));
     }
     double after = bound(r, data, cfg->seed + 17);
     if (!isnan(before) && !cfg->quiet)

@@ -357,8 +357,7 @@ int rt_wake_sleep(const rt_model *m, rt_params *p, const rt_dataset *data, const
         st->loss = -elbo / (double)n;
         st->seconds = rt_method_now() - t0;
         rep->epochs = epoch;
-        rt_method_progress(progress, cfg, st, "elbo", -st->loss);
-        rt_method_epoch_end(cfg, st, (n + B - 1) / B, NAN, progress != NULL);
+        rt_method_epoch_end(cfg, st, (n + B - 1) / B, NAN, rt_method_progress(progress, cfg, st, "elbo", -st->loss));
         if (!isfinite(st->loss)) rc = rt_fail("training diverged in epoch %d: the learning rate (lr = %g) is probably too high", epoch, lr);
         if (!rc) rc = rt_train_dist_same(m, p, epoch);
         if (!rc) rc = rt_train_dist_same(cfg->recognition, cfg->recognition_params, epoch);
